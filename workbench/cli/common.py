@@ -1,0 +1,44 @@
+"""What the subcommands share: opening the project, printing JSON, the segment filters."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from workbench.store.project import Project, open_project
+
+
+@contextmanager
+def project_arg(path: str, readonly: bool = False):
+    """Open PROJECT for the length of a command."""
+    project = open_project(Path(path), readonly=readonly)
+    try:
+        yield project
+    finally:
+        project.close()
+
+
+def add_project(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("project", metavar="PROJECT", help="the project file (.qwb)")
+
+
+def print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+    sys.stdout.write("\n")
+
+
+def warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def add_filters(parser: argparse.ArgumentParser) -> None:
+    """The segment filters of CLI.md: the same flag ORs, different flags AND."""
+    g = parser.add_argument_group("filters")
+    g.add_argument("--code", action="append", default=[], metavar="PATH", help="a code path (repeatable)")
+    g.add_argument("--with-children", action="store_true", help="include the subcodes of each --code")
+    g.add_argument("--source", action="append", default=[], metavar="NAME", help="a source name (repeatable)")
+    g.add_argument("--case", action="append", default=[], metavar="NAME", help="a case name (repeatable)")
+    g.add_argument("--attr", action="append", default=[], metavar="NAME=VALUE", help="an attribute value (repeatable)")
+    g.add_argument("--coder", action="append", default=[], metavar="NAME", help="a coder name (repeatable)")

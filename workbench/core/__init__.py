@@ -1,0 +1,1 @@
+"""Domain types and rules that know nothing of storage or Qt."""

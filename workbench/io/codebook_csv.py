@@ -1,0 +1,56 @@
+"""The codebook as CSV: path, description, color."""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from workbench.core.errors import ImportError_
+from workbench.core.paths import join_path, split_path
+from workbench.io.atomic import atomic_write_text
+from workbench.io.codebook_outline import read_text_file
+from workbench.store.project import Project
+
+
+def import_codebook(project: Project, path: Path) -> str:
+    rows = list(csv.reader(io.StringIO(read_text_file(path))))
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        raise ImportError_(f"{path}: the file is empty")
+    header = [h.strip().casefold() for h in rows[0]]
+    if "path" not in header:
+        raise ImportError_(f"{path}: needs a header row with a 'path' column (and optionally description, color)")
+    ip, idesc, icol = header.index("path"), _idx(header, "description"), _idx(header, "color", "colour")
+    entries = []
+    for n, r in enumerate(rows[1:], start=2):
+        try:
+            parts = split_path(r[ip])
+        except (ValueError, IndexError):
+            raise ImportError_(f"{path}: line {n} has no usable code path") from None
+        desc = r[idesc].strip() if idesc is not None and idesc < len(r) else ""
+        color = r[icol].strip() if icol is not None and icol < len(r) and r[icol].strip() else None
+        entries.append((parts, desc, color))
+    from workbench.services.codebook_io import merge_entries
+
+    return merge_entries(project, entries)
+
+
+def _idx(header: list[str], *names: str) -> int | None:
+    for name in names:
+        if name in header:
+            return header.index(name)
+    return None
+
+
+def export_codebook(project: Project, path: Path) -> str:
+    from workbench.services.codebook_io import codebook_entries
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["path", "description", "color"])
+    n = 0
+    for parts, desc, color in codebook_entries(project):
+        w.writerow([join_path(parts), desc, color])
+        n += 1
+    atomic_write_text(path, buf.getvalue())
+    return f"{n} codes"

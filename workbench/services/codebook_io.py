@@ -1,0 +1,41 @@
+"""Bringing a codebook outline into a project, and listing the codebook for export."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from workbench.core.paths import join_path
+from workbench.services.codebook import create_code_in, normalize_color
+from workbench.services.lookup import CodeTree
+from workbench.store.models import Code
+from workbench.store.project import Project
+
+
+def merge_entries(project: Project, entries: list[tuple[list[str], str, str | None]]) -> str:
+    """Create the codes not yet there; fill descriptions and colours given. One transaction."""
+    created = updated = 0
+    with project.transaction() as s:
+        tree = CodeTree(s)
+        for parts, desc, color in entries:
+            found = tree.find(join_path(parts))
+            if found is None:
+                parent = tree.find(join_path(parts[:-1])) if len(parts) > 1 else None
+                create_code_in(s, parts[-1], parent, normalize_color(color) if color else None, desc)
+                tree = CodeTree(s)
+                created += 1
+            else:
+                code = s.get(Code, found)
+                changed = False
+                if desc and code.description != desc:
+                    code.description, changed = desc, True
+                if color and code.color != normalize_color(color):
+                    code.color, changed = normalize_color(color), True
+                updated += changed
+    return f"{created} codes created, {updated} updated"
+
+
+def codebook_entries(project: Project) -> list[tuple[list[str], str, str]]:
+    """(path parts, description, colour) of every code in tree order."""
+    with project.reading() as s:
+        tree = CodeTree(s)
+        info = {r.id: (r.description, r.color) for r in s.execute(select(Code.id, Code.description, Code.color))}
+        return [(tree.parts(cid), *info[cid]) for cid in tree.in_order()]

@@ -1,0 +1,39 @@
+"""Coders: every coding carries one; the first time a person codes they are recorded."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workbench.core.errors import ValidationError
+from workbench.store.models import Coder
+from workbench.store.project import Project
+
+
+def ensure_coder(session: Session, name: str) -> int:
+    """The id of the coder with this name, recording them if new."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError("a coder needs a name")
+    cid = session.scalar(select(Coder.id).where(Coder.name == name))
+    if cid is None:
+        coder = Coder(name=name)
+        session.add(coder)
+        session.flush()
+        cid = coder.id
+    return cid
+
+
+def add_coder(project: Project, name: str) -> int:
+    with project.transaction() as s:
+        return ensure_coder(s, name)
+
+
+def default_coder_name(project: Project) -> str | None:
+    """The coder a command acts as when none is named: the only one, or the first recorded."""
+    with project.reading() as s:
+        return s.scalar(select(Coder.name).order_by(Coder.id).limit(1))
+
+
+def coder_names(project: Project) -> list[str]:
+    with project.reading() as s:
+        return list(s.scalars(select(Coder.name).order_by(Coder.name)))

@@ -1,0 +1,186 @@
+"""Importing sources into a project, renaming and deleting them."""
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from workbench.core.changes import Changes
+from workbench.core.errors import Cancelled, ImportError_, NotFoundError, ValidationError, WorkbenchError
+from workbench.core.timeutil import now_iso
+from workbench.io.importers.base import ImportedDocument, read_document
+from workbench.services.coders import ensure_coder
+from workbench.services.tombstones import bury
+from workbench.store.models import CaseSource, Coding, Memo, Source, SpeakerTurn
+from workbench.store.project import Project
+
+Report = Callable[[int, int, str], None]
+ShouldStop = Callable[[], bool]
+
+
+@dataclass
+class ImportOutcome:
+    """One file's result: 'imported', 'skipped' (same content already there) or 'failed'."""
+
+    path: str
+    status: str
+    message: str = ""
+    source_id: int | None = None
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def pack_original(data: bytes) -> bytes:
+    # Originals are mostly text or zipped XML; zlib keeps the project under 3x the raw text.
+    return zlib.compress(data, 6)
+
+
+def unpack_original(data: bytes | None, encoding: str) -> bytes | None:
+    if data is None:
+        return None
+    return zlib.decompress(data) if encoding == "zlib" else data
+
+
+def _unique_name(session: Session, name: str) -> str:
+    taken = set(session.scalars(select(Source.name).where(Source.name.like(f"{Path(name).stem}%"))))
+    if name not in taken:
+        return name
+    stem, suffix = Path(name).stem, Path(name).suffix
+    n = 2
+    while f"{stem} ({n}){suffix}" in taken:
+        n += 1
+    return f"{stem} ({n}){suffix}"
+
+
+def store_document(session: Session, doc: ImportedDocument, coder_id: int | None, case_id: int | None = None,
+                   guid: str | None = None) -> int | None:
+    """Insert one document; None when a source with the same text is already there."""
+    sha = text_sha256(doc.text)
+    if session.scalar(select(Source.id).where(Source.sha256 == sha).limit(1)) is not None:
+        return None
+    position = session.scalar(select(Source.position).order_by(Source.position.desc()).limit(1))
+    now = now_iso()
+    values = dict(
+        name=_unique_name(session, doc.name),
+        kind=doc.kind,
+        text=doc.text,
+        length=len(doc.text),
+        sha256=sha,
+        original=pack_original(doc.original) if doc.original else None,
+        original_encoding="zlib",
+        original_name=doc.name,
+        original_sha256=hashlib.sha256(doc.original).hexdigest() if doc.original else "",
+        text_encoding=doc.encoding,
+        position=(position or 0) + 1,
+        imported_at=now,
+        updated_at=now,
+        imported_by_id=coder_id,
+    )
+    if guid:
+        values["guid"] = guid
+    sid = session.execute(insert(Source).returning(Source.id), [values]).scalar_one()
+    if doc.turns:
+        session.execute(
+            insert(SpeakerTurn),
+            [
+                dict(source_id=sid, speaker=t.speaker, start=t.start, end=t.end, label_end=t.label_end,
+                     timestamp=t.timestamp, timestamp_ms=t.timestamp_ms)
+                for t in doc.turns
+            ],
+        )
+    if case_id is not None:
+        session.add(CaseSource(case_id=case_id, source_id=sid))
+    return sid
+
+
+def import_files(
+    project: Project,
+    paths: list[str | Path],
+    coder: str | None = None,
+    case: str | None = None,
+    report: Report | None = None,
+    should_stop: ShouldStop | None = None,
+) -> list[ImportOutcome]:
+    """Import files, each whole or not at all, in its own transaction.
+
+    Reading and parsing happen outside the transaction, so a slow PDF holds no
+    lock. A file whose text is already a source is skipped with a warning.
+    A stop request ends the run between files; what was imported stays.
+    """
+    from workbench.services.cases import ensure_case
+
+    outcomes: list[ImportOutcome] = []
+    total = len(paths)
+    for i, path in enumerate(paths):
+        if should_stop and should_stop():
+            raise Cancelled(f"import stopped after {i} of {total} files")
+        if report:
+            report(i, total, Path(path).name)
+        try:
+            doc = read_document(path)
+        except ImportError_ as exc:
+            outcomes.append(ImportOutcome(str(path), "failed", str(exc)))
+            continue
+        try:
+            with project.transaction() as s:
+                coder_id = ensure_coder(s, coder) if coder else None
+                case_id = ensure_case(s, case) if case else None
+                sid = store_document(s, doc, coder_id, case_id)
+        except WorkbenchError as exc:
+            outcomes.append(ImportOutcome(str(path), "failed", f"{path}: {exc}"))
+            continue
+        if sid is None:
+            outcomes.append(ImportOutcome(str(path), "skipped", f"{path}: the same text is already in the project; skipped"))
+        else:
+            note = "; ".join(doc.warnings)
+            outcomes.append(ImportOutcome(str(path), "imported", note, sid))
+    if report:
+        report(total, total, "")
+    return outcomes
+
+
+def rename_source(project: Project, source_id: int, name: str) -> Changes:
+    name = name.strip()
+    if not name:
+        raise ValidationError("a source needs a name")
+    with project.transaction() as s:
+        src = s.get(Source, source_id)
+        if src is None:
+            raise NotFoundError("source", f"#{source_id}")
+        if s.scalar(select(Source.id).where(Source.name == name, Source.id != source_id)):
+            raise ValidationError(f"a source named {name!r} already exists")
+        src.name = name
+        src.updated_at = now_iso()
+    return Changes().add("updated", "source", source_id)
+
+
+def delete_source(project: Project, source_id: int, deleted_by: str = "") -> Changes:
+    """Delete a source with its codings and memos, leaving tombstones for each."""
+    with project.transaction() as s:
+        src = s.get(Source, source_id)
+        if src is None:
+            raise NotFoundError("source", f"#{source_id}")
+        codings = s.execute(select(Coding.id, Coding.guid).where(Coding.source_id == source_id)).all()
+        memos = s.execute(
+            select(Memo.guid).where((Memo.source_id == source_id) | Memo.coding_id.in_([c.id for c in codings]))
+        ).scalars().all()
+        bury(s, "coding", [(c.guid, src.name) for c in codings], deleted_by)
+        bury(s, "memo", [(g, src.name) for g in memos], deleted_by)
+        bury(s, "source", [(src.guid, src.name)], deleted_by)
+        s.execute(delete(Source).where(Source.id == source_id))
+    return Changes().add("deleted", "source", source_id)
+
+
+def source_text(project: Project, name_or_id: str | int) -> str:
+    from workbench.services.lookup import source_by_name
+
+    with project.reading() as s:
+        sid = name_or_id if isinstance(name_or_id, int) else source_by_name(s, name_or_id)
+        return s.scalar(select(Source.text).where(Source.id == sid))

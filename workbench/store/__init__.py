@@ -1,0 +1,1 @@
+"""The project file: ORM tables, opening, creating and upgrading, safe-storage rules."""

@@ -1,0 +1,53 @@
+"""Runs the Alembic scripts that ship inside the package (migrations/ as workbench.migrations)."""
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine
+
+from workbench.store import sqlite
+
+
+def script_location() -> str:
+    return str(resources.files("workbench.migrations"))
+
+
+def alembic_config(connection=None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", script_location())
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def script_revisions() -> list[str]:
+    """The revisions in the scripts, oldest first."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
+def upgrade(path: Path, target: str = "head") -> None:
+    # Batch migrations copy tables; foreign keys must be off while they do.
+    engine = create_engine(f"sqlite:///{path}")
+    sqlite.install_pragmas(engine, foreign_keys=False)
+    try:
+        with engine.connect() as conn:
+            command.upgrade(alembic_config(conn), target)
+            conn.commit()
+    finally:
+        engine.dispose()
+
+
+def downgrade(path: Path, target: str) -> None:
+    engine = create_engine(f"sqlite:///{path}")
+    sqlite.install_pragmas(engine, foreign_keys=False)
+    try:
+        with engine.connect() as conn:
+            command.downgrade(alembic_config(conn), target)
+            conn.commit()
+    finally:
+        engine.dispose()

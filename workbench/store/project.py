@@ -1,0 +1,191 @@
+"""Opening, creating and upgrading project files; sessions with one transaction per action."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DatabaseError
+from sqlalchemy.orm import Session, sessionmaker
+
+from workbench.core.errors import ProjectError
+from workbench.core.ids import new_guid
+from workbench.core.timeutil import now_iso
+from workbench.store import sqlite
+from workbench.store.models import Base, Coder, ProjectInfo, ProjectMeta
+from workbench.store.schema_version import HEAD, REVISIONS
+
+PROJECT_SUFFIX = ".qwb"
+
+
+class Project:
+    """An open project file. Each write goes through `transaction()`: all of it or none."""
+
+    def __init__(self, path: Path, engine: Engine, lock: sqlite.WriteLock | None, readonly: bool):
+        self.path = path
+        self.engine = engine
+        self.readonly = readonly
+        self._lock = lock
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work commits at the end of the block, or rolls back on any error."""
+        if self.readonly:
+            raise ProjectError(f"{self.path}: the project is open read-only")
+        with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads; nothing it does is committed."""
+        with self._sessions() as session:
+            yield session  # closing ends the read transaction; loaded objects stay usable
+
+    def info(self) -> ProjectInfo:
+        with self.reading() as s:
+            return s.scalars(select(ProjectInfo)).one()
+
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        with self.reading() as s:
+            row = s.get(ProjectMeta, key)
+            return row.value if row else default
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> "Project":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _engine(path: Path, readonly: bool) -> Engine:
+    url = f"sqlite:///file:{path}?mode=ro&uri=true" if readonly else f"sqlite:///{path}"
+    engine = create_engine(url)
+    sqlite.install_pragmas(engine, readonly=readonly)
+    return engine
+
+
+def create_project(path: str | os.PathLike, name: str | None = None, coder: str | None = None) -> Project:
+    """Create a new, empty project file at path; refuses to overwrite anything."""
+    path = Path(path)
+    if path.exists():
+        raise ProjectError(f"{path}: a file already exists there; choose another name")
+    if not path.parent.exists():
+        raise ProjectError(f"{path}: the folder {path.parent} does not exist")
+    engine = _engine(path, readonly=False)
+    try:
+        with engine.begin() as conn:
+            sqlite.set_application_id(conn.connection.dbapi_connection)
+            Base.metadata.create_all(conn)
+            conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+                              "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"))
+            conn.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": HEAD})
+        with Session(engine) as s, s.begin():
+            s.add(ProjectInfo(guid=new_guid(), name=name or path.stem))
+            s.add(ProjectMeta(key="created_with", value=_app_version()))
+            if coder:
+                s.add(Coder(name=coder))
+    except BaseException:
+        engine.dispose()
+        for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            p.unlink(missing_ok=True)
+        raise
+    engine.dispose()
+    return open_project(path)
+
+
+def _app_version() -> str:
+    from workbench import __version__
+
+    return __version__
+
+
+def check_project_file(path: Path) -> str:
+    """Raise ProjectError unless path is a readable project file; return its revision."""
+    if not path.exists():
+        raise ProjectError(f"{path}: no such file")
+    if path.is_dir():
+        raise ProjectError(f"{path}: is a folder, not a project file")
+    try:
+        is_sqlite = sqlite.looks_like_sqlite(path)
+    except OSError as exc:
+        raise ProjectError(f"{path}: cannot be read ({exc.strerror})") from None
+    if not is_sqlite:
+        raise ProjectError(f"{path}: not a workbench project (not an SQLite database)")
+    try:
+        app_id = sqlite.read_application_id(path)
+        revision = sqlite.read_revision(path)
+    except Exception as exc:  # sqlite3.DatabaseError and friends
+        raise ProjectError(f"{path}: not a workbench project ({exc})") from None
+    if app_id != sqlite.APPLICATION_ID or revision is None:
+        raise ProjectError(f"{path}: not a workbench project (an SQLite file of another program)")
+    if revision not in REVISIONS:
+        raise ProjectError(
+            f"{path}: made by a newer version of the workbench (schema {revision}); "
+            "update the program to open it. The file was left untouched."
+        )
+    return revision
+
+
+def open_project(path: str | os.PathLike, *, readonly: bool = False, upgrade: bool = True) -> Project:
+    """Open a project, upgrading it (after a backup copy) when an older program wrote it."""
+    path = Path(path)
+    revision = check_project_file(path)
+    lock = None
+    if not readonly:
+        lock = sqlite.WriteLock(path)
+        lock.acquire()
+    try:
+        if revision != HEAD:
+            if readonly or not upgrade:
+                raise ProjectError(f"{path}: schema {revision} needs an upgrade to {HEAD}; open it for writing")
+            backup_before_upgrade(path, revision)
+            run_migrations(path, HEAD)
+        engine = _engine(path, readonly)
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1 FROM project")).fetchone()
+        except DatabaseError as exc:
+            engine.dispose()
+            raise ProjectError(f"{path}: the project file is damaged ({exc.orig})") from None
+        return Project(path, engine, lock, readonly)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+
+
+def backup_before_upgrade(path: Path, revision: str) -> Path:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    dest = path.with_name(f"{path.stem}.before-upgrade-{revision}-{stamp}{path.suffix}")
+    return sqlite.backup_copy(path, dest)
+
+
+def run_migrations(path: Path, target: str) -> None:
+    """Upgrade (or, for tests, downgrade) the file with the Alembic scripts; imports Alembic."""
+    from workbench.store.migrate import upgrade
+
+    upgrade(path, target)
+
+
+def new_meta(session: Session, key: str, value: str) -> None:
+    row = session.get(ProjectMeta, key)
+    if row is None:
+        session.add(ProjectMeta(key=key, value=value))
+    else:
+        row.value = value
+
+
+def touch_project(session: Session) -> None:
+    info = session.scalars(select(ProjectInfo)).one()
+    info.updated_at = now_iso()
