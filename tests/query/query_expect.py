@@ -1,0 +1,28 @@
+"""Hand-computed expectations on the small project of tests/conftest.py, from its phrases."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from conftest import CODINGS, SOURCES  # noqa: E402
+
+
+def span(source: str, phrase: str) -> tuple[int, int]:
+    """Offsets (code points) of phrase in a small-project source; it must occur once."""
+    text = SOURCES[source]
+    assert text.count(phrase) == 1, phrase
+    start = text.index(phrase)
+    return start, start + len(phrase)
+
+
+def coded(source: str, phrase: str) -> dict:
+    start, end = span(source, phrase)
+    return {"source": source, "start": start, "end": end, "text": phrase}
+
+
+def codings_where(**match) -> list[tuple]:
+    """The conftest CODINGS (source, code, coder, phrase) matching the given fields."""
+    keys = ("source", "code", "coder", "phrase")
+    return [c for c in CODINGS if all(dict(zip(keys, c))[k] in (v if isinstance(v, (set, list)) else {v})
+                                      for k, v in match.items())]

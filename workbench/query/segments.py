@@ -1,0 +1,253 @@
+"""Coded segments selected by the filters of CLI.md: codes, sources, cases, attributes, coders.
+
+The same filter given twice ORs (two codes: codings of either); different filters AND
+(a code and a coder: that coder's codings of that code). Names are resolved here, so an
+unknown one raises NotFoundError with the nearest names before anything is read.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workbench.core.errors import NotFoundError, ValidationError
+from workbench.core.paths import name_key
+from workbench.core.suggest import nearest
+from workbench.services.cases import parse_value
+from workbench.services.lookup import (
+    CodeTree,
+    attribute_by_name,
+    case_by_name,
+    code_by_path,
+    coder_by_name,
+    source_by_name,
+)
+from workbench.store.models import Attribute, AttributeValue, Case, CaseSource, Coder, Coding, Source
+from workbench.store.project import Project
+
+_ATTR = re.compile(r"^(?P<name>.+?)\s*(?P<op><=|>=|!=|=|<|>)\s*(?P<value>.*)$")
+_ORDERED = ("number", "date")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user chose; names as typed. Empty tuples mean 'no restriction'."""
+
+    codes: tuple[str, ...] = ()
+    with_children: bool = False
+    sources: tuple[str, ...] = ()
+    cases: tuple[str, ...] = ()
+    attrs: tuple[str, ...] = ()  # "NAME=VALUE" (also != and, for numbers and dates, < <= > >=)
+    coders: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Filters":
+        known = {f.name for f in fields(cls)}
+        kw = {k: (tuple(v) if isinstance(v, list) else v) for k, v in data.items() if k in known}
+        return cls(**kw)
+
+    def describe(self) -> str:
+        """One line for report title blocks: 'codes: a, b (with subcodes); coders: X'."""
+        parts = []
+        if self.codes:
+            parts.append("codes: " + ", ".join(self.codes) + (" (with subcodes)" if self.with_children else ""))
+        for label, values in (("sources", self.sources), ("cases", self.cases),
+                              ("attributes", self.attrs), ("coders", self.coders)):
+            if values:
+                parts.append(f"{label}: " + ", ".join(values))
+        return "; ".join(parts) or "all coded segments"
+
+
+@dataclass
+class Selection:
+    """Filters resolved to ids; None means 'any'."""
+
+    code_ids: set[int] | None = None
+    source_ids: set[int] | None = None
+    coder_ids: set[int] | None = None
+    tree: CodeTree | None = None
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One retrieved passage. For a plain query it is one coding; for an expression, a stretch
+    of text whose `codings` (GUIDs) say why it matched."""
+
+    coding_id: int | None
+    coding: str | None
+    source_id: int
+    source: str
+    case: str | None
+    code_id: int | None
+    code: str
+    coder: str
+    start: int
+    end: int
+    text: str
+    codings: tuple[str, ...] = field(default=())
+    coding_ids: tuple[int, ...] = field(default=())
+
+    def as_json(self, with_why: bool = False) -> dict:
+        d = {"coding": self.coding, "source": self.source, "case": self.case, "code": self.code,
+             "coder": self.coder, "start": self.start, "end": self.end, "text": self.text}
+        if with_why:
+            d["codings"] = list(self.codings)
+        return d
+
+
+def resolve(session: Session, filters: Filters) -> Selection:
+    """Turn names into ids, raising NotFoundError (with suggestions) for unknown ones."""
+    sel = Selection(tree=CodeTree(session))
+    if filters.codes:
+        ids: set[int] = set()
+        for path in filters.codes:
+            cid = code_by_path(session, path, sel.tree)
+            ids.update(sel.tree.subtree(cid) if filters.with_children else [cid])
+        sel.code_ids = ids
+    restrictions: list[set[int]] = []
+    if filters.sources:
+        restrictions.append({source_by_name(session, n) for n in filters.sources})
+    if filters.cases:
+        case_ids = {case_by_name(session, n) for n in filters.cases}
+        restrictions.append(_sources_of_cases(session, case_ids))
+    if filters.attrs:
+        case_ids = set()
+        for spec in filters.attrs:
+            case_ids |= cases_matching(session, spec)
+        restrictions.append(_sources_of_cases(session, case_ids))
+    if restrictions:
+        sel.source_ids = set.intersection(*restrictions)
+    if filters.coders:
+        sel.coder_ids = {coder_by_name(session, n) for n in filters.coders}
+    return sel
+
+
+def _sources_of_cases(session: Session, case_ids: set[int]) -> set[int]:
+    if not case_ids:
+        return set()
+    return set(session.scalars(select(CaseSource.source_id).where(CaseSource.case_id.in_(case_ids))))
+
+
+def _typed_key(value: str, type_: str):
+    if type_ == "number":
+        return float(value)
+    if type_ == "date":
+        return date.fromisoformat(value)
+    return name_key(value)
+
+
+def cases_matching(session: Session, spec: str) -> set[int]:
+    """Ids of the cases whose attribute satisfies 'NAME=VALUE' (the value read by the attribute's type)."""
+    m = _ATTR.match(spec.strip())
+    if not m or not m["name"].strip():
+        raise ValidationError(f"attribute filter {spec!r}: write it as NAME=VALUE, e.g. country=South Africa")
+    name, op, raw = m["name"].strip(), m["op"], m["value"].strip()
+    aid = attribute_by_name(session, name)
+    attr = session.get(Attribute, aid)
+    if op not in ("=", "!=") and attr.type not in _ORDERED:
+        raise ValidationError(f"attribute filter {spec!r}: {attr.name} is {attr.type}; only = and != apply")
+    try:
+        wanted = parse_value(raw, attr.type)
+    except ValidationError as exc:
+        raise ValidationError(f"attribute filter {spec!r}: {exc} ({attr.name} holds {attr.type} values)") from None
+    rows = session.execute(select(AttributeValue.case_id, AttributeValue.value)
+                           .where(AttributeValue.attribute_id == aid)).all()
+    if op == "=" and attr.type == "text" and rows and wanted and \
+            name_key(wanted) not in {name_key(v) for _, v in rows}:
+        raise NotFoundError(f"value of attribute {attr.name!r}", raw, nearest(raw, sorted({v for _, v in rows})))
+    if wanted == "":
+        # An empty value matches the cases that have none.
+        with_value = {cid for cid, v in rows}
+        all_cases = set(session.scalars(select(Case.id)))
+        return (all_cases - with_value) if op == "=" else with_value
+    key = _typed_key(wanted, attr.type)
+    compare = {
+        "=": lambda a: a == key, "!=": lambda a: a != key, "<": lambda a: a < key,
+        "<=": lambda a: a <= key, ">": lambda a: a > key, ">=": lambda a: a >= key,
+    }[op]
+    return {cid for cid, v in rows if compare(_typed_key(v, attr.type))}
+
+
+def coding_rows(session: Session, sel: Selection, code_ids: set[int] | None = None) -> list:
+    """Rows (id, guid, source_id, code_id, coder_id, start, end) passing the selection.
+
+    `code_ids`, when given, further restricts the codes (an expression's leaves)."""
+    q = select(Coding.id, Coding.guid, Coding.source_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end)
+    codes = sel.code_ids
+    if code_ids is not None:
+        codes = code_ids if codes is None else codes & code_ids
+    if codes is not None:
+        q = q.where(Coding.code_id.in_(codes))
+    if sel.source_ids is not None:
+        q = q.where(Coding.source_id.in_(sel.source_ids))
+    if sel.coder_ids is not None:
+        q = q.where(Coding.coder_id.in_(sel.coder_ids))
+    return session.execute(q).all()
+
+
+class Names:
+    """Display names for ids: sources (with order), their cases, codes, coders; texts on demand."""
+
+    def __init__(self, session: Session, tree: CodeTree | None = None):
+        self.session = session
+        self.tree = tree or CodeTree(session)
+        rows = session.execute(select(Source.id, Source.name, Source.position)).all()
+        self.source: dict[int, str] = {r.id: r.name for r in rows}
+        self.source_order: dict[int, tuple] = {r.id: (r.position, r.name.casefold(), r.id) for r in rows}
+        self.coder: dict[int, str] = dict(session.execute(select(Coder.id, Coder.name)).all())
+        self.code_order: dict[int, int] = {cid: i for i, cid in enumerate(self.tree.in_order())}
+        cases: dict[int, list[str]] = {}
+        for sid, cname in session.execute(
+            select(CaseSource.source_id, Case.name).join(Case, Case.id == CaseSource.case_id)
+            .order_by(Case.position, Case.name)
+        ):
+            cases.setdefault(sid, []).append(cname)
+        self.cases_of: dict[int, list[str]] = cases
+        self._texts: dict[int, str] = {}
+
+    def case(self, source_id: int) -> str | None:
+        names = self.cases_of.get(source_id)
+        return "; ".join(names) if names else None
+
+    def texts(self, source_ids) -> dict[int, str]:
+        """The stored texts of these sources, each read once."""
+        missing = [i for i in set(source_ids) if i not in self._texts]
+        for i in range(0, len(missing), 500):
+            chunk = missing[i:i + 500]
+            self._texts.update(self.session.execute(select(Source.id, Source.text).where(Source.id.in_(chunk))).all())
+        return self._texts
+
+
+def segments_from_rows(names: Names, rows) -> list[Segment]:
+    texts = names.texts({r.source_id for r in rows})
+    out = [
+        Segment(r.id, r.guid, r.source_id, names.source[r.source_id], names.case(r.source_id), r.code_id,
+                names.tree.path(r.code_id), names.coder.get(r.coder_id, ""), r.start, r.end,
+                texts[r.source_id][r.start:r.end], (r.guid,), (r.id,))
+        for r in rows
+    ]
+    out.sort(key=lambda s: (names.source_order[s.source_id], s.start, s.end,
+                            names.code_order.get(s.code_id, 0), s.coder, s.coding_id))
+    return out
+
+
+def select_segments(session: Session, filters: Filters, expr: str | None = None) -> list[Segment]:
+    """The coded segments the filters pick; with an expression, its result stretches (see expr.py)."""
+    sel = resolve(session, filters)
+    names = Names(session, sel.tree)
+    if expr and expr.strip():
+        from workbench.query.expr import evaluate_to_segments
+
+        return evaluate_to_segments(session, expr, filters, sel, names)
+    return segments_from_rows(names, coding_rows(session, sel))
+
+
+def query_segments(project: Project, filters: Filters | None = None, expr: str | None = None) -> list[Segment]:
+    with project.reading() as s:
+        return select_segments(s, filters or Filters(), expr)
