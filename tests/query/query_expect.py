@@ -26,3 +26,12 @@ def codings_where(**match) -> list[tuple]:
     keys = ("source", "code", "coder", "phrase")
     return [c for c in CODINGS if all(dict(zip(keys, c))[k] in (v if isinstance(v, (set, list)) else {v})
                                       for k, v in match.items())]
+
+
+def add_source(session, name: str, text: str) -> int:
+    """Store a text as a source directly (the importers are tested elsewhere)."""
+    from workbench.io.importers.base import ImportedDocument
+    from workbench.services.sources import store_document
+
+    return store_document(session, ImportedDocument(name=name, kind="txt", text=text,
+                                                    original=text.encode("utf-8")), None)

@@ -298,10 +298,14 @@ def results(node: Node, leaf_value) -> Value:
 def evaluate_to_segments(session, text: str, filters, sel, names) -> list:
     """Parse, resolve the code paths (unknown ones raise with suggestions), evaluate, and
     return Segments whose `codings` say why each matched."""
+    return node_to_segments(session, parse(text), filters, sel, names)
+
+
+def node_to_segments(session, node: Node, filters, sel, names) -> list:
+    """Evaluate a parsed expression over the codings the selection lets take part."""
     from workbench.query.segments import Segment, coding_rows
     from workbench.services.lookup import code_by_path
 
-    node = parse(text)
     leaf_ids: dict[str, set[int]] = {}
     for leaf in leaves(node):
         cid = code_by_path(session, leaf.path, sel.tree)

@@ -1,0 +1,107 @@
+"""Co-occurrence: for each pair of codes, the places where their text overlaps.
+
+A place is one unbroken stretch of text both codes cover (what `"a" AND "b"` yields), so a
+long passage coded a that overlaps two separate b passages is two places. The diagonal
+counts a code's own stretches. With `count="sources"` a cell is the number of sources with
+at least one such place. Touching without sharing a character is not an overlap.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workbench.core.errors import ValidationError
+from workbench.query.expr import Binary, Leaf, node_to_segments
+from workbench.query.matrix import Matrix
+from workbench.query.segments import Filters, Names, Segment, resolve
+from workbench.services.lookup import code_by_path
+from workbench.store.models import Coding
+from workbench.store.project import Project
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[list[int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
+def build_cooccurrence(session: Session, filters: Filters | None = None, with_children: bool = False,
+                       count: str = "places") -> Matrix:
+    """Code x code overlap counts for the codings the filters choose (their --code picks the codes)."""
+    if count not in ("places", "sources"):
+        raise ValidationError(f"--count must be places or sources, not {count!r}")
+    filters = filters or Filters()
+    with_children = with_children or filters.with_children
+    sel = resolve(session, Filters(**{**filters.to_dict(), "codes": (), "with_children": False}))
+    tree = sel.tree
+    if filters.codes:
+        picked = {code_by_path(session, p, tree) for p in filters.codes}
+        row_ids = [c for c in tree.in_order() if c in picked]
+    else:
+        row_ids = tree.in_order()
+    row_of = {c: i for i, c in enumerate(row_ids)}
+    feeds: dict[int, tuple[int, ...]] = {}
+    for cid in tree.parent:
+        chain, cur = [], cid
+        while cur is not None:
+            if cur in row_of:
+                chain.append(row_of[cur])
+            if not with_children:
+                break
+            cur = tree.parent[cur]
+        if chain:
+            feeds[cid] = tuple(chain)
+    q = select(Coding.source_id, Coding.code_id, Coding.start, Coding.end).where(Coding.code_id.in_(feeds))
+    if sel.source_ids is not None:
+        q = q.where(Coding.source_id.in_(sel.source_ids))
+    if sel.coder_ids is not None:
+        q = q.where(Coding.coder_id.in_(sel.coder_ids))
+    per_source: dict[int, dict[int, list[tuple[int, int]]]] = {}
+    for sid, code_id, start, end in session.execute(q):
+        rows = per_source.setdefault(sid, {})
+        for r in feeds[code_id]:
+            rows.setdefault(r, []).append((start, end))
+    n = len(row_ids)
+    places = [[0] * n for _ in range(n)]
+    sources = [[0] * n for _ in range(n)]
+    for rows in per_source.values():
+        intervals = sorted((s, e, r) for r, spans in rows.items() for s, e in _merged(spans))
+        seen: set[tuple[int, int]] = set()
+        active: list[tuple[int, int]] = []  # (end, row) of stretches still open
+        for s, e, r in intervals:
+            active = [a for a in active if a[0] > s]
+            places[r][r] += 1
+            seen.add((r, r))
+            for _, other in active:
+                places[r][other] += 1
+                places[other][r] += 1
+                seen.add((r, other))
+                seen.add((other, r))
+            active.append((e, r))
+        for a, b in seen:
+            sources[a][b] += 1
+    paths = [tree.path(c) for c in row_ids]
+    parent_row = [row_of.get(tree.parent[c]) for c in row_ids]
+    return Matrix(paths, list(paths), places if count == "places" else sources, row_ids,
+                  [tree.depth(c) for c in row_ids], parent_row, list(row_ids), "codes", count, with_children)
+
+
+def overlap_segments(session: Session, code_a: int, code_b: int, filters: Filters | None = None,
+                     with_children: bool = False) -> list[Segment]:
+    """The overlapping passages behind one cell: the stretches both codes cover."""
+    filters = filters or Filters()
+    base = Filters(**{**filters.to_dict(), "codes": (), "with_children": with_children or filters.with_children})
+    sel = resolve(session, base)
+    names = Names(session, sel.tree)
+    node = Binary("AND", Leaf(sel.tree.path(code_a), 0), Leaf(sel.tree.path(code_b), 0))
+    return node_to_segments(session, node, base, sel, names)
+
+
+def code_cooccurrence(project: Project, filters: Filters | None = None, with_children: bool = False,
+                      count: str = "places") -> Matrix:
+    with project.reading() as s:
+        return build_cooccurrence(s, filters, with_children, count)
