@@ -1,0 +1,89 @@
+"""The SQLite FTS5 index over source texts: the one SQLite-only piece of text search.
+
+The index is an external-content FTS5 table over `source.text` (the text is not stored
+twice), created on first use outside Alembic and the ORM, since a PostgreSQL project would
+search differently. Source texts never change after import, so the index is fresh as long as
+the set of (source id, sha256) is the one recorded in ProjectMeta; new sources are added,
+and a removed one makes us rebuild. A read-only project with a stale index cannot write it:
+callers then scan the texts instead (same answers, slower).
+"""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from workbench.store.models import ProjectMeta
+
+TABLE = "source_fts"
+META_KEY = "fts_index"
+TOKENIZE = "unicode61 remove_diacritics 2"
+
+
+def _current(session: Session) -> dict[str, str]:
+    return {str(i): sha[:16] for i, sha in session.execute(text("SELECT id, sha256 FROM source"))}
+
+
+def _recorded(session: Session) -> dict[str, str] | None:
+    row = session.get(ProjectMeta, META_KEY)
+    if row is None:
+        return None
+    try:
+        return json.loads(row.value)
+    except ValueError:
+        return None
+
+
+def _exists(session: Session) -> bool:
+    return session.execute(text("SELECT 1 FROM sqlite_master WHERE type='table' AND name=:n"),
+                           {"n": TABLE}).first() is not None
+
+
+def is_fresh(session: Session) -> bool:
+    """True when the index exists and covers exactly the sources there are."""
+    return _exists(session) and _recorded(session) == _current(session)
+
+
+def ensure_index(session: Session) -> bool:
+    """Create or bring the index up to date inside the caller's write transaction.
+
+    Returns True when anything was (re)indexed."""
+    current = _current(session)
+    recorded = _recorded(session) if _exists(session) else None
+    if recorded == current:
+        return False
+    session.execute(text(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
+        f"text, content='source', content_rowid='id', tokenize='{TOKENIZE}')"))
+    if recorded is not None and all(current.get(k) == v for k, v in recorded.items()):
+        new = [int(k) for k in current if k not in recorded]
+        for i in range(0, len(new), 200):
+            chunk = ",".join(str(x) for x in new[i:i + 200])
+            session.execute(text(f"INSERT INTO {TABLE}(rowid, text) SELECT id, text FROM source WHERE id IN ({chunk})"))
+    else:
+        session.execute(text(f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')"))
+    row = session.get(ProjectMeta, META_KEY)
+    value = json.dumps(current, separators=(",", ":"))
+    if row is None:
+        session.add(ProjectMeta(key=META_KEY, value=value))
+    else:
+        row.value = value
+    return True
+
+
+def matching_sources(session: Session, match: str) -> list[int]:
+    """Ids of the sources whose text matches an FTS5 MATCH expression."""
+    try:
+        return [r[0] for r in session.execute(text(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :m"),
+                                              {"m": match})]
+    except OperationalError as exc:  # a malformed MATCH string is our bug, but say what it was
+        raise ValueError(f"full-text query {match!r} failed: {exc.orig}") from None
+
+
+def drop_index(session: Session) -> None:
+    session.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
+    row = session.get(ProjectMeta, META_KEY)
+    if row is not None:
+        session.delete(row)
