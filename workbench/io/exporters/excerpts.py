@@ -1,0 +1,102 @@
+"""What every excerpt export needs: the query's segments with paragraph numbers, memos, the
+codebook's shape and the cases, read in one session and then handed to a writer."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from workbench.query.segments import Filters, Names, Segment, select_segments
+from workbench.store.models import Case, Code, Memo, ProjectInfo
+from workbench.store.project import Project
+
+# Characters XML 1.0 forbids (all C0 controls but tab and line feed, lone surrogates, U+FFFE/F).
+# Carriage returns go too: stored texts use \n, and XML parsers would turn a \r into \n anyway.
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+COLUMNS = ["coding", "source", "case", "code", "coder", "start", "end", "paragraph", "text", "memo"]
+
+
+def xml_safe(text: str) -> str:
+    """Text with only the characters XML cannot hold removed (emoji and RTL text stay)."""
+    return _ILLEGAL_XML.sub("", text) if _ILLEGAL_XML.search(text) else text
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    segment: Segment
+    paragraph: str  # "4" or "4-5": non-blank lines of the source counted from 1
+    memo: str | None
+
+    def row(self) -> list:
+        s = self.segment
+        coding = s.coding if s.coding else "; ".join(s.codings)
+        return [coding, s.source, s.case or "", s.code, s.coder, s.start, s.end, self.paragraph, s.text,
+                self.memo or ""]
+
+
+@dataclass
+class CodeInfo:
+    id: int
+    name: str
+    path: str
+    depth: int
+    parent: int | None
+    description: str
+    color: str
+
+
+@dataclass
+class ReportData:
+    """Everything a writer needs, detached from the database."""
+
+    project_name: str
+    filters: Filters
+    expr: str | None
+    excerpts: list[Excerpt]
+    codes: dict[int, CodeInfo] = field(default_factory=dict)
+    code_order: list[int] = field(default_factory=list)
+    case_order: list[str] = field(default_factory=list)
+
+    def describe_query(self) -> str:
+        return self.filters.describe()
+
+
+def _paragraph_starts(text: str) -> list[int]:
+    starts, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            starts.append(pos)
+        pos += len(line) + 1
+    return starts
+
+
+def paragraph_label(starts: list[int], start: int, end: int) -> str:
+    first = max(1, bisect_right(starts, start))
+    last = max(first, bisect_right(starts, max(start, end - 1)))
+    return str(first) if first == last else f"{first}-{last}"
+
+
+def collect(project: Project, filters: Filters | None = None, expr: str | None = None) -> ReportData:
+    """Run the query and gather what the exporters write."""
+    filters = filters or Filters()
+    with project.reading() as s:
+        segments = select_segments(s, filters, expr)
+        names = Names(s)
+        texts = names.texts({x.source_id for x in segments})
+        starts = {sid: _paragraph_starts(t) for sid, t in texts.items()}
+        memos = dict(s.execute(select(Memo.coding_id, Memo.text).where(Memo.coding_id.is_not(None))
+                               .order_by(Memo.id.desc())).all())
+        excerpts = []
+        for seg in segments:
+            memo = "\n".join(m for i in seg.coding_ids if (m := memos.get(i))) or None
+            excerpts.append(Excerpt(seg, paragraph_label(starts[seg.source_id], seg.start, seg.end), memo))
+        tree = names.tree
+        info = {r.id: r for r in s.execute(select(Code.id, Code.description, Code.color))}
+        codes = {cid: CodeInfo(cid, tree.name[cid], tree.path(cid), tree.depth(cid), tree.parent[cid],
+                               info[cid].description or "", info[cid].color) for cid in tree.parent}
+        cases = list(s.scalars(select(Case.name).order_by(Case.position, Case.name)))
+        name = s.scalars(select(ProjectInfo.name)).first() or project.path.stem
+    return ReportData(name, filters, expr.strip() if expr and expr.strip() else None, excerpts, codes,
+                      tree.in_order(), cases)
