@@ -1,17 +1,18 @@
-"""Code frequencies: per code, how many segments, sources, cases and coders, from two SQL queries.
+"""Code frequencies: per code, how many segments, sources, cases and coders.
 
-QualCoder's equivalent dialog walks every coding in Python; counting in SQLite is what
-keeps 150 codes over 60,000 codings under 50 ms.
+QualCoder's equivalent dialog walks every coding in Python. Here SQLite counts segments,
+lists distinct (code, source) pairs off an index and probes (code, coder) pairs with EXISTS;
+Python only rolls them up the tree, which keeps 150 codes over 60,000 codings under 50 ms.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
-from workbench.query.segments import Filters, Selection, resolve
-from workbench.store.models import CaseSource, Coding
+from workbench.query.segments import Filters, Selection, fetch_all, resolve
+from workbench.store.models import CaseSource, Code, Coder, Coding
 from workbench.store.project import Project
 
 
@@ -60,34 +61,30 @@ def code_frequencies_in(session: Session, filters: Filters | None = None,
             picked.update(tree.subtree(cid) if filters.with_children else [cid])
         shown = [c for c in shown if c in picked]
     where = _where(sel)
-    if not with_children:
-        counts = {r[0]: r[1:] for r in session.execute(
-            select(Coding.code_id, func.count(), func.count(distinct(Coding.source_id)),
-                   func.count(distinct(Coding.coder_id))).where(*where).group_by(Coding.code_id))}
-        cases = dict(session.execute(
-            select(Coding.code_id, func.count(distinct(CaseSource.case_id)))
-            .join(CaseSource, CaseSource.source_id == Coding.source_id).where(*where).group_by(Coding.code_id)).all())
-        return [CodeFrequency(c, tree.path(c), tree.depth(c), *counts.get(c, (0, 0, 0))[:2], cases.get(c, 0),
-                              counts.get(c, (0, 0, 0))[2]) for c in shown]
-    # With children: distinct (code, source, coder) groups, rolled up the tree in Python.
-    case_of: dict[int, list[int]] = {}
+    segments = dict(session.execute(select(Coding.code_id, func.count()).where(*where).group_by(Coding.code_id)).all())
+    # Which sources each code is in: distinct pairs come off the (code_id, source_id) index.
+    sources: dict[int, set[int]] = {}
+    for code_id, source_id in fetch_all(session, select(Coding.code_id, Coding.source_id).where(*where).distinct()):
+        sources.setdefault(code_id, set()).add(source_id)
+    # Which coders used each code: counting them in a GROUP BY reads every coding (50 ms on the
+    # L workload); asking, for each code and coder, whether one coding exists stops at the
+    # first one (under 1 ms), since there are few coders.
+    used = select(Coding.id).where(Coding.code_id == Code.id, Coding.coder_id == Coder.id, *where).exists()
+    coders: dict[int, set[int]] = {}
+    for code_id, coder_id in session.execute(select(Code.id, Coder.id).join(Coder, true()).where(used)):
+        coders.setdefault(code_id, set()).add(coder_id)
+    cases_of: dict[int, list[int]] = {}
     for sid, cid in session.execute(select(CaseSource.source_id, CaseSource.case_id)):
-        case_of.setdefault(sid, []).append(cid)
-    seg = {c: 0 for c in shown}
-    srcs: dict[int, set] = {c: set() for c in shown}
-    cods: dict[int, set] = {c: set() for c in shown}
-    q = select(Coding.code_id, Coding.source_id, Coding.coder_id, func.count()).where(*where) \
-        .group_by(Coding.code_id, Coding.source_id, Coding.coder_id)
-    for code_id, source_id, coder_id, n in session.execute(q):
-        cur = code_id
-        while cur is not None:
-            if cur in seg:
-                seg[cur] += n
-                srcs[cur].add(source_id)
-                cods[cur].add(coder_id)
-            cur = tree.parent[cur]
-    return [CodeFrequency(c, tree.path(c), tree.depth(c), seg[c], len(srcs[c]),
-                          len({k for s in srcs[c] for k in case_of.get(s, ())}), len(cods[c])) for c in shown]
+        cases_of.setdefault(sid, []).append(cid)
+    out = []
+    for c in shown:
+        members = tree.subtree(c) if with_children else (c,)
+        n = sum(segments.get(m, 0) for m in members)
+        srcs = set().union(*(sources.get(m, ()) for m in members))
+        cods = set().union(*(coders.get(m, ()) for m in members))
+        cases = {k for sid in srcs for k in cases_of.get(sid, ())}
+        out.append(CodeFrequency(c, tree.path(c), tree.depth(c), n, len(srcs), len(cases), len(cods)))
+    return out
 
 
 def code_frequencies(project: Project, filters: Filters | None = None,
