@@ -1,10 +1,10 @@
 """Full-text search across sources: words, "phrases" and prefix*, case and diacritics ignored.
 
 FTS5 (store/fts.py) narrows the search to the sources that contain every term; the hits
-themselves are located here in Python on a folded copy of each text, so offsets are code
-points of the stored text, as everywhere else. Folding is lower-casing plus removing
-diacritics, one character for one character, so folded and stored offsets coincide.
-A read-only project whose index is stale is scanned instead, with the same answers.
+themselves are located here in Python with a regex over the stored text whose character
+classes take in upper and lower case and accented Latin letters, so offsets are code points
+of the stored text, as everywhere else, and no folded copy of a text is ever made. A
+read-only project whose index is stale is scanned instead, with the same answers.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,26 +22,54 @@ from workbench.store import fts
 from workbench.store.models import Source
 from workbench.store.project import Project
 
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _TOKEN = re.compile(r"[^\W_]+")
+_MARKS = "[\u0300-\u036f]*"  # combining diacritics of a decomposed letter belong to it
 _GAP = r"[\W_]+"
+# FTS5's remove_diacritics folds Latin letters only; so do we.
+_LATIN = [(0x00C0, 0x024F), (0x1E00, 0x1EFF)]
+
+
+def _latin(cp: int) -> bool:
+    return any(lo <= cp <= hi for lo, hi in _LATIN)
 
 
 @lru_cache(maxsize=65536)
 def fold_char(ch: str) -> str:
-    """One character lower-cased and stripped of diacritics; always one character."""
+    """One character lower-cased and, if a Latin letter, stripped of diacritics; always one."""
     low = ch.lower()
     if len(low) != 1:
         low = ch
+    if not _latin(ord(low)):
+        return low
     base = "".join(c for c in unicodedata.normalize("NFD", low) if not unicodedata.combining(c))
-    return base if len(base) == 1 else low
+    return base.lower() if len(base) == 1 else low
 
 
 def fold(text: str) -> str:
-    """The search form of a text, the same length as the text."""
-    if text.isascii():
-        return text.lower()
-    return _NON_ASCII_RUN.sub(lambda m: "".join(map(fold_char, m.group())), text).lower()
+    """The search form of a text, the same length as the text (used for query terms)."""
+    return "".join(map(fold_char, text)) if not text.isascii() else text.lower()
+
+
+@lru_cache(maxsize=1)
+def _variants() -> dict[str, str]:
+    """For each folded character, every Latin letter that folds to it (both cases)."""
+    out: dict[str, set[str]] = {}
+    for lo, hi in _LATIN:
+        for cp in range(lo, hi + 1):
+            ch = chr(cp)
+            for c in {ch, ch.lower(), ch.upper()}:
+                if len(c) == 1:
+                    out.setdefault(fold_char(c), set()).add(c)
+    return {k: "".join(sorted(v)) for k, v in out.items()}
+
+
+def _char_class(ch: str) -> str:
+    """A regex class matching every character that folds to ch: cases and accented forms."""
+    alts = {ch, ch.upper(), ch.lower(), ch.title()}
+    alts = {a for a in alts if len(a) == 1} | set(_variants().get(ch, ""))
+    if len(alts) == 1:
+        return re.escape(ch)
+    return "[" + "".join(re.escape(a) for a in sorted(alts)) + "]"
 
 
 @dataclass(frozen=True)
@@ -87,8 +116,7 @@ def parse_query(query: str) -> list[Term]:
     return terms
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     source_id: int
     source: str
     start: int
@@ -108,35 +136,25 @@ def kwic(text: str, start: int, end: int, width: int = 40) -> tuple[str, str, st
     return before, text[start:end], after
 
 
-def _is_word(ch: str) -> bool:
-    return ch.isalnum()
+@lru_cache(maxsize=256)
+def term_pattern(term: "Term") -> re.Pattern:
+    """A regex over stored text for the term, ignoring case and Latin diacritics. It starts
+    with a character class, which the regex engine scans for quickly; word boundaries are
+    checked in Python at each candidate (a look-behind would slow the scan threefold)."""
+    tokens = [_MARKS.join(_char_class(c) for c in tok) + _MARKS for tok in term.tokens]
+    tail = r"(?:[^\W_]|[\u0300-\u036f])*" if term.prefix else ""
+    return re.compile(_GAP.join(tokens) + tail)
 
 
-def find_in(folded: str, term: Term) -> list[tuple[int, int]]:
-    """Spans of a term in a folded text. Scans for the first token as a literal (fast), then
-    checks word boundaries and the rest of a phrase at each candidate."""
-    first = term.tokens[0]
-    single = len(term.tokens) == 1
-    rx = re.compile(re.escape(first))
-    rest = None if single else re.compile(
-        _GAP.join(re.escape(t) for t in term.tokens) + (r"[^\W_]*" if term.prefix else ""))
-    open_end = re.compile(r"[^\W_]*")
+def find_in(text: str, term: "Term") -> list[tuple[int, int]]:
+    """Spans of a term in a stored text, whole words only (a prefix may run on)."""
     out = []
-    n = len(folded)
-    for m in rx.finditer(folded):
-        s = m.start()
-        if s > 0 and _is_word(folded[s - 1]):
+    n = len(text)
+    for m in term_pattern(term).finditer(text):
+        s, e = m.span()
+        if s > 0 and text[s - 1].isalnum():
             continue
-        if single:
-            e = m.end()
-            if term.prefix:
-                e = open_end.match(folded, e).end()
-        else:
-            full = rest.match(folded, s)
-            if full is None:
-                continue
-            e = full.end()
-        if e < n and _is_word(folded[e]):
+        if e < n and text[e].isalnum():
             continue
         out.append((s, e))
     return out
@@ -168,30 +186,24 @@ def search_in(session: Session, query: str, use_index: bool = True, source_ids: 
     hits: list[Hit] = []
     texts: dict[int, str] = {}
     for row in sorted(rows, key=lambda r: (r.position, r.name.casefold(), r.id)):
-        folded = fold(row.text)
         found = []
         for term in terms:
-            spans = find_in(folded, term)
+            spans = find_in(row.text, term)
             if not spans:
                 found = []
                 break
-            found.extend((s, _past_marks(row.text, e), term.label()) for s, e in spans)
+            label = term.label()
+            found.extend((s, e, label) for s, e in spans)
         if not found:
             continue
         texts[row.id] = row.text
-        seen = set()
-        for s, e, label in sorted(found):
-            if (s, e) not in seen:
-                seen.add((s, e))
+        found.sort()
+        last = None
+        for s, e, label in found:
+            if (s, e) != last:  # two terms on the same words: one hit
                 hits.append(Hit(row.id, row.name, s, e, label))
+                last = (s, e)
     return SearchResult(query, terms, hits, texts, use_index)
-
-
-def _past_marks(text: str, end: int) -> int:
-    """Extend a hit over combining marks that follow it (a decomposed é belongs to its word)."""
-    while end < len(text) and unicodedata.combining(text[end]):
-        end += 1
-    return end
 
 
 def search(project: Project, query: str, source_ids: set[int] | None = None) -> SearchResult:
