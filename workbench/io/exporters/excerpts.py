@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import select
 
-from workbench.query.segments import Filters, Names, Segment, select_segments
+from workbench.query.segments import Filters, Names, Segment, gc_paused, select_segments
 from workbench.store.models import Case, Code, Memo, ProjectInfo
 from workbench.store.project import Project
 
@@ -23,8 +24,7 @@ def xml_safe(text: str) -> str:
     return _ILLEGAL_XML.sub("", text) if _ILLEGAL_XML.search(text) else text
 
 
-@dataclass(frozen=True)
-class Excerpt:
+class Excerpt(NamedTuple):
     segment: Segment
     paragraph: str  # "4" or "4-5": non-blank lines of the source counted from 1
     memo: str | None
@@ -81,17 +81,21 @@ def paragraph_label(starts: list[int], start: int, end: int) -> str:
 def collect(project: Project, filters: Filters | None = None, expr: str | None = None) -> ReportData:
     """Run the query and gather what the exporters write."""
     filters = filters or Filters()
-    with project.reading() as s:
-        segments = select_segments(s, filters, expr)
+    with project.reading() as s, gc_paused():
+        segments = list(select_segments(s, filters, expr))
         names = Names(s)
         texts = names.texts({x.source_id for x in segments})
         starts = {sid: _paragraph_starts(t) for sid, t in texts.items()}
         memos = dict(s.execute(select(Memo.coding_id, Memo.text).where(Memo.coding_id.is_not(None))
                                .order_by(Memo.id.desc())).all())
         excerpts = []
+        add = excerpts.append
         for seg in segments:
-            memo = "\n".join(m for i in seg.coding_ids if (m := memos.get(i))) or None
-            excerpts.append(Excerpt(seg, paragraph_label(starts[seg.source_id], seg.start, seg.end), memo))
+            if len(seg.coding_ids) == 1:
+                memo = memos.get(seg.coding_ids[0])
+            else:
+                memo = "\n".join(m for i in seg.coding_ids if (m := memos.get(i))) or None
+            add(Excerpt(seg, paragraph_label(starts[seg.source_id], seg.start, seg.end), memo))
         tree = names.tree
         info = {r.id: r for r in s.execute(select(Code.id, Code.description, Code.color))}
         codes = {cid: CodeInfo(cid, tree.name[cid], tree.path(cid), tree.depth(cid), tree.parent[cid],
