@@ -1,0 +1,58 @@
+"""workbench export: the coded-excerpt report in Word, or one row an excerpt in CSV/XLSX."""
+from __future__ import annotations
+
+from workbench.cli.common import add_filters, add_project, project_arg
+
+NAME = "export"
+HELP = "write coded excerpts to a Word report (.docx), or one row an excerpt (.csv, .xlsx)"
+EPILOG = """\
+The Word report groups excerpts under headings in Word's Heading styles: by code (headings
+follow the code tree, each code's definition under its heading) or by case. Each excerpt
+is in the Quote style, followed by a citation (source, case, paragraph, coder) and its
+memo. --template lends the styles of your own .docx.
+
+Examples:
+  workbench export jhb.qwb -o excerpts.docx --code "provincial constraint" --with-children
+  workbench export jhb.qwb -o by_case.docx --group-by case --attr region=Africa
+  workbench export jhb.qwb -o all.xlsx"""
+
+FORMATS = (".docx", ".csv", ".xlsx")
+
+
+def add_arguments(p):
+    add_project(p)
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.docx, FILE.csv or FILE.xlsx")
+    add_filters(p)
+    p.add_argument("--expr", metavar="EXPR", help="combine codes over text (see workbench query --help)")
+    p.add_argument("--group-by", choices=["code", "case"], default="code", help="Word report: group by code or case")
+    p.add_argument("--title", metavar="TEXT", help="Word report: the title (default: the project's name)")
+    p.add_argument("--template", metavar="FILE.docx", help="Word report: take the styles of this document")
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from workbench.cli.query_args import filters_from
+    from workbench.core.errors import ValidationError
+    from workbench.io.exporters.excerpts import collect
+
+    suffix = Path(args.output).suffix.lower()
+    if suffix not in FORMATS:
+        raise ValidationError(f"{args.output}: cannot export excerpts as {suffix or 'a file without extension'}; "
+                              f"use {', '.join(FORMATS)}")
+    with project_arg(args.project, readonly=True) as project:
+        data = collect(project, filters_from(args), args.expr)
+    if suffix == ".docx":
+        from workbench.io.exporters.docx_report import write_report
+
+        n = write_report(data, args.output, args.group_by, args.title, args.template)
+    elif suffix == ".csv":
+        from workbench.io.exporters.excerpts_csv import write_csv
+
+        n = write_csv(data, args.output)
+    else:
+        from workbench.io.exporters.excerpts_xlsx import write_xlsx
+
+        n = write_xlsx(data, args.output)
+    print(f"wrote {n} excerpts to {args.output}")
+    return 0
