@@ -166,3 +166,20 @@ def test_sentence_and_paragraph_spans():
     assert text[slice(*sentence_span(text, nxt, nxt + 4))] == "Next line."
     two = text.index("engineers")
     assert text[slice(*sentence_span(text, two, clinic + 2, turns))] == "Training for engineers. And a clinic!"
+
+
+def test_literal_fast_path_falls_back_to_the_full_pattern(project):
+    """The index's token count tells when plain literals missed accented or mIxEd-case forms."""
+    text = "CiTy city City CITY cíty citywide city's. Cities; cit y"
+    with project.transaction() as s:
+        sid = add_source(s, "mixed.txt", text)
+    result = search(project, "city")
+    assert [text[h.start:h.end] for h in result.hits if h.source_id == sid] == \
+        ["CiTy", "city", "City", "CITY", "cíty", "city"]
+    with project.reading() as s:
+        assert fts.token_counts(s, "city")[sid] == 6
+        scanned = search_in(s, "city", use_index=False)
+    assert found(scanned) == found(result)
+    prefix = search(project, "cit*")
+    assert [text[h.start:h.end] for h in prefix.hits if h.source_id == sid] == \
+        ["CiTy", "city", "City", "CITY", "cíty", "citywide", "city", "Cities", "cit"]

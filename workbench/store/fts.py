@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from workbench.store.models import ProjectMeta
 
 TABLE = "source_fts"
+VOCAB = "source_fts_vocab"  # fts5vocab over TABLE: where each token occurs
 META_KEY = "fts_index"
 TOKENIZE = "unicode61 remove_diacritics 2"
 
@@ -36,9 +37,9 @@ def _recorded(session: Session) -> dict[str, str] | None:
         return None
 
 
-def _exists(session: Session) -> bool:
+def _exists(session: Session, name: str = TABLE) -> bool:
     return session.execute(text("SELECT 1 FROM sqlite_master WHERE type='table' AND name=:n"),
-                           {"n": TABLE}).first() is not None
+                           {"n": name}).first() is not None
 
 
 def is_fresh(session: Session) -> bool:
@@ -52,11 +53,15 @@ def ensure_index(session: Session) -> bool:
     Returns True when anything was (re)indexed."""
     current = _current(session)
     recorded = _recorded(session) if _exists(session) else None
+    if not _exists(session, VOCAB):
+        if recorded is not None:
+            session.execute(text(f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCAB} USING fts5vocab({TABLE}, instance)"))
     if recorded == current:
         return False
     session.execute(text(
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
         f"text, content='source', content_rowid='id', tokenize='{TOKENIZE}')"))
+    session.execute(text(f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCAB} USING fts5vocab({TABLE}, instance)"))
     if recorded is not None and all(current.get(k) == v for k, v in recorded.items()):
         new = [int(k) for k in current if k not in recorded]
         for i in range(0, len(new), 200):
@@ -82,7 +87,20 @@ def matching_sources(session: Session, match: str) -> list[int]:
         raise ValueError(f"full-text query {match!r} failed: {exc.orig}") from None
 
 
+def token_counts(session: Session, token: str, prefix: bool = False) -> dict[int, int] | None:
+    """How often a (folded) token, or any token it begins, occurs in each source; None when
+    the index has no vocabulary table (an index made before it existed)."""
+    if not _exists(session, VOCAB):
+        return None
+    if prefix:
+        where, params = "term >= :lo AND term < :hi", {"lo": token, "hi": token + "\U0010ffff"}
+    else:
+        where, params = "term = :lo", {"lo": token}
+    return dict(session.execute(text(f"SELECT doc, count(*) FROM {VOCAB} WHERE {where} GROUP BY doc"), params).all())
+
+
 def drop_index(session: Session) -> None:
+    session.execute(text(f"DROP TABLE IF EXISTS {VOCAB}"))
     session.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
     row = session.get(ProjectMeta, META_KEY)
     if row is not None:
