@@ -26,8 +26,8 @@ def test_precedence_and_associativity():
 
 
 @pytest.mark.parametrize("text,position,words", [
-    ('"autonomy" AND', 14, "expected a quoted code path"),
-    ('"a" AND NOT', 11, "expected a quoted code path"),
+    ('"autonomy" AND', 14, "a quoted code path or '(' is missing"),
+    ('"a" AND NOT', 11, "a quoted code path or '(' is missing"),
     ('"a" "b"', 4, "unexpected"),
     ('("a" OR "b"', 11, "expected ')'"),
     ('autonomy AND "b"', 0, "double quotes"),

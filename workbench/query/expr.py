@@ -136,8 +136,9 @@ def parse(text: str) -> Node:
             return node
         if kind == "NOT":
             raise ExprError(text, at, "NOT goes after AND and a left side: write \"a\" AND NOT \"b\"")
-        what = "the end" if kind == "END" else repr(value)
-        raise ExprError(text, at, f"expected a quoted code path or '(', found {what}")
+        if kind == "END":
+            raise ExprError(text, at, "a quoted code path or '(' is missing")
+        raise ExprError(text, at, f"expected a quoted code path or '(', found {value!r}")
 
     def term() -> Node:
         left = atom()

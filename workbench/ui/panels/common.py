@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtWidgets import QListWidget, QListWidgetItem
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QListWidget, QListWidgetItem, QTableView
 
 from workbench.store.project import Project, open_project
 
@@ -97,3 +97,20 @@ class SegmentTableModel(QAbstractTableModel):
         if role == ID_ROLE:
             return seg.coding_id if seg.coding_id is not None else (seg.coding_ids[0] if seg.coding_ids else None)
         return None
+
+
+def segment_table(name: str, model: SegmentTableModel) -> QTableView:
+    """A read-only table of segments: one line a row, the excerpt column taking the room."""
+    view = QTableView(objectName=name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for col, width in enumerate([0, 200, 170, 120, 90, 90]):
+        if width:
+            view.setColumnWidth(col, width)
+    return view

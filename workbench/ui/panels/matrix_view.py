@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core.errors import WorkbenchError
 from workbench.query.matrix import Matrix
-from workbench.ui.panels.common import ID_ROLE, ProjectHandle, SegmentTableModel
+from workbench.ui.panels.common import ID_ROLE, ProjectHandle, SegmentTableModel, segment_table
 
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -161,10 +160,7 @@ class MatrixView(QWidget):
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.tree.clicked.connect(self.show_cell)
         self.excerpts_model = SegmentTableModel(self)
-        self.excerpts = QTableView(objectName="matrixExcerpts")
-        self.excerpts.setModel(self.excerpts_model)
-        self.excerpts.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.excerpts.horizontalHeader().setStretchLastSection(True)
+        self.excerpts = segment_table("matrixExcerpts", self.excerpts_model)
         self.excerpts.doubleClicked.connect(self._activated)
         self.status = QLabel(objectName="matrixStatus")
         split = QSplitter(Qt.Orientation.Vertical)

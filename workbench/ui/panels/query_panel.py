@@ -6,20 +6,17 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableView,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -28,7 +25,14 @@ from PySide6.QtWidgets import (
 
 from workbench.core.errors import WorkbenchError
 from workbench.query.segments import Filters, query_segments
-from workbench.ui.panels.common import ID_ROLE, ProjectHandle, SegmentTableModel, checked_names, fill_checklist
+from workbench.ui.panels.common import (
+    ID_ROLE,
+    ProjectHandle,
+    SegmentTableModel,
+    checked_names,
+    fill_checklist,
+    segment_table,
+)
 
 EXPR_HELP = """<b>Combining codes over text</b><br>
 Put code paths in double quotes: <code>"autonomy/own funding"</code>.<br>
@@ -114,12 +118,7 @@ class QueryPanel(QWidget):
         saved_row.addWidget(self.rerun_button)
 
         self.model = SegmentTableModel(self)
-        self.table = QTableView(objectName="queryResults")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setVisible(False)
+        self.table = segment_table("queryResults", self.model)
         self.table.doubleClicked.connect(self._activated)
 
         self.status = QLabel(objectName="queryStatus")
