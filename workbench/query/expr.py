@@ -312,12 +312,12 @@ def node_to_segments(session, node: Node, filters, sel, names) -> list:
         cid = code_by_path(session, leaf.path, sel.tree)
         leaf_ids[leaf.path] = set(sel.tree.subtree(cid)) if filters.with_children else {cid}
     rows = coding_rows(session, sel, set().union(*leaf_ids.values()))
-    by_id = {r[0]: r for r in rows}  # (id, guid, source_id, code_id, coder_id, start, end)
+    by_id = {r[4]: r for r in rows}  # (source_id, start, end, code_id, id, guid, coder_id)
 
     def leaf_value(leaf: Leaf) -> Value:
         ids = leaf_ids[leaf.path]
         out: Value = {}
-        for cid, _, sid, code, _, start, end in rows:
+        for sid, start, end, code, cid, _, _ in rows:
             if code in ids:
                 out.setdefault(sid, []).append(Seg(start, end, ((cid, start, end),)))
         for v in out.values():
@@ -331,12 +331,12 @@ def node_to_segments(session, node: Node, filters, sel, names) -> list:
         for seg in found[sid]:
             ids = [a[0] for a in seg.why]
             contributing = sorted({by_id[i][3] for i in ids}, key=lambda c: names.code_order.get(c, 0))
-            coders = sorted({names.coder.get(by_id[i][4], "") for i in ids})
+            coders = sorted({names.coder.get(by_id[i][6], "") for i in ids})
             one = by_id[ids[0]] if len(ids) == 1 else None
             segments.append(Segment(
-                one[0] if one else None, one[1] if one else None, sid, names.source[sid], names.case(sid),
+                one[4] if one else None, one[5] if one else None, sid, names.source[sid], names.case(sid),
                 contributing[0] if len(contributing) == 1 else None,
                 "; ".join(names.tree.path(c) for c in contributing), "; ".join(coders),
                 seg.start, seg.end, texts[sid][seg.start:seg.end],
-                tuple(by_id[i][1] for i in ids), tuple(ids)))
+                tuple(by_id[i][5] for i in ids), tuple(ids)))
     return segments

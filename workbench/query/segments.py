@@ -10,7 +10,6 @@ import gc
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
-from operator import itemgetter
 from collections.abc import Sequence
 from typing import NamedTuple
 from datetime import date
@@ -185,10 +184,11 @@ _SCAN_SHARE = 0.15
 
 
 def coding_rows(session: Session, sel: Selection, code_ids: set[int] | None = None) -> list:
-    """Rows (id, guid, source_id, code_id, coder_id, start, end) passing the selection.
+    """Rows (source_id, start, end, code_id, id, guid, coder_id) passing the selection: in
+    that column order, plain sorting puts them in reading order with no key function.
 
     `code_ids`, when given, further restricts the codes (an expression's leaves)."""
-    q = select(Coding.id, Coding.guid, Coding.source_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end)
+    q = select(Coding.source_id, Coding.start, Coding.end, Coding.code_id, Coding.id, Coding.guid, Coding.coder_id)
     codes = sel.code_ids
     if code_ids is not None:
         codes = code_ids if codes is None else codes & code_ids
@@ -271,14 +271,14 @@ class SegmentList(Sequence):
 
     def __init__(self, rows: list[tuple], names: Names):
         self._rows = rows
-        sids = {r[2] for r in rows}
+        sids = {r[0] for r in rows}
         self._texts = {sid: names._texts[sid] for sid in sids}
         self._case = {sid: names.case(sid) for sid in sids}
         self._path = {c: names.tree.path(c) for c in {r[3] for r in rows}}
         self._source, self._coder = names.source, names.coder
 
     def _make(self, row) -> Segment:
-        cid, guid, sid, code, coder_id, start, end = row
+        sid, start, end, code, cid, guid, coder_id = row
         return tuple.__new__(Segment, (cid, guid, sid, self._source[sid], self._case[sid], code, self._path[code],
                                        self._coder.get(coder_id, ""), start, end, self._texts[sid][start:end],
                                        (guid,), (cid,)))
@@ -304,17 +304,15 @@ class SegmentList(Sequence):
 
 
 def segments_from_rows(names: Names, rows) -> SegmentList:
-    """Segments of coding rows (id, guid, source, code, coder, start, end), ordered by source,
-    then position (then code, then coding id)."""
-    sids = {r[2] for r in rows}
+    """Segments of coding rows (see coding_rows), ordered by source, then position (then
+    code id, then coding id)."""
+    sids = {r[0] for r in rows}
     names.texts(sids)
+    rows = sorted(rows)  # source id, start, end, code id, coding id
     by_source = sorted(sids, key=names.source_order.__getitem__)
-    if by_source == sorted(sids):  # source order is usually id order: one sort on C-level keys
-        rows = sorted(rows, key=itemgetter(2, 5, 6, 3, 0))
-    else:
-        rows = sorted(rows, key=itemgetter(5, 6, 3, 0))
+    if by_source != sorted(sids):  # source order is usually id order; sort again only if not
         source_rank = {sid: rank for rank, sid in enumerate(by_source)}
-        rows.sort(key=lambda r: source_rank[r[2]])  # stable: position order kept within a source
+        rows.sort(key=lambda r: source_rank[r[0]])  # stable: position order kept within a source
     return SegmentList(rows, names)
 
 
