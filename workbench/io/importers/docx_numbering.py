@@ -117,12 +117,16 @@ class ListNumbering:
                 ilvl = _val(numpr.find(f"{W}ilvl"))
                 own[sid] = (_val(numpr.find(f"{W}numId")), int(ilvl) if ilvl and ilvl.isdigit() else None)
         for sid in set(own) | set(based):
-            seen, cur = set(), sid
-            while cur is not None and cur not in own and cur not in seen:
+            # numId and ilvl are inherited separately along the basedOn chain.
+            num_id, ilvl, seen, cur = None, None, set(), sid
+            while cur is not None and cur not in seen and (num_id is None or ilvl is None):
                 seen.add(cur)
+                own_id, own_lvl = own.get(cur, (None, None))
+                num_id = num_id if num_id is not None else own_id
+                ilvl = ilvl if ilvl is not None else own_lvl
                 cur = based.get(cur)
-            if cur in own:
-                self.style_num[sid] = own[cur]
+            if num_id is not None:
+                self.style_num[sid] = (num_id, ilvl)
 
     def label(self, ppr: Element | None) -> str:
         """The number or bullet (with its trailing space) for a paragraph with these properties."""

@@ -97,7 +97,7 @@ def _decode_legacy(path: Path, data: bytes, warnings: list[str] | None) -> tuple
     high = len(data) - len(data.translate(None, _HIGH))
     # Western European text has a few accented letters; text where a large share of the
     # bytes is high is in a non-Latin single-byte code page (Cyrillic, Greek...): ask.
-    if high <= 0.3 * len(data):
+    if high <= 0.3 * len(data) or high < 20:
         if not any(0x80 <= b <= 0x9F for b in data):
             # Latin-1 and Windows-1252 agree outside 0x80-0x9F.
             return data.decode("latin-1"), "latin-1"
