@@ -118,3 +118,32 @@ def test_turns_do_not_change_the_text():
     turns = find_turns(text)
     assert text == before
     assert turns[-1].end == len(text)
+
+
+def test_header_lines_of_a_timestamped_transcript_are_not_turns():
+    text = (
+        "Interview 1\n"
+        "Interviewer: T. Mokoena\n"
+        "Respondent: Ms Dlamini\n"
+        "Location: Metro Centre\n"
+        "\n"
+        "[00:01:12] Interviewer: Thank you.\n"
+        "[00:01:29] Ms Dlamini: Of course.\n"
+        "[00:02:16] Interviewer: How many?\n"
+        "Ms Dlamini: Nine, without a timestamp.\n"
+    )
+    turns = find_turns(text)
+    assert [text[t.start:t.end] for t in turns] == [
+        "[00:01:12] Interviewer: Thank you.", "[00:01:29] Ms Dlamini: Of course.",
+        "[00:02:16] Interviewer: How many?", "Ms Dlamini: Nine, without a timestamp."]
+
+
+def test_timestamp_on_the_first_line_of_the_text():
+    text = "[00:00:01]\nAna: one\n[00:00:02]\nBen: two\n\n[00:00:03]\nAna: three"
+    assert [(t.speaker, text[t.start:t.end]) for t in find_turns(text)] == [
+        ("Ana", "[00:00:01]\nAna: one"), ("Ben", "[00:00:02]\nBen: two"), ("Ana", "[00:00:03]\nAna: three")]
+
+
+def test_text_starting_with_blank_lines():
+    text = "\n\nAna: one\nBen: two\nAna: three"
+    assert [t.start for t in find_turns(text)] == [2, 11, 20]

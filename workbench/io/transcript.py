@@ -9,7 +9,9 @@ services write:
     Ms Dlamini: ...                   Ms Dlamini: [00:12:34] ...
 
 A turn runs to the start of the next one (trailing blank lines excluded). Text before
-the first turn (a header) belongs to no turn. Offsets are code points, end exclusive.
+the first turn (a header) belongs to no turn; in a transcript whose turns carry
+timestamps, labelled header lines before the first timestamp ("Interviewer: T. Mokoena")
+are header too. Offsets are code points, end exclusive.
 """
 from __future__ import annotations
 
@@ -19,15 +21,17 @@ from collections import Counter
 from workbench.io.importers.base import Turn
 
 _TIME = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
-# Matched at a line start (the caller walks the lines: far faster than a MULTILINE '^').
-_TURN = re.compile(
+_TURN_BODY = (
     rf"[ \t]*(?:[\[(]?(?P<ts>{_TIME})[\])]?[ \t]*(?:[-\u2013][ \t]*)?(?:\n[ \t]*)?)?"
     r"(?P<speaker>[^\W\d_][\w.'\u2019\- ]{0,38}?)"
     rf"(?:[ \t]*[\[(](?P<ts2>{_TIME})[\])])?"
     r"[ \t]*:(?=[ \t]|$)"
-    rf"(?:[ \t]*[\[(](?P<ts3>{_TIME})[\])])?",
-    re.MULTILINE,
+    rf"(?:[ \t]*[\[(](?P<ts3>{_TIME})[\])])?"
 )
+# The first line is tried with match(); every other line start is found by searching for
+# the newline before it, a literal the regex engine scans for far faster than '^'.
+_FIRST_LINE = re.compile(_TURN_BODY, re.MULTILINE)
+_LATER_LINE = re.compile(r"\n" + _TURN_BODY, re.MULTILINE)
 _MAX_LABEL_WORDS = 6
 # Labels that head a line in documents and transcript headers but name no speaker.
 _NOT_SPEAKERS = frozenset("""
@@ -44,6 +48,8 @@ _PARTICLES = frozenset("van der de du da di le la von den dos das del bin ibn al
 
 
 def _ms(ts: str) -> int:
+    if len(ts) == 8 and ts[2] == ":" and ts[5] == ":":  # the usual HH:MM:SS
+        return (int(ts[:2]) * 3600 + int(ts[3:5]) * 60 + int(ts[6:])) * 1000
     main, _, frac = ts.replace(",", ".").partition(".")
     parts = [int(p) for p in main.split(":")]
     while len(parts) < 3:
@@ -66,22 +72,14 @@ def _looks_like_name(label: str) -> bool:
 def _candidates(text: str) -> list[tuple[int, int, str, str | None]]:
     """(start, label_end, speaker, timestamp) for every line that begins with a label."""
     found = []
-    match = _TURN.match
-    find = text.find
-    pos, n = 0, len(text)
-    while pos < n:
-        m = match(text, pos)
-        if m is not None:
-            speaker = m.group("speaker").rstrip()
-            key = speaker.casefold()
-            if key not in _NOT_SPEAKERS and speaker.count(" ") < _MAX_LABEL_WORDS:
-                ts = m.group("ts") or m.group("ts2") or m.group("ts3")
-                found.append((m.start(), m.end(), speaker, ts))
-                pos = m.end()  # a timestamp line may have taken the next line too
-        nl = find("\n", pos)
-        if nl < 0:
-            break
-        pos = nl + 1
+    first = _FIRST_LINE.match(text)
+    matches = _LATER_LINE.finditer(text, first.end() if first is not None else 0)
+    for m in ([first] if first is not None else []) + list(matches):
+        speaker = m.group("speaker").rstrip()
+        if speaker.casefold() in _NOT_SPEAKERS or speaker.count(" ") >= _MAX_LABEL_WORDS:
+            continue
+        start = m.start() if m is first else m.start() + 1  # past the newline
+        found.append((start, m.end(), speaker, m.group("ts") or m.group("ts2") or m.group("ts3")))
     return found
 
 
@@ -94,6 +92,13 @@ def find_turns(text: str) -> list[Turn]:
     found = _candidates(text)
     if len(found) < 2:
         return []
+    first = next((i for i, c in enumerate(found) if c[3]), None)
+    if first:
+        stamped = sum(1 for c in found[first:] if c[3])
+        if 3 * stamped >= 2 * (len(found) - first):  # most turns carry a timestamp
+            # A timestamped transcript: labelled lines before the first timestamp are its
+            # header ("Interviewer: T. Mokoena", "Location: ..."), not speech.
+            found = found[first:]
     counts = Counter(c[2] for c in found)
     if len(counts) > 1 and min(counts.values()) == 1:
         found = [c for c in found if counts[c[2]] > 1 or _looks_like_name(c[2])]
