@@ -62,7 +62,7 @@ def test_mixed_good_and_bad_files(project_path, tmp_path, capsys):
     assert len(err_lines) == 5  # one line per bad file, no traceback
     bad_files = [files[1], *files[3:]]
     problems = ["empty", "looks like a Word document", "not a valid .docx", "no such file", "folder"]
-    for bad, problem in zip(bad_files, problems):
+    for bad, problem in zip(bad_files, problems, strict=True):
         line = next(line for line in err_lines if str(bad) + ":" in line)
         assert problem in line, line
         assert line.startswith("workbench import: ")
@@ -81,7 +81,8 @@ def test_only_bad_files_leave_the_project_unchanged(project_path, tmp_path, caps
     assert main(["import", str(project_path), str(bad)]) == 1
     out, err = capsys.readouterr()
     assert out == ""
-    assert err.strip() == f"workbench import: {bad}: is not a text file: it looks like a PDF document; rename it to .pdf to import it"
+    assert err.strip() == (f"workbench import: {bad}: is not a text file: it looks like a PDF document; "
+                           "rename it to .pdf to import it")
     assert _state(project_path) == before
 
 

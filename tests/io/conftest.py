@@ -33,7 +33,7 @@ def build_pdf(pages: list[list[str]]) -> bytes:
     objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
     objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {n_pages} >>".encode())
     for i, lines in enumerate(pages):
-        page_id, content_id = 3 + 2 * i, 4 + 2 * i
+        content_id = 4 + 2 * i
         objects.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 {font_id} 0 R >> >> "
             f"/Contents {content_id} 0 R >>".encode()
@@ -104,7 +104,8 @@ def build_docx(body: str, footnotes: str | None = None, endnotes: str | None = N
          ("numbering", "numbering", numbering), ("styles", "styles", styles)], start=2):
         if inner is None:
             continue
-        members[f"word/{kind}.xml"] = f'<?xml version="1.0" encoding="UTF-8"?>\n<w:{root} {_NAMESPACES}>{inner}</w:{root}>'
+        members[f"word/{kind}.xml"] = (f'<?xml version="1.0" encoding="UTF-8"?>\n'
+                                       f"<w:{root} {_NAMESPACES}>{inner}</w:{root}>")
         rels.append(f'<Relationship Id="rId{i}" '
                     f'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}" '
                     f'Target="{kind}.xml"/>')

@@ -32,8 +32,10 @@ def test_paragraphs_headings_and_whitespace(write, build):
       </text:p>
       <text:p>Three<text:s text:c="3"/>kept, one<text:s/>kept, tab<text:tab/>kept, break<text:line-break/>kept.</text:p>
       <text:p/>
-      <text:p>Emoji 😀 and Cafe\u0301 stay; <text:a xlink:href="http://x" xmlns:xlink="http://www.w3.org/1999/xlink">link</text:a>.</text:p>
-      <text:p>Comment<office:annotation><dc:creator>A</dc:creator><text:p>not text</text:p></office:annotation> dropped.</text:p>
+      <text:p>Emoji 😀 and Cafe\u0301 stay; <text:a xlink:href="http://x"
+        xmlns:xlink="http://www.w3.org/1999/xlink">link</text:a>.</text:p>
+      <text:p>Comment<office:annotation><dc:creator>A</dc:creator><text:p>not text</text:p>
+        </office:annotation> dropped.</text:p>
       <text:soft-page-break/>
       <text:section text:name="S1"><text:p>In a section</text:p></text:section>
     """
@@ -111,6 +113,16 @@ def test_tables_repeats_and_covered_cells(write, build):
         "City\tCountry\tYear\nMerged two paragraphs\t\t2006\nx\tx\tx\nx\tx\tx\nAfter")
 
 
+def test_repeats_that_expand_past_the_budget_are_refused(write, build):
+    table = ('<table:table><table:table-row table:number-rows-repeated="1000">'
+             '<table:table-cell table:number-columns-repeated="1000"><text:p>x</text:p></table:table-cell>'
+             "</table:table-row></table:table>")
+    path = write("expanding.odt", build.odt(table * 30))
+    with pytest.raises(ImportError_) as info:
+        read_document(path)
+    assert str(path) in str(info.value) and "too large" in str(info.value)
+
+
 def test_huge_repeat_counts_are_capped(write, build):
     body = ('<table:table><table:table-row table:number-rows-repeated="1048576">'
             '<table:table-cell table:number-columns-repeated="16384"/></table:table-row></table:table>'
@@ -121,9 +133,11 @@ def test_huge_repeat_counts_are_capped(write, build):
 
 def test_footnotes_endnotes_and_frames(write, build):
     body = """
-      <text:p>Signed in 2001<text:note text:id="n1" text:note-class="footnote"><text:note-citation>1</text:note-citation>
+      <text:p>Signed in 2001<text:note text:id="n1"
+        text:note-class="footnote"><text:note-citation>1</text:note-citation>
         <text:note-body><text:p>Council minutes.</text:p><text:p>Second note paragraph.</text:p></text:note-body>
-        </text:note>, lapsed<text:note text:id="n2" text:note-class="endnote"><text:note-citation>i</text:note-citation>
+        </text:note>, lapsed<text:note text:id="n2"
+        text:note-class="endnote"><text:note-citation>i</text:note-citation>
         <text:note-body><text:p>An endnote.</text:p></text:note-body></text:note>.</text:p>
       <text:p>Anchor<draw:frame draw:name="F1"><draw:text-box><text:p>Boxed text</text:p></draw:text-box>
         </draw:frame> paragraph</text:p>

@@ -10,7 +10,8 @@ from workbench.core.errors import ImportError_
 from workbench.io.importers.base import read_document
 
 PAGES = [
-    ["[00:00:05] Interviewer: How does the city choose?", "[00:00:12] Ms Dlamini: Caf\u00e9 \u201cown\u201d agenda \u20ac5."],
+    ["[00:00:05] Interviewer: How does the city choose?",
+     "[00:00:12] Ms Dlamini: Caf\u00e9 \u201cown\u201d agenda \u20ac5."],
     ["[00:01:02] Interviewer: And (the) province?", "[00:01:09] Ms Dlamini: Sign-off \\ waits."],
 ]
 EXPECTED = (

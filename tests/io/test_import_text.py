@@ -50,7 +50,7 @@ def test_latin1_without_windows_characters(write):
 
 def test_mixed_utf8_and_cp1252_warns(write):
     # A UTF-8 transcript with a line added in a Windows-1252 editor.
-    data = "Interviewer: déjà vu?\n".encode("utf-8") + b"Respondent: yes, at the caf\xe9 \x93Oasis\x94.\n"
+    data = "Interviewer: déjà vu?\n".encode() + b"Respondent: yes, at the caf\xe9 \x93Oasis\x94.\n"
     doc = read_document(write("m.txt", data))
     assert doc.encoding == "cp1252"
     assert doc.text.endswith("caf\u00e9 \u201cOasis\u201d.\n")

@@ -21,7 +21,7 @@ from xml.etree.ElementTree import Element
 
 from workbench.core.errors import ImportError_
 from workbench.io.importers.base import Extracted
-from workbench.io.importers.docx_numbering import W, ListNumbering
+from workbench.io.importers.docx_numbering import ListNumbering, W
 from workbench.io.importers.listnumbers import roman
 from workbench.io.importers.sniff import describe_zip
 from workbench.io.importers.zipguard import Package, open_package

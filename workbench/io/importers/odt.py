@@ -38,6 +38,9 @@ _SKIP_INLINE = {f"{OFFICE}annotation", f"{OFFICE}annotation-end", f"{TEXT}ruby-t
                 f"{SVG}desc", f"{TEXT}tracked-changes", NUMBER}
 _WS = re.compile(r"[ \t\r\n]+")
 MAX_REPEAT = 1000  # table:number-*-repeated beyond this is layout filler, not content
+# Repeats and space counts let a small content.xml ask for gigabytes of text; the
+# characters they add are counted and a document past this is refused.
+MAX_EXPANDED_CHARS = 20_000_000
 ODT_MIME = b"application/vnd.oasis.opendocument.text"
 
 
@@ -72,9 +75,19 @@ class _Paragraph:
 
 
 class _Writer:
-    def __init__(self, lists: ListStyles):
+    def __init__(self, path: Path, lists: ListStyles):
+        self.path = path
         self.lists = lists
         self.notes: list[tuple[str, Element]] = []
+        self.expanded = 0
+
+    def expand(self, count: int, size: int) -> int:
+        """Charge `count` copies of `size` characters to the expansion budget."""
+        self.expanded += max(0, count - 1) * max(1, size)
+        if self.expanded > MAX_EXPANDED_CHARS:
+            raise ImportError_(f"{self.path}: is too large: its repeated cells and spaces expand past "
+                               f"{MAX_EXPANDED_CHARS // 1_000_000} million characters")
+        return count
 
     def blocks(self, parent: Element, out: list[str]) -> None:
         for child in parent:
@@ -106,7 +119,8 @@ class _Writer:
             tag = child.tag
             if tag == f"{TEXT}s":
                 count = child.get(f"{TEXT}c", "1")
-                para.literal(" " * min(int(count) if count.isdigit() else 1, MAX_REPEAT))
+                spaces = min(int(count) if count.isdigit() else 1, MAX_REPEAT)
+                para.literal(" " * self.expand(spaces, 1))
             elif tag == f"{TEXT}tab":
                 para.literal("\t")
             elif tag == f"{TEXT}line-break":
@@ -170,9 +184,9 @@ class _Writer:
                 lines: list[str] = []
                 self.blocks(cell, lines)
                 text = " ".join(line for line in lines if line).replace("\n", " ").replace("\t", " ")
-                cells.extend([text] * _repeat(cell, f"{TABLE}number-columns-repeated"))
+                cells.extend([text] * self.expand(_repeat(cell, f"{TABLE}number-columns-repeated"), len(text) + 1))
             line = "\t".join(cells)
-            rows.extend([line] * _repeat(row, f"{TABLE}number-rows-repeated"))
+            rows.extend([line] * self.expand(_repeat(row, f"{TABLE}number-rows-repeated"), len(line) + 1))
         return rows
 
     def notes_section(self) -> list[str]:
@@ -217,7 +231,7 @@ def extract(path: Path, data: bytes) -> Extracted:
     body = content.find(f"{OFFICE}body/{OFFICE}text") if content is not None else None
     if body is None:
         raise ImportError_(f"{path}: {DAMAGED} (it has no text body)")
-    writer = _Writer(ListStyles(content, pkg.xml("styles.xml")))
+    writer = _Writer(path, ListStyles(content, pkg.xml("styles.xml")))
     lines: list[str] = []
     writer.blocks(body, lines)
     lines.extend(writer.notes_section())

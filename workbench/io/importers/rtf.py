@@ -42,7 +42,7 @@ def _decode_source(data: bytes) -> str:
 
 def _mark_cells(source: str) -> str:
     # A group with \uc0 so that no fallback character follows the \u control word.
-    mark = "{\\uc0\\u%d }" % ord(_CELL_MARK)
+    mark = f"{{\\uc0\\u{ord(_CELL_MARK)} }}"
     return _CELL.sub(lambda m: m.group(0) if m.group(0) == "\\\\" else mark, source)
 
 

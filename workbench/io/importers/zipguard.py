@@ -11,10 +11,10 @@ import io
 import zipfile
 import zlib
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DefusedET
-from xml.etree.ElementTree import ParseError
 
 from workbench.core.errors import ImportError_
 from workbench.io.importers.sniff import EMPTY_ZIP_MAGIC, OLE_MAGIC, ZIP_MAGIC, describe_ole, refuse_as
