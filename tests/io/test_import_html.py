@@ -58,7 +58,9 @@ def test_page_text_in_declared_encoding(write, charset, codec, encoding):
 
 def test_bom_wins_over_meta(write):
     data = codecs.BOM_UTF16_LE + _page("windows-1252").encode("utf-16-le")
-    assert read_document(write("page.htm", data)).text == EXPECTED
+    doc = read_document(write("page.htm", data))
+    assert doc.text == EXPECTED
+    assert doc.kind == "html"
 
 
 def test_no_declaration_falls_back_to_utf8_then_cp1252(write):

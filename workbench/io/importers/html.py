@@ -100,7 +100,10 @@ class _Renderer(HTMLParser):
 
     def _block_start(self, tag: str, attributes: dict) -> None:
         if tag == "br":
-            self._write("\n") if not self.cells else self._break(1)
+            if self.cells:
+                self._break(1)
+            else:
+                self._write("\n")
         elif tag in ("ul", "ol", "menu"):
             self._break(1 if self.lists else 2)
             start = attributes.get("start") or "1"
