@@ -22,13 +22,13 @@ _EXTERNAL = re.compile(rb"<!(?:DOCTYPE|ENTITY)[^>]*\b(?:SYSTEM|PUBLIC)\b", re.IG
 def _dtd_message(data: bytes) -> str:
     head = data[: 1 << 20]
     if _EXTERNAL.search(head):
-        return "the XML refers to an external resource (SYSTEM/PUBLIC identifier); refused without fetching it"
+        return "the XML refers to an external resource (a SYSTEM or PUBLIC identifier); it was not fetched"
     if b"<!ENTITY" in head.upper():
         return "the XML declares entities (<!ENTITY>), which can expand without bound; REFI-QDA files never need them"
     return "the XML has a DOCTYPE declaration; REFI-QDA files never need one"
 
 
-def parse_xml(data: bytes, path: Path | str, what: str = "the project XML") -> tuple[Element, str]:
+def parse_xml(data: bytes, path: Path | str, what: str = "the XML") -> tuple[Element, str]:
     """The root element (tags reduced to local names) and the root's namespace URI.
 
     Raises ImportError_ naming `path` for anything that is not plain, well-formed XML.
@@ -45,9 +45,9 @@ def parse_xml(data: bytes, path: Path | str, what: str = "the project XML") -> t
     except EntitiesForbidden:
         raise ImportError_(f"{path}: refused: {_dtd_message(data)}") from None
     except ExternalReferenceForbidden:
-        raise ImportError_(f"{path}: refused: the XML refers to an external resource; refused without fetching it") from None
+        raise ImportError_(f"{path}: refused: the XML refers to an external resource; it was not fetched") from None
     except dET.ParseError as exc:
-        raise ImportError_(f"{path}: {what} is not well-formed XML ({exc})") from None
+        raise ImportError_(f"{path}: {what} is not well-formed ({exc})") from None
     except (ValueError, LookupError) as exc:  # e.g. an unknown encoding in the XML declaration
         raise ImportError_(f"{path}: {what} cannot be decoded ({exc})") from None
     namespace = ""
