@@ -48,8 +48,10 @@ def _load_texts(archive: QdpxArchive, doc: QdeProject, rep: ImportReport) -> lis
         label = q.name or q.plain_path or q.guid
         path_key = q.plain_path.strip().lower()
         if q.element == "Transcript" and path_key and path_key in seen_paths:
-            rep.not_carry("transcript", label, f"the same text as source {seen_paths[path_key]!r}, imported once")
+            rep.not_carry("transcript", label, f"the same text file as source {seen_paths[path_key]!r}")
             continue
+        if path_key:
+            seen_paths.setdefault(path_key, label)
         if q.plain_path:
             data = archive.read_internal(q.plain_path)
             if data is None and q.inline is None:
@@ -64,8 +66,6 @@ def _load_texts(archive: QdpxArchive, doc: QdeProject, rep: ImportReport) -> lis
             continue
         if not clean:
             rep.warn(f"source {label!r}: the text is not valid {enc}; bad bytes were replaced, offsets may shift")
-        if path_key:
-            seen_paths.setdefault(path_key, label)
         kind, original, original_name = "txt", None, q.name or posixpath.basename(q.plain_path.replace("\\", "/"))
         for ref, ext in ((q.rich_path, ".docx"), (q.original_path, ".pdf")):
             if not ref:
