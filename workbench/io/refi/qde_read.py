@@ -7,6 +7,7 @@ what the workbench cannot carry is listed in `dropped`, never silently lost.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
@@ -14,14 +15,20 @@ from workbench.core.ids import normalize_guid
 from workbench.io.refi.xmlsafe import text_of
 
 
+_CANONICAL = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def guid_key(raw: str | None) -> str:
     """One form for comparing GUIDs: lower case, no braces ('' for none)."""
     if not raw:
         return ""
+    key = raw.strip().strip("{}").lower()
+    if _CANONICAL.fullmatch(key):  # nearly always; uuid.UUID is slow for 100,000 of them
+        return key
     try:
         return normalize_guid(raw)
     except ValueError:
-        return raw.strip().strip("{}").lower()
+        return key
 
 
 @dataclass

@@ -14,7 +14,7 @@ from workbench.core.errors import ValidationError
 from workbench.core.paths import name_key
 from workbench.core.timeutil import now_iso
 from workbench.io.refi.offsets import ModelChoice, PlainText, convert
-from workbench.io.refi.qde_read import QCode, QCoding, QdeProject, QText, guid_key
+from workbench.io.refi.qde_read import _CANONICAL, QCode, QCoding, QdeProject, QText, guid_key
 from workbench.io.refi.report import ImportReport
 from workbench.services.cases import parse_value
 from workbench.services.codebook import create_code_in
@@ -97,14 +97,16 @@ class Builder:
         self.attach: list[tuple[str, str, object]] = []  # (note key, target kind, target)
         self.descriptions: list[tuple[str, object, str]] = []  # (target kind, target, text)
         self.guids: set[str] = set()
+        self.turn_rows: list[dict] = []
+        self.link_rows: list[dict] = []
+        self.value_rows: list[dict] = []
         self.counts = dict(users=0, codes=0, sources=0, codings=0, cases=0, attributes=0, values=0, memos=0)
 
     # -- identities ---------------------------------------------------------------------------------
     def _guid(self, raw: str) -> str:
         """Our stored GUID for a file GUID: kept when valid and not yet used, else a fresh one."""
-        try:
-            g = str(uuid.UUID(raw.strip().strip("{}")))
-        except (ValueError, AttributeError):
+        g = guid_key(raw)
+        if g and not _CANONICAL.fullmatch(g):
             g = ""
         if not g or g in self.guids:
             g = str(uuid.uuid4())
@@ -245,18 +247,18 @@ class Builder:
             for c in q.whole:
                 if text:
                     self._coding(coding_rows, seen, sid, c, 0, len(text), q.user, q.created, name)
+        # Core inserts of the table, many rows a statement: tens of thousands of rows in a second.
+        if self.turn_rows:
+            self.s.execute(insert(SpeakerTurn.__table__), self.turn_rows)
         if coding_rows:
-            self.s.execute(insert(Coding), coding_rows)
+            self.s.execute(insert(Coding.__table__), coding_rows)
         self.counts["codings"] = len(coding_rows)
 
     def _turns(self, sid: int, text: str) -> None:
         from workbench.io.transcript import find_turns
 
-        turns = find_turns(text)
-        if turns:
-            self.s.execute(insert(SpeakerTurn), [
-                dict(source_id=sid, speaker=t.speaker, start=t.start, end=t.end, label_end=t.label_end,
-                     timestamp=t.timestamp, timestamp_ms=t.timestamp_ms) for t in turns])
+        self.turn_rows += [dict(source_id=sid, speaker=t.speaker, start=t.start, end=t.end, label_end=t.label_end,
+                                timestamp=t.timestamp, timestamp_ms=t.timestamp_ms) for t in find_turns(text)]
 
     def _coding(self, rows: list[dict], seen: set[tuple], sid: int, c: QCoding, start: int, end: int,
                 sel_user: str, sel_created: str, source_name: str) -> str | None:
@@ -310,13 +312,16 @@ class Builder:
             self._values(cid, name, values)
             pos += 1
             self.rep.warn(f"source {self.source_name[sid]!r} carries variable values; kept on a case of its own")
+        if self.link_rows:
+            self.s.execute(insert(CaseSource.__table__), self.link_rows)
+        if self.value_rows:
+            self.s.execute(insert(AttributeValue.__table__), self.value_rows)
 
     def _case(self, raw_guid: str, name: str, description: str, pos: int, sids: list[int]) -> int:
         cid = self.s.execute(insert(Case).returning(Case.id), [
             {"guid": self._guid(raw_guid), "name": name, "description": description.strip(), "position": pos}
         ]).scalar_one()
-        if sids:
-            self.s.execute(insert(CaseSource), [{"case_id": cid, "source_id": sid} for sid in sids])
+        self.link_rows += [{"case_id": cid, "source_id": sid} for sid in sids]
         self.counts["cases"] += 1
         return cid
 
@@ -336,7 +341,8 @@ class Builder:
                 self.rep.skip("value", case_name, f"{exc} ({v.kind})")
                 continue
             if canonical:
-                self.s.execute(insert(AttributeValue), [{"case_id": cid, "attribute_id": aid, "value": canonical}])
+                self.value_rows.append({"case_id": cid, "attribute_id": aid, "value": canonical,
+                                        "updated_at": now_iso()})
                 done.add(aid)
                 self.counts["values"] += 1
 
