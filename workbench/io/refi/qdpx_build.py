@@ -97,6 +97,8 @@ class Builder:
         self.attach: list[tuple[str, str, object]] = []  # (note key, target kind, target)
         self.descriptions: list[tuple[str, object, str]] = []  # (target kind, target, text)
         self.guids: set[str] = set()
+        self.not_codable: list[str] = []
+        self.repeats = 0
         self.turn_rows: list[dict] = []
         self.link_rows: list[dict] = []
         self.value_rows: list[dict] = []
@@ -115,12 +117,16 @@ class Builder:
 
     def run(self) -> dict[str, int]:
         info = self.s.scalars(select(ProjectInfo)).one()
-        info.name = self.doc.name or info.name
+        info.name = self.doc.name.strip() or info.name
         info.description = self.doc.description
         info.created_at = iso(self.doc.created) or info.created_at
         self._users()
         for pos, code in enumerate(self.doc.codes):
             self._code(code, None, pos)
+        if self.not_codable:
+            names = ", ".join(repr(n) for n in self.not_codable[:5]) + (", ..." if len(self.not_codable) > 5 else "")
+            self.rep.warn(f"{len(self.not_codable)} codes marked not codable (folders) were imported as ordinary "
+                          f"codes: {names}")
         self._variables()
         self._sources()
         self._cases()
@@ -175,7 +181,7 @@ class Builder:
         self.code.setdefault(key, cid)
         self.counts["codes"] += 1
         if not q.codable:
-            self.rep.warn(f"code {name!r} is marked not codable in the file; imported as an ordinary code")
+            self.not_codable.append(unique)
         self.attach += [(n, "code", cid) for n in q.notes]
         for i, child in enumerate(q.children):
             self._code(child, cid, i)
@@ -253,6 +259,9 @@ class Builder:
         if coding_rows:
             self.s.execute(insert(Coding.__table__), coding_rows)
         self.counts["codings"] = len(coding_rows)
+        if self.repeats:
+            self.rep.warn(f"{self.repeats} codings repeated the same code by the same coder on the same passage; "
+                          "each was kept once")
 
     def _turns(self, sid: int, text: str) -> None:
         from workbench.io.transcript import find_turns
@@ -270,7 +279,7 @@ class Builder:
         coder_id = self.coder_for(c.user or sel_user, f"a coding in {source_name!r}")
         key = (sid, code_id, coder_id, start, end)
         if key in seen:
-            self.rep.warn(f"{source_name} {start}-{end}: the same code by the same coder twice; kept once")
+            self.repeats += 1
             return None
         seen.add(key)
         guid = self._guid(c.guid)

@@ -173,7 +173,7 @@ def _build(tmp: Path, doc: QdeProject, texts: list[LoadedText], notes: dict[str,
     from workbench.store.models import Report
     from workbench.store.project import create_project, new_meta
 
-    project = create_project(tmp, name=doc.name or "Imported project")
+    project = create_project(tmp, name=rep.project_name)
     try:
         with project.transaction() as s:
             rep.imported = Builder(s, doc, texts, notes, choice, rep).run()
