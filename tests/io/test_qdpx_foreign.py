@@ -2,8 +2,11 @@
 relative paths, braced upper-case GUIDs, notes attached every way, sets, typed variables, odd colours."""
 from __future__ import annotations
 
-from refi_helpers import make_zip, report_body, snapshot
+import zipfile
 
+from refi_helpers import assert_valid, make_zip, report_body, snapshot
+
+from workbench.io.refi.qdpx_export import export_qdpx
 from workbench.io.refi.qdpx_import import import_qdpx
 
 U1 = "{AAAAAAAA-0000-0000-0000-000000000001}"
@@ -151,11 +154,6 @@ def test_foreign_shapes_import(tmp_path):
 
 
 def test_foreign_shapes_round_trip(tmp_path):
-    from refi_helpers import assert_valid
-    import zipfile
-
-    from workbench.io.refi.qdpx_export import export_qdpx
-
     first = tmp_path / "first.qwb"
     import_qdpx(build(tmp_path), first)
     export_qdpx(first, tmp_path / "again.qdpx")

@@ -5,15 +5,21 @@ import re
 
 # XML 1.0 cannot carry these at all (not even as references); they are dropped.
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Anything an attribute value may need changed; most values (GUIDs, numbers, dates) have none.
+_SPECIAL = re.compile('[&<>"\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
 
 
 def escape_text(value: str) -> str:
+    if _SPECIAL.search(value) is None:
+        return value
     value = _INVALID.sub("", value)
     # A bare CR would come back as LF after parsing; a reference keeps it.
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
 def escape_attr(value: str) -> str:
+    if _SPECIAL.search(value) is None:
+        return value
     return (escape_text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;"))
 
 
