@@ -19,7 +19,7 @@ from workbench.io.refi.report import ImportReport
 from workbench.services.cases import parse_value
 from workbench.services.codebook import create_code_in
 from workbench.services.sources import pack_original, text_sha256
-from workbench.store.models import (Attribute, AttributeValue, Case, CaseSource, Coder, Coding, Memo,
+from workbench.store.models import (Attribute, AttributeValue, Case, CaseSource, Code, Coder, Coding, Memo,
                                     ProjectInfo, Source, SpeakerTurn)
 
 VARIABLE_TYPES = {"text": "text", "boolean": "bool", "integer": "number", "float": "number", "date": "date",
@@ -121,8 +121,8 @@ class Builder:
         info.description = self.doc.description
         info.created_at = iso(self.doc.created) or info.created_at
         self._users()
-        for pos, code in enumerate(self.doc.codes):
-            self._code(code, None, pos)
+        for code in self.doc.codes:
+            self._code(code, None)
         if self.not_codable:
             names = ", ".join(repr(n) for n in self.not_codable[:5]) + (", ..." if len(self.not_codable) > 5 else "")
             self.rep.warn(f"{len(self.not_codable)} codes marked not codable (folders) were imported as ordinary "
@@ -161,7 +161,7 @@ class Builder:
         return self.coder[""]
 
     # -- codebook, variables -----------------------------------------------------------------------
-    def _code(self, q: QCode, parent: int | None, pos: int) -> None:
+    def _code(self, q: QCode, parent: int | None) -> None:
         key = guid_key(q.guid)
         name = " ".join(q.name.split()) or "(unnamed code)"
         color = parse_color(q.color) if q.color else None
@@ -183,12 +183,10 @@ class Builder:
         if not q.codable:
             self.not_codable.append(unique)
         self.attach += [(n, "code", cid) for n in q.notes]
-        for i, child in enumerate(q.children):
-            self._code(child, cid, i)
+        for child in q.children:
+            self._code(child, cid)
 
     def _sibling_names(self, parent: int | None) -> set[str]:
-        from workbench.store.models import Code
-
         where = Code.parent_id.is_(None) if parent is None else Code.parent_id == parent
         return {name_key(n) for n in self.s.scalars(select(Code.name).where(where))}
 
