@@ -58,7 +58,8 @@ def build(out: Path = OUT) -> Path:
         names = {f.stem: f.name for f in files}
 
         # The codebook, with the colours given beside it.
-        colours = {r["path"]: r["color"] for r in csv.DictReader(open(FOLDER / "codebook_colors.csv", encoding="utf-8"))}
+        with open(FOLDER / "codebook_colors.csv", encoding="utf-8") as fh:
+            colours = {r["path"]: r["color"] for r in csv.DictReader(fh)}
         outline = FOLDER / "codebook.txt"
         entries = [(parts, desc, colours.get("/".join(parts), color))
                    for parts, desc, color in parse_outline(outline, read_text_file(outline))]
