@@ -346,20 +346,33 @@ class _Merge:
         r.tombstones = tombs
 
     def ids(self) -> None:
-        """For each merged entity, the row of the project merged into that will hold it."""
+        """For each merged entity, the row of the file merged into that will hold it.
+
+        Rows already holding an entity keep it; then an entity takes its own row
+        (one dropped by an earlier file of the same merge may come back); then the
+        row of an entity folded into it."""
         members: dict[str, list[str]] = defaultdict(list)
         for g in self.alias:
             members[self.res(g)].append(g)
+        self.r.db_ids = self.ours.db_ids
         for kind in KINDS:
-            have = self.ours.ids.get(kind, {})
-            ids: dict[str, int] = {}
-            for g in self.r.table(kind):
-                rid = have.get(g)
-                if rid is None:
-                    cands = sorted(m for m in members.get(g, ()) if m in have)
-                    rid = have[cands[0]] if cands else None
-                if rid is not None:
-                    ids[g] = rid
+            prev, db = self.ours.ids.get(kind, {}), self.ours.db_ids.get(kind, {})
+            table = self.r.table(kind)
+            ids = {g: prev[g] for g in table if g in prev}
+            taken = set(ids.values())
+            for g in table:
+                if g not in ids and g in db and db[g] not in taken:
+                    ids[g] = db[g]
+                    taken.add(db[g])
+            for g in table:
+                if g in ids:
+                    continue
+                for m in sorted(members.get(g, ())):
+                    rid = prev.get(m, db.get(m))
+                    if rid is not None and rid not in taken:
+                        ids[g] = rid
+                        taken.add(rid)
+                        break
             self.r.ids[kind] = ids
 
     def run(self) -> State:

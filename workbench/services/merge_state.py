@@ -145,7 +145,8 @@ class State:
     tombstones: dict[str, TombRow] = field(default_factory=dict)
     queries: dict[str, QueryRow] = field(default_factory=dict)
     reports: dict[str, ReportRow] = field(default_factory=dict)
-    ids: dict[str, dict[str, int]] = field(default_factory=dict)
+    ids: dict[str, dict[str, int]] = field(default_factory=dict)  # entity GUID -> row that holds it
+    db_ids: dict[str, dict[str, int]] = field(default_factory=dict)  # every row of the file, by its GUID
 
     def alive(self, guid: str) -> bool:
         return any(guid in getattr(self, k) for k in KINDS)
@@ -232,4 +233,5 @@ def load_state(session: Session, path: Path, label: str | None = None) -> State:
                                     Report.created_by)):
         st.reports[r.guid] = ReportRow(r.kind, r.title, r.body, r.created_at, r.created_by)
     st.ids = ids
+    st.db_ids = {k: dict(v) for k, v in ids.items()}
     return st

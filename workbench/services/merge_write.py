@@ -48,7 +48,7 @@ def diff(ours: State, merged: State) -> dict[str, dict[str, list[str]]]:
     out: dict[str, dict[str, list[str]]] = {}
     for kind in KINDS:
         mine, theirs = ours.table(kind), merged.table(kind)
-        by_id = {rid: g for g, rid in ours.ids.get(kind, {}).items()}
+        by_id = {rid: g for g, rid in ours.db_ids.get(kind, {}).items()}
         ids = merged.ids.get(kind, {})
         new, upd = [], []
         for g, row in theirs.items():
@@ -60,7 +60,7 @@ def diff(ours: State, merged: State) -> dict[str, dict[str, list[str]]]:
                 if og != g or not _same(kind, mine[og], row):
                     upd.append(g)
         used = set(ids.values())
-        gone = [g for g, rid in ours.ids.get(kind, {}).items() if rid not in used]
+        gone = [g for g, rid in ours.db_ids.get(kind, {}).items() if rid not in used]
         out[kind] = {"new": new, "updated": upd, "deleted": gone}
     vals_new = [k for k in merged.values if k not in ours.values]
     vals_upd = [k for k, v in merged.values.items() if k in ours.values and ours.values[k] != v]
@@ -83,7 +83,7 @@ class _Writer:
     def park_names(self) -> None:
         """Rows whose name (or code parent) will change, or that will go, take a placeholder name."""
         for kind in NAMED:
-            model = MODELS[kind]
+            model = MODELS[kind].__table__
             by_id = {rid: g for g, rid in self.ours.ids.get(kind, {}).items()}
             park = [self.ours.ids[kind][g] for g in self.ch[kind]["deleted"]]
             for g in self.ch[kind]["updated"]:
@@ -92,7 +92,7 @@ class _Writer:
                 if a.name != b.name or (kind == "code" and a.parent != b.parent):
                     park.append(rid)
             if park:
-                self.s.execute(update(model).where(model.id == bindparam("rid")).values(name=bindparam("tmp")),
+                self.s.execute(update(model).where(model.c.id == bindparam("rid")).values(name=bindparam("tmp")),
                                [{"rid": rid, "tmp": f"\x00merge {rid}"} for rid in park])
 
     def values_of(self, kind: str, g: str, row) -> dict:
@@ -142,7 +142,8 @@ class _Writer:
                 vals = self.values_of(kind, g, rows[g])
                 params.append({f"v_{k}": v for k, v in vals.items()} | {"rid": self.ids[kind][g]})
             cols = {k[2:]: bindparam(k) for k in params[0] if k.startswith("v_")}
-            self.s.execute(update(model).where(model.id == bindparam("rid")).values(**cols), params)
+            table = model.__table__
+            self.s.execute(update(table).where(table.c.id == bindparam("rid")).values(**cols), params)
 
     def insert_sources(self, new: list[str]) -> None:
         by_file: dict[str, list[str]] = defaultdict(list)
@@ -172,7 +173,7 @@ class _Writer:
         gone = self.ch[kind]["deleted"]
         if not gone:
             return
-        model = MODELS[kind]
+        model = MODELS[kind].__table__
         rids = [self.ours.ids[kind][g] for g in gone]
         if kind == "code":  # deepest first: a parent may only go once its children have
             depth = {}
@@ -183,10 +184,10 @@ class _Writer:
                 depth[self.ours.ids[kind][g]] = d
             rids.sort(key=lambda r: -depth[r])
             for rid in rids:
-                self.s.execute(delete(model).where(model.id == rid))
+                self.s.execute(delete(model).where(model.c.id == rid))
             return
         for i in range(0, len(rids), 500):
-            self.s.execute(delete(model).where(model.id.in_(rids[i:i + 500])))
+            self.s.execute(delete(model).where(model.c.id.in_(rids[i:i + 500])))
 
     def small_tables(self) -> None:
         s, m, ours = self.s, self.m, self.ours
