@@ -193,21 +193,13 @@ class _Merge:
         def combine(ms):
             best = max(ms, key=lambda m: (m[1].updated_at, m[0]))[1]
             desc = best.description or next((r.description for _, r in ms if r.description), "")
-            return ms[0][1]._replace(name=best.name, color=best.color, description=desc,
+            return ms[0][1]._replace(name=best.name, color=best.color, description=desc, position=best.position,
                                      created_at=min(r.created_at for _, r in ms),
                                      updated_at=max(r.updated_at for _, r in ms))
 
         fix_parents()
         while self.unify("code", rows, lambda r: (r.parent, name_key(r.name)), combine, "path"):
             fix_parents()
-        siblings: dict = defaultdict(list)
-        for g, r in rows.items():
-            siblings[r.parent].append(g)
-        for gs in siblings.values():
-            gs.sort(key=lambda g: (rows[g].position, name_key(rows[g].name), g))
-            for i, g in enumerate(gs):
-                if rows[g].position != i:
-                    rows[g] = rows[g]._replace(position=i)
         self.r.code = rows
 
     def codings(self) -> None:
