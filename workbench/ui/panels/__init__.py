@@ -1,0 +1,1 @@
+"""Dockable panels of the main window that stand on their own (agreement, ...)."""
