@@ -7,7 +7,6 @@ import random
 import krippendorff
 import pytest
 
-from conftest import SOURCES
 from workbench.query.agreement import agreement, comparison_spans
 from workbench.query.agreement_math import (
     nominal_alpha,
@@ -20,10 +19,16 @@ from workbench.query.agreement_math import (
 )
 
 
+def _text(project, name):
+    from workbench.services.sources import source_text
+
+    return source_text(project, name)
+
+
 def test_small_project_autonomy_in_the_johannesburg_interview_by_hand(project):
     # Thandi coded "We set our own agenda" (21 characters), Pieter "We set our own agenda and fund" (30),
     # both from the same start, in a source of 272 characters: 9 characters differ.
-    text = SOURCES["interview_jhb.txt"]
+    text = _text(project, "interview_jhb.txt")
     n, a, b, both = len(text), 21, 30, 21
     assert n == 272
     table = agreement(project, ["Thandi", "Pieter"], ["autonomy"]).to_json()
@@ -138,7 +143,7 @@ def test_comparison_spans_by_hand(project):
 
     with project.reading() as s:
         sid = source_by_name(s, "interview_jhb.txt")
-    text = SOURCES["interview_jhb.txt"]
+    text = _text(project, "interview_jhb.txt")
     s0 = text.index("We set our own agenda")
     f0 = text.index("fund the exchanges ourselves")
     p0 = text.index("Every agreement")

@@ -7,7 +7,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from conftest import SOURCES  # noqa: E402
+
+from workbench.services.sources import source_text  # noqa: E402
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -32,7 +33,7 @@ def test_table_and_comparison_view(qtbot, project, tmp_path):
     tree.setCurrentItem(jhb)
     view = panel.comparison
     qtbot.waitUntil(lambda: view.title.text() == "interview_jhb.txt")
-    text = SOURCES["interview_jhb.txt"]
+    text = source_text(project, "interview_jhb.txt")
     start = text.index("We set our own agenda")
     assert view.kind_at(start) == "both" and view.kind_at(start + 22) == "b"
     assert view.kind_at(0) is None
@@ -57,7 +58,7 @@ def test_comparison_view_positions_after_an_emoji(qtbot, project):
     with project.reading() as s:
         sid = source_by_name(s, "interview_addis.txt")
     view.show_source(sid, ["Thandi", "Pieter"])
-    text = SOURCES["interview_addis.txt"]
+    text = source_text(project, "interview_addis.txt")
     start = text.index("Training for engineers")
     assert view.kind_at(start) == "a"
     # Qt counts the emoji before the passage as two units: the colour must start one unit later.
