@@ -15,7 +15,7 @@ from workbench.core.errors import ProjectError
 from workbench.core.paths import name_key
 from workbench.core.timeutil import now_iso
 from workbench.services.merge_conflicts import Ctx, merge_text, newer, pick
-from workbench.services.merge_deletions import decide_deletions, describe
+from workbench.services.merge_deletions import REDIRECT, decide_deletions, describe
 from workbench.services.merge_state import (
     KINDS,
     AttributeRow,
@@ -164,7 +164,7 @@ class _Merge:
         def same(g, a: CodeRow, b: CodeRow) -> CodeRow:
             label = describe(self.ours, "code", g)
             at, bt = a.updated_at, b.updated_at
-            parent = pick(self.ctx, "code", "parent", g, label, (a.parent, at), (b.parent, bt))
+            parent = pick(self.ctx, "code", "parent", g, label, (self.res(a.parent), at), (self.res(b.parent), bt))
             name = pick(self.ctx, "code", "name", g, label, (a.name, at), (b.name, bt))
             color = pick(self.ctx, "code", "color", g, label, (a.color, at), (b.color, bt))
             desc = pick(self.ctx, "code", "description", g, label, (a.description, at), (b.description, bt))
@@ -322,13 +322,19 @@ class _Merge:
     def tombstones(self) -> None:
         r = self.r
         tombs = dict(self.ours.tombstones)
+
+        def rank(t: TombRow) -> tuple:  # a redirect says more than a deletion; then the earliest
+            return (REDIRECT.search(t.detail) is None, t.deleted_at, t.detail)
+
         for g, t in self.other.tombstones.items():
-            if g not in tombs or (t.deleted_at, t.detail) < (tombs[g].deleted_at, tombs[g].detail):
+            if g not in tombs or rank(t) < rank(tombs[g]):
                 tombs[g] = t
         for g, target in self.alias.items():
-            if g not in tombs and g not in self.dels.redirect:
-                kind = self.kind_of_alias.get(g, "")
-                tombs[g] = TombRow(kind, self.now, "", f"merged into guid:{self.res(target)}")
+            if g not in self.dels.redirect:  # folded here: later merges must follow it, not delete it
+                old = tombs.get(g)
+                kind = self.kind_of_alias.get(g, "") or (old.kind if old else "")
+                tombs[g] = TombRow(kind, old.deleted_at if old else self.now, old.deleted_by if old else "",
+                                   f"merged into guid:{self.res(target)}")
         for g, t in self.new_tombs.items():
             tombs.setdefault(g, t)
         for kind in KINDS:

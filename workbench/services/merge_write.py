@@ -67,7 +67,9 @@ def diff(ours: State, merged: State) -> dict[str, dict[str, list[str]]]:
     out["value"] = {"new": vals_new, "updated": vals_upd, "deleted": [k for k in ours.values if k not in merged.values]}
     out["link"] = {"new": [k for k in merged.links if k not in ours.links], "updated": [],
                    "deleted": [k for k in ours.links if k not in merged.links]}
-    out["tombstone"] = {"new": [g for g in merged.tombstones if g not in ours.tombstones], "updated": [],
+    out["tombstone"] = {"new": [g for g in merged.tombstones if g not in ours.tombstones],
+                        "updated": [g for g, t in merged.tombstones.items()
+                                    if g in ours.tombstones and ours.tombstones[g] != t],
                         "deleted": [g for g in ours.tombstones if g not in merged.tombstones]}
     return out
 
@@ -208,11 +210,12 @@ class _Writer:
         if ch["link"]["new"]:
             s.execute(insert(CaseSource), [{"case_id": self.ids["case"][c], "source_id": self.ids["source"][src],
                                             "created_at": m.links[(c, src)]} for c, src in ch["link"]["new"]])
-        gone = ch["tombstone"]["deleted"]
+        gone = ch["tombstone"]["deleted"] + ch["tombstone"]["updated"]
         for i in range(0, len(gone), 500):
             s.execute(delete(Tombstone).where(Tombstone.guid.in_(gone[i:i + 500])))
-        if ch["tombstone"]["new"]:
-            s.execute(insert(Tombstone), [{"guid": g, **m.tombstones[g]._asdict()} for g in ch["tombstone"]["new"]])
+        put = ch["tombstone"]["new"] + ch["tombstone"]["updated"]
+        if put:
+            s.execute(insert(Tombstone), [{"guid": g, **m.tombstones[g]._asdict()} for g in put])
 
     def extras(self) -> None:
         s, m, ours = self.s, self.m, self.ours
