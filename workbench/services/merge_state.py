@@ -22,7 +22,6 @@ from workbench.store.models import (
     CaseSource,
     Code,
     Coder,
-    Coding,
     Memo,
     ProjectInfo,
     ProjectMeta,
@@ -198,12 +197,14 @@ def load_state(session: Session, path: Path, label: str | None = None) -> State:
                                   r.created_at, r.updated_at)
         ids["code"][r.guid] = r.id
     coding_guid: dict[int, str] = {}
-    for r in session.execute(select(Coding.id, Coding.guid, Coding.source_id, Coding.code_id, Coding.coder_id,
-                                    Coding.start, Coding.end, Coding.created_at)):
-        st.coding[r.guid] = CodingRow(source_guid[r.source_id], code_guid[r.code_id], coder_guid[r.coder_id],
-                                      r.start, r.end, r.created_at)
-        ids["coding"][r.guid] = r.id
-        coding_guid[r.id] = r.guid
+    coding_ids = ids["coding"]
+    table = st.coding
+    # Plain tuples from the driver: this is the one table with 100,000s of rows.
+    for rid, guid, sid, cid, kid, start, end, created in session.connection().exec_driver_sql(
+            'SELECT id, guid, source_id, code_id, coder_id, start, "end", created_at FROM coding'):
+        table[guid] = CodingRow(source_guid[sid], code_guid[cid], coder_guid[kid], start, end, created)
+        coding_ids[guid] = rid
+        coding_guid[rid] = guid
     for r in session.execute(select(Memo)).scalars():
         kind, target = "project", None
         if r.source_id is not None:

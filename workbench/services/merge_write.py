@@ -78,6 +78,7 @@ class _Writer:
     def __init__(self, s: Session, ours: State, merged: State, changes: dict):
         self.s, self.ours, self.m, self.ch = s, ours, merged, changes
         self.ids: dict[str, dict[str, int]] = {k: dict(merged.ids.get(k, {})) for k in KINDS}
+        self.max_coding_id = max(ours.db_ids.get("coding", {}).values(), default=0)
 
     def id(self, kind: str, guid: str | None) -> int | None:
         return None if guid is None else self.ids[kind][guid]
@@ -133,6 +134,11 @@ class _Writer:
                 res = self.s.execute(insert(model).returning(model.id, model.guid), [
                     {"guid": g, "name": f"\x00merge {g}", "parent_id": None} for g in new])
                 self.ids[kind].update({r.guid: r.id for r in res})
+        elif new and kind == "coding":  # many rows: plain executemany, then the ids by GUID
+            self.s.execute(insert(model.__table__), [self.values_of(kind, g, rows[g]) for g in new])
+            wanted = set(new)
+            self.ids[kind].update({g: rid for rid, g in self.s.connection().exec_driver_sql(
+                "SELECT id, guid FROM coding WHERE id > ?", (self.max_coding_id,)) if g in wanted})
         elif new:
             res = self.s.execute(insert(model).returning(model.id, model.guid),
                                  [self.values_of(kind, g, rows[g]) for g in new])
