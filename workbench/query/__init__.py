@@ -1,0 +1,1 @@
+"""Read-only retrieval: coded segments, code combinations, matrices, co-occurrence, search."""
