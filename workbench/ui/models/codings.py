@@ -1,0 +1,73 @@
+"""The codings of the open source as a table, read from the document view's CodingLayer."""
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+
+from workbench.ui.models import ID_ROLE
+from workbench.ui.models.code_tree import COLOR_ROLE, swatch
+from workbench.ui.views.coding_layer import CodingLayer, Span
+
+
+class CodingListModel(QAbstractTableModel):
+    HEADERS = ("Code", "Coder", "Passage", "Memo")
+
+    def __init__(self, layer: CodingLayer | None = None, parent=None):
+        super().__init__(parent)
+        self.layer = layer
+        self.text = ""
+        self._rows: list[Span] = []
+        self._icons: dict = {}
+
+    def reload(self, text: str | None = None) -> None:
+        self.beginResetModel()
+        if text is not None:
+            self.text = text
+        self._rows = self.layer.ordered() if self.layer is not None else []
+        self.endResetModel()
+
+    def span(self, row: int) -> Span:
+        return self._rows[row]
+
+    def row_of(self, coding_id: int) -> int:
+        for i, s in enumerate(self._rows):
+            if s.id == coding_id:
+                return i
+        return -1
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        s = self._rows[index.row()]
+        r = s.row
+        if role == ID_ROLE:
+            return r.id
+        if role == COLOR_ROLE:
+            return r.color
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return r.code_path
+            if col == 1:
+                return r.coder
+            if col == 2:
+                passage = " ".join(self.text[r.start:r.end].split())
+                return passage if len(passage) <= 90 else passage[:90] + "…"
+            return " ".join(r.memo.split())[:80]
+        if role == Qt.ItemDataRole.DecorationRole and col == 0:
+            if r.color not in self._icons:
+                self._icons[r.color] = swatch(r.color)
+            return self._icons[r.color]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{r.code_path} — {r.coder}, characters {r.start}–{r.end}" + (f"\n{r.memo}" if r.memo else "")
+        return None

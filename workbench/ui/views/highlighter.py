@@ -1,0 +1,116 @@
+"""Paints codings, speaker labels and find hits block by block, looking up only what overlaps each block.
+
+Measured on this machine (0.9 MB text, 2,000 codings, open to painted): one mergeCharFormat per
+coding on a shown QTextEdit 1,750 ms; a QSyntaxHighlighter on a QPlainTextEdit 58 ms. So codings
+are never written into the document: this highlighter asks the CodingLayer per block.
+All positions here are UTF-16 units (QTextBlock.position() and block lengths are).
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from PySide6.QtGui import QColor, QFont, QPalette, QSyntaxHighlighter, QTextCharFormat
+
+from workbench.ui.views.coding_layer import CodingLayer, Span
+
+HIT_COLOR = QColor("#ffd43b")
+
+
+def mix(base: QColor, color: QColor, amount: float) -> QColor:
+    """color laid over base at the given opacity."""
+    return QColor.fromRgbF(
+        base.redF() + (color.redF() - base.redF()) * amount,
+        base.greenF() + (color.greenF() - base.greenF()) * amount,
+        base.blueF() + (color.blueF() - base.blueF()) * amount,
+    )
+
+
+def _clip(ranges: list[tuple[int, int]], a: int, b: int) -> list[tuple[int, int]]:
+    """The ranges (sorted, not overlapping) that meet [a, b)."""
+    i = bisect_left(ranges, (a, a))
+    if i > 0 and ranges[i - 1][1] > a:
+        i -= 1
+    out = []
+    while i < len(ranges) and ranges[i][0] < b:
+        if ranges[i][1] > a:
+            out.append(ranges[i])
+        i += 1
+    return out
+
+
+class CodingHighlighter(QSyntaxHighlighter):
+    """Background in the colour of the innermost code; where codes overlap, a stronger tint and an
+    underline in the colour of the next code, so a stacked passage never looks like a single one."""
+
+    def __init__(self, document, layer: CodingLayer):
+        super().__init__(document)
+        self.layer = layer
+        self.labels: list[tuple[int, int]] = []  # speaker labels, UTF-16
+        self.hits: list[tuple[int, int]] = []  # find hits, UTF-16
+        self._formats: dict[tuple, QTextCharFormat | None] = {}
+        self._base = QColor("#ffffff")
+        self._text = QColor("#000000")
+
+    def set_palette(self, palette: QPalette) -> None:
+        self._base = palette.color(QPalette.ColorRole.Base)
+        self._text = palette.color(QPalette.ColorRole.Text)
+        self._formats.clear()
+
+    def clear_cache(self) -> None:
+        self._formats.clear()
+
+    @property
+    def dark(self) -> bool:
+        return self._base.lightnessF() < 0.5
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt's name
+        block = self.currentBlock()
+        a = block.position()
+        b = a + block.length() - 1  # UTF-16 units; `text` is a Python str and counts code points
+        if b <= a:
+            return
+        spans = self.layer.overlapping(a, b) if self.layer.spans else []
+        labels = _clip(self.labels, a, b) if self.labels else []
+        hits = _clip(self.hits, a, b) if self.hits else []
+        if not (spans or labels or hits):
+            return
+        cuts = {a, b}
+        for s in spans:
+            cuts.update((max(s.start, a), min(s.end, b)))
+        for x, y in labels + hits:
+            cuts.update((max(x, a), min(y, b)))
+        edges = sorted(cuts)
+        for x, y in zip(edges, edges[1:]):
+            on = [s for s in spans if s.start < y and s.end > x]
+            bold = any(p < y and q > x for p, q in labels)
+            hit = any(p < y and q > x for p, q in hits)
+            if not (on or bold or hit):
+                continue
+            fmt = self._format(on, bold, hit)
+            if fmt is not None:
+                self.setFormat(x - a, y - x, fmt)
+
+    def _format(self, on: list[Span], bold: bool, hit: bool) -> QTextCharFormat | None:
+        on = sorted(on, key=lambda s: (s.end - s.start, s.id))  # innermost first
+        codes = tuple(dict.fromkeys(s.row.code_id for s in on))
+        key = (codes, len(on), bold, hit)
+        if key in self._formats:
+            return self._formats[key]
+        fmt = QTextCharFormat()
+        if bold:
+            fmt.setFontWeight(QFont.Weight.Bold)
+        if on:
+            top = QColor(on[0].row.color)
+            strength = 0.30 if len(on) == 1 else min(0.46 + 0.06 * (len(on) - 2), 0.6)
+            if self.dark:
+                strength += 0.12
+            fmt.setBackground(mix(self._base, top, strength))
+            if len(on) > 1:
+                other = next((s for s in on[1:] if s.row.code_id != on[0].row.code_id), on[1])
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+                fmt.setUnderlineColor(QColor(other.row.color).darker(115))
+        if hit:
+            fmt.setBackground(HIT_COLOR)
+            fmt.setForeground(QColor("#000000"))
+        self._formats[key] = fmt
+        return fmt
