@@ -52,3 +52,32 @@ def codings_in(project_path, source: str | None = None):
 
     return sorted((path(n, p), coder, a, b, text[a:b]) for n, p, coder, a, b, text, sname in rows
                   if source is None or sname == source)
+
+
+def codebook_in(project_path):
+    """{path: (colour, description)} and the tree order, read with plain sqlite."""
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{project_path}?mode=ro", uri=True)
+    try:
+        rows = con.execute("SELECT id, parent_id, name, color, description, position FROM code").fetchall()
+    finally:
+        con.close()
+    by_id = {r[0]: r for r in rows}
+
+    def path(cid):
+        parts = []
+        while cid is not None:
+            parts.insert(0, by_id[cid][2])
+            cid = by_id[cid][1]
+        return "/".join(parts)
+
+    order = []
+
+    def walk(parent):
+        for r in sorted((r for r in rows if r[1] == parent), key=lambda r: (r[5], r[2].casefold())):
+            order.append(path(r[0]))
+            walk(r[0])
+
+    walk(None)
+    return {path(r[0]): (r[3], r[4]) for r in rows}, order

@@ -125,7 +125,7 @@ class CodebookActions(QObject):
         if cid is not None:
             self.w.codebook_panel.edit_code(cid)
 
-    def recolor(self, code_id: int, color: str) -> bool:
+    def recolor_code(self, code_id: int, color: str) -> bool:
         return self.ctx.execute(StepCommand(self.ctx, "Recolour code", [RecolorCode(code_id, color)]))
 
     def recolor_current(self) -> None:
@@ -134,9 +134,9 @@ class CodebookActions(QObject):
             return
         c = QColorDialog.getColor(QColor(self.w.code_model.row(cid).color), self.w, "Code colour")
         if c.isValid():
-            self.recolor(cid, c.name())
+            self.recolor_code(cid, c.name())
 
-    def describe(self, code_id: int, text: str) -> bool:
+    def describe_code(self, code_id: int, text: str) -> bool:
         return self.ctx.execute(StepCommand(self.ctx, "Edit code definition", [DescribeCode(code_id, text)]))
 
     def edit_properties(self) -> None:

@@ -373,8 +373,8 @@ class MainWindow(QMainWindow):
         view = self.document_view
         sid = view.source_id
         codebook = ch.touched("code")
-        if codebook:
-            self.code_model.reload()
+        if codebook or ch.touched("code_memo"):
+            self.code_model.refresh()
             self.refresh_pins()
         if ch.touched("source") and (ch.created.get("source") or ch.deleted.get("source")) or ch.touched("case") \
                 or ch.updated.get("project"):

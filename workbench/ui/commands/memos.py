@@ -22,8 +22,10 @@ class SetMemo(Step):
 
     def _changes(self, project: Project, target_id: int | None) -> Changes:
         ch = Changes().add("updated", "memo")
-        if self.kind in ("coding", "code", "source", "case"):
-            ch.add("updated", self.kind, target_id)
+        if self.kind == "coding":  # the coding's row (its tooltip) shows the memo
+            ch.add("updated", "coding", target_id)
+        elif self.kind != "project":
+            ch.add("updated", f"{self.kind}_memo", target_id)
         return ch
 
     def do(self, project: Project) -> Changes:

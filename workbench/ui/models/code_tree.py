@@ -60,6 +60,20 @@ class CodeTreeModel(QAbstractItemModel):
         self._load(code_rows(self.project) if self.project else [])
         self.endResetModel()
 
+    def refresh(self) -> None:
+        """Re-read the codebook: in place when only names, colours, counts or memos changed, else a reset."""
+        rows = code_rows(self.project) if self.project else []
+        shape = [(r.id, r.parent_id) for r in rows]
+        if shape != [(n.row.id, n.row.parent_id) for n in self._nodes.values()]:
+            self.beginResetModel()
+            self._load(rows)
+            self.endResetModel()
+            return
+        for r in rows:
+            if self._nodes[r.id].row != r:
+                self._nodes[r.id].row = r
+                self.dataChanged.emit(self.index_of(r.id, 0), self.index_of(r.id, 1))
+
     def _load(self, rows: list[CodeRow]) -> None:
         self._nodes = {r.id: _Node(r) for r in rows}
         self._roots = []

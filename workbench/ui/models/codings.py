@@ -25,7 +25,7 @@ class CodingListModel(QAbstractTableModel):
         self._rows = self.layer.ordered() if self.layer is not None else []
         self.endResetModel()
 
-    def span(self, row: int) -> Span:
+    def span_at(self, row: int) -> Span:
         return self._rows[row]
 
     def row_of(self, coding_id: int) -> int:

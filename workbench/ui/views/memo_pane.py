@@ -51,6 +51,9 @@ class MemoPane(QWidget):
 
     def show_target(self, kind: str, key, title: str) -> None:
         """Switch to another target's memo, first writing any pending edit of the current one."""
+        if self.target == (kind, key):
+            self.title.setText(title)
+            return
         self.flush()
         self.target = (kind, key)
         self.title.setText(title)
@@ -83,8 +86,9 @@ class MemoPane(QWidget):
             return
         text = self.editor.toPlainText()
         kind, key = self.target
-        if self.commit(kind, key, text):
-            self._committed = text
+        before, self._committed = self._committed, text  # set first: views refreshing may call back here
+        if not self.commit(kind, key, text):
+            self._committed = before
 
     def reload(self) -> None:
         """The memo may have changed underneath (undo): show the stored text unless an edit is pending."""
