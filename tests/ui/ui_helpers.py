@@ -81,3 +81,16 @@ def codebook_in(project_path):
 
     walk(None)
     return {path(r[0]): (r[3], r[4]) for r in rows}, order
+
+
+def drop_urls(widget, data):
+    """Drag data over widget and drop it, as the window system delivers a drop (enter, move, drop)."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    pos = QPoint(20, 20)
+    args = (Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, QDragEnterEvent(pos, *args))
+    QApplication.sendEvent(widget, QDragMoveEvent(pos, *args))
+    QApplication.sendEvent(widget, QDropEvent(pos.toPointF(), *args))

@@ -376,8 +376,7 @@ class MainWindow(QMainWindow):
         if codebook or ch.touched("code_memo"):
             self.code_model.refresh()
             self.refresh_pins()
-        if ch.touched("source") and (ch.created.get("source") or ch.deleted.get("source")) or ch.touched("case") \
-                or ch.updated.get("project"):
+        if "source" in ch.created or "source" in ch.deleted or ch.touched("case") or ch.touched("project"):
             self.source_model.reload()
         elif ch.touched("coding"):
             self.source_model.refresh_counts()
