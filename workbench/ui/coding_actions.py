@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QMenu
 
 from workbench.core.paths import join_path, split_path
 from workbench.services.lookup import CodeTree
-from workbench.ui import settings
 from workbench.ui.commands.base import StepCommand
 from workbench.ui.commands.codebook import CreateCode
 from workbench.ui.commands.coding import ApplyCodings, RemoveCodings, new_codings
@@ -97,7 +96,7 @@ class CodingActions(QObject):
                                                                       self.ctx.coder_name)])
         if not self.ctx.execute(cmd):
             return False
-        settings.note_recent_code(self.ctx.guid, code_id)
+        self.ctx.note_recent_code(code_id)
         self.w.status_note(f"Coded {b - a} characters as “{row.path if row else name}” — saved")
         return True
 
@@ -132,7 +131,7 @@ class CodingActions(QObject):
         steps.append(ApplyCodings(new_codings(sid, lambda: last.code_id, coder, a, b), self.ctx.coder_name))
         if not self.ctx.execute(StepCommand(self.ctx, f"Code with new code “{parts[-1]}”", steps)):
             return False
-        settings.note_recent_code(self.ctx.guid, last.code_id)
+        self.ctx.note_recent_code(last.code_id)
         self.w.status_note(f"Created “{path}” and coded {b - a} characters — saved")
         return True
 
@@ -223,7 +222,7 @@ class CodingActions(QObject):
         for a in (self.code_with, self.in_vivo):
             a.setEnabled(has_sel)
             menu.addAction(a)
-        recent = [cid for cid in settings.recent_codes(self.ctx.guid) if self.w.code_model.row(cid)] if self.ctx else []
+        recent = [cid for cid in self.ctx.recent_codes if self.w.code_model.row(cid)] if self.ctx else []
         if recent:
             sub = menu.addMenu("Code with recent")
             sub.setObjectName("recentCodesMenu")

@@ -32,6 +32,7 @@ class ProjectContext(QObject):
         self.coder_id: int | None = None
         self.coder_name: str = settings.coder_name()
         self.ask_coder: Callable[[], str | None] | None = None  # the window's prompt
+        self.recent_codes: list[int] = settings.recent_codes(self.guid)  # kept in memory, saved on close
 
     # -- the coder --------------------------------------------------------------------------
     def ensure_coder(self) -> int | None:
@@ -83,6 +84,10 @@ class ProjectContext(QObject):
                                                                   Changes().add("updated", "project")))
         return result if result is not None else True
 
+    def note_recent_code(self, code_id: int, keep: int = 8) -> None:
+        self.recent_codes = ([code_id] + [c for c in self.recent_codes if c != code_id])[:keep]
+
     def close(self) -> None:
+        settings.set_recent_codes(self.guid, self.recent_codes)
         self.undo_stack.clear()
         self.project.close()

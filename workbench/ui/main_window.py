@@ -379,15 +379,15 @@ class MainWindow(QMainWindow):
         if "source" in ch.created or "source" in ch.deleted or ch.touched("case") or ch.touched("project"):
             self.source_model.reload()
         elif ch.touched("coding"):
-            self.source_model.refresh_counts()
+            self.source_model.refresh_counts(ch.updated.get("source"))
         if ch.touched("coding") and not codebook:
-            self.code_model.refresh_counts()
+            self.code_model.refresh_counts(ch.updated.get("code_count"))
         if sid is not None and sid not in self.source_model.source_ids():
             view.load(None, [])
             self.coding_model.reload("")
             self.area.show_source(None)
         elif sid is not None and codebook:
-            view.layer.load(view.source.text, q.source_codings(self.ctx.project, sid))
+            view.layer.load(view.source.text, q.source_codings(self.ctx.project, sid), view.layer.map)
             view.restyle()
             self.coding_model.reload()
         elif sid is not None and ch.touched("coding"):
@@ -397,7 +397,7 @@ class MainWindow(QMainWindow):
             fresh = ch.created.get("coding", []) + ch.updated.get("coding", [])
             if fresh:
                 view.add_codings(q.source_codings(self.ctx.project, sid, fresh))
-            self.coding_model.reload()
+            self.coding_model.sync()
         if view.source is not None:
             self.area.show_source(view.source.name, self._source_detail(view.source))
         if ch.touched("memo"):

@@ -73,6 +73,5 @@ def recent_codes(project_guid: str) -> list[int]:
         return []
 
 
-def note_recent_code(project_guid: str, code_id: int, keep: int = 8) -> None:
-    ids = [code_id] + [i for i in recent_codes(project_guid) if i != code_id]
-    settings().setValue(f"recent_codes/{project_guid}", json.dumps(ids[:keep]))
+def set_recent_codes(project_guid: str, ids: list[int]) -> None:
+    settings().setValue(f"recent_codes/{project_guid}", json.dumps(list(ids)))

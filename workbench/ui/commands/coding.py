@@ -29,9 +29,14 @@ def ids_of(project: Project, guids: list[str]) -> list[int]:
     return [found[g] for g in guids if g in found]
 
 
+def _touched(changes: Changes, items) -> Changes:
+    """Name the sources and codes whose counts moved ('code_count' is the window's own kind)."""
+    changes.add("updated", "source", *{it.source_id for it in items})
+    return changes.add("updated", "code_count", *{it.code_id for it in items})
+
+
 def _records_changes(records: list[CodingRecord]) -> Changes:
-    ch = Changes().add("deleted", "coding", *[r.id for r in records])
-    return ch.add("updated", "source", *{r.source_id for r in records})
+    return _touched(Changes().add("deleted", "coding", *[r.id for r in records]), records)
 
 
 class ApplyCodings(Step):
@@ -52,15 +57,14 @@ class ApplyCodings(Step):
             raise AlreadyCoded("that passage already has this code by you; nothing added")
         with project.reading() as s:
             self.guids = list(s.scalars(select(Coding.guid).where(Coding.id.in_(ids)).order_by(Coding.id)))
-        return changes.add("updated", "source", *{it.source_id for it in items})
+        return _touched(changes, items)
 
     def undo(self, project: Project) -> Changes:
         self.records = remove_codings(project, ids_of(project, self.guids), self.deleted_by)
         return _records_changes(self.records)
 
     def redo(self, project: Project) -> Changes:
-        changes = restore_codings(project, self.records)
-        return changes.add("updated", "source", *{r.source_id for r in self.records})
+        return _touched(restore_codings(project, self.records), self.records)
 
 
 class RemoveCodings(Step):
@@ -79,8 +83,7 @@ class RemoveCodings(Step):
         return _records_changes(self.records)
 
     def undo(self, project: Project) -> Changes:
-        changes = restore_codings(project, self.records)
-        return changes.add("updated", "source", *{r.source_id for r in self.records})
+        return _touched(restore_codings(project, self.records), self.records)
 
 
 def guids_for(project: Project, ids: list[int]) -> list[str]:

@@ -80,9 +80,11 @@ class CodeTreeModel(QAbstractItemModel):
         for r in rows:  # rows come in tree order, so children lists come out ordered
             (self._nodes[r.parent_id].children if r.parent_id in self._nodes else self._roots).append(r.id)
 
-    def refresh_counts(self) -> None:
-        counts = code_counts(self.project)
-        for cid, node in self._nodes.items():
+    def refresh_counts(self, code_ids: list[int] | None = None) -> None:
+        """Re-count codings (of the given codes only, when named)."""
+        counts = code_counts(self.project, code_ids)
+        for cid in (self._nodes if code_ids is None else [c for c in code_ids if c in self._nodes]):
+            node = self._nodes[cid]
             n = counts.get(cid, 0)
             if n != node.row.count:
                 node.row = replace(node.row, count=n)

@@ -1,6 +1,8 @@
 """The codings of the open source as a table, read from the document view's CodingLayer."""
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from workbench.ui.models import ID_ROLE
@@ -24,6 +26,36 @@ class CodingListModel(QAbstractTableModel):
             self.text = text
         self._rows = self.layer.ordered() if self.layer is not None else []
         self.endResetModel()
+
+    def sync(self) -> None:
+        """Follow the layer after a few codings came or went: row inserts and removals, not a reset,
+        so the view keeps its selection and scroll position."""
+        new = self.layer.ordered() if self.layer is not None else []
+        old_ids = [s.id for s in self._rows]
+        new_ids = {s.id for s in new}
+        gone = [i for i, cid in enumerate(old_ids) if cid not in new_ids]
+        came = len(new) - (len(old_ids) - len(gone))
+        if len(gone) + came > 50:
+            self.reload()
+            return
+        for i in reversed(gone):
+            self.beginRemoveRows(QModelIndex(), i, i)
+            del self._rows[i]
+            self.endRemoveRows()
+        kept = {s.id for s in self._rows}
+        for span in new:
+            if span.id in kept:
+                continue
+            i = bisect_left([s.key() for s in self._rows], span.key())
+            self.beginInsertRows(QModelIndex(), i, i)
+            self._rows.insert(i, span)
+            self.endInsertRows()
+        # Replaced rows (a memo edited) keep their place but show new values.
+        by_id = {s.id: s for s in new}
+        for i, s in enumerate(self._rows):
+            if by_id[s.id] is not s:
+                self._rows[i] = by_id[s.id]
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.HEADERS) - 1))
 
     def span_at(self, row: int) -> Span:
         return self._rows[row]

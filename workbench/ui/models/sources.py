@@ -28,11 +28,13 @@ class SourceTreeModel(QAbstractItemModel):
         self._groups = case_groups(self.project) if self.project else []
         self.endResetModel()
 
-    def refresh_counts(self) -> None:
+    def refresh_counts(self, source_ids: list[int] | None = None) -> None:
+        """Re-count codings (of the given sources only, when named)."""
         from dataclasses import replace
 
-        counts = source_counts(self.project)
-        changed = {sid for sid, r in self._sources.items() if counts.get(sid, 0) != r.codings}
+        counts = source_counts(self.project, source_ids)
+        ids = self._sources if source_ids is None else [s for s in source_ids if s in self._sources]
+        changed = {sid for sid in ids if counts.get(sid, 0) != self._sources[sid].codings}
         for sid in changed:
             self._sources[sid] = replace(self._sources[sid], codings=counts.get(sid, 0))
         for g, group in enumerate(self._groups):

@@ -44,30 +44,49 @@ class CodingLayer:
         self._ncols = 0
 
     # -- loading and editing ------------------------------------------------------------
-    def load(self, text: str, rows: list[CodingRow]) -> None:
-        self.map = Utf16Map(text)
+    def load(self, text: str, rows: list[CodingRow], text_map: Utf16Map | None = None) -> None:
+        """Index a source's codings (in bulk: a sort, not an insertion per coding)."""
+        self.map = text_map or Utf16Map(text)
         self.spans.clear()
         self._buckets.clear()
-        self._order = []
-        self.add(rows)
+        to16 = self.map.to_utf16
+        for row in rows:
+            span = Span(row, to16(row.start), to16(row.end))
+            self.spans[row.id] = span
+            self._bucket(span)
+        self._order = sorted(s.key() for s in self.spans.values())
+        self._columns = None
+
+    def _bucket(self, span: Span) -> None:
+        for b in range(span.start // BUCKET, (span.end - 1) // BUCKET + 1):
+            self._buckets.setdefault(b, []).append(span.row.id)
 
     def add(self, rows: list[CodingRow]) -> list[Span]:
+        """Add (or replace) codings; a new bracket takes the lowest margin column free along its length,
+        so the brackets already drawn do not jump."""
         out = []
         for row in rows:
-            if row.id in self.spans:
-                self._drop(row.id)
+            old = self._drop(row.id) if row.id in self.spans else None
             span = Span(row, self.map.to_utf16(row.start), self.map.to_utf16(row.end))
             self.spans[row.id] = span
-            for b in range(span.start // BUCKET, (span.end - 1) // BUCKET + 1):
-                self._buckets.setdefault(b, []).append(row.id)
+            self._bucket(span)
             insort(self._order, span.key())
             out.append(span)
-        self._columns = None
+            if self._columns is not None and self.shown(span):
+                if old is not None and old.id in self._columns:
+                    self._columns[span.id] = self._columns.pop(old.id)
+                else:
+                    taken = {self._columns.get(s.id) for s in self.overlapping(span.start, span.end) if s is not span}
+                    col = next(c for c in range(len(taken) + 1) if c not in taken)
+                    self._columns[span.id] = col
+                    self._ncols = max(self._ncols, col + 1)
         return out
 
     def remove(self, ids) -> list[Span]:
         out = [self._drop(i) for i in ids if i in self.spans]
-        self._columns = None
+        if self._columns is not None:
+            for s in out:
+                self._columns.pop(s.id, None)
         return out
 
     def _drop(self, coding_id: int) -> Span:
@@ -126,7 +145,7 @@ class CodingLayer:
         busy: list[tuple[int, int]] = []  # (end, column) of brackets still open
         free: list[int] = []
         ncols = 0
-        for s in sorted(self.ordered(), key=lambda s: (s.start, -s.end, s.id)):
+        for s in self.ordered():  # by start: greedy colouring by start uses the fewest columns
             while busy and busy[0][0] <= s.start:
                 heapq.heappush(free, heapq.heappop(busy)[1])
             if free:

@@ -47,7 +47,7 @@ class CodingHighlighter(QSyntaxHighlighter):
         self.layer = layer
         self.labels: list[tuple[int, int]] = []  # speaker labels, UTF-16
         self.hits: list[tuple[int, int]] = []  # find hits, UTF-16
-        self._formats: dict[tuple, QTextCharFormat | None] = {}
+        self._formats: dict[tuple, QTextCharFormat] = {}
         self._base = QColor("#ffffff")
         self._text = QColor("#000000")
 
@@ -69,33 +69,45 @@ class CodingHighlighter(QSyntaxHighlighter):
         b = a + block.length() - 1  # UTF-16 units; `text` is a Python str and counts code points
         if b <= a:
             return
-        spans = self.layer.overlapping(a, b) if self.layer.spans else []
-        labels = _clip(self.labels, a, b) if self.labels else []
-        hits = _clip(self.hits, a, b) if self.hits else []
-        if not (spans or labels or hits):
+        spans = self.layer.overlapping(a, b) if self.layer.spans else ()
+        labels = _clip(self.labels, a, b) if self.labels else ()
+        hits = _clip(self.hits, a, b) if self.hits else ()
+        if not spans and not hits:  # the common plain block: at most a speaker label
+            for x, y in labels:
+                x, y = max(x, a), min(y, b)
+                self.setFormat(x - a, y - x, self._format((), True, False))
             return
         cuts = {a, b}
         for s in spans:
-            cuts.update((max(s.start, a), min(s.end, b)))
-        for x, y in labels + hits:
+            cuts.add(s.start if s.start > a else a)
+            cuts.add(s.end if s.end < b else b)
+        for x, y in labels:
+            cuts.update((max(x, a), min(y, b)))
+        for x, y in hits:
             cuts.update((max(x, a), min(y, b)))
         edges = sorted(cuts)
         for x, y in zip(edges, edges[1:]):
             on = [s for s in spans if s.start < y and s.end > x]
-            bold = any(p < y and q > x for p, q in labels)
-            hit = any(p < y and q > x for p, q in hits)
-            if not (on or bold or hit):
-                continue
-            fmt = self._format(on, bold, hit)
-            if fmt is not None:
-                self.setFormat(x - a, y - x, fmt)
+            bold = _covers(labels, x, y)
+            hit = _covers(hits, x, y)
+            if on or bold or hit:
+                self.setFormat(x - a, y - x, self._format(on, bold, hit))
 
-    def _format(self, on: list[Span], bold: bool, hit: bool) -> QTextCharFormat | None:
+    def _format(self, on, bold: bool, hit: bool) -> QTextCharFormat:
+        if len(on) <= 1:
+            key = (on[0].row.code_id if on else None, bold, hit)
+            fmt = self._formats.get(key)
+            if fmt is None:
+                fmt = self._formats[key] = self._make(list(on), bold, hit)
+            return fmt
         on = sorted(on, key=lambda s: (s.end - s.start, s.id))  # innermost first
-        codes = tuple(dict.fromkeys(s.row.code_id for s in on))
-        key = (codes, len(on), bold, hit)
-        if key in self._formats:
-            return self._formats[key]
+        key = (tuple(dict.fromkeys(s.row.code_id for s in on)), len(on), bold, hit)
+        fmt = self._formats.get(key)
+        if fmt is None:
+            fmt = self._formats[key] = self._make(on, bold, hit)
+        return fmt
+
+    def _make(self, on: list[Span], bold: bool, hit: bool) -> QTextCharFormat:
         fmt = QTextCharFormat()
         if bold:
             fmt.setFontWeight(QFont.Weight.Bold)
@@ -112,5 +124,11 @@ class CodingHighlighter(QSyntaxHighlighter):
         if hit:
             fmt.setBackground(HIT_COLOR)
             fmt.setForeground(QColor("#000000"))
-        self._formats[key] = fmt
         return fmt
+
+
+def _covers(ranges, x: int, y: int) -> bool:
+    for p, q in ranges:
+        if p < y and q > x:
+            return True
+    return False

@@ -37,7 +37,9 @@ class SourcePanel(QWidget):
         head = self.tree.header()
         head.setStretchLastSection(False)
         head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        head.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # A fixed width: ResizeToContents would read every row's count after each coding.
+        head.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        head.resizeSection(1, self.fontMetrics().horizontalAdvance("Codings") + 18)
         self.import_button = QToolButton(self)
         self.import_button.setObjectName("importButton")
         self.progress = QProgressBar(self)
