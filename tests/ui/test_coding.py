@@ -210,3 +210,45 @@ def test_nothing_selected_codes_nothing(window, project_path):
     window.coding_actions.quick_code(1)
     assert codings_in(project_path) == before
     assert window.ctx.undo_stack.count() == 0
+
+
+def test_keyboard_shortcuts_reach_the_actions_from_the_text(window, project_path, qtbot):
+    view = open_jhb(window)
+    a, b = select_phrase(window, PHRASE)
+    window.activateWindow()
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    qtbot.keyClick(view, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    picker = window.findChild(CodePicker, "codePicker")
+    assert picker is not None and picker.isVisible()
+    qtbot.keyClick(picker.field, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not picker.isVisible())
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    qtbot.keyClick(view, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)  # in-vivo
+    name = "How does the city choose its partners"
+    assert has(project_path, name, a, b)
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert not has(project_path, name, a, b)
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert has(project_path, name, a, b)
+
+
+def test_hovering_a_highlight_names_code_coder_and_memo(window, qtbot):
+    view = open_jhb(window)
+    text = view.source.text
+    span = next(s for s in view.layer.spans.values() if s.row.code_path == "autonomy/own funding")
+    window.edit_coding_memo(span.id)
+    qtbot.keyClicks(window.memo_pane.editor, "own budget line")
+    window.memo_pane.flush()
+    from PySide6.QtGui import QTextCursor
+
+    cur = QTextCursor(view.document())
+    cur.setPosition(view.layer.map.to_utf16(text.index("exchanges ourselves")) + 2)
+    rect = view.cursorRect(cur)
+    spans = view.spans_at(rect.center())
+    tip = view.tooltip_for(spans)
+    assert "autonomy/own funding" in tip and "Thandi" in tip and "own budget line" in tip
+    # Over plain text there is nothing to say.
+    cur.setPosition(view.layer.map.to_utf16(text.index("How does")) + 1)
+    assert view.spans_at(view.cursorRect(cur).center()) == []

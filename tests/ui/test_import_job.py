@@ -57,6 +57,7 @@ def test_progress_bar_appears_and_cancel_stops_between_files(window, tmp_path, q
     job = window.project_actions.import_files(paths)
     panel = window.source_panel
     qtbot.waitUntil(lambda: panel.progress_box.isVisible() and panel.progress.maximum() == 10, timeout=10000)
+    qtbot.waitUntil(lambda: seen == ["reported"], timeout=10000)  # the worker waits at the third file
     with qtbot.waitSignal(job.cancelled, timeout=20000):
         qtbot.mouseClick(panel.cancel, Qt.MouseButton.LeftButton)
     names = {window.source_model.source(s).name for s in window.source_model.source_ids()}

@@ -11,7 +11,7 @@ from workbench.ui.views.coding_layer import CodingLayer, Span
 
 
 class CodingListModel(QAbstractTableModel):
-    HEADERS = ("Code", "Coder", "Passage", "Memo")
+    HEADERS = ("Code", "Coder", "Passage", "✎")  # the last column marks codings with a memo
 
     def __init__(self, layer: CodingLayer | None = None, parent=None):
         super().__init__(parent)
@@ -75,6 +75,8 @@ class CodingListModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole and section == 3:
+            return "Memo"
         return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
@@ -89,17 +91,19 @@ class CodingListModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                return r.code_path
+                return r.code_name
             if col == 1:
                 return r.coder
             if col == 2:
                 passage = " ".join(self.text[r.start:r.end].split())
                 return passage if len(passage) <= 90 else passage[:90] + "…"
-            return " ".join(r.memo.split())[:80]
+            return "✎" if r.memo.strip() else ""
         if role == Qt.ItemDataRole.DecorationRole and col == 0:
             if r.color not in self._icons:
                 self._icons[r.color] = swatch(r.color)
             return self._icons[r.color]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 3:
+            return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{r.code_path} — {r.coder}, characters {r.start}–{r.end}" + (f"\n{r.memo}" if r.memo else "")
         return None

@@ -42,6 +42,9 @@ class SourceTreeModel(QAbstractItemModel):
                 if sid in changed:
                     idx = self.createIndex(r, 1, g + 1)
                     self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DisplayRole])
+            if changed & set(group.source_ids):
+                idx = self.createIndex(g, 1, _GROUP)
+                self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DisplayRole])
 
     def source(self, source_id: int) -> SourceRow | None:
         return self._sources.get(source_id)
@@ -99,7 +102,11 @@ class SourceTreeModel(QAbstractItemModel):
             if role == KIND_ROLE:
                 return "case"
             if role == Qt.ItemDataRole.DisplayRole:
-                return group.name if index.column() == 0 else len(group.source_ids)
+                if index.column() == 0:
+                    return group.name
+                return sum(self._sources[s].codings for s in group.source_ids if s in self._sources)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{group.name}: {len(group.source_ids)} sources"
             if role == Qt.ItemDataRole.FontRole and index.column() == 0:
                 from PySide6.QtGui import QFont
 

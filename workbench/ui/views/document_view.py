@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
-from PySide6.QtGui import QDrag, QFont, QPalette, QTextCursor, QTextOption
+from PySide6.QtGui import QDrag, QFont, QTextCursor, QTextOption
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip
 
 from workbench.query.document import CodingRow, SourceDocument
@@ -17,6 +18,7 @@ from workbench.ui.views.coding_layer import CodingLayer, Span
 from workbench.ui.views.highlighter import CodingHighlighter
 from workbench.ui.views.margin import CodingMargin
 
+TIMESTAMP = re.compile(r"[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s*")
 PASSAGE_MIME = "application/x-qwb-passage"  # {"source_id", "start", "end"} in code points
 
 
@@ -83,15 +85,28 @@ class DocumentView(QPlainTextEdit):
         self.source_id = doc.id if doc else None
         text = doc.text if doc else ""
         self.layer.load(text, rows)
-        m = self.layer.map
-        self.highlighter.labels = [(m.to_utf16(t.start), m.to_utf16(t.label_end)) for t in doc.turns
-                                   if t.label_end > t.start] if doc else []
+        self.highlighter.labels, self.highlighter.stamps = self._speaker_marks(doc) if doc else ([], [])
         self.highlighter.hits = []
         self.margin.selected = None
         self.setPlainText(display_text(text))  # the highlighter formats every block as it goes in
         self._update_margin_width()
         if doc is not None:
             self.source_loaded.emit(doc.id)
+
+    def _speaker_marks(self, doc: SourceDocument) -> tuple[list, list]:
+        """Speaker labels (set in bold) and the timestamps before them (dimmed), in UTF-16."""
+        to16 = self.layer.map.to_utf16
+        labels, stamps = [], []
+        for t in doc.turns:
+            if t.label_end <= t.start:
+                continue
+            m = TIMESTAMP.match(doc.text, t.start, t.label_end)
+            k = m.end() if m else t.start
+            if k > t.start:
+                stamps.append((to16(t.start), to16(k)))
+            if k < t.label_end:
+                labels.append((to16(k), to16(t.label_end)))
+        return labels, stamps
 
     def add_codings(self, rows: list[CodingRow]) -> None:
         self._refresh(self.layer.add(rows))
@@ -164,9 +179,13 @@ class DocumentView(QPlainTextEdit):
         return self.source.text[sel[0]:sel[1]] if sel and self.source else ""
 
     def spans_at(self, viewport_pos: QPoint) -> list[Span]:
-        pos = self.cursorForPosition(viewport_pos).position()
-        # cursorForPosition gives the nearest gap between characters; the character under the
-        # mouse is the one after it unless the mouse sits on the right half of the previous one.
+        """The shown codings over the character under a point of the viewport."""
+        cur = self.cursorForPosition(viewport_pos)
+        pos = cur.position()
+        # cursorForPosition gives the nearest gap between characters: left of the gap's x, the
+        # character under the mouse is the one before it.
+        if pos > 0 and viewport_pos.x() < self.cursorRect(cur).x():
+            pos -= 1
         return self.layer.at(pos)
 
     def tooltip_for(self, spans: list[Span]) -> str:
@@ -268,6 +287,3 @@ class DocumentView(QPlainTextEdit):
         menu = self.menu_builder(self, self.spans_at(vp))
         if menu is not None:
             menu.exec(event.globalPos())
-
-    def palette_base(self):
-        return self.palette().color(QPalette.ColorRole.Base)

@@ -7,6 +7,7 @@ All positions here are UTF-16 units (QTextBlock.position() and block lengths are
 """
 from __future__ import annotations
 
+import traceback
 from bisect import bisect_left
 
 from PySide6.QtGui import QColor, QFont, QPalette, QSyntaxHighlighter, QTextCharFormat
@@ -46,6 +47,7 @@ class CodingHighlighter(QSyntaxHighlighter):
         super().__init__(document)
         self.layer = layer
         self.labels: list[tuple[int, int]] = []  # speaker labels, UTF-16
+        self.stamps: list[tuple[int, int]] = []  # timestamps before them, shown dimmer
         self.hits: list[tuple[int, int]] = []  # find hits, UTF-16
         self._formats: dict[tuple, QTextCharFormat] = {}
         self._base = QColor("#ffffff")
@@ -54,6 +56,7 @@ class CodingHighlighter(QSyntaxHighlighter):
     def set_palette(self, palette: QPalette) -> None:
         self._base = palette.color(QPalette.ColorRole.Base)
         self._text = palette.color(QPalette.ColorRole.Text)
+        self._dim = mix(self._base, self._text, 0.55)
         self._formats.clear()
 
     def clear_cache(self) -> None:
@@ -64,6 +67,12 @@ class CodingHighlighter(QSyntaxHighlighter):
         return self._base.lightnessF() < 0.5
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt's name
+        try:
+            self._highlight()
+        except Exception:  # an exception escaping a Qt virtual can take the process down; keep the text
+            traceback.print_exc()
+
+    def _highlight(self) -> None:
         block = self.currentBlock()
         a = block.position()
         b = a + block.length() - 1  # UTF-16 units; `text` is a Python str and counts code points
@@ -72,10 +81,14 @@ class CodingHighlighter(QSyntaxHighlighter):
         spans = self.layer.overlapping(a, b) if self.layer.spans else ()
         labels = _clip(self.labels, a, b) if self.labels else ()
         hits = _clip(self.hits, a, b) if self.hits else ()
-        if not spans and not hits:  # the common plain block: at most a speaker label
+        stamps = _clip(self.stamps, a, b) if self.stamps else ()
+        if not spans and not hits:  # the common plain block: at most a timestamp and a speaker label
             for x, y in labels:
                 x, y = max(x, a), min(y, b)
                 self.setFormat(x - a, y - x, self._format((), True, False))
+            for x, y in stamps:
+                x, y = max(x, a), min(y, b)
+                self.setFormat(x - a, y - x, self._format((), False, False, True))
             return
         cuts = {a, b}
         for s in spans:
@@ -83,34 +96,37 @@ class CodingHighlighter(QSyntaxHighlighter):
             cuts.add(s.end if s.end < b else b)
         for x, y in labels:
             cuts.update((max(x, a), min(y, b)))
-        for x, y in hits:
+        for x, y in (*hits, *stamps):
             cuts.update((max(x, a), min(y, b)))
         edges = sorted(cuts)
         for x, y in zip(edges, edges[1:]):
             on = [s for s in spans if s.start < y and s.end > x]
             bold = _covers(labels, x, y)
             hit = _covers(hits, x, y)
-            if on or bold or hit:
-                self.setFormat(x - a, y - x, self._format(on, bold, hit))
+            dim = _covers(stamps, x, y)
+            if on or bold or hit or dim:
+                self.setFormat(x - a, y - x, self._format(on, bold, hit, dim))
 
-    def _format(self, on, bold: bool, hit: bool) -> QTextCharFormat:
+    def _format(self, on, bold: bool, hit: bool, dim: bool = False) -> QTextCharFormat:
         if len(on) <= 1:
-            key = (on[0].row.code_id if on else None, bold, hit)
+            key = (on[0].row.code_id if on else None, bold, hit, dim)
             fmt = self._formats.get(key)
             if fmt is None:
-                fmt = self._formats[key] = self._make(list(on), bold, hit)
+                fmt = self._formats[key] = self._make(list(on), bold, hit, dim)
             return fmt
         on = sorted(on, key=lambda s: (s.end - s.start, s.id))  # innermost first
-        key = (tuple(dict.fromkeys(s.row.code_id for s in on)), len(on), bold, hit)
+        key = (tuple(dict.fromkeys(s.row.code_id for s in on)), len(on), bold, hit, dim)
         fmt = self._formats.get(key)
         if fmt is None:
-            fmt = self._formats[key] = self._make(on, bold, hit)
+            fmt = self._formats[key] = self._make(on, bold, hit, dim)
         return fmt
 
-    def _make(self, on: list[Span], bold: bool, hit: bool) -> QTextCharFormat:
+    def _make(self, on: list[Span], bold: bool, hit: bool, dim: bool) -> QTextCharFormat:
         fmt = QTextCharFormat()
         if bold:
             fmt.setFontWeight(QFont.Weight.Bold)
+        if dim:
+            fmt.setForeground(self._dim)
         if on:
             top = QColor(on[0].row.color)
             strength = 0.30 if len(on) == 1 else min(0.46 + 0.06 * (len(on) - 2), 0.6)

@@ -15,7 +15,7 @@ from workbench.ui.views.coding_layer import Span
 
 COL_W = 9  # width of one bracket column
 MAX_COLS = 12  # deeper overlaps share the last column
-LABEL_W = 150  # the lane where code names are written
+LABEL_W = 168  # the lane where code names are written
 PAD = 6
 
 
@@ -39,6 +39,9 @@ class CodingMargin(QWidget):
         self.view = view
         self.setObjectName("codingMargin")
         self.setMouseTracking(True)
+        f = self.font()
+        f.setPointSizeF(f.pointSizeF() * 0.92)
+        self.setFont(f)
         self._brackets: list[Bracket] = []
         self._hover: int | None = None
         self.selected: int | None = None
