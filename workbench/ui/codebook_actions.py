@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import QColorDialog, QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from workbench.core.changes import Changes
+from workbench.core.errors import ValidationError, WorkbenchError
 from workbench.services import cases as case_service
 from workbench.services.codebook import count_codings
 from workbench.ui import settings
@@ -30,8 +31,6 @@ def codebook_module(path: str, verb: str):
     except ModuleNotFoundError:
         module = None
     if module is None or not hasattr(module, f"{verb}_codebook"):
-        from workbench.core.errors import ValidationError
-
         raise ValidationError(f"{path}: cannot {verb} a codebook in this format")
     return getattr(module, f"{verb}_codebook")
 
@@ -237,7 +236,7 @@ class CodebookActions(QObject):
     def import_codebook_file(self, path: str) -> None:
         try:
             fn = codebook_module(path, "import")
-        except Exception as exc:  # noqa: BLE001 - a WorkbenchError, shown as such
+        except WorkbenchError as exc:
             self.ctx.error.emit(str(exc))
             return
         result = self.ctx.attempt(fn, self.ctx.project, Path(path), changes=Changes().add("updated", "code"))
@@ -257,11 +256,13 @@ class CodebookActions(QObject):
             return
         path, _ = QFileDialog.getSaveFileName(self.w, "Export codebook", "codebook.txt",
                                               "Outline (*.txt);;CSV (*.csv);;REFI-QDA (*.qdc);;Word (*.docx)")
-        if not path:
-            return
+        if path:
+            self.export_codebook_file(path)
+
+    def export_codebook_file(self, path: str) -> None:
         try:
             fn = codebook_module(path, "export")
-        except Exception as exc:  # noqa: BLE001
+        except WorkbenchError as exc:
             self.ctx.error.emit(str(exc))
             return
         if self.ctx.attempt(fn, self.ctx.project, Path(path), changes=Changes()) is not None:
