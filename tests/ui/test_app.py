@@ -120,7 +120,7 @@ def test_screenshot_command_line(tmp_path, project_path):
                         str(out)], env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert out.stat().st_size > 10_000 and out.read_bytes()[:8] == PNG_MAGIC
-    assert not (Path.home() / ".config" / "WorkbenchTests").exists()
+    assert list((tmp_path / "cfg").rglob("*.conf"))  # its settings went to the folder it was given
 
 
 def test_screenshot_of_a_missing_project_fails_cleanly(tmp_path):

@@ -174,3 +174,23 @@ def test_filter_as_you_type_keeps_parents(window, qtbot):
     assert proxy.index(0, 0, top).data(Qt.ItemDataRole.EditRole) == "own funding"
     panel.filter.clear()
     assert proxy.rowCount() == 3
+
+
+def test_properties_dialog_is_one_undoable_edit(window, project_path, qtbot):
+    from workbench.ui.dialogs.code_properties import CodePropertiesDialog
+
+    cid = code_id(window, "development outcome")
+    window.codebook_panel.select_code(cid)
+    window.codebook_actions.properties.trigger()
+    dlg = window.findChild(CodePropertiesDialog, "codeProperties")
+    assert dlg is not None and dlg.isVisible()
+    dlg.name_field.setText("outcomes")
+    dlg.set_color("#59a14f")
+    dlg.definition.setPlainText("What the partnership delivered or failed to")
+    dlg.accept()
+    paths, _ = codebook_in(project_path)
+    assert paths["outcomes"] == ("#59a14f", "What the partnership delivered or failed to")
+    assert window.ctx.undo_stack.count() == 1
+    window.undo()
+    paths, _ = codebook_in(project_path)
+    assert "outcomes" not in paths and paths["development outcome"][1] == ""
