@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from workbench.core.changes import Changes
@@ -60,16 +60,7 @@ def apply_codes_in(session: Session, items: list[NewCoding]) -> Changes:
     known_codes = set(session.scalars(select(Code.id).where(Code.id.in_(code_ids))))
     coder_ids = {it.coder_id for it in items}
     known_coders = set(session.scalars(select(Coder.id).where(Coder.id.in_(coder_ids))))
-    existing = set(
-        map(
-            tuple,
-            session.execute(
-                select(Coding.source_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end).where(
-                    Coding.source_id.in_(source_ids), Coding.code_id.in_(code_ids)
-                )
-            ),
-        )
-    )
+    existing = _existing_keys(session, {(it.source_id, it.code_id, it.coder_id, it.start, it.end) for it in items})
     now = now_iso()
     rows = []
     for it in items:
@@ -112,6 +103,21 @@ def apply_codes_in(session: Session, items: list[NewCoding]) -> Changes:
     unbury(session, [r["guid"] for r in rows])
     changes.add("created", "coding", *ids_by_guid.values())
     return changes
+
+
+def _existing_keys(session: Session, keys: set[tuple]) -> set[tuple]:
+    """Which of these (source, code, coder, start, end) keys are already codings.
+
+    Asks for the exact keys (row-value IN, served by the source/start index), so the
+    cost follows the batch, not the number of codings in the project.
+    """
+    cols = (Coding.source_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end)
+    found: set[tuple] = set()
+    keys_list = list(keys)
+    for i in range(0, len(keys_list), 400):
+        chunk = keys_list[i : i + 400]
+        found.update(map(tuple, session.execute(select(*cols).where(tuple_(*cols).in_(chunk)))))
+    return found
 
 
 def _kept(items: list[NewCoding], rows: list[dict]) -> list[NewCoding]:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from workbench.core.changes import Changes
@@ -42,19 +42,31 @@ def pack_original(data: bytes) -> bytes:
     return zlib.compress(data, 6)
 
 
-def unpack_original(data: bytes | None, encoding: str) -> bytes | None:
+def unpack_original(data: bytes | None, encoding: str, text: str | None = None) -> bytes | None:
+    """The original file's bytes. 'text' means the file was exactly the stored text in UTF-8."""
+    if encoding == "text":
+        return text.encode("utf-8") if text is not None else None
     if data is None:
         return None
     return zlib.decompress(data) if encoding == "zlib" else data
 
 
+def source_original(session: Session, source_id: int) -> bytes | None:
+    row = session.execute(
+        select(Source.original, Source.original_encoding, Source.text).where(Source.id == source_id)
+    ).one()
+    return unpack_original(row.original, row.original_encoding, row.text)
+
+
 def _unique_name(session: Session, name: str) -> str:
-    taken = set(session.scalars(select(Source.name).where(Source.name.like(f"{Path(name).stem}%"))))
-    if name not in taken:
+    def taken(candidate: str) -> bool:
+        return session.scalar(select(Source.id).where(Source.name == candidate)) is not None
+
+    if not taken(name):
         return name
     stem, suffix = Path(name).stem, Path(name).suffix
     n = 2
-    while f"{stem} ({n}){suffix}" in taken:
+    while taken(f"{stem} ({n}){suffix}"):
         n += 1
     return f"{stem} ({n}){suffix}"
 
@@ -65,16 +77,19 @@ def store_document(session: Session, doc: ImportedDocument, coder_id: int | None
     sha = text_sha256(doc.text)
     if session.scalar(select(Source.id).where(Source.sha256 == sha).limit(1)) is not None:
         return None
-    position = session.scalar(select(Source.position).order_by(Source.position.desc()).limit(1))
+    # max(id) reads the rowid b-tree only; a scan of `position` would page through every text.
+    position = session.scalar(select(func.max(Source.id)))
     now = now_iso()
+    text_bytes = doc.text.encode("utf-8")
+    same_as_text = doc.original == text_bytes  # a UTF-8, LF-ended text file: keep it once
     values = dict(
         name=_unique_name(session, doc.name),
         kind=doc.kind,
         text=doc.text,
         length=len(doc.text),
         sha256=sha,
-        original=pack_original(doc.original) if doc.original else None,
-        original_encoding="zlib",
+        original=None if same_as_text or not doc.original else pack_original(doc.original),
+        original_encoding="text" if same_as_text else "zlib",
         original_name=doc.name,
         original_sha256=hashlib.sha256(doc.original).hexdigest() if doc.original else "",
         text_encoding=doc.encoding,

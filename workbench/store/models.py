@@ -82,11 +82,9 @@ class Source(Base):
     guid: Mapped[str] = _guid()
     name: Mapped[str] = mapped_column(String(500), unique=True)
     kind: Mapped[str] = mapped_column(String(20))  # txt, md, docx, odt, rtf, pdf, html
-    text: Mapped[str] = mapped_column(Text)
     length: Mapped[int] = mapped_column(Integer)  # code points
     sha256: Mapped[str] = mapped_column(String(64), index=True)  # of the stored plain text
-    original: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
-    original_encoding: Mapped[str] = mapped_column(String(10), default="zlib")  # how `original` is packed
+    original_encoding: Mapped[str] = mapped_column(String(10), default="zlib")  # zlib | raw | text (= the text in UTF-8)
     original_name: Mapped[str] = mapped_column(String(500), default="")
     original_sha256: Mapped[str] = mapped_column(String(64), default="")
     text_encoding: Mapped[str] = mapped_column(String(40), default="")  # detected for text files
@@ -94,6 +92,10 @@ class Source(Base):
     imported_at: Mapped[str] = _created()
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("coder.id", ondelete="SET NULL"), nullable=True)
     updated_at: Mapped[str] = _created()
+    # The large columns come last: SQLite reads a row's leading columns without
+    # paging through its overflow pages, so scans of names and lengths stay cheap.
+    text: Mapped[str] = mapped_column(Text)
+    original: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
 
     turns: Mapped[list["SpeakerTurn"]] = relationship(
         back_populates="source", cascade="all, delete-orphan", order_by="SpeakerTurn.start"

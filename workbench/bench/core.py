@@ -1,0 +1,102 @@
+"""What every benchmark module shares: the context with the workload, figures, timing."""
+from __future__ import annotations
+
+import shutil
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from workbench.bench.workload import SIZES, WorkloadSpec, build_workload
+
+
+@dataclass
+class Figure:
+    """One measured figure; `target` is the issue's bound in the same unit (lower is better)."""
+
+    name: str
+    value: float
+    unit: str
+    target: float | None = None
+    note: str = ""
+
+    @property
+    def ok(self) -> bool | None:
+        return None if self.target is None else self.value <= self.target
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["ok"] = self.ok
+        return d
+
+
+class BenchContext:
+    """The workload of one size, built once into `root` and copied for each benchmark that writes."""
+
+    def __init__(self, size: str, root: Path):
+        self.size = size
+        self.spec: WorkloadSpec = SIZES[size]
+        self.root = root
+        self.tmp = root / "tmp"
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        self._built: tuple[Path, Path] | None = None
+
+    def _build(self) -> tuple[Path, Path]:
+        if self._built is None:
+            self._built = build_workload(self.spec, self.root / f"workload-{self.size}")
+        return self._built
+
+    @property
+    def sources_dir(self) -> Path:
+        """The generated .txt transcripts."""
+        return self._build()[1]
+
+    @property
+    def project(self) -> Path:
+        """The generated project (read it, do not write it: use fresh_project for that)."""
+        return self._build()[0]
+
+    def fresh_project(self, name: str = "copy") -> Path:
+        """A new copy of the workload project to write to."""
+        src = self.project
+        dest = self.tmp / f"{name}-{time.monotonic_ns()}.qwb"
+        shutil.copy(src, dest)
+        return dest
+
+    @property
+    def label(self) -> str:
+        s = self.spec
+        return (f"{self.size}: {s.sources} transcripts x ~{s.words} words, {s.codes} codes, "
+                f"{s.codings} codings by {s.coders} coders, {s.cases} cases x {s.attributes} attributes")
+
+
+def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
+    """The fastest of `repeat` runs, in seconds: the least disturbed by the other core's noise."""
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def median_of(fn: Callable[[], object], repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def rss_mb() -> float:
+    """Resident memory of this process now, in MB (Linux; 0 where unknown)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0

@@ -1,0 +1,1 @@
+"""Panels of the main window: self-contained widgets the window docks or shows in dialogs."""
