@@ -56,6 +56,14 @@ def most_coded_source(window) -> int | None:
     return max(rows, key=lambda r: (r.codings, -r.position)).id if rows else None
 
 
+def busiest(spans):
+    """The span with the most others starting shortly around it (a screenful's worth of text)."""
+    from bisect import bisect_left, bisect_right
+
+    starts = [s.start for s in spans]
+    return max(spans, key=lambda s: bisect_right(starts, s.start + 1500) - bisect_left(starts, s.start - 300))
+
+
 def save_screenshot(window, path: str | Path) -> None:
     """Render the window as it stands to a PNG, written atomically."""
     from workbench.io.atomic import atomic_path
@@ -92,8 +100,8 @@ def run_app(project_path: str | None, screenshot: str | None = None) -> int:
         if sid is not None:
             window.open_source(sid)
             spans = window.document_view.layer.ordered()
-            if spans:  # start at the first coded passage, with it selected, as a reader would land
-                window.show_coding(spans[0].id)
+            if spans:  # land on a coded passage in the busiest stretch of the text, selected
+                window.show_coding(busiest(spans).id)
         save_screenshot(window, screenshot)
         window.close()
         return 0

@@ -123,7 +123,6 @@ class CodingMargin(QWidget):
         p.drawLine(0, 0, 0, self.height())
         self._brackets = self.layout_brackets()
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        fm = QFontMetrics(self.font())
         for br in self._brackets:
             color = QColor(br.span.row.color)
             strong = br.span.id in (self._hover, self.selected)
@@ -149,10 +148,10 @@ class CodingMargin(QWidget):
             if strong:
                 p.fillRect(br.label.adjusted(10, 0, 2, 0), base)
             p.setPen(pal.color(QPalette.ColorRole.Text if strong else QPalette.ColorRole.WindowText))
-            f = p.font()
+            f = self.font()
             f.setBold(strong)
             p.setFont(f)
-            name = fm.elidedText(br.span.row.code_name, Qt.TextElideMode.ElideRight, text_rect.width())
+            name = QFontMetrics(f).elidedText(br.span.row.code_name, Qt.TextElideMode.ElideRight, text_rect.width())
             p.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
         p.end()
 
