@@ -8,7 +8,7 @@ All positions here are UTF-16 units (QTextBlock.position() and block lengths are
 from __future__ import annotations
 
 import traceback
-from bisect import bisect_left
+from bisect import bisect_left, insort
 
 from PySide6.QtGui import QColor, QFont, QPalette, QSyntaxHighlighter, QTextCharFormat
 
@@ -85,10 +85,10 @@ class CodingHighlighter(QSyntaxHighlighter):
         if not spans and not hits:  # the common plain block: at most a timestamp and a speaker label
             for x, y in labels:
                 x, y = max(x, a), min(y, b)
-                self.setFormat(x - a, y - x, self._format((), True, False))
+                self.setFormat(x - a, y - x, self._format([], True, False))
             for x, y in stamps:
                 x, y = max(x, a), min(y, b)
-                self.setFormat(x - a, y - x, self._format((), False, False, True))
+                self.setFormat(x - a, y - x, self._format([], False, False, True))
             return
         cuts = {a, b}
         for s in spans:
@@ -99,26 +99,46 @@ class CodingHighlighter(QSyntaxHighlighter):
         for x, y in (*hits, *stamps):
             cuts.update((max(x, a), min(y, b)))
         edges = sorted(cuts)
+        # Sweep the segments left to right, keeping the codings over the current one sorted
+        # innermost first: each segment costs its changes, not a pass over every coding.
+        by_start = sorted(spans, key=lambda s: s.start)
+        by_end = sorted(spans, key=lambda s: s.end)
+        active: list[tuple[int, int, int, Span]] = []  # (length, id, code, span)
+        i = j = 0
         for x, y in zip(edges, edges[1:]):
-            on = [s for s in spans if s.start < y and s.end > x]
+            while j < len(by_end) and by_end[j].end <= x:
+                s = by_end[j]
+                k = bisect_left(active, (s.end - s.start, s.row.id))
+                if k < len(active) and active[k][3] is s:
+                    del active[k]
+                j += 1
+            while i < len(by_start) and by_start[i].start <= x:
+                s = by_start[i]
+                if s.end > x:
+                    insort(active, (s.end - s.start, s.row.id, s.row.code_id, s))
+                i += 1
             bold = _covers(labels, x, y)
             hit = _covers(hits, x, y)
             dim = _covers(stamps, x, y)
-            if on or bold or hit or dim:
-                self.setFormat(x - a, y - x, self._format(on, bold, hit, dim))
+            if active or bold or hit or dim:
+                self.setFormat(x - a, y - x, self._format(active, bold, hit, dim))
 
-    def _format(self, on, bold: bool, hit: bool, dim: bool = False) -> QTextCharFormat:
-        if len(on) <= 1:
-            key = (on[0].row.code_id if on else None, bold, hit, dim)
+    def _format(self, active, bold: bool, hit: bool, dim: bool = False) -> QTextCharFormat:
+        """The format of a segment under `active` codings ((length, id, code, span), innermost first):
+        it shows the innermost coding's code, the next other code, and how many overlap."""
+        if len(active) <= 1:
+            key = (active[0][2] if active else None, bold, hit, dim)
             fmt = self._formats.get(key)
             if fmt is None:
-                fmt = self._formats[key] = self._make(list(on), bold, hit, dim)
+                fmt = self._formats[key] = self._make([e[3] for e in active], bold, hit, dim)
             return fmt
-        on = sorted(on, key=lambda s: (s.end - s.start, s.id))  # innermost first
-        key = (tuple(dict.fromkeys(s.row.code_id for s in on)), len(on), bold, hit, dim)
+        top = active[0]
+        other = next((e for e in active if e[2] != top[2]), active[1])
+        key = (top[2], other[2], min(len(active), 4), bold, hit, dim)
         fmt = self._formats.get(key)
         if fmt is None:
-            fmt = self._formats[key] = self._make(on, bold, hit, dim)
+            rest = [e[3] for e in active if e is not top and e is not other]
+            fmt = self._formats[key] = self._make([top[3], other[3]] + rest, bold, hit, dim)
         return fmt
 
     def _make(self, on: list[Span], bold: bool, hit: bool, dim: bool) -> QTextCharFormat:
@@ -129,12 +149,12 @@ class CodingHighlighter(QSyntaxHighlighter):
             fmt.setForeground(self._dim)
         if on:
             top = QColor(on[0].row.color)
-            strength = 0.30 if len(on) == 1 else min(0.46 + 0.06 * (len(on) - 2), 0.6)
+            strength = 0.30 if len(on) == 1 else 0.46 + 0.06 * (min(len(on), 4) - 2)
             if self.dark:
                 strength += 0.12
             fmt.setBackground(mix(self._base, top, strength))
             if len(on) > 1:
-                other = next((s for s in on[1:] if s.row.code_id != on[0].row.code_id), on[1])
+                other = on[1]  # the next other code (_format puts it second)
                 fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
                 fmt.setUnderlineColor(QColor(other.row.color).darker(115))
         if hit:

@@ -5,6 +5,7 @@ of the visible blocks; the columns come from CodingLayer, laid out once per chan
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
@@ -43,6 +44,7 @@ class CodingMargin(QWidget):
         f.setPointSizeF(f.pointSizeF() * 0.92)
         self.setFont(f)
         self._brackets: list[Bracket] = []
+        self._overflow: list[Bracket] = []
         self._hover: int | None = None
         self.selected: int | None = None
 
@@ -61,7 +63,8 @@ class CodingMargin(QWidget):
         view, layer = self.view, self.view.layer
         if not layer.spans:
             return []
-        tops: dict[int, float] = {}
+        # Each visible line once: (its first position, top, bottom) in widget coordinates.
+        lines: list[tuple[int, float, float]] = []
         block = view.firstVisibleBlock()
         offset = view.contentOffset()
         height = self.height()
@@ -71,42 +74,60 @@ class CodingMargin(QWidget):
             top = view.blockBoundingGeometry(block).translated(offset).top()
             if top > height:
                 break
-            tops[block.blockNumber()] = top
+            layout = block.layout()
+            for i in range(layout.lineCount() if layout is not None else 0):
+                line = layout.lineAt(i)
+                lines.append((block.position() + line.textStart(), top + line.y(), top + line.y() + line.height()))
             last = block.position() + block.length()
             block = block.next()
-        doc = view.document()
+        starts = [ln[0] for ln in lines]
 
         def y_at(pos: int, bottom: bool) -> float | None:
-            blk = doc.findBlock(pos)
-            top = tops.get(blk.blockNumber())
-            if top is None or blk.layout() is None:
+            i = bisect_right(starts, pos) - 1
+            if i < 0:
                 return None
-            line = blk.layout().lineForTextPosition(pos - blk.position())
-            if not line.isValid():
-                return top
-            return top + (line.y() + line.height() if bottom else line.y())
+            return lines[i][2] if bottom else lines[i][1]
 
         ncols = self.columns()
+        crowded = layer.ncols > MAX_COLS  # the last column then gathers every deeper coding
         lane = PAD + max(ncols, 1) * COL_W + 4
         fm = QFontMetrics(self.font())
         out: list[Bracket] = []
+        self._overflow = []
         next_free = -1e9
         for span in layer.overlapping(first, last):
             y0 = y_at(span.start, False) if span.start >= first else None
             y1 = y_at(max(span.end - 1, span.start), True) if span.end <= last else None
             top = int(y0) + 1 if y0 is not None else -4
             bottom = int(y1) - 1 if y1 is not None else height + 4
-            col = min(layer.column(span.id), MAX_COLS - 1)
+            col = layer.column(span.id)
+            if crowded and col >= MAX_COLS - 1:
+                self._overflow.append(Bracket(span, PAD + (MAX_COLS - 1) * COL_W + 2, top, bottom, QRect()))
+                continue
             x = PAD + col * COL_W + 2
             ly = max(top, 0, int(next_free))
-            label = QRect(lane, ly, LABEL_W - 8, fm.height())
-            next_free = ly + fm.height() + 1
+            if ly <= height:  # labels pushed below the view are left out, not drawn unseen
+                label = QRect(lane, ly, LABEL_W - 8, fm.height())
+                next_free = ly + fm.height() + 1
+            else:
+                label = QRect()
             out.append(Bracket(span, x, top, bottom, label))
         return out
 
+    def overflow_bars(self) -> list[tuple[int, int, int]]:
+        """The crowded column as merged bars: (top, bottom, how many codings)."""
+        bars: list[list[int]] = []
+        for br in sorted(self._overflow, key=lambda b: b.top):
+            if bars and br.top <= bars[-1][1]:
+                bars[-1][1] = max(bars[-1][1], br.bottom)
+                bars[-1][2] += 1
+            else:
+                bars.append([br.top, br.bottom, 1])
+        return [tuple(b) for b in bars]
+
     def bracket_at(self, pos: QPoint) -> Bracket | None:
         best = None
-        for br in self._brackets:
+        for br in self._brackets + self._overflow:
             on_line = abs(pos.x() - br.x) <= 4 and br.top - 3 <= pos.y() <= br.bottom + 3
             if on_line or br.label.contains(pos):
                 if best is None or (br.span.end - br.span.start) < (best.span.end - best.span.start):
@@ -132,8 +153,13 @@ class CodingMargin(QWidget):
                 p.drawLine(br.x, br.top, br.x - 4, br.top)
             if br.bottom <= self.height():
                 p.drawLine(br.x, br.bottom, br.x - 4, br.bottom)
+        if self._overflow:
+            x = PAD + (MAX_COLS - 1) * COL_W + 2
+            p.setPen(QPen(pal.color(QPalette.ColorRole.Mid), 3))
+            for top, bottom, n in self.overflow_bars():
+                p.drawLine(x, top, x, bottom)
         for br in self._brackets:
-            if br.label.top() > self.height():
+            if br.label.isNull():
                 continue
             color = QColor(br.span.row.color)
             strong = br.span.id in (self._hover, self.selected)
@@ -179,8 +205,12 @@ class CodingMargin(QWidget):
 
     def event(self, event) -> bool:
         if event.type() == event.Type.ToolTip:
-            br = self.bracket_at(event.pos())
-            if br is None:
+            pos = event.pos()
+            crowd = [b.span for b in self._overflow if abs(pos.x() - b.x) <= 4 and b.top <= pos.y() <= b.bottom]
+            br = self.bracket_at(pos)
+            if crowd:
+                QToolTip.showText(event.globalPos(), self.view.tooltip_for(crowd), self)
+            elif br is None:
                 QToolTip.hideText()
                 event.ignore()
             else:
