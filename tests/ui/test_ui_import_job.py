@@ -94,3 +94,16 @@ def test_a_failed_file_is_reported_and_the_others_kept(window, tmp_path, qtbot):
     assert box is not None and "empty.txt" in box.text()
     names = {window.source_model.source(s).name for s in window.source_model.source_ids()}
     assert {"interview_00.txt", "interview_01.txt"} <= names and "empty.txt" not in names
+
+
+def test_closing_the_project_stops_a_running_import_first(window, tmp_path, qtbot, project_path):
+    import sqlite3
+
+    paths = write_files(tmp_path / "in", 30)
+    job = window.project_actions.import_files(paths)
+    window.close_project()  # must not pull the engine from under the worker
+    assert job.done
+    con = sqlite3.connect(f"file:{project_path}?mode=ro", uri=True)
+    n = con.execute("SELECT count(*) FROM source").fetchone()[0]
+    con.close()
+    assert 3 <= n <= 3 + 30

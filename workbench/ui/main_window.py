@@ -261,7 +261,7 @@ class MainWindow(QMainWindow):
         if self.ctx is None:
             return
         self.memo_pane.clear_target()
-        self.project_actions.cancel_job()
+        self.project_actions.cancel_job(wait=True)  # the worker uses this project's engine
         self._save_layout()
         self.ctx.close()
         self.ctx.deleteLater()

@@ -122,9 +122,12 @@ class ProjectActions(QObject):
         JobRunner.instance().start(job)
         return job
 
-    def cancel_job(self) -> None:
+    def cancel_job(self, wait: bool = False) -> None:
+        """Ask the running import to stop (it stops between files); with wait, until it has."""
         if self.job is not None:
             self.job.cancel()
+            if wait:
+                JobRunner.instance().wait()
 
     def _ended(self) -> None:
         self.job = None
