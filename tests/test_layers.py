@@ -11,8 +11,9 @@ ALLOWED = {
     "core": {"core"},
     "store": {"core", "store"},
 }
-# The one sanctioned reach from the command line into the window.
-EXCEPTIONS = {("cli/open_cmd.py", "workbench.ui.app")}
+# The sanctioned reaches into the window: the command line opening it, and the benchmark of the
+# coding window (issue 3), which can only be timed by driving the window itself.
+EXCEPTIONS = {("cli/open_cmd.py", "workbench.ui.app"), ("bench/bench_document.py", "workbench.ui.window_bench")}
 
 
 def _imports(path: Path) -> list[str]:
