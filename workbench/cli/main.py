@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     except WorkbenchError as exc:
         print(f"workbench {args.command}: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `workbench query ... | head`: the reader left; nothing to say
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print(f"workbench {args.command}: interrupted", file=sys.stderr)
         return 130

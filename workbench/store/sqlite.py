@@ -34,7 +34,9 @@ def install_pragmas(engine: Engine, *, readonly: bool = False, foreign_keys: boo
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cur.execute("PRAGMA busy_timeout=5000")
+        # Files come from other people (team copies, downloads): be defensive.
         cur.execute("PRAGMA trusted_schema=OFF")
+        cur.execute("PRAGMA cell_size_check=ON")
         if not readonly:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")

@@ -6,8 +6,10 @@ Usage:
     job.progressed.connect(bar.update); job.finished.connect(done); job.failed.connect(show)
     JobRunner.instance().start(job)
 
-The function is called as fn(*args, report=..., should_stop=..., **kwargs). It must open its own
-Project (store sessions are not shared across threads); pass it the path, not an open Project.
+The function is called as fn(*args, report=..., should_stop=..., **kwargs). Store sessions are not
+shared across threads: it opens its own Project from a path, or, to write to the project the window
+holds open (whose file lock a second Project of this process could not take), it is given that
+Project and opens its own sessions from it (see ui/project_actions.py).
 """
 from __future__ import annotations
 

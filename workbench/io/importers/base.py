@@ -69,13 +69,13 @@ def read_document(path: str | Path) -> ImportedDocument:
 
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise ImportError_(f"{path}: cannot import {suffix or 'files without an extension'}; "
-                           f"the workbench reads {', '.join(supported_suffixes())}")
     try:
         if path.is_dir():
-            raise ImportError_(f"{path}: is a folder, not a file")
+            raise ImportError_(f"{path}: is a folder, not a file; name the files in it (e.g. {path / '*.docx'})")
         size = path.stat().st_size
+        if suffix not in FORMATS:
+            raise ImportError_(f"{path}: cannot import {suffix or 'files without an extension'}; "
+                               f"the workbench reads {', '.join(supported_suffixes())}")
         if size > MAX_FILE_BYTES:
             raise ImportError_(f"{path}: the file is {size // 2**20} MiB, larger than the workbench imports")
         data = path.read_bytes()
@@ -86,7 +86,7 @@ def read_document(path: str | Path) -> ImportedDocument:
     except IsADirectoryError:
         raise ImportError_(f"{path}: is a folder, not a file") from None
     except OSError as exc:
-        raise ImportError_(f"{path}: cannot be read ({exc.strerror})") from None
+        raise ImportError_(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if not data.strip():
         raise ImportError_(f"{path}: the file is empty")
     module = importlib.import_module(f"workbench.io.importers.{FORMATS[suffix]}")

@@ -1,6 +1,6 @@
-"""Analysis panels the main window docks: query, matrix, co-occurrence, text search, frequencies.
+"""Panels of the main window: self-contained widgets the window docks or shows in dialogs.
 
-Each is a standalone QWidget built from a Project (or a project path) that the window adds
-with add_panel(widget, title, area); passages are shown by connecting `coding_activated(int)`
-(a coding id) to the window's show_coding.
+The analysis panels (query, matrix, co-occurrence, text search, frequencies) are built from
+a Project (or a project path); the window adds them with add_panel(widget, title, area) and
+shows passages by connecting `coding_activated(int)` (a coding id) to its show_coding.
 """

@@ -1,0 +1,122 @@
+"""Helpers for merge tests: a canonical dump of a project's content and random edits."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from workbench.core.paths import name_key
+
+
+def canonical(path: Path) -> dict:
+    """Content by GUID (codings by source, code path, coder, offsets), independent of row ids."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
+        codes = {r[0]: r[1:] for r in q("SELECT id, guid, parent_id, name, color, description, position FROM code")}
+
+        def cpath(cid):
+            parts = []
+            while cid is not None:
+                parts.append(codes[cid][2])
+                cid = codes[cid][1]
+            return "/".join(reversed(parts))
+
+        code_guid = {cid: r[0] for cid, r in codes.items()}
+        coders = dict(q("SELECT id, name FROM coder"))
+        src = {r[0]: r[1] for r in q("SELECT id, guid FROM source")}
+        cases = {r[0]: r[1] for r in q("SELECT id, guid FROM case_")}
+        attrs = {r[0]: r[1] for r in q("SELECT id, guid FROM attribute")}
+        coding_key = {}
+        for cid, s, c, k, a, b in q('SELECT id, source_id, code_id, coder_id, start, "end" FROM coding'):
+            coding_key[cid] = (src[s], cpath(c), coders[k], a, b)
+        memos = {}
+        for g, title, text, s, c, cs, cd in q("SELECT guid, title, text, source_id, code_id, case_id, coding_id FROM memo"):
+            target = (("source", src.get(s)) if s else ("code", code_guid.get(c)) if c else
+                      ("case", cases.get(cs)) if cs else ("coding", coding_key.get(cd)) if cd else ("project", None))
+            memos[g] = (target, title, text)
+        return {
+            "coders": sorted(coders.values()),
+            "sources": {r[0]: r[1:] for r in q("SELECT guid, name, sha256 FROM source")},
+            "codes": {r[0]: (cpath(cid), r[3], r[4], r[5]) for cid, r in codes.items()},
+            "codings": sorted(coding_key.values()),
+            "cases": {r[0]: r[1:] for r in q("SELECT guid, name, description FROM case_")},
+            "attributes": {r[0]: r[1:] for r in q("SELECT guid, name, type FROM attribute")},
+            "values": sorted((cases[c], attrs[a], v) for c, a, v in q("SELECT case_id, attribute_id, value FROM attribute_value")),
+            "links": sorted((cases[c], src[s]) for c, s in q("SELECT case_id, source_id FROM case_source")),
+            "memos": memos,
+            "tombstones": sorted(r[0] for r in q("SELECT guid FROM tombstone")),
+        }
+    finally:
+        con.close()
+
+
+def duplicates(path: Path) -> list:
+    """Codes sharing parent and name (case and spaces ignored), and codings sharing their natural key."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        seen, dup = set(), []
+        for parent, name in con.execute("SELECT parent_id, name FROM code"):
+            key = (parent, name_key(name))
+            if key in seen:
+                dup.append(("code", key))
+            seen.add(key)
+        dup += [("coding", r) for r in con.execute(
+            'SELECT source_id, code_id, coder_id, start, "end", count(*) FROM coding '
+            'GROUP BY 1, 2, 3, 4, 5 HAVING count(*) > 1')]
+        return dup
+    finally:
+        con.close()
+
+
+def apply_ops(path: Path, ops: list[tuple]) -> None:
+    """Replay random edits (indices taken modulo what exists) through the services, as a user would."""
+    from sqlalchemy import select
+
+    from workbench.core.errors import WorkbenchError
+    from workbench.services import cases, codebook, coding, memos
+    from workbench.store.models import Attribute, Case, Code, Coder, Coding, Source
+    from workbench.store.project import open_project
+
+    with open_project(path) as p:
+        for op, a, b, c in ops:
+            with p.reading() as s:
+                codes = list(s.scalars(select(Code.id).order_by(Code.id)))
+                codings = list(s.scalars(select(Coding.id).order_by(Coding.id)))
+                sources = list(s.execute(select(Source.id, Source.length).order_by(Source.id)))
+                coders = list(s.scalars(select(Coder.id).order_by(Coder.id)))
+                case_ids = list(s.scalars(select(Case.id).order_by(Case.id)))
+                attrs = list(s.scalars(select(Attribute.id).order_by(Attribute.id)))
+            try:
+                if op == "code" and codes:
+                    sid, length = sources[a % len(sources)]
+                    start = b % (length - 1)
+                    coding.apply_code(p, sid, codes[c % len(codes)], coders[(a + c) % len(coders)],
+                                      start, min(length, start + 1 + (c * 7) % 40))
+                elif op == "uncode" and codings:
+                    coding.remove_codings(p, [codings[a % len(codings)]])
+                elif op == "new code":
+                    parent = None if b % 3 == 0 or not codes else codes[b % len(codes)]
+                    codebook.create_code(p, NAMES[a % len(NAMES)], parent)
+                elif op == "rename" and codes:
+                    codebook.rename_code(p, codes[a % len(codes)], NAMES[b % len(NAMES)])
+                elif op == "recolour" and codes:
+                    codebook.recolor_code(p, codes[a % len(codes)], COLOURS[b % len(COLOURS)])
+                elif op == "delete code" and codes:
+                    codebook.delete_code(p, codes[a % len(codes)], force=True)
+                elif op == "memo" and codes:
+                    memos.set_memo(p, "code", codes[a % len(codes)], MEMOS[b % len(MEMOS)])
+                elif op == "value" and case_ids and attrs:
+                    attr = attrs[b % len(attrs)]
+                    with p.reading() as s:
+                        kind = s.get(Attribute, attr).type
+                    cases.set_attribute_value(p, case_ids[a % len(case_ids)], attr, VALUES[kind][c % 3])
+            except WorkbenchError:
+                pass  # a clash or an empty target: the user would have been told; nothing changed
+
+
+NAMES = ["autonomy", "Autonomy ", "budget", "trade", "skills", "housing"]
+COLOURS = ["#112233", "#445566", "#778899"]
+MEMOS = ["first thought", "second thought", "a longer third thought", ""]
+VALUES = {"text": ["Africa", "Asia", "Europe"], "number": ["2001", "2010", "1999"],
+          "date": ["2001-01-01", "2002-02-02", "2003-03-03"], "bool": ["yes", "no", "yes"]}
+OPS = ["code", "code", "code", "uncode", "new code", "rename", "recolour", "delete code", "memo", "value"]

@@ -1,0 +1,77 @@
+"""The merge dialog: preview of what comes in, a conflict resolved by the user, apply as a job."""
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import Qt  # noqa: E402
+
+from workbench.services import codebook, coding  # noqa: E402
+from workbench.services.lookup import code_by_path, coder_by_name, source_by_name  # noqa: E402
+from workbench.store.project import open_project  # noqa: E402
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture
+def two_copies(project_path, tmp_path):
+    other = tmp_path / "pieter.qwb"
+    shutil.copy(project_path, other)
+    with open_project(project_path) as p:
+        with p.reading() as s:
+            code = code_by_path(s, "autonomy")
+        codebook.rename_code(p, code, "self-rule")
+    with open_project(other) as p:
+        with p.reading() as s:
+            code, src, coder = code_by_path(s, "autonomy"), source_by_name(s, "policy.txt"), coder_by_name(s, "Pieter")
+        codebook.rename_code(p, code, "city autonomy")
+        coding.apply_code(p, src, code, coder, 0, 9)
+    return project_path, other
+
+
+def test_preview_then_apply_with_a_changed_resolution(qtbot, two_copies):
+    from workbench.ui.dialogs.merge_dialog import MergeDialog
+
+    project_path, other = two_copies
+    with open_project(project_path) as project:
+        dialog = MergeDialog(project, files=[str(other)])
+        qtbot.addWidget(dialog)
+        qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.apply_button.isEnabled(), timeout=10000)
+        tree = dialog.findChild(type(dialog.tree), "mergePreview")
+        kinds = {tree.topLevelItem(i).text(0): tree.topLevelItem(i).text(1) for i in range(tree.topLevelItemCount())}
+        assert kinds["Codings"] == "1"
+        table = dialog.conflicts
+        assert table.rowCount() == 1
+        assert (table.item(0, 0).text(), table.item(0, 1).text()) == ("self-rule", "name")
+        combo = table.cellWidget(0, 4)
+        assert combo.currentText() == "other"  # Pieter's rename is the more recent
+        combo.setCurrentText("ours")
+        with qtbot.waitSignal(dialog.merged, timeout=10000) as blocker:
+            qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+        report = blocker.args[0]
+        assert report.body["conflicts"][0]["resolution"] == "ours"
+        assert dialog.report_view.isVisible() or "self-rule" in dialog.report_view.toPlainText()
+        with project.reading() as s:
+            code = code_by_path(s, "self-rule")
+            from sqlalchemy import func, select
+
+            from workbench.store.models import Coding
+
+            assert s.scalar(select(func.count()).select_from(Coding).where(Coding.code_id == code)) == 3
+
+
+def test_a_bad_file_is_reported_and_nothing_changes(qtbot, project_path, tmp_path):
+    from workbench.ui.dialogs.merge_dialog import MergeDialog
+
+    junk = tmp_path / "notes.qwb"
+    junk.write_text("notes")
+    dialog = MergeDialog(project_path, files=[str(junk)])
+    qtbot.addWidget(dialog)
+    dialog.preview()
+    qtbot.waitUntil(lambda: "not a workbench project" in dialog.status.text(), timeout=10000)
+    assert not dialog.apply_button.isEnabled()

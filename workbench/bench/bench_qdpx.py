@@ -1,0 +1,73 @@
+"""Figures of issue 6: QDPX export and re-import of the workload, time and peak memory.
+
+Each run happens in a child process that reports its own wall time for the
+work and its peak resident memory: VmHWM from /proc/self/status, which
+counts from the child's exec and includes the interpreter and imports. (On
+Linux, getrusage's ru_maxrss survives fork+exec and would report the parent
+runner's peak instead; it is the fallback where /proc is missing.)
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from workbench.bench.core import BenchContext, Figure
+
+_CHILD = r"""
+import json, resource, sys, time
+what, src, out = sys.argv[1:4]
+if what == "export":
+    from workbench.io.refi.qdpx_export import export_qdpx as work
+elif what == "import":
+    from workbench.io.refi.qdpx_import import import_qdpx as work
+else:
+    import workbench.io.refi.qdpx_export, workbench.io.refi.qdpx_import
+    work = None
+t = time.perf_counter()
+result = work(src, out) if work else None
+elapsed = time.perf_counter() - t
+peak_mb = None
+try:
+    with open("/proc/self/status") as fh:
+        peak_mb = next(int(l.split()[1]) / 1024 for l in fh if l.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB elsewhere
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
+print(json.dumps({"seconds": elapsed, "peak_mb": peak_mb, "result": str(result)}))
+"""
+
+
+def _child(what: str, src: Path | str, out: Path | str) -> dict:
+    proc = subprocess.run([sys.executable, "-c", _CHILD, what, str(src), str(out)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"qdpx {what} failed: {proc.stderr.strip()[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def run(ctx: BenchContext) -> list[Figure]:
+    large = ctx.size == "L"
+    base = _child("baseline", "", "")
+    exports, imports = [], []
+    for i in range(2):
+        qdpx = ctx.tmp / f"bench-{time.monotonic_ns()}.qdpx"
+        exports.append(_child("export", ctx.project, qdpx))
+        target = ctx.tmp / f"bench-reimport-{time.monotonic_ns()}.qwb"
+        imports.append(_child("import", qdpx, target))
+        size = qdpx.stat().st_size
+        if i == 0:
+            qdpx.unlink()
+            target.unlink()
+    ex_t, im_t = min(r["seconds"] for r in exports), min(r["seconds"] for r in imports)
+    ex_m, im_m = max(r["peak_mb"] for r in exports), max(r["peak_mb"] for r in imports)
+    note = f"peak RSS (VmHWM) of a child process (interpreter and imports alone: {base['peak_mb']:.0f} MB)"
+    return [
+        Figure(f"QDPX export of the workload ({exports[0]['result']})", ex_t, "s", 10.0 if large else None,
+               f"best of 2; file {size / 2**20:.1f} MiB"),
+        Figure("QDPX export peak memory", ex_m, "MB", 1024.0 if large else None, note),
+        Figure("QDPX re-import into a new project", im_t, "s", 10.0 if large else None,
+               "best of 2; includes the offset check, speaker turns and one transaction"),
+        Figure("QDPX re-import peak memory", im_m, "MB", 1024.0 if large else None, note),
+    ]

@@ -1,0 +1,147 @@
+"""The codebook as a REFI-QDA codebook (.qdc): in from any tool's variant, out valid against Codebook-mrt2019.xsd.
+
+Import merges by code path like the outline and CSV formats: codes not yet there
+are created (keeping the file's GUIDs when free), descriptions and colours given
+fill existing codes. Elements are read by local name, so the namespace variants
+seen in the wild (`codebook:1:0`, `0:4`, none) all read.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+from sqlalchemy import select
+
+from workbench.core.errors import ImportError_, ValidationError
+from workbench.core.paths import join_path
+from workbench.io.atomic import atomic_write_with
+from workbench.io.refi.xmlsafe import CODEBOOK_NS, parse_xml, text_of
+from workbench.store.project import Project
+
+MAX_QDC_BYTES = 64 * 1024 * 1024
+
+
+def _read_codes(el: Element, parts: list[str], out: list[tuple[list[str], str, str, str]]) -> None:
+    for code in el.findall("Code"):
+        name = " ".join((code.get("name") or "").split()) or "(unnamed code)"
+        path = parts + [name]
+        out.append((path, code.get("guid") or "", code.get("color") or "", text_of(code, "Description").strip()))
+        _read_codes(code, path, out)
+
+
+def read_qdc(path: Path) -> tuple[list[tuple[list[str], str, str, str]], list[str]]:
+    """(path parts, guid, colour, description) of every code, parents first; and notes for the user."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_QDC_BYTES:
+            raise ImportError_(f"{path}: the file is {size // 2**20} MiB, too large for a codebook")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportError_(f"{path}: no such file") from None
+    except OSError as exc:
+        raise ImportError_(f"{path}: cannot be read ({exc.strerror})") from None
+    root, ns = parse_xml(data, path, "the codebook")
+    notes: list[str] = []
+    if root.tag == "Project":  # a project file given where a codebook was meant: take its codebook
+        root = root.find("CodeBook")
+        notes.append("read the codebook of a project file")
+        if root is None:
+            raise ImportError_(f"{path}: a REFI-QDA project without a codebook")
+    elif root.tag != "CodeBook":
+        raise ImportError_(f"{path}: not a REFI-QDA codebook (the root element is <{root.tag}>)")
+    elif ns != CODEBOOK_NS:
+        notes.append(f"namespace {ns or '(none)'!r} is not {CODEBOOK_NS!r}; read anyway")
+    codes_el = root.find("Codes")
+    entries: list[tuple[list[str], str, str, str]] = []
+    if codes_el is not None:
+        _read_codes(codes_el, [], entries)
+    if not entries:
+        raise ImportError_(f"{path}: the codebook holds no codes")
+    n_sets = len(root.findall("Sets/Set"))
+    if n_sets:
+        notes.append(f"{n_sets} code set{'s' if n_sets != 1 else ''} not carried (codes are grouped by the tree only)")
+    return entries, notes
+
+
+def import_codebook(project: Project, path: Path) -> str:
+    """Merge the codes of a .qdc into the project's codebook in one transaction."""
+    import uuid
+
+    from workbench.io.refi.qdpx_build import parse_color
+    from workbench.services.codebook import create_code_in
+    from workbench.services.lookup import CodeTree
+    from workbench.store.models import Code
+
+    path = Path(path)
+    entries, notes = read_qdc(path)
+    created = updated = 0
+    with project.transaction() as s:
+        used = set(s.scalars(select(Code.guid)))
+        tree = CodeTree(s)
+        for parts, raw_guid, raw_color, desc in entries:
+            color = parse_color(raw_color) if raw_color else None
+            found = tree.find(join_path(parts))
+            if found is not None:
+                code = s.get(Code, found)
+                changed = False
+                if desc and code.description != desc:
+                    code.description, changed = desc, True
+                if color and code.color != color:
+                    code.color, changed = color, True
+                updated += changed
+                continue
+            parent = tree.find(join_path(parts[:-1])) if len(parts) > 1 else None
+            try:
+                guid = str(uuid.UUID(raw_guid.strip().strip("{}")))
+            except ValueError:
+                guid = None
+            if guid in used:
+                guid = None
+            try:
+                cid = create_code_in(s, parts[-1], parent, color, desc, guid=guid)
+            except ValidationError as exc:
+                raise ImportError_(f"{path}: code {join_path(parts)!r}: {exc}") from None
+            used.add(s.get(Code, cid).guid)
+            tree = CodeTree(s)
+            created += 1
+    return "; ".join([f"{created} codes created, {updated} updated"] + notes)
+
+
+def export_codebook(project: Project, path: Path) -> str:
+    """Write the codebook as a .qdc valid against Codebook-mrt2019.xsd."""
+    from workbench import __version__
+    from workbench.io.refi.qdpx_xml import XmlOut
+    from workbench.services.lookup import CodeTree
+    from workbench.store.models import Code
+
+    path = Path(path)
+    with project.reading() as s:
+        tree = CodeTree(s)
+        rows = {r.id: r for r in s.execute(select(Code.id, Code.guid, Code.name, Code.color, Code.description))}
+    if not rows:
+        raise ValidationError(f"{path}: the codebook is empty; a .qdc file must hold at least one code")
+    x = XmlOut()
+    x.open("CodeBook", {"xmlns": CODEBOOK_NS, "origin": f"Qualitative Workbench {__version__}"})
+    x.open("Codes")
+
+    def write(code_id: int) -> None:
+        r = rows[code_id]
+        attrs = {"guid": r.guid.upper(), "name": r.name, "isCodable": "true", "color": r.color or None}
+        children = tree.children.get(code_id, [])
+        if not (r.description or children):
+            x.empty("Code", attrs)
+            return
+        x.open("Code", attrs)
+        if r.description:
+            x.element("Description", r.description)
+        for child in children:
+            write(child)
+        x.close("Code")
+
+    for root in tree.children.get(None, []):
+        write(root)
+    x.close("Codes")
+    x.close("CodeBook")
+    data = x.getvalue()
+    atomic_write_with(path, lambda tmp: tmp.write_bytes(data))
+    return f"{len(rows)} codes"

@@ -1,0 +1,424 @@
+"""Writing the records of a `.qde` into a new project, in one transaction, reporting what is skipped."""
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from workbench.core.errors import ValidationError
+from workbench.core.paths import name_key
+from workbench.core.timeutil import now_iso
+from workbench.io.refi.offsets import ModelChoice, PlainText, convert
+from workbench.io.refi.qde_read import _CANONICAL, QCode, QCoding, QdeProject, QText, guid_key
+from workbench.io.refi.report import ImportReport
+from workbench.services.cases import parse_value
+from workbench.services.codebook import create_code_in
+from workbench.services.sources import pack_original, text_sha256
+from workbench.store.models import (Attribute, AttributeValue, Case, CaseSource, Code, Coder, Coding, Memo,
+                                    ProjectInfo, Source, SpeakerTurn)
+
+VARIABLE_TYPES = {"text": "text", "boolean": "bool", "integer": "number", "float": "number", "date": "date",
+                  "datetime": "text"}
+_HEX = re.compile(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
+_MEMO_KEYS = ("guid", "title", "text", "author_id", "created_at", "updated_at", "source_id", "code_id", "case_id",
+              "coding_id")
+_RGB = re.compile(r"rgba?\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})")
+
+
+@dataclass
+class LoadedText:
+    """A text record with its decoded plain text and its original document, if the archive had it."""
+
+    q: QText
+    plain: PlainText
+    kind: str  # txt, docx, pdf
+    encoding: str
+    original: bytes | None
+    original_name: str
+
+
+def parse_color(raw: str) -> str | None:
+    """'#rrggbb' from the colour notations seen in the wild (#RGB, #RRGGBB, #AARRGGBB, rgb()); None if none."""
+    raw = (raw or "").strip()
+    m = _HEX.fullmatch(raw)
+    if m:
+        h = m.group(1)
+        if len(h) == 3:
+            h = "".join(c * 2 for c in h)
+        elif len(h) == 8:
+            h = h[2:] if raw.startswith("#") else h[:6]  # '#AARRGGBB' (Qt) or 'RRGGBBAA'
+        return "#" + h.lower()
+    m = _RGB.match(raw)
+    if m and all(int(x) < 256 for x in m.groups()):
+        return "#" + "".join(f"{int(x):02x}" for x in m.groups())
+    return None
+
+
+def iso(value: str) -> str | None:
+    """An xsd:dateTime as our stored UTC text; zone-less values are taken as UTC."""
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value.strip().replace("z", "Z"))
+    except ValueError:
+        return None
+    dt = dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    base, n, out = name, 2, name
+    while name_key(out) in taken:
+        out = f"{base} ({n})"
+        n += 1
+    taken.add(name_key(out))
+    return out
+
+
+class Builder:
+    """Fills an empty project from a read `.qde`; `report` collects what was skipped."""
+
+    def __init__(self, s: Session, doc: QdeProject, texts: list[LoadedText], notes: dict[str, str],
+                 choice: ModelChoice, report: ImportReport):
+        self.s, self.doc, self.texts, self.note_text, self.choice, self.rep = s, doc, texts, notes, choice, report
+        self.coder: dict[str, int] = {}
+        self.code: dict[str, int] = {}
+        self.attr: dict[str, tuple[int, str]] = {}
+        self.source: dict[str, int] = {}
+        self.source_name: dict[int, str] = {}
+        self.case: dict[str, int] = {}
+        self.selection: dict[str, list[str]] = {}  # selection key -> coding guids
+        self.coding_guid: dict[str, str] = {}  # file coding key -> stored guid
+        self.attach: list[tuple[str, str, object]] = []  # (note key, target kind, target)
+        self.descriptions: list[tuple[str, object, str]] = []  # (target kind, target, text)
+        self.guids: set[str] = set()
+        self.not_codable: list[str] = []
+        self.repeats = 0
+        self.turn_rows: list[dict] = []
+        self.link_rows: list[dict] = []
+        self.value_rows: list[dict] = []
+        self.counts = dict(users=0, codes=0, sources=0, codings=0, cases=0, attributes=0, values=0, memos=0)
+
+    # -- identities ---------------------------------------------------------------------------------
+    def _guid(self, raw: str) -> str:
+        """Our stored GUID for a file GUID: kept when valid and not yet used, else a fresh one."""
+        g = guid_key(raw)
+        if g and not _CANONICAL.fullmatch(g):
+            g = ""
+        if not g or g in self.guids:
+            g = str(uuid.uuid4())
+        self.guids.add(g)
+        return g
+
+    def run(self) -> dict[str, int]:
+        info = self.s.scalars(select(ProjectInfo)).one()
+        info.name = self.doc.name.strip() or info.name
+        info.description = self.doc.description
+        info.created_at = iso(self.doc.created) or info.created_at
+        self._users()
+        for code in self.doc.codes:
+            self._code(code, None)
+        if self.not_codable:
+            names = ", ".join(repr(n) for n in self.not_codable[:5]) + (", ..." if len(self.not_codable) > 5 else "")
+            self.rep.warn(f"{len(self.not_codable)} codes marked not codable (folders) were imported as ordinary "
+                          f"codes: {names}")
+        self._variables()
+        self._sources()
+        self._cases()
+        self._memos()
+        return self.counts
+
+    def _users(self) -> None:
+        taken = set(name_key(n) for n in self.s.scalars(select(Coder.name)))
+        for key, raw, name in self.doc.users:
+            if key in self.coder:
+                self.rep.warn(f"user GUID {raw} is listed twice; the first is kept")
+                continue
+            self.coder[key] = self._new_coder(raw, _unique(name or f"user {key[:8]}", taken))
+        self._taken_coders = taken
+
+    def _new_coder(self, raw: str, name: str) -> int:
+        cid = self.s.execute(insert(Coder).returning(Coder.id), [{"guid": self._guid(raw), "name": name}]).scalar_one()
+        self.counts["users"] += 1
+        return cid
+
+    def coder_for(self, key: str, what: str) -> int:
+        if key in self.coder:
+            return self.coder[key]
+        if key:
+            self.rep.warn(f"{what} names user {key}, who is not among the file's users; kept as a placeholder coder")
+            self.coder[key] = self._new_coder(key, _unique(f"unknown user {key[:8]}", self._taken_coders))
+            return self.coder[key]
+        fallback = self.doc.creating_user if self.doc.creating_user in self.coder else next(iter(self.coder), None)
+        if fallback is not None:
+            return self.coder[fallback]
+        self.coder[""] = self._new_coder("", _unique("unknown coder", self._taken_coders))
+        return self.coder[""]
+
+    # -- codebook, variables -----------------------------------------------------------------------
+    def _code(self, q: QCode, parent: int | None) -> None:
+        key = guid_key(q.guid)
+        name = " ".join(q.name.split()) or "(unnamed code)"
+        color = parse_color(q.color) if q.color else None
+        if q.color and color is None:
+            self.rep.warn(f"code {name!r}: colour {q.color!r} is not a colour; a default was used")
+        taken = self._sibling_names(parent)
+        unique = _unique(name, taken)
+        if unique != name:
+            self.rep.warn(f"code {name!r} appears twice under the same parent; the second is named {unique!r}")
+        if key in self.code:
+            self.rep.warn(f"code GUID {q.guid} is used twice; the second code {name!r} gets a new one")
+        try:
+            cid = create_code_in(self.s, unique, parent, color, q.description.strip(), guid=self._guid(q.guid))
+        except ValidationError as exc:
+            self.rep.skip("code", name, str(exc))
+            return
+        self.code.setdefault(key, cid)
+        self.counts["codes"] += 1
+        if not q.codable:
+            self.not_codable.append(unique)
+        self.attach += [(n, "code", cid) for n in q.notes]
+        for child in q.children:
+            self._code(child, cid)
+
+    def _sibling_names(self, parent: int | None) -> set[str]:
+        where = Code.parent_id.is_(None) if parent is None else Code.parent_id == parent
+        return {name_key(n) for n in self.s.scalars(select(Code.name).where(where))}
+
+    def _variables(self) -> None:
+        taken: set[str] = set()
+        for pos, v in enumerate(self.doc.variables):
+            type_ = VARIABLE_TYPES.get(v.type.lower(), "text")
+            name = _unique(" ".join(v.name.split()) or f"variable {pos + 1}", taken)
+            aid = self.s.execute(insert(Attribute).returning(Attribute.id),
+                                 [{"guid": self._guid(v.guid), "name": name, "type": type_, "position": pos}]
+                                 ).scalar_one()
+            self.attr.setdefault(guid_key(v.guid), (aid, type_))
+            self.counts["attributes"] += 1
+
+    # -- sources and codings -----------------------------------------------------------------------
+    def _sources(self) -> None:
+        taken: set[str] = set()
+        coding_rows: list[dict] = []
+        seen: set[tuple] = set()
+        for pos, lt in enumerate(self.texts, start=1):
+            q, text = lt.q, lt.plain.text
+            name = _unique(q.name or lt.original_name or f"source {q.guid[:8]}", taken)
+            now = now_iso()
+            row = dict(guid=self._guid(q.guid), name=name, kind=lt.kind, text=text, length=len(text),
+                       sha256=text_sha256(text), original=pack_original(lt.original) if lt.original else None,
+                       original_encoding="zlib", original_name=lt.original_name,
+                       original_sha256=hashlib.sha256(lt.original).hexdigest() if lt.original else "",
+                       text_encoding=lt.encoding, position=pos, imported_at=iso(q.created) or now,
+                       updated_at=iso(q.modified) or now,
+                       imported_by_id=self.coder_for(q.user, f"source {name!r}") if q.user else None)
+            sid = self.s.execute(insert(Source).returning(Source.id), [row]).scalar_one()
+            self.source.setdefault(q.guid, sid)
+            self.source_name[sid] = name
+            self.counts["sources"] += 1
+            self._turns(sid, text)
+            if q.description:
+                self.descriptions.append(("source", sid, q.description))
+            self.attach += [(n, "source", sid) for n in q.notes]
+            umap = lt.plain.unit_map(self.choice.model)
+            uncoded = 0
+            for sel in q.selections:
+                span = convert(umap, text, sel.start, sel.end)
+                if span.problem:
+                    self.rep.skip("selection", f"{name} {sel.start}-{sel.end}",
+                                  f"{span.problem}; its {len(sel.codings)} codings skipped")
+                    continue
+                made = [self._coding(coding_rows, seen, sid, c, span.start, span.end, sel.user, sel.created, name)
+                        for c in sel.codings]
+                made = [g for g in made if g]
+                if not sel.codings:
+                    uncoded += 1
+                self.selection.setdefault(sel.guid, []).extend(made)
+                if sel.description:
+                    if made:
+                        self.descriptions.append(("coding", made[0], sel.description))
+                    else:
+                        self.rep.not_carry("selection comment", f"{name} {sel.start}-{sel.end}",
+                                           "a comment on a passage that carries no code")
+                self.attach += [(n, "selection", sel.guid) for n in sel.notes]
+            if uncoded:
+                self.rep.not_carry("uncoded selections", name, f"{uncoded} selections that carry no code")
+            for c in q.whole:
+                if text:
+                    self._coding(coding_rows, seen, sid, c, 0, len(text), q.user, q.created, name)
+        # Core inserts of the table, many rows a statement: tens of thousands of rows in a second.
+        if self.turn_rows:
+            self.s.execute(insert(SpeakerTurn.__table__), self.turn_rows)
+        if coding_rows:
+            self.s.execute(insert(Coding.__table__), coding_rows)
+        self.counts["codings"] = len(coding_rows)
+        if self.repeats:
+            self.rep.warn(f"{self.repeats} codings repeated the same code by the same coder on the same passage; "
+                          "each was kept once")
+
+    def _turns(self, sid: int, text: str) -> None:
+        from workbench.io.transcript import find_turns
+
+        self.turn_rows += [dict(source_id=sid, speaker=t.speaker, start=t.start, end=t.end, label_end=t.label_end,
+                                timestamp=t.timestamp, timestamp_ms=t.timestamp_ms) for t in find_turns(text)]
+
+    def _coding(self, rows: list[dict], seen: set[tuple], sid: int, c: QCoding, start: int, end: int,
+                sel_user: str, sel_created: str, source_name: str) -> str | None:
+        code_id = self.code.get(c.code)
+        if code_id is None:
+            self.rep.skip("coding", f"{source_name} {start}-{end}",
+                          f"refers to code GUID {c.code or '(none)'}, which is not in the file's codebook")
+            return None
+        coder_id = self.coder_for(c.user or sel_user, f"a coding in {source_name!r}")
+        key = (sid, code_id, coder_id, start, end)
+        if key in seen:
+            self.repeats += 1
+            return None
+        seen.add(key)
+        guid = self._guid(c.guid)
+        rows.append(dict(guid=guid, source_id=sid, code_id=code_id, coder_id=coder_id, start=start, end=end,
+                         created_at=iso(c.created or sel_created) or now_iso()))
+        self.coding_guid.setdefault(c.guid, guid)
+        self.attach += [(n, "coding", guid) for n in c.notes]
+        return guid
+
+    # -- cases ---------------------------------------------------------------------------------------
+    def _cases(self) -> None:
+        taken: set[str] = set()
+        pos = 0
+        by_source = [(lt.q, lt.q.values) for lt in self.texts if lt.q.values]
+        for q in self.doc.cases:
+            sids = []
+            for ref in q.sources:
+                sid = self.source.get(ref)
+                if sid is None:
+                    self.rep.skip("case source", q.name or ref,
+                                  f"refers to source GUID {ref}, which is not in the file or was not imported")
+                elif sid not in sids:
+                    sids.append(sid)
+            if q.from_set and not sids:
+                self.rep.not_carry("set", q.name, "a set of sources none of which was imported")
+                continue
+            fallback = self.source_name[sids[0]] if len(sids) == 1 else f"case {pos + 1}"
+            name = _unique(" ".join(q.name.split()) or fallback, taken)
+            cid = self._case(q.guid, name, q.description, pos, sids)
+            self.case.setdefault(guid_key(q.guid), cid)
+            self._values(cid, name, q.values)
+            pos += 1
+        for qt, values in by_source:
+            sid = self.source.get(qt.guid)
+            if sid is None:
+                continue
+            name = _unique(self.source_name[sid], taken)
+            cid = self._case("", name, "", pos, [sid])
+            self._values(cid, name, values)
+            pos += 1
+            self.rep.warn(f"source {self.source_name[sid]!r} carries variable values; kept on a case of its own")
+        if self.link_rows:
+            self.s.execute(insert(CaseSource.__table__), self.link_rows)
+        if self.value_rows:
+            self.s.execute(insert(AttributeValue.__table__), self.value_rows)
+
+    def _case(self, raw_guid: str, name: str, description: str, pos: int, sids: list[int]) -> int:
+        cid = self.s.execute(insert(Case).returning(Case.id), [
+            {"guid": self._guid(raw_guid), "name": name, "description": description.strip(), "position": pos}
+        ]).scalar_one()
+        self.link_rows += [{"case_id": cid, "source_id": sid} for sid in sids]
+        self.counts["cases"] += 1
+        return cid
+
+    def _values(self, cid: int, case_name: str, values) -> None:
+        done: set[int] = set()
+        for v in values:
+            found = self.attr.get(v.variable)
+            if found is None:
+                self.rep.skip("value", case_name, f"refers to variable GUID {v.variable}, which is not in the file")
+                continue
+            aid, type_ = found
+            if not v.kind or aid in done:
+                continue
+            try:
+                canonical = parse_value(v.value, type_)
+            except ValidationError as exc:
+                self.rep.skip("value", case_name, f"{exc} ({v.kind})")
+                continue
+            if canonical:
+                self.value_rows.append({"case_id": cid, "attribute_id": aid, "value": canonical,
+                                        "updated_at": now_iso()})
+                done.add(aid)
+                self.counts["values"] += 1
+
+    # -- memos ---------------------------------------------------------------------------------------
+    def _memos(self) -> None:
+        coding_id = dict(self.s.execute(select(Coding.guid, Coding.id)).all()) if self.attach or self.descriptions \
+            else {}
+        self.attach = [(n, "project", None) for n in self.doc.notes] + self.attach
+        for ln in self.doc.links:
+            if ln.origin in self.note_text:
+                self.attach.append((ln.origin, "any", ln.target))
+            elif ln.target in self.note_text:
+                self.attach.append((ln.target, "any", ln.origin))
+            else:
+                self.rep.not_carry("link", ln.name or ln.guid, "a link between two items (the workbench has no links)")
+        notes = {guid_key(n.guid): n for n in self.doc.notes_list}
+        used: set[str] = set()
+        rows = []
+        for note_key, kind, target in self.attach:
+            note = notes.get(note_key)
+            if note is None or note_key not in self.note_text:
+                self.rep.skip("note reference", str(note_key), "refers to a note that is not in the file")
+                continue
+            for k, t in self._targets(kind, target, coding_id):
+                if k is None:
+                    self.rep.not_carry("note", note.name or note.guid, f"attached to {target}, which the workbench "
+                                       "does not carry")
+                    continue
+                rows.append(self._memo_row(note, k, t, note.guid if note_key not in used else ""))
+                used.add(note_key)
+        for key, note in notes.items():
+            if key not in used and key in self.note_text:
+                rows.append(self._memo_row(note, "project", None, note.guid))
+                self.rep.warn(f"note {note.name or note.guid!r} is attached to nothing; kept as a project memo")
+        for kind, target, text in self.descriptions:
+            t = coding_id.get(target) if kind == "coding" else target
+            now = now_iso()
+            rows.append({"guid": self._guid(""), "title": "Description", "text": text, f"{kind}_id": t,
+                         "author_id": None, "created_at": now, "updated_at": now})
+        if rows:
+            # One executemany needs the same keys in every row.
+            full = [{k: r.get(k) for k in _MEMO_KEYS} for r in rows]
+            self.s.execute(insert(Memo), full)
+        self.counts["memos"] = len(rows)
+
+    def _targets(self, kind: str, target, coding_id: dict[str, int]) -> list[tuple[str | None, int | None]]:
+        if kind in ("project", "source", "code"):
+            return [(kind, target)]
+        if kind == "coding":
+            return [("coding", coding_id.get(target))]
+        if kind == "selection":
+            made = self.selection.get(target, [])
+            return [("coding", coding_id[made[0]])] if made else [(None, None)]
+        for table, k in ((self.source, "source"), (self.code, "code"), (self.case, "case")):
+            if target in table:
+                return [(k, table[target])]
+        if target in self.coding_guid:
+            return [("coding", coding_id.get(self.coding_guid[target]))]
+        if self.selection.get(target):
+            return [("coding", coding_id[self.selection[target][0]])]
+        return [(None, None)]
+
+    def _memo_row(self, note, kind: str, target: int | None, guid: str) -> dict:
+        text = self.note_text[guid_key(note.guid)]
+        if note.description:
+            text = f"{note.description}\n\n{text}" if text else note.description
+        row = {"guid": self._guid(guid), "title": note.name[:300], "text": text,
+               "author_id": self.coder_for(note.user, f"note {note.name!r}") if note.user else None,
+               "created_at": iso(note.created) or now_iso(), "updated_at": iso(note.modified) or now_iso()}
+        if kind != "project":
+            row[f"{kind}_id"] = target
+        return row

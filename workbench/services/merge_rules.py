@@ -1,0 +1,393 @@
+"""The merge itself as a pure function: two States in, the merged State out (docs/merge.md).
+
+Entities match by GUID; what never shared a GUID matches by content (sources by
+text hash), by path (codes, case and spaces ignored) or by name (cases,
+attributes, coders). Matched entities keep the smaller GUID, so merging A into
+B and B into A agree; the other GUID is left as a "merged into" tombstone that
+redirects later merges.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import PurePath
+
+from workbench.core.errors import ProjectError
+from workbench.core.paths import name_key
+from workbench.core.timeutil import now_iso
+from workbench.services.merge_conflicts import Ctx, merge_text, newer, pick
+from workbench.services.merge_deletions import REDIRECT, decide_deletions, describe
+from workbench.services.merge_state import (
+    KINDS,
+    AttributeRow,
+    CaseRow,
+    CodeRow,
+    CoderRow,
+    CodingRow,
+    MemoRow,
+    SourceRow,
+    State,
+    TombRow,
+    ValueRow,
+)
+
+
+class _Merge:
+    def __init__(self, ctx: Ctx, ours: State, other: State):
+        self.ctx, self.ours, self.other = ctx, ours, other
+        self.dels = decide_deletions(ctx, ours, other)
+        self.alias: dict[str, str] = dict(self.dels.redirect)
+        self.kind_of_alias: dict[str, str] = {}
+        self.r = State(label=ours.label, project_guid=ours.project_guid)
+        self.now = now_iso()
+        self.new_tombs: dict[str, TombRow] = {}
+
+    def res(self, guid: str | None) -> str | None:
+        hops = 0
+        while guid in self.alias and hops < 1000:
+            guid, hops = self.alias[guid], hops + 1
+        return guid
+
+    def union(self, kind: str, combine) -> dict:
+        out = {}
+        skip = self.dels.drop
+        for g, row in self.ours.table(kind).items():
+            if g not in skip and g not in self.dels.redirect:
+                out[g] = row
+        for g, row in self.other.table(kind).items():
+            if g in skip or g in self.dels.redirect:
+                continue
+            out[g] = combine(g, out[g], row) if g in out else row
+        for g in self.dels.redirect:
+            if g in self.ours.table(kind) or g in self.other.table(kind):
+                self.kind_of_alias[g] = kind
+        return out
+
+    def unify(self, kind: str, rows: dict, keyfn, combine, by: str) -> bool:
+        groups: dict = defaultdict(list)
+        for g, row in rows.items():
+            groups[keyfn(row)].append(g)
+        merged = False
+        for gs in groups.values():
+            if len(gs) < 2:
+                continue
+            gs.sort()
+            members = [(g, rows[g]) for g in gs]
+            rows[gs[0]] = combine(members)
+            for g in gs[1:]:
+                del rows[g]
+                self.alias[g] = gs[0]
+                self.kind_of_alias[g] = kind
+            sides = {("ours" if g in self.ours.table(kind) else "other") for g in gs}
+            if len(sides) > 1 or kind not in ("coding",):
+                self.ctx.matches.append({"kind": kind, "by": by, "guid": gs[0], "merged": gs[1:],
+                                         "name": getattr(rows[gs[0]], "name", "")})
+            merged = True
+        return merged
+
+    # -- kinds -------------------------------------------------------------------------
+    def coders(self) -> None:
+        rows = self.union("coder", lambda g, a, b: a if a == b else CoderRow(min(a.name, b.name),
+                                                                             min(a.created_at, b.created_at)))
+        self.unify("coder", rows, lambda r: name_key(r.name),
+                   lambda ms: CoderRow(ms[0][1].name, min(r.created_at for _, r in ms)), "name")
+        self.r.coder = rows
+
+    def sources(self) -> None:
+        def same(g, a: SourceRow, b: SourceRow) -> SourceRow:
+            if a.sha256 != b.sha256:
+                raise ProjectError(
+                    f"{self.other.label}: source {b.name!r} has the same identity (GUID {g}) as {a.name!r} in "
+                    f"{self.ours.label} but a different text; sources never change, so these files cannot "
+                    "be merged. Nothing was changed.")
+            name = pick(self.ctx, "source", "name", g, a.name, (a.name, a.updated_at), (b.name, b.updated_at))
+            pos = a.position if newer((a.position, a.updated_at), (b.position, b.updated_at)) else b.position
+            return a._replace(name=name, position=pos, updated_at=max(a.updated_at, b.updated_at))
+
+        rows = self.union("source", same)
+
+        def combine(ms):
+            best = max(ms, key=lambda m: (m[1].updated_at, m[1].name))[1]
+            return ms[0][1]._replace(name=best.name, position=best.position)
+
+        self.unify("source", rows, lambda r: r.sha256, combine, "content")
+        taken: set[str] = set()
+        by_name: dict[str, list[str]] = defaultdict(list)
+        for g, r in rows.items():
+            by_name[r.name].append(g)
+        taken = set(by_name)
+        for name, gs in by_name.items():
+            for g in sorted(gs)[1:]:  # distinct texts under one name: the later GUIDs get "(2)", "(3)"
+                stem, suffix = PurePath(name).stem, PurePath(name).suffix
+                n = 2
+                while f"{stem} ({n}){suffix}" in taken:
+                    n += 1
+                rows[g] = rows[g]._replace(name=f"{stem} ({n}){suffix}")
+                taken.add(rows[g].name)
+                self.ctx.matches.append({"kind": "source", "by": "renamed", "guid": g, "name": rows[g].name,
+                                         "was": name})
+        self.r.source = rows
+
+    def attributes(self) -> None:
+        def same(g, a: AttributeRow, b: AttributeRow) -> AttributeRow:
+            name = pick(self.ctx, "attribute", "name", g, a.name, (a.name, a.updated_at), (b.name, b.updated_at))
+            return a._replace(name=name, type=a.type if a.type == b.type else "text",
+                              updated_at=max(a.updated_at, b.updated_at))
+
+        rows = self.union("attribute", same)
+
+        def combine(ms):
+            types = {r.type for _, r in ms}
+            return ms[0][1]._replace(type=types.pop() if len(types) == 1 else "text")
+
+        self.unify("attribute", rows, lambda r: name_key(r.name), combine, "name")
+        self.r.attribute = rows
+
+    def cases(self) -> None:
+        def same(g, a: CaseRow, b: CaseRow) -> CaseRow:
+            name = pick(self.ctx, "case", "name", g, a.name, (a.name, a.updated_at), (b.name, b.updated_at))
+            desc = pick(self.ctx, "case", "description", g, name, (a.description, a.updated_at),
+                        (b.description, b.updated_at))
+            pos = a.position if newer((a.position, a.updated_at), (b.position, b.updated_at)) else b.position
+            return CaseRow(name, desc, pos, min(a.created_at, b.created_at), max(a.updated_at, b.updated_at))
+
+        rows = self.union("case", same)
+
+        def combine(ms):
+            best = max(ms, key=lambda m: (m[1].updated_at, m[1].description))[1]
+            desc = best.description or next((r.description for _, r in ms if r.description), "")
+            return ms[0][1]._replace(description=desc)
+
+        self.unify("case", rows, lambda r: name_key(r.name), combine, "name")
+        self.r.case = rows
+
+    def codes(self) -> None:
+        def same(g, a: CodeRow, b: CodeRow) -> CodeRow:
+            label = describe(self.ours, "code", g)
+            at, bt = a.updated_at, b.updated_at
+            parent = pick(self.ctx, "code", "parent", g, label, (self.res(a.parent), at), (self.res(b.parent), bt))
+            name = pick(self.ctx, "code", "name", g, label, (a.name, at), (b.name, bt))
+            color = pick(self.ctx, "code", "color", g, label, (a.color, at), (b.color, bt))
+            desc = pick(self.ctx, "code", "description", g, label, (a.description, at), (b.description, bt))
+            pos = a.position if newer((a.position, at), (b.position, bt)) else b.position
+            return CodeRow(parent, name, color, desc, pos, min(a.created_at, b.created_at), max(at, bt))
+
+        rows = self.union("code", same)
+
+        def fix_parents() -> None:
+            for g, r in list(rows.items()):
+                p = self.res(r.parent)
+                if p is not None and p not in rows:
+                    p = None  # its parent was deleted: the code moves to the top level
+                if p != r.parent:
+                    rows[g] = r._replace(parent=p)
+            for g in sorted(rows):  # a move on each side can close a loop: cut it at the largest GUID
+                seen, cur = [], g
+                while cur is not None and cur not in seen:
+                    seen.append(cur)
+                    cur = rows[cur].parent
+                if cur is not None:
+                    loop = seen[seen.index(cur):]
+                    cut = max(loop)
+                    rows[cut] = rows[cut]._replace(parent=None)
+
+        def combine(ms):
+            best = max(ms, key=lambda m: (m[1].updated_at, m[0]))[1]
+            desc = best.description or next((r.description for _, r in ms if r.description), "")
+            return ms[0][1]._replace(name=best.name, color=best.color, description=desc, position=best.position,
+                                     created_at=min(r.created_at for _, r in ms),
+                                     updated_at=max(r.updated_at for _, r in ms))
+
+        fix_parents()
+        while self.unify("code", rows, lambda r: (r.parent, name_key(r.name)), combine, "path"):
+            fix_parents()
+        self.r.code = rows
+
+    def codings(self) -> None:
+        rows = self.union("coding", lambda g, a, b: a if a.created_at <= b.created_at else b)
+        out: dict[str, CodingRow] = {}
+        by_key: dict[tuple, str] = {}
+        res, alias = self.res, self.alias
+        srcs, codes, coders = self.r.source, self.r.code, self.r.coder
+        for g in sorted(rows):
+            r = rows[g]
+            s = res(r.source) if r.source in alias else r.source
+            c = res(r.code) if r.code in alias else r.code
+            k = res(r.coder) if r.coder in alias else r.coder
+            if s not in srcs or c not in codes or k not in coders:
+                self.ctx.drop("coding")
+                self.new_tombs[g] = TombRow("coding", self.now, "", "dropped with its deleted code or source")
+                continue
+            key = (s, c, k, r.start, r.end)
+            win = by_key.get(key)
+            if win is None:
+                by_key[key] = g
+                out[g] = r if (s, c, k) == (r.source, r.code, r.coder) else r._replace(source=s, code=c, coder=k)
+            else:  # the same code on the same passage by the same coder: one coding (the smaller GUID)
+                alias[g] = win
+                self.kind_of_alias[g] = "coding"
+                if r.created_at < out[win].created_at:
+                    out[win] = out[win]._replace(created_at=r.created_at)
+        self.r.coding = out
+
+    def values_and_links(self) -> None:
+        r = self.r
+        merged: dict[tuple[str, str], ValueRow] = {}
+        for side_name, st in (("ours", self.ours), ("other", self.other)):
+            for (case, attr), v in st.values.items():
+                key = (self.res(case), self.res(attr))
+                if key[0] not in r.case or key[1] not in r.attribute:
+                    continue
+                have = merged.get(key)
+                if have is None:
+                    merged[key] = v._replace(updated_by=self.res(v.updated_by) if v.updated_by else None)
+                    continue
+                label = f"{r.case[key[0]].name} / {r.attribute[key[1]].name}"
+                a, b = (have, v) if side_name == "other" else (v, have)
+                value = pick(self.ctx, "value", "value", f"{key[0]}/{key[1]}", label,
+                             (a.value, a.updated_at), (b.value, b.updated_at))
+                winner = a if value == a.value else b
+                merged[key] = winner._replace(updated_at=max(a.updated_at, b.updated_at))
+        r.values = merged
+        links: dict[tuple[str, str], str] = {}
+        for st in (self.ours, self.other):
+            for (case, source), t in st.links.items():
+                key = (self.res(case), self.res(source))
+                if key[0] in r.case and key[1] in r.source:
+                    links[key] = min(t, links.get(key, t))
+        r.links = links
+
+    def memos(self) -> None:
+        r = self.r
+
+        def same(g, a: MemoRow, b: MemoRow) -> MemoRow:
+            text, t = merge_text(self.ctx, g, describe(self.ours, "memo", g), (a.text, a.updated_at),
+                                 (b.text, b.updated_at))
+            title = a.title if newer((a.title, a.updated_at), (b.title, b.updated_at)) else b.title
+            return a._replace(text=text, title=title, updated_at=t, created_at=min(a.created_at, b.created_at))
+
+        rows = self.union("memo", same)
+        targets = {"source": r.source, "code": r.code, "case": r.case, "coding": r.coding}
+        out: dict[str, MemoRow] = {}
+        by_target: dict[tuple[str, str], str] = {}
+        for g in sorted(rows, key=lambda g: (g not in self.ours.memo, g)):
+            m = rows[g]
+            target = self.res(m.target) if m.target else None
+            author = self.res(m.author) if m.author else None
+            m = m._replace(target=target, author=author if author in r.coder else None)
+            if m.kind != "project" and target not in targets[m.kind]:
+                self.ctx.drop("memo")
+                self.new_tombs[g] = TombRow("memo", self.now, "", "dropped with what it was attached to")
+                continue
+            if m.kind == "project":
+                out[g] = m
+                continue
+            have = by_target.get((m.kind, target))
+            if have is None:
+                by_target[(m.kind, target)] = g
+                out[g] = m
+                continue
+            win, lose = (have, g) if have < g else (g, have)
+            a = out.pop(have)
+            text, t = merge_text(self.ctx, win, f"memo on {m.kind} {describe(r, m.kind, target)}",
+                                 (a.text, a.updated_at), (m.text, m.updated_at))
+            out[win] = (a if win == have else m)._replace(text=text, updated_at=t,
+                                                           created_at=min(a.created_at, m.created_at))
+            by_target[(m.kind, target)] = win
+            self.alias[lose] = win
+            self.kind_of_alias[lose] = "memo"
+        r.memo = out
+
+    def extras(self) -> None:
+        r = self.r
+        queries = dict(self.ours.queries)
+        for g, q in self.other.queries.items():
+            if g not in queries or q.updated_at > queries[g].updated_at:
+                queries[g] = q
+        by_name: dict[str, str] = {}
+        for g in sorted(queries):
+            q = queries[g]
+            have = by_name.get(name_key(q.name))
+            if have is None:
+                by_name[name_key(q.name)] = g
+                continue
+            best = max((queries[have], q), key=lambda x: (x.updated_at, x.definition))
+            queries[have] = best
+            del queries[g]
+        r.queries = queries
+        r.reports = {**self.other.reports, **self.ours.reports}
+        handouts = {h["key"]: h for h in self.other.handouts}
+        handouts.update({h["key"]: h for h in self.ours.handouts})
+        r.handouts = list(handouts.values())
+
+    def tombstones(self) -> None:
+        r = self.r
+        tombs = dict(self.ours.tombstones)
+
+        def rank(t: TombRow) -> tuple:  # a redirect says more than a deletion; then the earliest
+            return (REDIRECT.search(t.detail) is None, t.deleted_at, t.detail)
+
+        for g, t in self.other.tombstones.items():
+            if g not in tombs or rank(t) < rank(tombs[g]):
+                tombs[g] = t
+        for g, target in self.alias.items():
+            if g not in self.dels.redirect:  # folded here: later merges must follow it, not delete it
+                old = tombs.get(g)
+                kind = self.kind_of_alias.get(g, "") or (old.kind if old else "")
+                tombs[g] = TombRow(kind, old.deleted_at if old else self.now, old.deleted_by if old else "",
+                                   f"merged into guid:{self.res(target)}")
+        for g, t in self.new_tombs.items():
+            tombs.setdefault(g, t)
+        for kind in KINDS:
+            table = r.table(kind)
+            for g in [g for g in tombs if g in table]:
+                del tombs[g]
+        r.tombstones = tombs
+
+    def ids(self) -> None:
+        """For each merged entity, the row of the file merged into that will hold it.
+
+        Rows already holding an entity keep it; then an entity takes its own row
+        (one dropped by an earlier file of the same merge may come back); then the
+        row of an entity folded into it."""
+        members: dict[str, list[str]] = defaultdict(list)
+        for g in self.alias:
+            members[self.res(g)].append(g)
+        self.r.db_ids = self.ours.db_ids
+        for kind in KINDS:
+            prev, db = self.ours.ids.get(kind, {}), self.ours.db_ids.get(kind, {})
+            table = self.r.table(kind)
+            ids = {g: prev[g] for g in table if g in prev}
+            taken = set(ids.values())
+            for g in table:
+                if g not in ids and g in db and db[g] not in taken:
+                    ids[g] = db[g]
+                    taken.add(db[g])
+            for g in table:
+                if g in ids:
+                    continue
+                for m in sorted(members.get(g, ())):
+                    rid = prev.get(m, db.get(m))
+                    if rid is not None and rid not in taken:
+                        ids[g] = rid
+                        taken.add(rid)
+                        break
+            self.r.ids[kind] = ids
+
+    def run(self) -> State:
+        self.coders()
+        self.sources()
+        self.attributes()
+        self.cases()
+        self.codes()
+        self.codings()
+        self.values_and_links()
+        self.memos()
+        self.extras()
+        self.tombstones()
+        self.ids()
+        return self.r
+
+
+def merge_states(ctx: Ctx, ours: State, other: State) -> State:
+    """The merged content of ours and other, with ctx collecting conflicts, matches and drops."""
+    return _Merge(ctx, ours, other).run()

@@ -1,0 +1,1 @@
+"""Undoable edits: each user action is one QUndoCommand whose steps call pairs of service functions."""

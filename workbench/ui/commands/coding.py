@@ -1,0 +1,100 @@
+"""Coding and uncoding passages as undoable steps.
+
+Restoring a removed coding gives it a new row id (its GUID stays), so steps keep GUIDs and look
+the ids up each time they run.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from workbench.core.changes import Changes
+from workbench.core.errors import ValidationError
+from workbench.services.coding import CodingRecord, NewCoding, apply_codes, remove_codings, restore_codings
+from workbench.store.models import Coding
+from workbench.store.project import Project
+from workbench.ui.commands.base import Step
+
+
+class AlreadyCoded(ValidationError):
+    """The passage already has that code by this coder: worth a status note, not a warning box."""
+
+    quiet = True
+
+
+def ids_of(project: Project, guids: list[str]) -> list[int]:
+    with project.reading() as s:
+        found = dict(s.execute(select(Coding.guid, Coding.id).where(Coding.guid.in_(guids))).all())
+    return [found[g] for g in guids if g in found]
+
+
+def _touched(changes: Changes, items) -> Changes:
+    """Name the sources and codes whose counts moved ('code_count' is the window's own kind)."""
+    changes.add("updated", "source", *{it.source_id for it in items})
+    return changes.add("updated", "code_count", *{it.code_id for it in items})
+
+
+def _records_changes(records: list[CodingRecord]) -> Changes:
+    return _touched(Changes().add("deleted", "coding", *[r.id for r in records]), records)
+
+
+class ApplyCodings(Step):
+    """Apply codings; the items are made when the step first runs (a code created by an earlier
+    step of the same command has its id by then)."""
+
+    def __init__(self, make_items: Callable[[], list[NewCoding]], deleted_by: str = ""):
+        self.make_items = make_items
+        self.deleted_by = deleted_by
+        self.guids: list[str] = []
+        self.records: list[CodingRecord] = []
+
+    def do(self, project: Project) -> Changes:
+        items = self.make_items()
+        changes = apply_codes(project, items)
+        ids = changes.created.get("coding", [])
+        if not ids:
+            raise AlreadyCoded("that passage already has this code by you; nothing added")
+        with project.reading() as s:
+            self.guids = list(s.scalars(select(Coding.guid).where(Coding.id.in_(ids)).order_by(Coding.id)))
+        return _touched(changes, items)
+
+    def undo(self, project: Project) -> Changes:
+        self.records = remove_codings(project, ids_of(project, self.guids), self.deleted_by)
+        return _records_changes(self.records)
+
+    def redo(self, project: Project) -> Changes:
+        return _touched(restore_codings(project, self.records), self.records)
+
+
+class RemoveCodings(Step):
+    """Remove codings (found by GUID each time); undo puts them back with their memos."""
+
+    def __init__(self, guids: list[str], deleted_by: str = ""):
+        self.guids = guids
+        self.deleted_by = deleted_by
+        self.records: list[CodingRecord] = []
+
+    def do(self, project: Project) -> Changes:
+        ids = ids_of(project, self.guids)
+        if len(ids) != len(self.guids):
+            raise ValidationError("that coding is no longer in the project")
+        self.records = remove_codings(project, ids, self.deleted_by)
+        return _records_changes(self.records)
+
+    def undo(self, project: Project) -> Changes:
+        return _touched(restore_codings(project, self.records), self.records)
+
+
+def guids_for(project: Project, ids: list[int]) -> list[str]:
+    with project.reading() as s:
+        return list(s.scalars(select(Coding.guid).where(Coding.id.in_(ids))))
+
+
+def new_codings(source_id: int, code_id: int | Callable[[], int], coder_id: int, start: int, end: int
+                ) -> Callable[[], list[NewCoding]]:
+    """Items for ApplyCodings; code_id may be a callable read when the step runs."""
+    def make() -> list[NewCoding]:
+        cid = code_id() if callable(code_id) else code_id
+        return [NewCoding(source_id, cid, coder_id, start, end)]
+    return make

@@ -1,0 +1,62 @@
+"""Memo edits as undoable steps; consecutive edits of one memo merge into one undo entry."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from workbench.core.changes import Changes
+from workbench.services.memos import get_memo, set_memo
+from workbench.store.project import Project
+from workbench.ui.commands.base import Step, StepCommand
+
+MEMO_COMMAND_ID = 4201
+
+
+class SetMemo(Step):
+    """Write a memo. `target` gives the id at the time of running (a coding's id changes when an
+    undo restores it, so codings are named by GUID and looked up)."""
+
+    def __init__(self, kind: str, target: Callable[[Project], int | None], text: str, author_id: int | None,
+                 key: tuple):
+        self.kind, self.target, self.text, self.author_id, self.key = kind, target, text, author_id, key
+        self.old = ""
+
+    def _changes(self, project: Project, target_id: int | None) -> Changes:
+        ch = Changes().add("updated", "memo")
+        if self.kind == "coding":  # the coding's row (its tooltip) shows the memo
+            ch.add("updated", "coding", target_id)
+        elif self.kind != "project":
+            ch.add("updated", f"{self.kind}_memo", target_id)
+        return ch
+
+    def do(self, project: Project) -> Changes:
+        target_id = self.target(project)
+        self.old = get_memo(project, self.kind, target_id)
+        set_memo(project, self.kind, target_id, self.text, self.author_id)
+        return self._changes(project, target_id)
+
+    def undo(self, project: Project) -> Changes:
+        target_id = self.target(project)
+        set_memo(project, self.kind, target_id, self.old, self.author_id)
+        return self._changes(project, target_id)
+
+    def redo(self, project: Project) -> Changes:
+        target_id = self.target(project)
+        set_memo(project, self.kind, target_id, self.text, self.author_id)
+        return self._changes(project, target_id)
+
+
+class MemoCommand(StepCommand):
+    """One memo edit; typing in pauses merges into the previous edit of the same memo."""
+
+    def __init__(self, ctx, text: str, step: SetMemo):
+        super().__init__(ctx, text, [step])
+        self.step = step
+
+    def id(self) -> int:
+        return MEMO_COMMAND_ID
+
+    def mergeWith(self, other) -> bool:  # noqa: N802
+        if not isinstance(other, MemoCommand) or other.step.key != self.step.key:
+            return False
+        self.step.text = other.step.text  # keep our old text, take the newest
+        return True

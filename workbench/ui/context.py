@@ -1,0 +1,93 @@
+"""One open project as the window sees it: the Project, its undo stack, the coder, and change signals."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from workbench.core.changes import Changes
+from workbench.core.errors import WorkbenchError
+from workbench.services.coders import ensure_coder
+from workbench.store.project import Project
+from workbench.ui import settings
+
+
+class ProjectContext(QObject):
+    """Runs every edit as a command on the project's undo stack and tells views what changed."""
+
+    changed = Signal(object)  # Changes, after every edit, undo and redo
+    status = Signal(str)  # a short note for the status bar
+    error = Signal(str)  # one clear line; nothing was changed
+    coder_changed = Signal()
+
+    def __init__(self, project: Project, parent: QObject | None = None):
+        super().__init__(parent)
+        self.project = project
+        self.path = project.path
+        info = project.info()
+        self.guid, self.name = info.guid, info.name
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(500)
+        self.coder_id: int | None = None
+        self.coder_name: str = settings.coder_name()
+        self.ask_coder: Callable[[], str | None] | None = None  # the window's prompt
+        self.recent_codes: list[int] = settings.recent_codes(self.guid)  # kept in memory, saved on close
+
+    # -- the coder --------------------------------------------------------------------------
+    def ensure_coder(self) -> int | None:
+        """The id of the person coding, asking their name the first time; None if they decline."""
+        if self.coder_id is not None:
+            return self.coder_id
+        name = self.coder_name or (self.ask_coder() if self.ask_coder else None)
+        if not name or not name.strip():
+            return None
+        try:
+            with self.project.transaction() as s:
+                self.coder_id = ensure_coder(s, name)
+        except WorkbenchError as exc:
+            self.error.emit(str(exc))
+            return None
+        self.coder_name = " ".join(name.split())
+        settings.set_coder_name(self.coder_name)
+        self.coder_changed.emit()
+        return self.coder_id
+
+    def set_coder(self, name: str) -> None:
+        """Change who is coding (Edit > Coder...)."""
+        self.coder_id = None
+        self.coder_name = " ".join(name.split())
+        if self.coder_name:
+            self.ensure_coder()
+        self.coder_changed.emit()
+
+    # -- edits ------------------------------------------------------------------------------
+    def execute(self, command) -> bool:
+        """Run a command once and push it; on a WorkbenchError say why and push nothing."""
+        try:
+            changes = command.do()
+        except WorkbenchError as exc:
+            (self.status if getattr(exc, "quiet", False) else self.error).emit(str(exc))
+            return False
+        self.undo_stack.push(command)
+        self.changed.emit(changes)
+        return True
+
+    def attempt(self, fn: Callable, *args, changes: Changes | None = None, **kwargs):
+        """Run a service call that has no undo (imports); errors become messages. Returns its result."""
+        try:
+            result = fn(*args, **kwargs)
+        except WorkbenchError as exc:
+            self.error.emit(str(exc))
+            return None
+        self.changed.emit(changes if changes is not None else (result if isinstance(result, Changes) else
+                                                                  Changes().add("updated", "project")))
+        return result if result is not None else True
+
+    def note_recent_code(self, code_id: int, keep: int = 8) -> None:
+        self.recent_codes = ([code_id] + [c for c in self.recent_codes if c != code_id])[:keep]
+
+    def close(self) -> None:
+        settings.set_recent_codes(self.guid, self.recent_codes)
+        self.undo_stack.clear()
+        self.project.close()

@@ -1,0 +1,229 @@
+"""File → Merge projects…: pick files, preview what comes in and the conflicts, apply as a job."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+)
+
+from workbench.ui.jobs import Job, JobRunner
+
+KIND_TITLES = {"source": "Sources", "code": "Codes", "coding": "Codings", "case": "Cases", "attribute": "Attributes",
+               "value": "Attribute values", "link": "Case–source links", "memo": "Memos", "coder": "Coders",
+               "tombstone": "Deletions recorded"}
+
+
+def _plan_job(project, others, report, should_stop):
+    from workbench.services.merge import plan_merge
+    from workbench.store.project import Project, open_project
+
+    if isinstance(project, Project):
+        return plan_merge(project, others, report, should_stop)
+    with open_project(project, readonly=True) as p:
+        return plan_merge(p, others, report, should_stop)
+
+
+def _apply_job(project, plan, resolutions, report, should_stop):
+    from workbench.services.merge import apply_merge
+    from workbench.store.project import Project, open_project
+
+    try:
+        if isinstance(project, Project):
+            return apply_merge(project, plan, resolutions, report, should_stop)
+        with open_project(project) as p:
+            return apply_merge(p, plan, resolutions, report, should_stop)
+    finally:
+        plan.close()
+
+
+class MergeDialog(QDialog):
+    """Merge other project files into a project: given an open Project (the window's) or a path."""
+
+    merged = Signal(object)  # the MergeReport
+
+    def __init__(self, project, parent=None, files: list[str] | None = None):
+        super().__init__(parent)
+        self.setObjectName("mergeDialog")
+        self.setWindowTitle("Merge projects")
+        self.project = project
+        self.plan = None
+        self.job: Job | None = None
+        self.files = QListWidget(objectName="mergeFiles")
+        add = QPushButton("Add files…", objectName="mergeAddFiles")
+        add.clicked.connect(self._browse)
+        self.preview_button = QPushButton("Preview", objectName="mergePreviewButton")
+        self.preview_button.clicked.connect(self.preview)
+        self.tree = QTreeWidget(objectName="mergePreview")
+        self.tree.setHeaderLabels(["What comes in", "New", "Updated", "Deleted"])
+        self.conflicts = QTableWidget(0, 5, objectName="mergeConflicts")
+        self.conflicts.setHorizontalHeaderLabels(["Conflict", "Field", "Ours", "Other", "Resolution"])
+        self.conflicts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.status = QLabel("Choose the project files of your team members.", objectName="mergeStatus")
+        self.progress = QProgressBar(objectName="mergeProgress")
+        self.progress.hide()
+        self.apply_button = QPushButton("Apply merge", objectName="mergeApply")
+        self.apply_button.setEnabled(False)
+        self.apply_button.clicked.connect(self.apply)
+        self.cancel_button = QPushButton("Cancel", objectName="mergeCancel")
+        self.cancel_button.clicked.connect(self._cancel)
+        self.report_view = QPlainTextEdit(objectName="mergeReport", readOnly=True)
+        self.report_view.hide()
+        top = QHBoxLayout()
+        top.addWidget(self.files, 1)
+        side = QVBoxLayout()
+        side.addWidget(add)
+        side.addWidget(self.preview_button)
+        side.addStretch()
+        top.addLayout(side)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.tree)
+        split.addWidget(self.conflicts)
+        split.addWidget(self.report_view)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.progress, 1)
+        buttons.addWidget(self.apply_button)
+        buttons.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self.resize(900, 650)
+        for f in files or []:
+            self.files.addItem(str(f))
+
+    # -- files and preview ------------------------------------------------------------
+    def _browse(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Project files to merge", "", "Projects (*.qwb)")
+        for p in paths:
+            self.files.addItem(p)
+
+    def file_paths(self) -> list[str]:
+        return [self.files.item(i).text() for i in range(self.files.count())]
+
+    def preview(self) -> None:
+        if not self.file_paths():
+            self.status.setText("Add at least one project file first.")
+            return
+        self._start(Job(_plan_job, self.project, self.file_paths(), label="Reading the projects"),
+                    self._show_plan)
+
+    def _show_plan(self, plan) -> None:
+        if self.plan is not None and self.plan is not plan:
+            self.plan.close()
+        self.plan = plan
+        self.tree.clear()
+        for kind, counts in plan.counts.items():
+            if not any(counts.values()):
+                continue
+            top = QTreeWidgetItem([KIND_TITLES.get(kind, kind), str(counts["new"]), str(counts["updated"]),
+                                   str(counts["deleted"])])
+            self.tree.addTopLevelItem(top)
+            for change in ("new", "updated", "deleted"):
+                for name in plan.items[kind][change]:
+                    top.addChild(QTreeWidgetItem([f"{change}: {name}"]))
+        self.conflicts.setRowCount(len(plan.conflicts))
+        for row, c in enumerate(plan.conflicts):
+            for col, text in enumerate([c.label, c.field, _short(c.ours), _short(c.other)]):
+                item = QTableWidgetItem(text)
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                item.setData(Qt.ItemDataRole.UserRole, c.id)
+                self.conflicts.setItem(row, col, item)
+            combo = QComboBox(objectName=f"mergeResolution{row}")
+            combo.addItems(c.options)
+            combo.setCurrentText(c.default)
+            self.conflicts.setCellWidget(row, 4, combo)
+        n = len(plan.conflicts)
+        self.status.setText(f"{n} conflict{'s' if n != 1 else ''}; check the proposed resolutions, then apply."
+                            if n else "No conflicts. Apply to merge.")
+        self.apply_button.setEnabled(True)
+
+    def resolutions(self) -> dict[str, str]:
+        out = {}
+        for row in range(self.conflicts.rowCount()):
+            cid = self.conflicts.item(row, 0).data(Qt.ItemDataRole.UserRole)
+            out[cid] = self.conflicts.cellWidget(row, 4).currentText()
+        return out
+
+    # -- applying ---------------------------------------------------------------------
+    def apply(self) -> None:
+        if self.plan is None:
+            return
+        plan, self.plan = self.plan, None
+        self.apply_button.setEnabled(False)
+        self.preview_button.setEnabled(False)
+        self._start(Job(_apply_job, self.project, plan, self.resolutions(), label="Merging"), self._show_report)
+
+    def _show_report(self, report) -> None:
+        body = report.to_json()
+        lines = [f"Merged {', '.join(Path(o['path']).name for o in body['others'])} "
+                 f"(backup: {body.get('backup') or 'none'})"]
+        for kind, c in body["counts"].items():
+            if any(c.values()):
+                lines.append(f"{KIND_TITLES.get(kind, kind)}: {c['new']} new, {c['updated']} updated, "
+                             f"{c['deleted']} deleted")
+        for c in body["conflicts"]:
+            lines.append(f"Conflict {c['label']} ({c['field']}): {c['resolution']}")
+        lines.append("")
+        lines.append(json.dumps(body, ensure_ascii=False, indent=1))
+        self.report_view.setPlainText("\n".join(lines))
+        self.report_view.show()
+        self.status.setText("Merged. The report is kept in the project.")
+        self.cancel_button.setText("Close")
+        self.merged.emit(report)
+
+    def _start(self, job: Job, done) -> None:
+        self.job = job
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        job.progressed.connect(self._progress)
+        job.finished.connect(lambda result: (self._end(), done(result)))
+        job.failed.connect(lambda msg: (self._end(), self.status.setText(msg), self.preview_button.setEnabled(True)))
+        job.cancelled.connect(lambda: (self._end(), self.status.setText("Stopped; the project is as it was."),
+                                       self.preview_button.setEnabled(True)))
+        JobRunner.instance().start(job)
+
+    def _progress(self, done: int, total: int, label: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        if label:
+            self.status.setText(label)
+
+    def _end(self) -> None:
+        self.job = None
+        self.progress.hide()
+
+    def _cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            return
+        if self.plan is not None:
+            self.plan.close()
+            self.plan = None
+        self.reject()
+
+
+def _short(side: dict) -> str:
+    value = side.get("value")
+    text = "" if value is None else str(value)
+    if len(text) > 80:
+        text = text[:77] + "…"
+    return f"{text}  ({side.get('time', '')[:16].replace('T', ' ')})"

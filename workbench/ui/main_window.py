@@ -1,0 +1,557 @@
+"""The main window: dockable panels around the document view, menus, and routing of changes to views."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHeaderView, QLabel, QMainWindow,
+                               QMessageBox, QStackedWidget, QTableView, QWidget)
+
+from workbench.core.changes import Changes
+from workbench.core.errors import WorkbenchError
+from workbench.query import document as q
+from workbench.ui import settings
+from workbench.ui.codebook_actions import CodebookActions
+from workbench.ui.coding_actions import CodingActions
+from workbench.ui.context import ProjectContext
+from workbench.ui.memo_targets import MemoTargets
+from workbench.ui.models import ID_ROLE
+from workbench.ui.models.code_tree import CodeTreeModel
+from workbench.ui.models.codings import CodingListModel
+from workbench.ui.models.sources import SourceTreeModel
+from workbench.ui.project_actions import ProjectActions
+from workbench.ui.start_screen import StartScreen
+from workbench.ui.views.codebook_panel import CodebookPanel
+from workbench.ui.views.document_area import MINE, DocumentArea
+from workbench.ui.views.memo_pane import MemoPane
+from workbench.ui.views.source_panel import SourcePanel
+
+Left, Right, Bottom = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
+                       Qt.DockWidgetArea.BottomDockWidgetArea)
+
+
+class MainWindow(QMainWindow):
+    """One project at a time. Other panels (queries, matrices, merge reports) dock in with add_panel()."""
+
+    def __init__(self):
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Qualitative Workbench")
+        self.setAcceptDrops(True)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
+                            | QMainWindow.DockOption.AllowNestedDocks)
+        self.ctx: ProjectContext | None = None
+        self.last_error = ""
+        self._selected_coding: int | None = None
+        self.code_model = CodeTreeModel(None, self)
+        self.source_model = SourceTreeModel(None, self)
+        self.area = DocumentArea(self)
+        self.document_view = self.area.view
+        self.coding_model = CodingListModel(self.document_view.layer, self)
+        self.source_panel = SourcePanel(self.source_model, self)
+        self.codebook_panel = CodebookPanel(self.code_model, self)
+        self.coding_list = QTableView(self)
+        self.coding_list.setObjectName("codingList")
+        self.coding_list.setModel(self.coding_model)
+        self.coding_list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.coding_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.coding_list.verticalHeader().hide()
+        self.coding_list.setShowGrid(False)
+        self.coding_list.setWordWrap(False)
+        self.coding_list.setAlternatingRowColors(True)
+        head = self.coding_list.horizontalHeader()
+        head.setStretchLastSection(False)
+        head.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        head.resizeSection(0, 120)
+        head.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        head.resizeSection(1, 64)
+        head.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        head.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
+        head.resizeSection(3, 26)
+        self.coding_list.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.memo_pane = MemoPane(self)
+        self.start_screen = StartScreen(self)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.start_screen)
+        self.stack.addWidget(self.area)
+        self.setCentralWidget(self.stack)
+
+        self.docks: dict[str, QDockWidget] = {}
+        self.add_panel(self.source_panel, "Sources", Left)
+        self.add_panel(self.codebook_panel, "Codebook", Left)
+        self.add_panel(self.coding_list, "Codings in this source", Right)
+        self.add_panel(self.memo_pane, "Memo", Right)
+        self.resizeDocks([self.docks["sourcePanel"], self.docks["codebookPanel"]], [260, 520], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["codingList"], self.docks["memoPane"]], [520, 260], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["sourcePanel"]], [300], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["codingList"]], [370], Qt.Orientation.Horizontal)
+
+        self.memos = MemoTargets(self)
+        self.project_actions = ProjectActions(self)
+        self.coding_actions = CodingActions(self)
+        self.codebook_actions = CodebookActions(self)
+        self._build_menus()
+        self._build_status_bar()
+        self._connect()
+        self._default_state = self.saveState()
+        self._restore_layout()
+        self._show_project_ui(False)
+
+    # -- panels -----------------------------------------------------------------------------------
+    def add_panel(self, widget: QWidget, title: str, area=Right) -> QDockWidget:
+        """Dock a panel; its layout is remembered by the widget's objectName (or the title)."""
+        name = widget.objectName() or title.replace(" ", "_")
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{name}")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        self.docks[name] = dock
+        if hasattr(self, "view_menu"):
+            self.view_menu.insertAction(self._view_sep, dock.toggleViewAction())
+        return dock
+
+    # -- menus --------------------------------------------------------------------------------------
+    def _act(self, text, slot, key=None, name=None) -> QAction:
+        a = QAction(text, self)
+        if name:
+            a.setObjectName(name)
+        if key is not None:
+            a.setShortcuts(key if isinstance(key, list) else [QKeySequence(key)])
+        a.triggered.connect(slot)
+        return a
+
+    def _build_menus(self) -> None:
+        pa, ca, cb = self.project_actions, self.coding_actions, self.codebook_actions
+        self.import_action = pa.import_sources
+        file_menu = self.menuBar().addMenu("&File")
+        for a in (pa.new, pa.open, pa.open_sample):
+            file_menu.addAction(a)
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(pa.fill_recent_menu)
+        file_menu.addSeparator()
+        for a in (pa.import_sources, cb.import_codebook, cb.export_codebook, cb.import_cases):
+            file_menu.addAction(a)
+        file_menu.addSeparator()
+        file_menu.addAction(pa.close)
+        file_menu.addAction(pa.quit)
+
+        edit = self.menuBar().addMenu("&Edit")
+        self.undo_action = self._act("Undo", self.undo, QKeySequence.StandardKey.Undo, "undo")
+        self.redo_action = self._act("Redo", self.redo, [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")],
+                                     "redo")
+        self.find_action = self._act("Find in source…", self.open_find, QKeySequence.StandardKey.Find, "find")
+        self.find_next = self._act("Find next", self.area.find_bar.next, QKeySequence.StandardKey.FindNext, "findNext")
+        self.find_prev = self._act("Find previous", self.area.find_bar.previous,
+                                   QKeySequence.StandardKey.FindPrevious, "findPrevious")
+        self.coder_action = self._act("Coder name…", self.change_coder, None, "changeCoder")
+        self.project_memo_action = self._act("Project memo", lambda: self.memos.show_project(focus=True), None,
+                                             "projectMemo")
+        for a in (self.undo_action, self.redo_action, None, self.find_action, self.find_next, self.find_prev, None,
+                  self.project_memo_action, self.coder_action):
+            edit.addSeparator() if a is None else edit.addAction(a)
+
+        code = self.menuBar().addMenu("&Code")
+        for a in (ca.code_with, ca.in_vivo, ca.uncode, ca.coding_memo):
+            code.addAction(a)
+        quick = code.addMenu("Quick codes")
+        for a in ca.quick:
+            quick.addAction(a)
+        code.addSeparator()
+        code.addAction(ca.next_coding)
+        code.addAction(ca.prev_coding)
+        code.addSeparator()
+        for a in (cb.new_code, cb.new_subcode, cb.rename, cb.properties, cb.recolor, cb.code_memo, cb.merge, cb.delete):
+            code.addAction(a)
+        cases = self.menuBar().addMenu("C&ases")
+        for a in (cb.new_case, cb.rename_case, cb.delete_case, cb.link_case, cb.unlink_case, cb.import_cases):
+            cases.addAction(a)
+
+        self.view_menu = self.menuBar().addMenu("&View")
+        for dock in self.docks.values():
+            self.view_menu.addAction(dock.toggleViewAction())
+        self._view_sep = self.view_menu.addSeparator()
+        self.view_menu.addAction(self._act("Larger text", lambda: self.document_view.zoomIn(1),
+                                           QKeySequence.StandardKey.ZoomIn, "zoomIn"))
+        self.view_menu.addAction(self._act("Smaller text", lambda: self.document_view.zoomOut(1),
+                                           QKeySequence.StandardKey.ZoomOut, "zoomOut"))
+        self.view_menu.addAction(self._act("Reset panel layout", self.reset_layout, None, "resetLayout"))
+
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self._act("Keyboard shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents,
+                                      "shortcuts"))
+        help_menu.addAction(self._act("About", self.show_about, None, "about"))
+        self.codebook_panel.add_button(cb.new_code)
+        self.source_panel.import_button.setDefaultAction(pa.import_sources)
+
+    def _build_status_bar(self) -> None:
+        self.status_project = QLabel(self)
+        self.status_project.setObjectName("statusProject")
+        self.status_coder = QLabel(self)
+        self.status_coder.setObjectName("statusCoder")
+        self.status_counts = QLabel(self)
+        self.status_counts.setObjectName("statusCounts")
+        for w in (self.status_project, self.status_coder, self.status_counts):
+            self.statusBar().addPermanentWidget(w)
+
+    def _connect(self) -> None:
+        self.source_panel.source_activated.connect(self.open_source)
+        self.source_panel.files_dropped.connect(self.project_actions.import_files)
+        self.source_panel.cancel_requested.connect(self.project_actions.cancel_job)
+        self.codebook_panel.code_selected.connect(lambda cid: self.memos.show_code(cid))
+        self.code_model.rename_requested.connect(lambda cid, name: self.codebook_actions.rename_code(cid, name))
+        # Moves reset the tree: run them after the drop event has finished with its indexes.
+        self.code_model.move_requested.connect(self.codebook_actions.move, Qt.ConnectionType.QueuedConnection)
+        self.code_model.passage_dropped.connect(self.coding_actions.drop_passage)
+        self.document_view.coding_clicked.connect(self.show_coding)
+        self.coding_list.clicked.connect(lambda idx: self.show_coding(idx.data(ID_ROLE)))
+        self.coding_list.activated.connect(lambda idx: self.show_coding(idx.data(ID_ROLE)))
+        self.area.coder_filter_changed.connect(self._coder_filter)
+        start = self.start_screen
+        start.open_requested.connect(self.open_project)
+        start.new_requested.connect(self.project_actions.new_project)
+        start.browse_requested.connect(self.project_actions.open_dialog)
+        start.sample_requested.connect(self.project_actions.open_sample_project)
+
+    # -- the project ---------------------------------------------------------------------------------
+    def open_project(self, path: str | Path) -> bool:
+        from workbench.store.project import open_project
+
+        if self.ctx is not None and Path(path).resolve() == Path(self.ctx.path).resolve():
+            return True
+        try:
+            project = open_project(Path(path))
+        except WorkbenchError as exc:
+            self.show_error(str(exc))
+            return False
+        self.close_project()
+        ctx = ProjectContext(project, self)
+        ctx.ask_coder = self.ask_coder_name
+        ctx.changed.connect(self._on_changed)
+        ctx.error.connect(self.show_error)
+        ctx.status.connect(self.status_note)
+        ctx.coder_changed.connect(self._update_status)
+        ctx.undo_stack.canUndoChanged.connect(self._update_undo)
+        ctx.undo_stack.canRedoChanged.connect(self._update_undo)
+        ctx.undo_stack.indexChanged.connect(self._update_undo)
+        self.ctx = ctx
+        for model in (self.code_model, self.source_model):
+            model.project = project
+            model.reload()
+        self.refresh_pins()
+        self._refresh_coders()
+        settings.remember_project(project.path, ctx.name)
+        self.setWindowTitle(f"{ctx.name} — Qualitative Workbench")
+        self._show_project_ui(True)
+        self._update_status()
+        self._update_undo()
+        last = settings.settings().value(f"last_source/{ctx.guid}")
+        ids = self.source_model.source_ids()
+        if last is not None and int(last) in ids:
+            self.open_source(int(last))
+        elif ids:
+            self.open_source(ids[0])
+        self.memos.show_project()
+        return True
+
+    def close_project(self) -> None:
+        if self.ctx is None:
+            return
+        self.memo_pane.clear_target()
+        self.project_actions.cancel_job(wait=True)  # the worker uses this project's engine
+        self._save_layout()
+        self.ctx.close()
+        self.ctx.deleteLater()
+        self.ctx = None
+        for model in (self.code_model, self.source_model):
+            model.project = None
+            model.reload()
+        self.document_view.load(None, [])
+        self.coding_model.reload("")
+        self.area.show_source(None)
+        self.setWindowTitle("Qualitative Workbench")
+        self._show_project_ui(False)
+        self.start_screen.refresh()
+
+    def _show_project_ui(self, on: bool) -> None:
+        self.stack.setCurrentWidget(self.area if on else self.start_screen)
+        for dock in self.docks.values():
+            dock.setVisible(on)
+        if on:
+            self._restore_layout()
+        for a in (self.project_actions.close, self.project_actions.import_sources):
+            a.setEnabled(on)
+        self._update_status()
+
+    # -- opening sources and codings ---------------------------------------------------------------------
+    def open_source(self, source_id: int) -> None:
+        if self.ctx is None or source_id == self.document_view.source_id:
+            return
+        doc = q.source_document(self.ctx.project, source_id)
+        if doc is None:
+            return
+        self.document_view.load(doc, q.source_codings(self.ctx.project, source_id))
+        self._selected_coding = None
+        self.coding_model.reload(doc.text)
+        self.area.show_source(doc.name, self._source_detail(doc))
+        self.source_panel.select_source(source_id)
+        self.area.find_bar.refresh()
+        settings.settings().setValue(f"last_source/{self.ctx.guid}", source_id)
+        if self.memo_pane.target is None or self.memo_pane.target[0] in ("source", "coding", "project"):
+            self.memos.show_source(source_id)
+
+    def _source_detail(self, doc) -> str:
+        cases = ", ".join(doc.cases) if doc.cases else "no case"
+        n = len(self.document_view.layer)
+        return f"{cases}  ·  {len(doc.text):,} characters  ·  {n} codings"
+
+    def show_coding(self, coding_id: int) -> bool:
+        """Open the coding's source, select its passage and scroll it into view (other panels call this)."""
+        if self.ctx is None:
+            return False
+        loc = q.coding_location(self.ctx.project, coding_id)
+        if loc is None:
+            self.status_note("That coding is no longer in the project")
+            return False
+        self.open_source(loc[0])
+        view = self.document_view
+        span = view.layer.spans.get(coding_id)
+        if span is not None and not view.layer.shown(span):
+            self.area.coder_filter.setCurrentIndex(0)  # the coding is hidden by the coder filter: show all
+        view.select_coding(coding_id)
+        self._selected_coding = coding_id
+        row = self.coding_model.row_of(coding_id)
+        if row >= 0:
+            self.coding_list.selectRow(row)
+            self.coding_list.scrollTo(self.coding_model.index(row, 0))
+        self.memos.show_coding(coding_id)
+        view.setFocus()
+        return True
+
+    def selected_coding(self) -> int | None:
+        cid = self._selected_coding
+        return cid if cid is not None and cid in self.document_view.layer.spans else None
+
+    def step_coding(self, direction: int) -> None:
+        """Go to the next (+1) or previous (-1) coding of the selected code, across sources."""
+        if self.ctx is None:
+            return
+        code_id = self.codebook_panel.current_code()
+        if code_id is None:
+            self.status_note("Select a code in the codebook first")
+            return
+        items = q.code_codings(self.ctx.project, code_id)
+        if not items:
+            self.status_note("That code has no codings yet")
+            return
+        order = {sid: i for i, sid in enumerate(self.source_model.source_ids())}
+        ids = [it[0] for it in items]
+        if self.selected_coding() in ids:
+            i = (ids.index(self.selected_coding()) + direction) % len(items)
+        else:
+            view = self.document_view
+            here = (order.get(view.source_id, -1), view.layer.map.to_codepoint(view.textCursor().selectionStart()))
+            keys = [(order.get(it[1], 0), it[2]) for it in items]
+            if direction > 0:
+                i = next((k for k, key in enumerate(keys) if key > here), 0)
+            else:
+                i = next((k for k in range(len(keys) - 1, -1, -1) if keys[k] < here), len(keys) - 1)
+        self.show_coding(ids[i])
+        self.status_note(f"Coding {i + 1} of {len(items)} of “{self.code_model.row(code_id).path}”")
+
+    def edit_coding_memo(self, coding_id: int) -> None:
+        self.show_coding(coding_id)
+        self.memos.show_coding(coding_id, focus=True)
+
+    def show_code_memo(self, code_id: int, focus: bool = False) -> None:
+        self.memos.show_code(code_id, focus)
+
+    def show_source_memo(self, source_id: int, focus: bool = False) -> None:
+        self.memos.show_source(source_id, focus)
+
+    def show_case_memo(self, case_id: int, focus: bool = False) -> None:
+        self.memos.show_case(case_id, focus)
+
+    # -- keeping views in step with the project ---------------------------------------------------------
+    def _on_changed(self, ch: Changes) -> None:
+        if self.ctx is None:
+            return
+        view = self.document_view
+        sid = view.source_id
+        codebook = ch.touched("code")
+        if codebook or ch.touched("code_memo"):
+            self.code_model.refresh()
+            self.refresh_pins()
+        if "source" in ch.created or "source" in ch.deleted or ch.touched("case") or ch.touched("project"):
+            self.source_model.reload()
+        elif ch.touched("coding"):
+            self.source_model.refresh_counts(ch.updated.get("source"))
+        if ch.touched("coding") and not codebook:
+            self.code_model.refresh_counts(ch.updated.get("code_count"))
+        if sid is not None and sid not in self.source_model.source_ids():
+            view.load(None, [])
+            self.coding_model.reload("")
+            self.area.show_source(None)
+        elif sid is not None and codebook:
+            view.layer.load(view.source.text, q.source_codings(self.ctx.project, sid), view.layer.map)
+            view.restyle()
+            self.coding_model.reload()
+        elif sid is not None and ch.touched("coding"):
+            gone = ch.deleted.get("coding", [])
+            if gone:
+                view.remove_codings(gone)
+            fresh = ch.created.get("coding", []) + ch.updated.get("coding", [])
+            if fresh:
+                view.add_codings(q.source_codings(self.ctx.project, sid, fresh))
+            self.coding_model.sync()
+        if view.source is not None:
+            self.area.show_source(view.source.name, self._source_detail(view.source))
+        if ch.touched("memo"):
+            self.memo_pane.reload()
+        self._refresh_coders()
+        self._update_status()
+
+    def refresh_pins(self) -> None:
+        if self.ctx is None:
+            self.code_model.set_pins({})
+            return
+        by_guid = {r.guid: r.id for r in self.code_model.rows()}
+        pins = settings.pinned_codes(self.ctx.guid)
+        mapping = {by_guid[g]: k + 1 for k, g in enumerate(pins) if g in by_guid}
+        self.code_model.set_pins(mapping)
+        for k, action in enumerate(self.coding_actions.quick):
+            cid = next((c for c, key in mapping.items() if key == k + 1), None)
+            action.setText(f"Quick code {k + 1}: {self.code_model.row(cid).name}" if cid else f"Quick code {k + 1}")
+
+    def pinned_code(self, key: int) -> int | None:
+        return next((cid for cid, k in self.code_model.pins.items() if k == key), None)
+
+    def _refresh_coders(self) -> None:
+        if self.ctx is not None:
+            self.area.set_coders(q.coders(self.ctx.project), self.ctx.coder_name)
+
+    def _coder_filter(self, choice) -> None:
+        if self.ctx is None:
+            return
+        if choice == MINE:
+            mine = {name: cid for cid, name in q.coders(self.ctx.project)}.get(self.ctx.coder_name, 0)
+            choice = mine  # 0 matches nobody: a coder new to this project has no codings yet
+        self.document_view.set_coder_filter(choice)
+        self.coding_model.reload()
+
+    # -- undo, find, coder ------------------------------------------------------------------------------
+    def undo(self) -> None:
+        if self.ctx is not None:
+            self.memo_pane.flush()
+            self.ctx.undo_stack.undo()
+
+    def redo(self) -> None:
+        if self.ctx is not None:
+            self.memo_pane.flush()
+            self.ctx.undo_stack.redo()
+
+    def _update_undo(self, *_):
+        stack = self.ctx.undo_stack if self.ctx else None
+        self.undo_action.setEnabled(bool(stack and stack.canUndo()))
+        self.redo_action.setEnabled(bool(stack and stack.canRedo()))
+        self.undo_action.setText(f"Undo {stack.undoText()}" if stack and stack.canUndo() else "Undo")
+        self.redo_action.setText(f"Redo {stack.redoText()}" if stack and stack.canRedo() else "Redo")
+
+    def open_find(self) -> None:
+        if self.ctx is not None:
+            self.area.find_bar.open_bar()
+
+    def ask_coder_name(self) -> str | None:
+        from workbench.ui.dialogs.coder import CoderDialog
+
+        known = [name for _cid, name in q.coders(self.ctx.project)] if self.ctx else []
+        return CoderDialog.ask(known, settings.coder_name(), self)
+
+    def change_coder(self) -> None:
+        if self.ctx is None:
+            return
+        name = self.ask_coder_name()
+        if name:
+            self.ctx.set_coder(name)
+            self._refresh_coders()
+
+    # -- status and messages -----------------------------------------------------------------------------
+    def status_note(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
+
+    def show_error(self, text: str) -> None:
+        """One clear line; the project was left as it was."""
+        self.last_error = text
+        self.statusBar().showMessage(text, 10000)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Nothing was changed", text, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("errorBox")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def _update_status(self) -> None:
+        if self.ctx is None:
+            for w in (self.status_project, self.status_coder, self.status_counts):
+                w.setText("")
+            return
+        n = q.project_counts(self.ctx.project)
+        self.status_project.setText(f"  {self.ctx.name}  ")
+        self.status_coder.setText(f"  Coder: {self.ctx.coder_name or 'not set yet'}  ")
+        self.status_counts.setText(f"  {n['sources']} sources · {n['codes']} codes · {n['codings']} codings · "
+                                   f"{n['cases']} cases  ")
+
+    def show_shortcuts(self) -> None:
+        rows = [("Ctrl+K", "code the selection with a code you type"), ("1 – 9", "apply the code pinned to that key"),
+                ("Ctrl+I", "in-vivo: a new code named by the selected words"),
+                ("Drag the selection onto a code", "code it"), ("Delete", "remove the selected coding"),
+                ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"), ("Ctrl+F, F3", "find in the source, next hit"),
+                ("Ctrl+. / Ctrl+,", "next / previous coding of the selected code"), ("F2", "rename the code")]
+        text = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows)
+        QMessageBox.information(self, "Keyboard shortcuts", f"<table>{text}</table>")
+
+    def show_about(self) -> None:
+        from workbench import __version__
+
+        QMessageBox.about(self, "About", f"<b>Qualitative Workbench</b> {__version__}<br/>Free software for coding "
+                                         "interviews and documents.")
+
+    # -- layout and window events ---------------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        s = settings.settings()
+        geom, state = s.value("window/geometry"), s.value("window/state")
+        if isinstance(geom, QByteArray) and not self.isVisible():
+            self.restoreGeometry(geom)
+        if isinstance(state, QByteArray) and self.ctx is not None:
+            self.restoreState(state)
+
+    def _save_layout(self) -> None:
+        if self.ctx is None:
+            return
+        s = settings.settings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state)
+        for dock in self.docks.values():
+            dock.setVisible(self.ctx is not None)
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.memo_pane.flush()
+        self.close_project()
+        super().closeEvent(event)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        projects = [p for p in paths if p.lower().endswith(".qwb")]
+        if projects:
+            self.open_project(projects[0])
+        elif paths and self.ctx is not None:
+            self.project_actions.import_files(paths)
+        event.acceptProposedAction()

@@ -1,0 +1,85 @@
+"""Which memo the memo pane shows, and writing it as undoable commands."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from workbench.query import document as q
+from workbench.services.memos import get_memo
+from workbench.store.models import Case, Coding, Source
+from workbench.ui.commands.coding import ids_of
+from workbench.ui.commands.memos import MemoCommand, SetMemo
+
+
+class MemoTargets:
+    """Points the memo pane at a project, source, case, code or coding. Codings are keyed by GUID."""
+
+    def __init__(self, window):
+        self.w = window
+        pane = window.memo_pane
+        pane.load = self.load
+        pane.commit = self.commit
+
+    @property
+    def ctx(self):
+        return self.w.ctx
+
+    def _target_id(self, kind: str, key):
+        if kind == "coding":
+            ids = ids_of(self.ctx.project, [key])
+            return ids[0] if ids else None
+        return key
+
+    def load(self, kind: str, key) -> str:
+        if self.ctx is None:
+            return ""
+        target = self._target_id(kind, key)
+        if kind != "project" and target is None:
+            return ""
+        return get_memo(self.ctx.project, kind, target)
+
+    def commit(self, kind: str, key, text: str) -> bool:
+        if self.ctx is None:
+            return False
+        author = self.ctx.coder_id
+        step = SetMemo(kind, lambda p: self._target_id(kind, key), text, author, key=(kind, key))
+        return self.ctx.execute(MemoCommand(self.ctx, f"Edit {kind} memo", step))
+
+    def _show(self, kind: str, key, title: str, focus: bool) -> None:
+        self.w.memo_pane.show_target(kind, key, title)
+        dock = self.w.docks.get("memoPane")
+        if focus:
+            if dock is not None:
+                dock.show()
+                dock.raise_()
+            self.w.memo_pane.editor.setFocus()
+
+    def show_project(self, focus: bool = False) -> None:
+        if self.ctx is not None:
+            self._show("project", None, f"Memo on the project “{self.ctx.name}”", focus)
+
+    def show_source(self, source_id: int, focus: bool = False) -> None:
+        with self.ctx.project.reading() as s:
+            name = s.scalar(select(Source.name).where(Source.id == source_id))
+        self._show("source", source_id, f"Memo on source “{name}”", focus)
+
+    def show_case(self, case_id: int, focus: bool = False) -> None:
+        with self.ctx.project.reading() as s:
+            name = s.scalar(select(Case.name).where(Case.id == case_id))
+        self._show("case", case_id, f"Memo on case “{name}”", focus)
+
+    def show_code(self, code_id: int, focus: bool = False) -> None:
+        if self.ctx is None:
+            return
+        row = self.w.code_model.row(code_id)
+        if row is not None:
+            self._show("code", code_id, f"Memo on code “{row.path}”", focus)
+
+    def show_coding(self, coding_id: int, focus: bool = False) -> None:
+        with self.ctx.project.reading() as s:
+            guid = s.scalar(select(Coding.guid).where(Coding.id == coding_id))
+        if guid is None:
+            return
+        rows = q.source_codings(self.ctx.project, self.w.document_view.source_id or -1, [coding_id])
+        title = (f"Memo on coding “{rows[0].code_path}” by {rows[0].coder}, characters {rows[0].start}–{rows[0].end}"
+                 if rows else "Memo on coding")
+        self._show("coding", guid, title, focus)

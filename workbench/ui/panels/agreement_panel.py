@@ -1,0 +1,204 @@
+"""The Agreement panel: choose two coders, see agreement per code and source, export it, and
+compare a source's text where the coders agree and where only one coded (docs/agreement.md)."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTextEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.core.textpos import Utf16Map
+
+COLOURS = {"both": "#b7e4c7", "a": "#a9d6f5", "b": "#ffd6a5", "mixed": "#e0c3fc"}
+SOURCE_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _fmt(value, digits: int = 3) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+class ComparisonView(QWidget):
+    """A source's text, coloured where the two coders agree, where only A or only B coded."""
+
+    def __init__(self, project, parent=None):
+        super().__init__(parent)
+        self.setObjectName("comparisonView")
+        self.project = project
+        self.coders: list[str] = []
+        self.title = QLabel(objectName="comparisonTitle")
+        self.legend = QLabel(objectName="comparisonLegend")
+        self.text = QTextEdit(objectName="comparisonText", readOnly=True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.legend)
+        layout.addWidget(self.text, 1)
+        self.spans: list[tuple[int, int, str]] = []
+
+    def show_source(self, source_id: int, coders: list[str], codes: list[int] | None = None) -> None:
+        from sqlalchemy import select
+
+        from workbench.query.agreement import comparison_spans
+        from workbench.store.models import Source
+
+        with self.project.reading() as s:
+            name, text = s.execute(select(Source.name, Source.text).where(Source.id == source_id)).one()
+        self.coders = list(coders[:2])
+        self.spans = comparison_spans(self.project, source_id, self.coders, codes)
+        a, b = self.coders
+        self.title.setText(name)
+        self.legend.setText(
+            f'<span style="background:{COLOURS["both"]}">&nbsp;agree&nbsp;</span> '
+            f'<span style="background:{COLOURS["a"]}">&nbsp;only {a}&nbsp;</span> '
+            f'<span style="background:{COLOURS["b"]}">&nbsp;only {b}&nbsp;</span> '
+            f'<span style="background:{COLOURS["mixed"]}">&nbsp;each coded a code the other did not&nbsp;</span>')
+        self.text.setPlainText(text)
+        pos = Utf16Map(text)
+        cursor = QTextCursor(self.text.document())
+        for start, end, kind in self.spans:
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(COLOURS[kind]))
+            cursor.setPosition(pos.to_utf16(start))
+            cursor.setPosition(pos.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+            cursor.mergeCharFormat(fmt)
+
+    def kind_at(self, codepoint: int) -> str | None:
+        """What the view shows at a code-point offset (for tests and tooltips)."""
+        for start, end, kind in self.spans:
+            if start <= codepoint < end:
+                return kind
+        return None
+
+
+class AgreementPanel(QWidget):
+    """Coders, threshold, the table per code (with its sources), exports, and the comparison view."""
+
+    computed = Signal(dict)
+
+    def __init__(self, project, parent=None):
+        super().__init__(parent)
+        self.setObjectName("agreementPanel")
+        self.project = project
+        self.table_data: dict | None = None
+        self.coder_a = QComboBox(objectName="agreementCoderA")
+        self.coder_b = QComboBox(objectName="agreementCoderB")
+        self.threshold = QDoubleSpinBox(objectName="agreementThreshold")
+        self.threshold.setRange(1, 100)
+        self.threshold.setValue(90)
+        self.threshold.setSuffix(" %")
+        self.threshold.setToolTip("A segment counts as matched when the other coder's overlaps it this much")
+        self.compute_button = QPushButton("Compare", objectName="agreementCompute")
+        self.compute_button.clicked.connect(self.compute)
+        self.threshold.valueChanged.connect(lambda _: self.table_data is not None and self.compute())
+        word = QPushButton("Export Word…", objectName="agreementExportWord")
+        word.clicked.connect(lambda: self._export("Word document (*.docx)", ".docx"))
+        csv = QPushButton("Export CSV…", objectName="agreementExportCsv")
+        csv.clicked.connect(lambda: self._export("CSV (*.csv)", ".csv"))
+        self.status = QLabel(objectName="agreementStatus")
+        self.tree = QTreeWidget(objectName="agreementTable")
+        self.tree.setHeaderLabels(["Code / source", "Percent", "Kappa", "Alpha", "u-alpha", "Segments %"])
+        self.tree.currentItemChanged.connect(self._row_chosen)
+        self.comparison = ComparisonView(project)
+        bar = QHBoxLayout()
+        for w in (QLabel("Coder A"), self.coder_a, QLabel("Coder B"), self.coder_b, QLabel("Segment overlap"),
+                  self.threshold, self.compute_button, word, csv):
+            bar.addWidget(w)
+        bar.addStretch()
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.tree)
+        split.addWidget(self.comparison)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.status)
+        layout.addWidget(split, 1)
+        self.reload_coders()
+
+    def reload_coders(self) -> None:
+        from workbench.services.coders import coder_names
+
+        names = coder_names(self.project)
+        for i, combo in enumerate((self.coder_a, self.coder_b)):
+            current = combo.currentText()
+            combo.clear()
+            combo.addItems(names)
+            if current in names:
+                combo.setCurrentText(current)
+            elif len(names) > i:
+                combo.setCurrentIndex(i)
+
+    def coders(self) -> list[str]:
+        return [self.coder_a.currentText(), self.coder_b.currentText()]
+
+    def compute(self) -> None:
+        from workbench.core.errors import WorkbenchError
+        from workbench.query.agreement import agreement
+
+        try:
+            table = agreement(self.project, self.coders(), threshold=self.threshold.value() / 100.0)
+        except WorkbenchError as exc:
+            self.status.setText(str(exc))
+            return
+        self.table_data = table.to_json()
+        self._fill(self.table_data)
+        self.computed.emit(self.table_data)
+
+    def _fill(self, data: dict) -> None:
+        from workbench.services.lookup import source_by_name
+
+        self.tree.clear()
+        with self.project.reading() as s:
+            ids = {name: source_by_name(s, name) for name in data["compared_sources"]}
+
+        def row(label: str, f: dict) -> QTreeWidgetItem:
+            return QTreeWidgetItem([label, _fmt(f["percent"], 2), _fmt(f["kappa"]), _fmt(f["alpha"]),
+                                    _fmt(f["u_alpha"]), _fmt(f["segments"]["percent"], 1)])
+
+        for c in data["codes"]:
+            item = row(c["code"], c)
+            self.tree.addTopLevelItem(item)
+            for src in c["sources"]:
+                child = row(src["source"], src)
+                child.setData(0, SOURCE_ROLE, ids[src["source"]])
+                item.addChild(child)
+        self.tree.addTopLevelItem(row("Overall", data["overall"]))
+        n = len(data["compared_sources"])
+        self.status.setText(f"{n} source{'s' if n != 1 else ''} coded by both coders compared."
+                            if n else "The two coders have no source in common yet.")
+
+    def _row_chosen(self, item, _previous=None) -> None:
+        if item is None:
+            return
+        sid = item.data(0, SOURCE_ROLE)
+        if sid is not None:
+            self.comparison.show_source(sid, self.coders())
+
+    def export(self, path: str) -> None:
+        from workbench.io.agreement_export import export_table
+
+        if self.table_data is None:
+            self.compute()
+        if self.table_data is not None:
+            export_table(self.table_data, path)
+            self.status.setText(f"Exported to {path}")
+
+    def _export(self, filter_: str, suffix: str) -> None:
+        from workbench.core.errors import WorkbenchError
+
+        path, _ = QFileDialog.getSaveFileName(self, "Export agreement table", f"agreement{suffix}", filter_)
+        if path:
+            try:
+                self.export(path if path.endswith(suffix) else path + suffix)
+            except WorkbenchError as exc:
+                self.status.setText(str(exc))

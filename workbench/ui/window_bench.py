@@ -1,0 +1,158 @@
+"""The coding window's timings for bench_document: open to painted, coding, scrolling, memory (issue 3).
+
+Kept in ui because it drives the real window; workbench/bench/bench_document.py prepares the
+workload and calls measure().
+"""
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import time
+from pathlib import Path
+
+from workbench.bench.core import Figure, rss_mb
+
+
+def _app(tmp: Path):
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QCoreApplication, QSettings
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    # The bench's settings live in its scratch folder, never in the user's.
+    QCoreApplication.setOrganizationName("WorkbenchBench")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp / "settings"))
+    from workbench.ui import settings
+
+    settings.set_coder_name("Bench")
+    return app
+
+
+def _painted(window) -> None:
+    view = window.document_view
+    view.viewport().repaint()
+    view.margin.repaint()
+
+
+def naive_baseline_ms(text: str, spans: list[tuple[int, int, str]]) -> float:
+    """One mergeCharFormat per coding on a shown QTextEdit, to painted (what QualCoder does)."""
+    from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+    from PySide6.QtWidgets import QApplication, QTextEdit
+
+    edit = QTextEdit()
+    edit.resize(900, 800)
+    edit.show()
+    QApplication.processEvents()
+    t0 = time.perf_counter()
+    edit.setPlainText(text)
+    cur = QTextCursor(edit.document())
+    for a, b, color in spans:
+        fmt = QTextCharFormat()
+        fmt.setBackground(QColor(color))
+        cur.setPosition(a)
+        cur.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+        cur.mergeCharFormat(fmt)
+    edit.viewport().repaint()
+    ms = (time.perf_counter() - t0) * 1000
+    edit.close()
+    edit.deleteLater()
+    QApplication.processEvents()
+    return ms
+
+
+def _open_ms(window, app, sid: int, other: int | None) -> float:
+    """Median of 3: from the call that opens the source to its text, highlights and margin painted."""
+    times = []
+    for _ in range(3):
+        if other is not None:
+            window.open_source(other)
+        app.processEvents()
+        t0 = time.perf_counter()
+        window.open_source(sid)
+        _painted(window)
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def _open_figures(window, app, sid: int, other: int | None, tag: str, what: str) -> list[Figure]:
+    from workbench.query.document import source_codings
+
+    open_ms = _open_ms(window, app, sid, other)
+    view = window.document_view
+    note = f"{len(view.layer)} codings on {len(view.source.text):,} characters ({what}); call to painted, median of 3"
+    m = view.layer.map
+    spans = [(m.to_utf16(r.start), m.to_utf16(r.end), r.color) for r in source_codings(window.ctx.project, sid)]
+    naive = naive_baseline_ms(view.source.text.replace("\r", " "), spans)
+    return [Figure(f"document.open{tag}", round(open_ms, 1), "ms", 200, note),
+            Figure(f"document.open{tag}_naive_baseline", round(naive, 1), "ms", None,
+                   f"one mergeCharFormat per coding on a shown QTextEdit, same run: {naive / open_ms:.1f}x slower")]
+
+
+def _apply_figure(window, app, sid: int) -> Figure:
+    from workbench.query.document import project_counts
+
+    window.open_source(sid)
+    view = window.document_view
+    rnd = random.Random(11)
+    code_ids = [r.id for r in window.code_model.rows()]
+    text = view.source.text
+    times = []
+    for _ in range(15):
+        a = rnd.randrange(max(len(text) - 400, 1))
+        view.select_cp(a, min(a + rnd.randint(20, 300), len(text)))
+        app.processEvents()
+        t0 = time.perf_counter()
+        window.coding_actions.code_selection(rnd.choice(code_ids))
+        _painted(window)
+        times.append((time.perf_counter() - t0) * 1000)
+    held = project_counts(window.ctx.project)["codings"]
+    return Figure("document.apply_code", round(statistics.median(times), 1), "ms", 50,
+                  f"select, code, views refreshed, painted; median of 15 (max {max(times):.1f}); "
+                  f"the project holds {held:,} codings, {len(code_ids)} codes")
+
+
+def _scroll_figure(window, app, sid: int) -> Figure:
+    window.open_source(sid)
+    view = window.document_view
+    bar = view.verticalScrollBar()
+    times = []
+    for k in range(1, 41):
+        bar.setValue(bar.maximum() * k // 41)
+        app.processEvents()
+        t0 = time.perf_counter()
+        _painted(window)
+        times.append((time.perf_counter() - t0) * 1000)
+    return Figure("document.scroll_paint", round(statistics.median(times), 2), "ms", 16,
+                  f"one viewport and margin paint at 40 scroll positions of {len(view.source.text):,} characters; "
+                  f"max {max(times):.1f} ms")
+
+
+def measure(project_path: Path, tmp: Path, sid: int, big: int | None = None) -> list[Figure]:
+    """Open the window on the project and time what issue 3 asks for. sid: the source with ~2,000
+    codings; big: a 0.9 MB source with as many, measured too when given."""
+    from workbench.ui.main_window import MainWindow
+
+    app = _app(tmp)
+    window = MainWindow()
+    window.resize(1400, 900)
+    window.show()
+    window.open_project(project_path)
+    app.processEvents()
+    other = next((s for s in window.source_model.source_ids() if s not in (sid, big)), None)
+    figures = _open_figures(window, app, sid, other, "_source", "the workload's most-coded source")
+    if big is not None:
+        figures += _open_figures(window, app, big, other, "_0.9MB_source", "a 0.9 MB transcript")
+    figures.append(_apply_figure(window, app, sid))
+    figures.append(_scroll_figure(window, app, big if big is not None else sid))
+    figures.append(Figure("document.resident_memory", round(rss_mb(), 1), "MB", 500,
+                          "VmRSS of the process with the project open in the window"))
+    window.close_project()
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    return figures
+
+
