@@ -1,11 +1,15 @@
 """Hand-computed expectations on the small project of tests/conftest.py, from its phrases."""
 from __future__ import annotations
 
-import sys
+import importlib.util
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from conftest import CODINGS, SOURCES  # noqa: E402
+# Loaded by path: several test folders have a conftest.py, so "import conftest" is ambiguous.
+_spec = importlib.util.spec_from_file_location("_small_project_conftest",
+                                               Path(__file__).resolve().parents[1] / "conftest.py")
+_small = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_small)
+CODINGS, SOURCES = _small.CODINGS, _small.SOURCES
 
 
 def span(source: str, phrase: str) -> tuple[int, int]:

@@ -1,7 +1,7 @@
 """Coding search hits in one step, optionally widened to their sentence or paragraph.
 
-The window wraps `code_hits` in one undo command: undo removes the codings it created
-(Changes.created["coding"]), redo restores them with their GUIDs.
+The window makes `hit_codings` one undoable step (ui/panels/code_hits_command.py); the
+command line and a panel without an undo stack call `code_hits`.
 """
 from __future__ import annotations
 
@@ -58,18 +58,16 @@ def widen(text: str, start: int, end: int, extend: str, label_ends=()) -> tuple[
     return start, end
 
 
-def code_hits(project: Project, hits: Iterable[tuple[int, int, int]], code_id: int, coder_id: int,
-              extend: str = "none") -> Changes:
-    """Code every (source id, start, end) with one code, as one transaction.
-
-    Hits that widen to the same passage become one coding; a passage that already has this
-    code by this coder is skipped with a warning."""
+def hit_codings(project: Project, hits: Iterable[tuple[int, int, int]], code_id: int, coder_id: int,
+                extend: str = "none") -> list[NewCoding]:
+    """The codings that code every (source id, start, end) hit, widened as asked; hits that
+    widen to the same passage give one coding."""
     if extend not in EXTENDS:
         raise ValidationError(f"extend must be one of {', '.join(EXTENDS)}, not {extend!r}")
     hits = list(hits)
     if not hits:
-        return Changes()
-    with project.transaction() as s:
+        return []
+    with project.reading() as s:
         ids = {h[0] for h in hits}
         texts = dict(s.execute(select(Source.id, Source.text).where(Source.id.in_(ids))).all())
         labels: dict[int, list[tuple[int, int, int]]] = {}
@@ -78,11 +76,22 @@ def code_hits(project: Project, hits: Iterable[tuple[int, int, int]], code_id: i
                     select(SpeakerTurn.source_id, SpeakerTurn.start, SpeakerTurn.end, SpeakerTurn.label_end)
                     .where(SpeakerTurn.source_id.in_(ids))):
                 labels.setdefault(sid, []).append((t_start, t_end, label_end))
-        spans = []
-        for sid, start, end in hits:
-            text = texts.get(sid)
-            if text is None:
-                raise ValidationError(f"source #{sid} is no longer in the project")
-            spans.append((sid, *widen(text, start, end, extend, labels.get(sid, []))))
-        items = [NewCoding(sid, code_id, coder_id, a, b) for sid, a, b in sorted(set(spans))]
+    spans = []
+    for sid, start, end in hits:
+        text = texts.get(sid)
+        if text is None:
+            raise ValidationError(f"source #{sid} is no longer in the project")
+        spans.append((sid, *widen(text, start, end, extend, labels.get(sid, []))))
+    return [NewCoding(sid, code_id, coder_id, a, b) for sid, a, b in sorted(set(spans))]
+
+
+def code_hits(project: Project, hits: Iterable[tuple[int, int, int]], code_id: int, coder_id: int,
+              extend: str = "none") -> Changes:
+    """Code every (source id, start, end) with one code, as one transaction.
+
+    A passage that already has this code by this coder is skipped with a warning."""
+    items = hit_codings(project, hits, code_id, coder_id, extend)
+    if not items:
+        return Changes()
+    with project.transaction() as s:
         return apply_codes_in(s, items)

@@ -221,29 +221,42 @@ def test_search_panel_codes_hits_in_one_step(qtbot, project):
     assert not direct.run_search('"open') and "never closed" in direct.status.text()
 
 
-def test_code_hits_command_undo_redo(project):
-    from workbench.ui.panels.code_hits_command import CodeHitsCommand
+def test_panels_in_the_window_open_codings_and_undo_coded_hits(qtbot, window):
+    """The main window docks the panels: a double-click shows the coding, and coding search
+    hits is one step its Undo takes back."""
+    from workbench.services.lookup import code_by_path
+    from workbench.ui.panels.code_hits_command import code_hits_command
 
-    from workbench.services.lookup import code_by_path, coder_by_name, source_by_name
+    ctx = window.ctx
+    panel = QueryPanel(ctx.project)
+    window.add_panel(panel, "Query")
+    panel.coding_activated.connect(window.show_coding)
+    check(panel, "development outcome")
+    panel.run_query()
+    panel.coding_activated.emit(panel.model.data(panel.model.index(0, 0), ID_ROLE))
+    assert window.document_view.selection_cp() == span("interview_addis.txt", "Training for engineers, and a clinic")
 
-    with project.reading() as s:
-        hits = [(source_by_name(s, "interview_jhb.txt"), *span("interview_jhb.txt", "province"))]
-        code, coder = code_by_path(s, "provincial constraint"), coder_by_name(s, "Pieter")
+    search_panel = SearchPanel(ctx.project, code_hits_callback=lambda hits, code, extend:
+                               ctx.execute(code_hits_command(ctx, hits, code, extend)))
+    window.add_panel(search_panel, "Search")
+    with ctx.project.reading() as s:
         before = s.scalar(select(func.count()).select_from(Coding))
-    cmd = CodeHitsCommand(project, hits, code_id=code, coder_id=coder, extend="paragraph")
-    cmd.redo()
-    first = cmd.created
-    cmd.undo()
-    with project.reading() as s:
-        assert s.scalar(select(func.count()).select_from(Coding)) == before
-    cmd.redo()
-    with project.reading() as s:
-        guids = set(s.scalars(select(Coding.guid).where(Coding.id.in_(cmd.created))))
-        assert s.scalar(select(func.count()).select_from(Coding)) == before + 1
-    assert len(first) == 1 and len(guids) == 1
-    with project.reading() as s:
-        start, end = s.execute(select(Coding.start, Coding.end).where(Coding.id.in_(cmd.created))).one()
-    assert (start, end) == span("interview_jhb.txt", "And the province?")  # the paragraph, label left out
+        code = code_by_path(s, "provincial constraint")
+    search_panel.run_search("agree* province")
+    search_panel.code.setCurrentIndex(search_panel.code.findData(code))
+    search_panel.extend.setCurrentIndex(2)  # paragraph
+    assert search_panel.code_hits() is True
+
+    def count():
+        with ctx.project.reading() as s:
+            return s.scalar(select(func.count()).select_from(Coding))
+
+    # jhb: two hits on two lines; policy.txt: two hits on one line Thandi already coded so.
+    assert count() == before + 2
+    window.undo()
+    assert count() == before
+    window.redo()
+    assert count() == before + 2
 
 
 @SHOWN

@@ -1,33 +1,23 @@
-"""Undo for coding search hits: one QUndoCommand over services.code_hits."""
+"""Coding search hits as one undoable step on the window's undo stack.
+
+Connect a SearchPanel to the window with
+    SearchPanel(ctx.project, code_hits_callback=lambda hits, code, extend:
+                ctx.execute(code_hits_command(ctx, hits, code, extend)))
+"""
 from __future__ import annotations
 
-from PySide6.QtGui import QUndoCommand
+from workbench.services.code_hits import hit_codings
+from workbench.ui.commands.base import StepCommand
+from workbench.ui.commands.coding import ApplyCodings
 
-from workbench.services.code_hits import code_hits
-from workbench.services.coding import remove_codings, restore_codings
 
-
-class CodeHitsCommand(QUndoCommand):
-    """Redo codes the hits (first time) or restores the same codings (GUIDs kept); undo removes them."""
-
-    def __init__(self, project, hits, code_id: int, coder_id: int, extend: str = "none", deleted_by: str = ""):
-        super().__init__(f"Code {len(hits)} search hits")
-        self.project, self.hits, self.code_id, self.coder_id, self.extend = project, list(hits), code_id, coder_id, extend
-        self.deleted_by = deleted_by
-        self.created: list[int] = []
-        self.records = None
-        self.changes = None
-
-    def redo(self) -> None:
-        if self.records is None:
-            self.changes = code_hits(self.project, self.hits, self.code_id, self.coder_id, self.extend)
-            self.created = list(self.changes.created.get("coding", []))
-        else:
-            self.changes = restore_codings(self.project, self.records)
-            self.created = list(self.changes.created.get("coding", []))
-
-    def undo(self) -> None:
-        if self.created:
-            self.records = remove_codings(self.project, self.created, self.deleted_by)
-        else:
-            self.records = []
+def code_hits_command(ctx, hits, code_id: int, extend: str = "none") -> StepCommand | None:
+    """A command coding every hit with one code (widened to sentence or paragraph if asked);
+    None when the person coding declines to give a name."""
+    coder_id = ctx.ensure_coder()
+    if coder_id is None:
+        return None
+    hits = list(hits)
+    step = ApplyCodings(lambda: hit_codings(ctx.project, hits, code_id, coder_id, extend),
+                        deleted_by=ctx.coder_name or "")
+    return StepCommand(ctx, f"Code {len(hits)} search hit{'s' if len(hits) != 1 else ''}", [step])
