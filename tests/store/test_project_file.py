@@ -121,3 +121,21 @@ def test_a_failed_action_leaves_nothing_behind(project):
             raise RuntimeError("crash in the middle of an action")
     with project.reading() as s:
         assert s.scalar(select(func.count()).select_from(Code)) == before
+
+
+def test_reads_do_not_wait_for_a_write_in_progress(project):
+    """A reading session inside an open write transaction answers at once (it used to take the write lock)."""
+    import time
+
+    from sqlalchemy import func, select
+
+    from workbench.store.models import Code
+
+    with project.transaction() as s:
+        s.add(Code(name="in flight"))
+        s.flush()
+        t = time.monotonic()
+        with project.reading() as r:
+            n = r.scalar(select(func.count()).select_from(Code))
+        assert time.monotonic() - t < 2  # the busy timeout is 5 s
+    assert n == 5  # the write in flight is not visible to the reader

@@ -31,13 +31,14 @@ class Project:
         self.readonly = readonly
         self._lock = lock
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._writer = engine.execution_options(workbench_write=True)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work commits at the end of the block, or rolls back on any error."""
         if self.readonly:
             raise ProjectError(f"{self.path}: the project is open read-only")
-        with self._sessions() as session, session.begin():
+        with self._sessions(bind=self._writer) as session, session.begin():
             yield session
 
     @contextmanager

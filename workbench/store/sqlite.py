@@ -44,7 +44,10 @@ def install_pragmas(engine: Engine, *, readonly: bool = False, foreign_keys: boo
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+        # Only write transactions take the write lock up front (no deadlock on upgrade from
+        # read to write); reads begin deferred, so they never queue behind a writer.
+        write = not readonly and conn.get_execution_options().get("workbench_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def set_application_id(dbapi_conn) -> None:
