@@ -44,17 +44,7 @@ def build_cooccurrence(session: Session, filters: Filters | None = None, with_ch
     else:
         row_ids = tree.in_order()
     row_of = {c: i for i, c in enumerate(row_ids)}
-    feeds: dict[int, tuple[int, ...]] = {}
-    for cid in tree.parent:
-        chain, cur = [], cid
-        while cur is not None:
-            if cur in row_of:
-                chain.append(row_of[cur])
-            if not with_children:
-                break
-            cur = tree.parent[cur]
-        if chain:
-            feeds[cid] = tuple(chain)
+    feeds = tree.feeds(row_ids, with_children)
     q = select(Coding.source_id, Coding.code_id, Coding.start, Coding.end).where(Coding.code_id.in_(feeds))
     if sel.source_ids is not None:
         q = q.where(Coding.source_id.in_(sel.source_ids))

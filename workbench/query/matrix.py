@@ -129,18 +129,7 @@ def build_matrix(session: Session, cols: str = "cases", count: str = "segments",
     row_ids = _rows(session, sel, filters)
     tree = sel.tree
     row_of = {cid: i for i, cid in enumerate(row_ids)}
-    # Each code feeds its own row and, with children, every ancestor's row that is shown.
-    targets: dict[int, tuple[int, ...]] = {}
-    for cid in tree.parent:
-        chain, cur = [], cid
-        while cur is not None:
-            if cur in row_of:
-                chain.append(row_of[cur])
-            if not with_children:
-                break
-            cur = tree.parent[cur]
-        if chain:
-            targets[cid] = tuple(chain)
+    targets = tree.feeds(row_ids, with_children)
     n_rows, n_cols = len(row_ids), len(labels)
     where = _where(sel, set(targets))
 

@@ -56,6 +56,25 @@ class CodeTree:
             out.extend(self.subtree(root))
         return out
 
+    def feeds(self, row_ids: list[int], with_children: bool) -> dict[int, tuple[int, ...]]:
+        """For a table whose rows are row_ids: which row indexes each code's codings count in.
+
+        A code feeds its own row and, with children, the row of every shown ancestor.
+        """
+        row_of = {cid: i for i, cid in enumerate(row_ids)}
+        out: dict[int, tuple[int, ...]] = {}
+        for cid in self.parent:
+            chain, cur = [], cid
+            while cur is not None:
+                if cur in row_of:
+                    chain.append(row_of[cur])
+                if not with_children:
+                    break
+                cur = self.parent[cur]
+            if chain:
+                out[cid] = tuple(chain)
+        return out
+
     def depth(self, code_id: int) -> int:
         return len(self.parts(code_id)) - 1
 
@@ -83,39 +102,27 @@ def code_by_path(session: Session, path: str, tree: CodeTree | None = None) -> i
     return found
 
 
+def _by_name(session: Session, model, kind: str, name: str) -> int:
+    """The id of the row whose name is name (exactly, else ignoring case), or NotFoundError with suggestions."""
+    found = session.scalar(select(model.id).where(model.name == name))
+    if found is None:
+        found = session.scalar(select(model.id).where(model.name.ilike(name)))
+    if found is None:
+        raise NotFoundError(kind, name, nearest(name, session.scalars(select(model.name)).all()))
+    return found
+
+
 def source_by_name(session: Session, name: str) -> int:
-    sid = session.scalar(select(Source.id).where(Source.name == name))
-    if sid is None:
-        sid = session.scalar(select(Source.id).where(Source.name.ilike(name)))
-    if sid is None:
-        names = session.scalars(select(Source.name)).all()
-        raise NotFoundError("source", name, nearest(name, names))
-    return sid
+    return _by_name(session, Source, "source", name)
 
 
 def case_by_name(session: Session, name: str) -> int:
-    cid = session.scalar(select(Case.id).where(Case.name == name))
-    if cid is None:
-        cid = session.scalar(select(Case.id).where(Case.name.ilike(name)))
-    if cid is None:
-        names = session.scalars(select(Case.name)).all()
-        raise NotFoundError("case", name, nearest(name, names))
-    return cid
+    return _by_name(session, Case, "case", name)
 
 
 def attribute_by_name(session: Session, name: str) -> int:
-    aid = session.scalar(select(Attribute.id).where(Attribute.name.ilike(name)))
-    if aid is None:
-        names = session.scalars(select(Attribute.name)).all()
-        raise NotFoundError("attribute", name, nearest(name, names))
-    return aid
+    return _by_name(session, Attribute, "attribute", name)
 
 
 def coder_by_name(session: Session, name: str) -> int:
-    cid = session.scalar(select(Coder.id).where(Coder.name == name))
-    if cid is None:
-        cid = session.scalar(select(Coder.id).where(Coder.name.ilike(name)))
-    if cid is None:
-        names = session.scalars(select(Coder.name)).all()
-        raise NotFoundError("coder", name, nearest(name, names))
-    return cid
+    return _by_name(session, Coder, "coder", name)

@@ -31,23 +31,20 @@ def script_revisions() -> list[str]:
 
 
 def upgrade(path: Path, target: str = "head") -> None:
+    _run(command.upgrade, path, target)
+
+
+def downgrade(path: Path, target: str) -> None:
+    _run(command.downgrade, path, target)
+
+
+def _run(step, path: Path, target: str) -> None:
     # Batch migrations copy tables; foreign keys must be off while they do.
     engine = create_engine(f"sqlite:///{path}")
     sqlite.install_pragmas(engine, foreign_keys=False)
     try:
         with engine.connect() as conn:
-            command.upgrade(alembic_config(conn), target)
-            conn.commit()
-    finally:
-        engine.dispose()
-
-
-def downgrade(path: Path, target: str) -> None:
-    engine = create_engine(f"sqlite:///{path}")
-    sqlite.install_pragmas(engine, foreign_keys=False)
-    try:
-        with engine.connect() as conn:
-            command.downgrade(alembic_config(conn), target)
+            step(alembic_config(conn), target)
             conn.commit()
     finally:
         engine.dispose()
