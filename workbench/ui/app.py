@@ -12,6 +12,31 @@ from PySide6.QtWidgets import QApplication
 from workbench.ui import settings
 
 SCREENSHOT_SIZE = (1400, 900)
+# The offscreen platform logs this whenever a top-level window's size hints change: no fault of ours.
+OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints()"
+_previous_handler = None
+_filter_installed = False
+
+
+def _filter_qt_messages(mode, context, message) -> None:
+    """Drop exactly the offscreen platform's propagateSizeHints note; pass every other message on."""
+    if message.strip() == OFFSCREEN_NOISE:
+        return
+    if _previous_handler is not None:
+        _previous_handler(mode, context, message)
+    else:
+        from PySide6.QtCore import qFormatLogMessage
+
+        print(qFormatLogMessage(mode, context, message), file=sys.stderr)
+
+
+def install_message_filter() -> None:
+    global _previous_handler, _filter_installed
+    if not _filter_installed:
+        from PySide6.QtCore import qInstallMessageHandler
+
+        _previous_handler = qInstallMessageHandler(_filter_qt_messages)
+        _filter_installed = True
 
 
 def dark_palette() -> QPalette:
@@ -84,6 +109,7 @@ def run_app(project_path: str | None, screenshot: str | None = None) -> int:
     from workbench.ui.main_window import MainWindow
 
     app = application()
+    install_message_filter()
     window = MainWindow()
     if screenshot:
         window.resize(*SCREENSHOT_SIZE)

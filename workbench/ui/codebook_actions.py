@@ -254,8 +254,10 @@ class CodebookActions(QObject):
     def export_codebook_dialog(self) -> None:
         if self.ctx is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self.w, "Export codebook", "codebook.txt",
-                                              "Outline (*.txt);;CSV (*.csv);;REFI-QDA (*.qdc);;Word (*.docx)")
+        path, chosen = QFileDialog.getSaveFileName(self.w, "Export codebook", "codebook.txt",
+                                                   "Outline (*.txt);;CSV (*.csv);;REFI-QDA (*.qdc);;Word (*.docx)")
+        if path and not Path(path).suffix and "(*." in chosen:  # a bare name: the chosen format's suffix
+            path += chosen[chosen.index("(*.") + 2:-1]
         if path:
             self.export_codebook_file(path)
 

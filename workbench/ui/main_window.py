@@ -3,25 +3,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHeaderView, QLabel, QMainWindow,
+from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHeaderView, QLabel, QMainWindow,
                                QMessageBox, QStackedWidget, QTableView, QWidget)
 
 from workbench.core.changes import Changes
 from workbench.core.errors import WorkbenchError
 from workbench.query import document as q
 from workbench.ui import settings
+from workbench.ui.analysis_actions import AnalysisActions
 from workbench.ui.codebook_actions import CodebookActions
 from workbench.ui.coding_actions import CodingActions
 from workbench.ui.context import ProjectContext
+from workbench.ui.exchange_actions import ExchangeActions
 from workbench.ui.memo_targets import MemoTargets
 from workbench.ui.models import ID_ROLE
 from workbench.ui.models.code_tree import CodeTreeModel
 from workbench.ui.models.codings import CodingListModel
 from workbench.ui.models.sources import SourceTreeModel
+from workbench.ui.panel_docks import PanelDocks
 from workbench.ui.project_actions import ProjectActions
 from workbench.ui.start_screen import StartScreen
+from workbench.ui.team_actions import TeamActions
 from workbench.ui.views.codebook_panel import CodebookPanel
 from workbench.ui.views.document_area import MINE, DocumentArea
 from workbench.ui.views.memo_pane import MemoPane
@@ -33,6 +37,9 @@ Left, Right, Bottom = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.R
 
 class MainWindow(QMainWindow):
     """One project at a time. Other panels (queries, matrices, merge reports) dock in with add_panel()."""
+
+    project_opened = Signal()  # a project is open and its views are filled
+    project_closing = Signal()  # before it closes: panels on it close, jobs on it stop
 
     def __init__(self):
         super().__init__()
@@ -91,6 +98,9 @@ class MainWindow(QMainWindow):
         self.project_actions = ProjectActions(self)
         self.coding_actions = CodingActions(self)
         self.codebook_actions = CodebookActions(self)
+        self.panel_docks = PanelDocks(self)
+        self.analysis_actions, self.team_actions = AnalysisActions(self), TeamActions(self)
+        self.exchange_actions = ExchangeActions(self)
         self._build_menus()
         self._build_status_bar()
         self._connect()
@@ -114,6 +124,13 @@ class MainWindow(QMainWindow):
             self.view_menu.insertAction(self._view_sep, dock.toggleViewAction())
         return dock
 
+    def remove_panel(self, dock: QDockWidget) -> None:
+        """Undock and delete a panel added with add_panel()."""
+        self.docks = {k: d for k, d in self.docks.items() if d is not dock}
+        self.view_menu.removeAction(dock.toggleViewAction())
+        self.removeDockWidget(dock)
+        dock.deleteLater()
+
     # -- menus --------------------------------------------------------------------------------------
     def _act(self, text, slot, key=None, name=None) -> QAction:
         a = QAction(text, self)
@@ -133,8 +150,10 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(pa.fill_recent_menu)
         file_menu.addSeparator()
-        for a in (pa.import_sources, cb.import_codebook, cb.export_codebook, cb.import_cases):
-            file_menu.addAction(a)
+        file_menu.addAction(pa.import_sources)
+        self.exchange_actions.add_to(file_menu)  # Import and Export submenus
+        file_menu.addSeparator()
+        file_menu.addActions([self.team_actions.hand_out, self.team_actions.merge])
         file_menu.addSeparator()
         file_menu.addAction(pa.close)
         file_menu.addAction(pa.quit)
@@ -169,6 +188,8 @@ class MainWindow(QMainWindow):
         cases = self.menuBar().addMenu("C&ases")
         for a in (cb.new_case, cb.rename_case, cb.delete_case, cb.link_case, cb.unlink_case, cb.import_cases):
             cases.addAction(a)
+        self.analysis_actions.add_menu(self.menuBar())
+        self.team_actions.add_menu(self.menuBar())
 
         self.view_menu = self.menuBar().addMenu("&View")
         for dock in self.docks.values():
@@ -178,6 +199,7 @@ class MainWindow(QMainWindow):
                                            QKeySequence.StandardKey.ZoomIn, "zoomIn"))
         self.view_menu.addAction(self._act("Smaller text", lambda: self.document_view.zoomOut(1),
                                            QKeySequence.StandardKey.ZoomOut, "zoomOut"))
+        self.view_menu.addAction(self.exchange_actions.last_report)
         self.view_menu.addAction(self._act("Reset panel layout", self.reset_layout, None, "resetLayout"))
 
         help_menu = self.menuBar().addMenu("&Help")
@@ -255,6 +277,7 @@ class MainWindow(QMainWindow):
         elif ids:
             self.open_source(ids[0])
         self.memos.show_project()
+        self.project_opened.emit()
         return True
 
     def close_project(self) -> None:
@@ -263,6 +286,7 @@ class MainWindow(QMainWindow):
         self.memo_pane.clear_target()
         self.project_actions.cancel_job(wait=True)  # the worker uses this project's engine
         self._save_layout()
+        self.project_closing.emit()
         self.ctx.close()
         self.ctx.deleteLater()
         self.ctx = None
@@ -329,6 +353,20 @@ class MainWindow(QMainWindow):
             self.coding_list.scrollTo(self.coding_model.index(row, 0))
         self.memos.show_coding(coding_id)
         view.setFocus()
+        return True
+
+    def show_passage(self, source_id: int, start: int, end: int) -> bool:
+        """Open a source with the passage start..end (code points) selected and scrolled into view."""
+        if self.ctx is None:
+            return False
+        self.open_source(source_id)
+        if self.document_view.source_id != source_id:
+            self.status_note("That source is no longer in the project")
+            return False
+        self._selected_coding = self.document_view.margin.selected = None  # a passage, not a coding
+        self.document_view.select_cp(start, end)
+        self.document_view.margin.update()
+        self.document_view.setFocus()
         return True
 
     def selected_coding(self) -> int | None:

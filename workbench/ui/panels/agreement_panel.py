@@ -29,6 +29,20 @@ def _fmt(value, digits: int = 3) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+def agreement_job(project_path: str, coders: list[str], threshold: float, report, should_stop) -> dict:
+    """The agreement table, on a worker thread: it reads the project through its own read-only
+    connection, so it never holds the window's Project past a close."""
+    from workbench.core.errors import Cancelled
+    from workbench.query.agreement import agreement
+    from workbench.store.project import open_project
+
+    with open_project(project_path, readonly=True) as project:
+        data = agreement(project, coders, threshold=threshold).to_json()
+    if should_stop():
+        raise Cancelled("superseded")
+    return data
+
+
 class ComparisonView(QWidget):
     """A source's text, coloured where the two coders agree, where only A or only B coded."""
 
@@ -73,6 +87,11 @@ class ComparisonView(QWidget):
             cursor.setPosition(pos.to_utf16(start))
             cursor.setPosition(pos.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
             cursor.mergeCharFormat(fmt)
+        if self.spans:  # show the first place the coders compared, not the title lines above it
+            cursor.setPosition(pos.to_utf16(self.spans[0][0]))
+            self.text.setTextCursor(cursor)
+            bar = self.text.verticalScrollBar()
+            bar.setValue(bar.value() + self.text.cursorRect().top() - 2 * self.text.fontMetrics().height())
 
     def kind_at(self, codepoint: int) -> str | None:
         """What the view shows at a code-point offset (for tests and tooltips)."""
@@ -92,6 +111,7 @@ class AgreementPanel(QWidget):
         self.setObjectName("agreementPanel")
         self.project = project
         self.table_data: dict | None = None
+        self.job = None
         self.coder_a = QComboBox(objectName="agreementCoderA")
         self.coder_b = QComboBox(objectName="agreementCoderB")
         self.threshold = QDoubleSpinBox(objectName="agreementThreshold")
@@ -109,6 +129,7 @@ class AgreementPanel(QWidget):
         self.status = QLabel(objectName="agreementStatus")
         self.tree = QTreeWidget(objectName="agreementTable")
         self.tree.setHeaderLabels(["Code / source", "Percent", "Kappa", "Alpha", "u-alpha", "Segments %"])
+        self.tree.setColumnWidth(0, 320)  # room for source names under their code
         self.tree.currentItemChanged.connect(self._row_chosen)
         self.comparison = ComparisonView(project)
         bar = QHBoxLayout()
@@ -141,7 +162,25 @@ class AgreementPanel(QWidget):
     def coders(self) -> list[str]:
         return [self.coder_a.currentText(), self.coder_b.currentText()]
 
-    def compute(self) -> None:
+    def compute(self):
+        """Compute the table off the GUI thread (0.8 s on the L workload); `computed` says when.
+        A newer request supersedes one still running."""
+        from workbench.ui.jobs import Job, JobRunner
+
+        if self.job is not None:
+            self.job.cancel()
+        job = Job(agreement_job, str(self.project.path), self.coders(), self.threshold.value() / 100.0,
+                  label="Comparing coders")
+        job.finished.connect(lambda data, job=job: job is self.job and self._computed(data))
+        job.failed.connect(lambda message, job=job: job is self.job and self._failed(message))
+        job.cancelled.connect(lambda job=job: job is self.job and self._failed(""))
+        self.job = job
+        self.status.setText("Comparing…")
+        JobRunner.instance().start(job)
+        return job
+
+    def compute_now(self) -> None:
+        """The same on this thread (an export asked before any table was made)."""
         from workbench.core.errors import WorkbenchError
         from workbench.query.agreement import agreement
 
@@ -150,9 +189,23 @@ class AgreementPanel(QWidget):
         except WorkbenchError as exc:
             self.status.setText(str(exc))
             return
-        self.table_data = table.to_json()
-        self._fill(self.table_data)
-        self.computed.emit(self.table_data)
+        self._computed(table.to_json())
+
+    def _computed(self, data: dict) -> None:
+        self.job = None
+        self.table_data = data
+        self._fill(data)
+        self.computed.emit(data)
+
+    def _failed(self, message: str) -> None:
+        self.job = None
+        self.status.setText(message)
+
+    def closeEvent(self, event) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
+        super().closeEvent(event)
 
     def _fill(self, data: dict) -> None:
         from workbench.services.lookup import source_by_name
@@ -188,7 +241,7 @@ class AgreementPanel(QWidget):
         from workbench.io.agreement_export import export_table
 
         if self.table_data is None:
-            self.compute()
+            self.compute_now()
         if self.table_data is not None:
             export_table(self.table_data, path)
             self.status.setText(f"Exported to {path}")

@@ -159,6 +159,7 @@ class MatrixView(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.tree.clicked.connect(self.show_cell)
+        self.tree.header().setStretchLastSection(False)  # a wide last column pushes its numbers out of sight
         self.excerpts_model = SegmentTableModel(self)
         self.excerpts = segment_table("matrixExcerpts", self.excerpts_model)
         self.excerpts.doubleClicked.connect(self._activated)
@@ -167,6 +168,7 @@ class MatrixView(QWidget):
         split.addWidget(self.tree)
         split.addWidget(self.excerpts)
         split.setStretchFactor(0, 3)
+        self.split, self._sized = split, False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(controls)
@@ -202,6 +204,9 @@ class MatrixView(QWidget):
         self.model.set_matrix(m)
         self.tree.expandAll()
         self.tree.resizeColumnToContents(0)
+        metrics = self.tree.header().fontMetrics()
+        for col, name in enumerate(m.cols, start=1):
+            self.tree.setColumnWidth(col, min(max(metrics.horizontalAdvance(str(name)) + 16, 64), 220))
         self.excerpts_model.set_segments([])
         self.status.setText(f"{len(m.rows)} codes x {len(m.cols)} columns; click a cell for its excerpts")
         return True
@@ -246,6 +251,13 @@ class MatrixView(QWidget):
             return False
         self.status.setText(f"wrote {path}")
         return True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._sized:  # the table gets three fifths of the first height it is shown at
+            self._sized = True
+            total = sum(self.split.sizes()) or self.height()
+            self.split.setSizes([total * 3 // 5, total - total * 3 // 5])
 
     def closeEvent(self, event) -> None:
         self.handle.close()

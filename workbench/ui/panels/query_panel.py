@@ -285,10 +285,11 @@ class QueryPanel(QWidget):
         filters, expr = self.query()
         job = Job(export_report_job, str(self.handle.path), str(path), filters.to_dict(), expr,
                   group_by or self.group_by.currentText(), label="Writing the Word report")
-        job.progressed.connect(self._progress)
-        job.finished.connect(lambda n: self._export_done(str(path), n))
-        job.failed.connect(self._export_failed)
-        job.cancelled.connect(lambda: self._export_end("export cancelled; no file was written"))
+        # Each reply checks it is for the job still wanted: a panel closed meanwhile wants none.
+        job.progressed.connect(lambda *a: job is self.job and self._progress(*a))
+        job.finished.connect(lambda n: job is self.job and self._export_done(str(path), n))
+        job.failed.connect(lambda message: job is self.job and self._export_failed(message))
+        job.cancelled.connect(lambda: job is self.job and self._export_end("export cancelled; no file was written"))
         self.job = job
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
@@ -324,5 +325,6 @@ class QueryPanel(QWidget):
 
     def closeEvent(self, event) -> None:
         self.cancel_export()
+        self.job = None
         self.handle.close()
         super().closeEvent(event)
