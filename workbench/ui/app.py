@@ -57,6 +57,18 @@ def dark_palette() -> QPalette:
     return p
 
 
+def app_icon():
+    """The application icon shipped in resources/ (installed as workbench.resources)."""
+    from importlib import resources
+
+    from PySide6.QtGui import QIcon, QPixmap
+
+    data = resources.files("workbench.resources").joinpath("workbench.svg").read_bytes()
+    pixmap = QPixmap()
+    pixmap.loadFromData(data, "SVG")
+    return QIcon(pixmap)
+
+
 def application() -> QApplication:
     """The QApplication, made once with our names, high-DPI policy and the platform's light or dark look."""
     app = QApplication.instance()
@@ -66,6 +78,7 @@ def application() -> QApplication:
     QCoreApplication.setOrganizationName(settings.ORGANISATION)
     QCoreApplication.setApplicationName(settings.APPLICATION)
     app.setApplicationDisplayName("Qualitative Workbench")
+    app.setWindowIcon(app_icon())
     theme = os.environ.get("WORKBENCH_THEME", "").lower()
     if sys.platform.startswith("linux") or theme:
         app.setStyle("Fusion")  # Fusion follows the palette; native styles on Windows and macOS do already
