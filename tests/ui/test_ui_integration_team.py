@@ -24,7 +24,8 @@ def hand_out_from_menu(qtbot, window, monkeypatch, dest, name="Pieter"):
 
 def test_team_menu_and_file_menu_hold_the_actions(window):
     ta = window.team_actions
-    assert ta.menu.actions() == [ta.hand_out, ta.merge, ta.menu.actions()[2], ta.agreement]
+    acts = ta.menu.actions()
+    assert acts[:3] == [ta.hand_out, ta.merge, ta.history] and acts[3].isSeparator() and acts[4] is ta.agreement
     file_menu = window.menuBar().actions()[0].menu()
     assert ta.merge in file_menu.actions() and ta.hand_out in file_menu.actions()
     window.close_project()
@@ -93,3 +94,31 @@ def test_agreement_panel_computes_on_the_open_project_off_the_gui_thread(qtbot, 
     with qtbot.waitSignal(panel.computed, timeout=20000):
         qtbot.mouseClick(window.panel_docks.slots["agreementPanel"].frame.update_button, Qt.MouseButton.LeftButton)
     assert tree.topLevelItem(0).text(1) != before
+
+
+def test_merge_history_lists_the_kept_report_and_exports_it(qtbot, window, project_path, tmp_path):
+    import json
+    import shutil
+
+    from workbench.services.merge import apply_merge, plan_merge
+
+    other = tmp_path / "other.qwb"
+    shutil.copy(project_path, other)
+    with open_project(other) as p:
+        with p.reading() as s:
+            src, code, coder = source_by_name(s, ADDIS), code_by_path(s, "autonomy"), coder_by_name(s, "Pieter")
+        coding.apply_code(p, src, code, coder, 0, 5)
+    plan = plan_merge(window.ctx.project, [str(other)])
+    apply_merge(window.ctx.project, plan)
+
+    dialog = window.team_actions.history_dialog()
+    qtbot.addWidget(dialog)
+    assert dialog.objectName() == "reportHistory" and dialog.list.count() == 1
+    text = dialog.text.toPlainText()
+    assert "Merged other.qwb" in text and "coding: 1 new, 0 updated, 0 deleted" in text
+    assert dialog.export_to(str(tmp_path / "report.txt"))
+    assert (tmp_path / "report.txt").read_text(encoding="utf-8") == text
+    assert dialog.export_to(str(tmp_path / "report.json"))
+    data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert data["kind"] == "merge" and data["body"]["counts"]["coding"]["new"] == 1
+    dialog.close()

@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "cooccur",
     "export",
     "merge",
+    "reports",
     "agreement",
     "qdpx",
     "bench",

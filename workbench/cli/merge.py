@@ -21,15 +21,17 @@ def add_arguments(p):
 
 
 def _print_counts(counts: dict) -> None:
-    for kind, c in counts.items():
-        if any(c.values()):
-            print(f"  {kind}: {c['new']} new, {c['updated']} updated, {c['deleted']} deleted")
+    from workbench.query.reports import merge_counts_lines
+
+    for line in merge_counts_lines(counts):
+        print(line)
 
 
 def _print_conflicts(conflicts: list[dict]) -> None:
-    for c in conflicts:
-        print(f"  conflict {c['id']}: {c['label']} ({c['field']}): ours {c['ours']['value']!r}, "
-              f"other {c['other']['value']!r} -> {c['resolution']}")
+    from workbench.query.reports import merge_conflict_lines
+
+    for line in merge_conflict_lines(conflicts):
+        print(line)
 
 
 def run(args) -> int:

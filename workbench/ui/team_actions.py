@@ -42,7 +42,9 @@ class TeamActions(QObject):
                                   "Bring the coding of team members' copies into this project")
         self.agreement = self._action("Inter-coder agreement", self.open_agreement, "agreement",
                                       "How far two coders agree, per code and source")
-        self.all = [self.hand_out, self.merge, self.agreement]
+        self.history = self._action("Merge history…", self.history_dialog, "mergeHistory",
+                                    "Who merged what, when, with what result; export a report")
+        self.all = [self.hand_out, self.merge, self.history, self.agreement]
         self._enable(False)
         window.project_opened.connect(lambda: self._enable(True))
         window.project_closing.connect(self._closing)
@@ -67,9 +69,16 @@ class TeamActions(QObject):
     def add_menu(self, bar) -> None:
         self.menu = bar.addMenu("&Team")
         self.menu.setObjectName("teamMenu")
-        self.menu.addActions([self.hand_out, self.merge])
+        self.menu.addActions([self.hand_out, self.merge, self.history])
         self.menu.addSeparator()
         self.menu.addAction(self.agreement)
+
+    def history_dialog(self):
+        from workbench.ui.dialogs.report_history import ReportHistoryDialog
+
+        dialog = ReportHistoryDialog(self.w.ctx.project, self.w)
+        dialog.open()
+        return dialog
 
     # -- hand out ------------------------------------------------------------------------------
     def hand_out_dialog(self) -> None:
