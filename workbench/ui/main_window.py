@@ -447,7 +447,10 @@ class MainWindow(QMainWindow):
             self.coding_model.sync()
         if view.source is not None:
             self.area.show_source(view.source.name, self._source_detail(view.source))
-        if ch.touched("memo"):
+        target = self.memo_pane.target
+        if target is not None and (ch.deleted or ch.created) and self.memos.gone(*target):
+            self.memo_pane.clear_target()  # writing on would land on nothing (or, before, on another memo)
+        elif ch.touched("memo"):
             self.memo_pane.reload()
         self._refresh_coders()
         self._update_status()

@@ -37,6 +37,18 @@ class MemoTargets:
             return ""
         return get_memo(self.ctx.project, kind, target)
 
+    def gone(self, kind: str, key) -> bool:
+        """Whether the memo's target has been deleted (or its coding removed)."""
+        if self.ctx is None or kind == "project":
+            return False
+        if kind == "coding":
+            return self._target_id(kind, key) is None
+        if kind == "code":
+            return self.w.code_model.row(key) is None
+        table = {"source": Source, "case": Case}[kind]
+        with self.ctx.project.reading() as s:
+            return s.scalar(select(table.id).where(table.id == key)) is None
+
     def commit(self, kind: str, key, text: str) -> bool:
         if self.ctx is None:
             return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from workbench.core.changes import Changes
+from workbench.core.errors import ValidationError
 from workbench.services.memos import get_memo, set_memo
 from workbench.store.project import Project
 from workbench.ui.commands.base import Step, StepCommand
@@ -28,19 +29,27 @@ class SetMemo(Step):
             ch.add("updated", f"{self.kind}_memo", target_id)
         return ch
 
-    def do(self, project: Project) -> Changes:
+    def _target_id(self, project: Project) -> int | None:
+        """The target's id now; a target that is gone is refused, since the memo service reads a None
+        id as "no coding/code/..." and would write over some other memo."""
         target_id = self.target(project)
+        if target_id is None and self.kind != "project":
+            raise ValidationError(f"that {self.kind} is no longer in the project; its memo was not written")
+        return target_id
+
+    def do(self, project: Project) -> Changes:
+        target_id = self._target_id(project)
         self.old = get_memo(project, self.kind, target_id)
         set_memo(project, self.kind, target_id, self.text, self.author_id)
         return self._changes(project, target_id)
 
     def undo(self, project: Project) -> Changes:
-        target_id = self.target(project)
+        target_id = self._target_id(project)
         set_memo(project, self.kind, target_id, self.old, self.author_id)
         return self._changes(project, target_id)
 
     def redo(self, project: Project) -> Changes:
-        target_id = self.target(project)
+        target_id = self._target_id(project)
         set_memo(project, self.kind, target_id, self.text, self.author_id)
         return self._changes(project, target_id)
 

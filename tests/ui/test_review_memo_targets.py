@@ -1,0 +1,45 @@
+"""Review findings: the memo pane must never write to a memo other than the one it names."""
+from __future__ import annotations
+
+import sqlite3
+
+from ui_helpers import source_id
+
+
+def all_memos(project_path):
+    con = sqlite3.connect(f"file:{project_path}?mode=ro", uri=True)
+    try:
+        return sorted(con.execute("SELECT guid, source_id, code_id, case_id, coding_id, text FROM memo").fetchall())
+    finally:
+        con.close()
+
+
+def test_typing_a_memo_on_a_removed_coding_touches_no_other_memo(window, project_path, qtbot):
+    window.memos.show_project()
+    window.memo_pane.editor.setPlainText("the project memo")
+    window.memo_pane.flush()
+    window.open_source(source_id(window, "interview_jhb.txt"))
+    cid = next(iter(window.document_view.layer.spans))
+    window.edit_coding_memo(cid)
+    assert window.coding_actions.remove_coding(cid)
+    before = all_memos(project_path)
+    assert any(m[5] == "the project memo" for m in before)
+    editor = window.memo_pane.editor
+    assert not editor.isEnabled()  # the pane no longer offers to write on a coding that is gone
+    editor.setEnabled(True)  # and even if something typed there, no other memo (the project's) is overwritten
+    qtbot.keyClicks(editor, "lost words")
+    window.memo_pane.flush()
+    assert all_memos(project_path) == before
+
+
+def test_set_memo_step_refuses_a_target_that_is_gone(window, project_path):
+    import pytest
+
+    from workbench.core.errors import ValidationError
+    from workbench.ui.commands.memos import SetMemo
+
+    before = all_memos(project_path)
+    step = SetMemo("coding", lambda p: None, "text", None, key=("coding", "no-such-guid"))
+    with pytest.raises(ValidationError):
+        step.do(window.ctx.project)
+    assert all_memos(project_path) == before
