@@ -43,3 +43,28 @@ def test_set_memo_step_refuses_a_target_that_is_gone(window, project_path):
     with pytest.raises(ValidationError):
         step.do(window.ctx.project)
     assert all_memos(project_path) == before
+
+
+def test_no_project_actions_are_off_until_a_project_opens(qtbot, project_path, coder_name):
+    from PySide6.QtGui import QAction
+
+    from workbench.ui.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    names = ["codeWithPicker", "inVivo", "removeCoding", "quickCode1", "nextCoding", "newCode", "renameCode",
+             "deleteCode", "mergeCodes", "importCodebook", "newCase", "importCases", "undo", "redo", "find",
+             "projectMemo", "changeCoder"]
+
+    def enabled():
+        return {n: w.findChild(QAction, n).isEnabled() for n in names}
+
+    assert not any(enabled().values()), enabled()
+    dock_toggles = [d.toggleViewAction() for d in w.docks.values()]
+    assert not any(a.isEnabled() for a in dock_toggles)  # a panel shown over the start screen is empty
+    assert w.open_project(project_path)
+    on = enabled()
+    assert all(v for n, v in on.items() if n not in ("undo", "redo")), on
+    assert all(a.isEnabled() for a in dock_toggles)
+    w.close_project()
+    assert not any(enabled().values()), enabled()

@@ -306,9 +306,19 @@ class MainWindow(QMainWindow):
             dock.setVisible(on)
         if on:
             self._restore_layout()
-        for a in (self.project_actions.close, self.project_actions.import_sources):
+        for a in self._project_only_actions():
             a.setEnabled(on)
+        self._update_undo()
         self._update_status()
+
+    def _project_only_actions(self) -> list[QAction]:
+        """Actions that mean nothing without a project: off on the start screen rather than silent."""
+        ca, cb = self.coding_actions, self.codebook_actions
+        acts = [self.project_actions.close, self.project_actions.import_sources, ca.code_with, ca.in_vivo, ca.uncode,
+                ca.coding_memo, ca.next_coding, ca.prev_coding, *ca.quick, self.find_action, self.find_next,
+                self.find_prev, self.coder_action, self.project_memo_action]
+        acts += [a for a in vars(cb).values() if isinstance(a, QAction)]
+        return acts + [d.toggleViewAction() for d in self.docks.values()]
 
     # -- opening sources and codings ---------------------------------------------------------------------
     def open_source(self, source_id: int) -> None:
