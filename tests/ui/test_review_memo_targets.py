@@ -68,3 +68,29 @@ def test_no_project_actions_are_off_until_a_project_opens(qtbot, project_path, c
     assert all(a.isEnabled() for a in dock_toggles)
     w.close_project()
     assert not any(enabled().values()), enabled()
+
+
+def test_undoing_a_removal_brings_back_the_same_memo_guid_author_and_dates(window, project_path, qtbot):
+    window.open_source(source_id(window, "interview_jhb.txt"))
+    cid = next(iter(window.document_view.layer.spans))
+    window.edit_coding_memo(cid)
+    qtbot.keyClicks(window.memo_pane.editor, "a memo with an identity")
+    window.memo_pane.flush()
+
+    def memo_row():
+        con = sqlite3.connect(f"file:{project_path}?mode=ro", uri=True)
+        try:
+            return con.execute("SELECT m.guid, m.author_id, m.created_at, m.updated_at, m.text, g.guid FROM memo m "
+                               "JOIN coding g ON g.id = m.coding_id WHERE m.text = 'a memo with an identity'").fetchall()
+        finally:
+            con.close()
+
+    before = memo_row()
+    assert len(before) == 1
+    assert window.coding_actions.remove_coding(cid)
+    assert memo_row() == []
+    window.undo()
+    assert memo_row() == before  # merging with a colleague's copy must see the same memo, not a new one
+    window.redo()
+    window.undo()
+    assert memo_row() == before

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from workbench.core.changes import Changes
 from workbench.core.errors import ValidationError
 from workbench.services.coding import CodingRecord, NewCoding, apply_codes, remove_codings, restore_codings
-from workbench.store.models import Coding
+from workbench.store.models import Coding, Memo
 from workbench.store.project import Project
 from workbench.ui.commands.base import Step
 
@@ -27,6 +27,27 @@ def ids_of(project: Project, guids: list[str]) -> list[int]:
     with project.reading() as s:
         found = dict(s.execute(select(Coding.guid, Coding.id).where(Coding.guid.in_(guids))).all())
     return [found[g] for g in guids if g in found]
+
+
+def memo_rows(project: Project, coding_ids: list[int]) -> dict[str, dict]:
+    """The memo rows of these codings by coding GUID, taken before a removal."""
+    cols = [c for c in Memo.__table__.c if c.name not in ("id", "coding_id")]
+    with project.reading() as s:
+        rows = s.execute(select(Coding.guid.label("coding_guid"), *cols).join(Memo, Memo.coding_id == Coding.id)
+                         .where(Coding.id.in_(coding_ids))).all()
+    return {r.coding_guid: {c.name: r._mapping[c] for c in cols} for r in rows}
+
+
+def put_memo_rows(project: Project, rows: dict[str, dict]) -> None:
+    """After restore_codings re-made the memos, give them back their GUIDs, authors and dates, so a
+    merge with a colleague's copy sees the same memo and not a new one."""
+    if not rows:
+        return
+    with project.transaction() as s:
+        ids = dict(s.execute(select(Coding.guid, Coding.id).where(Coding.guid.in_(list(rows)))).all())
+        for coding_guid, row in rows.items():
+            if coding_guid in ids:
+                s.execute(update(Memo).where(Memo.coding_id == ids[coding_guid]).values(**row))
 
 
 def _touched(changes: Changes, items) -> Changes:
@@ -48,6 +69,7 @@ class ApplyCodings(Step):
         self.deleted_by = deleted_by
         self.guids: list[str] = []
         self.records: list[CodingRecord] = []
+        self.memos: dict[str, dict] = {}
 
     def do(self, project: Project) -> Changes:
         items = self.make_items()
@@ -60,11 +82,15 @@ class ApplyCodings(Step):
         return _touched(changes, items)
 
     def undo(self, project: Project) -> Changes:
-        self.records = remove_codings(project, ids_of(project, self.guids), self.deleted_by)
+        ids = ids_of(project, self.guids)
+        self.memos = memo_rows(project, ids)
+        self.records = remove_codings(project, ids, self.deleted_by)
         return _records_changes(self.records)
 
     def redo(self, project: Project) -> Changes:
-        return _touched(restore_codings(project, self.records), self.records)
+        changes = restore_codings(project, self.records)
+        put_memo_rows(project, self.memos)
+        return _touched(changes, self.records)
 
 
 class RemoveCodings(Step):
@@ -74,16 +100,20 @@ class RemoveCodings(Step):
         self.guids = guids
         self.deleted_by = deleted_by
         self.records: list[CodingRecord] = []
+        self.memos: dict[str, dict] = {}
 
     def do(self, project: Project) -> Changes:
         ids = ids_of(project, self.guids)
         if len(ids) != len(self.guids):
             raise ValidationError("that coding is no longer in the project")
+        self.memos = memo_rows(project, ids)
         self.records = remove_codings(project, ids, self.deleted_by)
         return _records_changes(self.records)
 
     def undo(self, project: Project) -> Changes:
-        return _touched(restore_codings(project, self.records), self.records)
+        changes = restore_codings(project, self.records)
+        put_memo_rows(project, self.memos)
+        return _touched(changes, self.records)
 
 
 def guids_for(project: Project, ids: list[int]) -> list[str]:
