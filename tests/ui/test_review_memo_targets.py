@@ -94,3 +94,25 @@ def test_undoing_a_removal_brings_back_the_same_memo_guid_author_and_dates(windo
     window.redo()
     window.undo()
     assert memo_row() == before
+
+
+def test_clearing_a_memo_then_undoing_keeps_its_identity_and_leaves_no_tombstone(window, project_path):
+    """A cleared memo that comes back by undo is the same memo (same GUID), so a merge does not
+    read the undo as 'deleted here, and a new memo made'."""
+    from workbench.ui.commands.memos import SetMemo
+
+    code_id = next(r.id for r in window.code_model.rows() if r.path == "autonomy")
+    project = window.ctx.project
+    SetMemo("code", lambda p: code_id, "acting alone", None, key=("code", code_id)).do(project)
+    (guid,) = [m[0] for m in all_memos(project_path) if m[2] == code_id]
+    clear = SetMemo("code", lambda p: code_id, "", None, key=("code", code_id))
+    clear.do(project)
+    assert [m for m in all_memos(project_path) if m[2] == code_id] == []
+    clear.undo(project)
+    assert [(m[0], m[5]) for m in all_memos(project_path) if m[2] == code_id] == [(guid, "acting alone")]
+    con = sqlite3.connect(f"file:{project_path}?mode=ro", uri=True)
+    assert con.execute("SELECT count(*) FROM tombstone WHERE guid=?", (guid,)).fetchone()[0] == 0
+    con.close()
+    clear.redo(project)
+    clear.undo(project)
+    assert [m[0] for m in all_memos(project_path) if m[2] == code_id] == [guid]

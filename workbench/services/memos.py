@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from workbench.core.changes import Changes
 from workbench.core.errors import ValidationError
 from workbench.core.timeutil import now_iso
-from workbench.services.tombstones import bury
+from workbench.services.tombstones import bury, unbury
 from workbench.store.models import Memo
 from workbench.store.project import Project
 
@@ -28,9 +28,19 @@ def get_memo(project: Project, kind: str, target_id: int | None) -> str:
         return s.scalar(select(Memo.text).where(*_target_filter(kind, target_id)).order_by(Memo.id).limit(1)) or ""
 
 
+def memo_guid(project: Project, kind: str, target_id: int | None) -> str | None:
+    """The GUID of the memo on a target, or None when it has none."""
+    with project.reading() as s:
+        return s.scalar(select(Memo.guid).where(*_target_filter(kind, target_id)).order_by(Memo.id).limit(1))
+
+
 def set_memo_in(session: Session, kind: str, target_id: int | None, text: str, author_id: int | None = None,
-                deleted_by: str = "") -> int | None:
-    """Write the memo of a target; empty text deletes it (leaving a tombstone). Returns the memo id."""
+                deleted_by: str = "", guid: str | None = None) -> int | None:
+    """Write the memo of a target; empty text deletes it (leaving a tombstone). Returns the memo id.
+
+    `guid` names the memo to create when there is none: an undo that brings back a deleted
+    memo gives its old GUID, so a later merge sees the same memo, not a deletion plus a new one.
+    """
     memo = session.scalars(select(Memo).where(*_target_filter(kind, target_id)).order_by(Memo.id).limit(1)).first()
     if not text.strip():
         if memo is not None:
@@ -39,6 +49,9 @@ def set_memo_in(session: Session, kind: str, target_id: int | None, text: str, a
         return None
     if memo is None:
         memo = Memo(text=text, author_id=author_id)
+        if guid:
+            memo.guid = guid
+            unbury(session, [guid])
         if kind != "project":
             setattr(memo, f"{kind}_id", target_id)
         session.add(memo)
@@ -49,8 +62,9 @@ def set_memo_in(session: Session, kind: str, target_id: int | None, text: str, a
     return memo.id
 
 
-def set_memo(project: Project, kind: str, target_id: int | None, text: str, author_id: int | None = None) -> Changes:
+def set_memo(project: Project, kind: str, target_id: int | None, text: str, author_id: int | None = None,
+             guid: str | None = None) -> Changes:
     """Write (or with empty text, delete) the memo of a target as one action."""
     with project.transaction() as s:
-        mid = set_memo_in(s, kind, target_id, text, author_id)
+        mid = set_memo_in(s, kind, target_id, text, author_id, guid=guid)
     return Changes().add("updated", "memo", mid) if mid else Changes().add("deleted", "memo")

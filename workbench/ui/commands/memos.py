@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from workbench.core.changes import Changes
 from workbench.core.errors import ValidationError
-from workbench.services.memos import get_memo, set_memo
+from workbench.services.memos import get_memo, memo_guid, set_memo
 from workbench.store.project import Project
 from workbench.ui.commands.base import Step, StepCommand
 
@@ -20,6 +20,8 @@ class SetMemo(Step):
                  key: tuple):
         self.kind, self.target, self.text, self.author_id, self.key = kind, target, text, author_id, key
         self.old = ""
+        self.old_guid: str | None = None  # the memo's identity before and after, kept across undo
+        self.new_guid: str | None = None
 
     def _changes(self, project: Project, target_id: int | None) -> Changes:
         ch = Changes().add("updated", "memo")
@@ -40,17 +42,19 @@ class SetMemo(Step):
     def do(self, project: Project) -> Changes:
         target_id = self._target_id(project)
         self.old = get_memo(project, self.kind, target_id)
-        set_memo(project, self.kind, target_id, self.text, self.author_id)
+        self.old_guid = memo_guid(project, self.kind, target_id)
+        set_memo(project, self.kind, target_id, self.text, self.author_id, guid=self.old_guid)
+        self.new_guid = memo_guid(project, self.kind, target_id) or self.old_guid
         return self._changes(project, target_id)
 
     def undo(self, project: Project) -> Changes:
         target_id = self._target_id(project)
-        set_memo(project, self.kind, target_id, self.old, self.author_id)
+        set_memo(project, self.kind, target_id, self.old, self.author_id, guid=self.old_guid)
         return self._changes(project, target_id)
 
     def redo(self, project: Project) -> Changes:
         target_id = self._target_id(project)
-        set_memo(project, self.kind, target_id, self.text, self.author_id)
+        set_memo(project, self.kind, target_id, self.text, self.author_id, guid=self.new_guid)
         return self._changes(project, target_id)
 
 
