@@ -247,3 +247,24 @@ def test_subcommands_without_a_window_never_import_qt(project_path):
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("argv", [
+    ["code", "{p}", "--source", "nosuch.txt", "--code", "autonomy", "--start", "0", "--end", "3"],
+    ["code", "{p}", "--source", "policy.txt", "--code", "no/such", "--start", "0", "--end", "3"],
+    ["uncode", "{p}", "00000000-0000-0000-0000-000000000000"],
+    ["text", "{p}", "nosuch.txt"],
+    ["query", "{p}", "--coder", "Nobody", "--json"],
+    ["agreement", "{p}", "--coders", "Thandi", "Nobody", "--json"],
+])
+def test_an_error_about_something_in_the_project_names_the_project_file(capsys, project_path, argv):
+    code, out, err = run(capsys, *[a.format(p=project_path) for a in argv])
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and f": {project_path}: no " in err
+
+
+def test_an_error_naming_another_file_is_not_prefixed_with_the_project(capsys, project_path, tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_text("autonomy\n   odd indent\n", encoding="utf-8")
+    err = run(capsys, "codebook", project_path, "--import", bad)[2]
+    assert str(bad) in err and str(project_path) not in err
