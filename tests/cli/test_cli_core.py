@@ -70,9 +70,8 @@ def test_code_offsets_count_code_points(capsys, tmp_path, tricky, source, phrase
                          "--start", start, "--end", end, "--create")
     assert code == 0, err
     guid = out.strip()
-    rows = json.loads(run(capsys, "query", p, "--json")[1]) if _has_query() else None
-    if rows is not None:
-        assert [(r["coding"], r["text"]) for r in rows] == [(guid, phrase)]
+    rows = json.loads(run(capsys, "query", p, "--json")[1])
+    assert [(r["coding"], r["text"], r["start"], r["end"]) for r in rows] == [(guid, phrase, start, end)]
     from workbench.store.project import open_project
     from workbench.store.models import Coding
 
@@ -80,14 +79,6 @@ def test_code_offsets_count_code_points(capsys, tmp_path, tricky, source, phrase
         c = s.query(Coding).one()
         assert (c.start, c.end) == (start, end)
         assert text[c.start:c.end] == phrase
-
-
-def _has_query() -> bool:
-    try:
-        import workbench.cli.query  # noqa: F401
-    except ModuleNotFoundError:
-        return False
-    return True
 
 
 def test_info_json_keys(capsys, project_path):
