@@ -259,3 +259,29 @@ def test_an_error_naming_another_file_is_not_prefixed_with_the_project(capsys, p
     bad.write_text("autonomy\n   odd indent\n", encoding="utf-8")
     err = run(capsys, "codebook", project_path, "--import", bad)[2]
     assert str(bad) in err and str(project_path) not in err
+
+
+def test_codebook_csv_child_listed_without_its_parent_gets_the_parent(capsys, empty_project, tmp_path):
+    path = empty_project.path
+    empty_project.close()
+    csv = tmp_path / "cb.csv"
+    csv.write_text("path,description,color\nautonomy/own funding,paid by the city,\n", encoding="utf-8")
+    code, out, err = run(capsys, "codebook", path, "--import", csv)
+    assert code == 0, err
+    assert "2 codes created" in out
+    run(capsys, "codebook", path, "--export", tmp_path / "out.csv")
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()[1:] == [
+        "autonomy,,#4e79a7", "autonomy/own funding,paid by the city,#4e79a7"]
+
+
+def test_codebook_csv_bad_colour_names_the_file_and_line_and_changes_nothing(capsys, project_path, tmp_path):
+    csv = tmp_path / "cb.csv"
+    csv.write_text("path,description,color\nnew code,,#00ff00\nother,,notacolor\n", encoding="utf-8")
+    code, out, err = run(capsys, "codebook", project_path, "--import", csv)
+    assert code == 1 and out == ""
+    assert str(csv) in err and "line 3" in err and "notacolor" in err
+    import sqlite3
+
+    con = sqlite3.connect(project_path)
+    assert con.execute("SELECT count(*) FROM code").fetchone()[0] == 5
+    con.close()
