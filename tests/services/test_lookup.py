@@ -28,10 +28,13 @@ def test_names_match_ignoring_case_beyond_ascii(project):
 
 
 def test_an_exact_name_wins_over_one_differing_in_case(project):
-    from workbench.services.coders import ensure_coder
+    from workbench.store.models import Coder
 
-    with project.transaction() as s:
-        lower = ensure_coder(s, "thandi")
+    with project.transaction() as s:  # e.g. a project written by another program
+        row = Coder(name="thandi")
+        s.add(row)
+        s.flush()
+        lower = row.id
     with project.reading() as s:
         upper = coder_by_name(s, "Thandi")
         assert upper != lower
@@ -48,3 +51,41 @@ def test_a_slash_inside_a_code_name_is_written_escaped(project):
         assert code_by_path(s, "autonomy/city\\/province split") == cid
         with pytest.raises(NotFoundError):
             code_by_path(s, "autonomy/city/province split")
+
+
+def test_a_coder_named_in_another_case_is_the_same_coder(project):
+    from workbench.services.coders import ensure_coder
+
+    with project.transaction() as s:
+        thandi = coder_by_name(s, "Thandi")
+        assert ensure_coder(s, "thandi") == thandi
+        assert ensure_coder(s, "  THANDI ") == thandi
+        assert ensure_coder(s, "Lerato") != thandi
+
+
+def test_coding_as_thandi_in_lower_case_loses_nothing_in_a_merge_of_a_plain_copy(capsys, project_path, tmp_path):
+    import shutil
+    import sqlite3
+
+    from workbench.cli.main import main
+
+    def count() -> int:
+        con = sqlite3.connect(project_path)
+        try:
+            return con.execute("SELECT count(*) FROM coding").fetchone()[0]
+        finally:
+            con.close()
+
+    assert main(["code", str(project_path), "--source", "policy.txt", "--code", "provincial constraint",
+                 "--start", "0", "--end", "10", "--coder", "Thandi"]) == 0
+    # The same passage and code again as 'thandi': the same person, so one coding, not two by two coders
+    # (a merge matches coders by name ignoring case and would fold two such codings into one).
+    main(["code", str(project_path), "--source", "policy.txt", "--code", "provincial constraint",
+          "--start", "0", "--end", "10", "--coder", "thandi"])
+    before = count()
+    assert before == 9
+    copy = tmp_path / "copy.qwb"
+    shutil.copy(project_path, copy)
+    assert main(["merge", str(project_path), str(copy)]) == 0
+    capsys.readouterr()
+    assert count() == before
