@@ -285,3 +285,19 @@ def test_codebook_csv_bad_colour_names_the_file_and_line_and_changes_nothing(cap
     con = sqlite3.connect(project_path)
     assert con.execute("SELECT count(*) FROM code").fetchone()[0] == 5
     con.close()
+
+
+def test_json_is_utf8_even_when_the_locale_names_another_encoding(capsys, project_path):
+    import os
+
+    text = run(capsys, "text", project_path, "interview_addis.txt")[1]
+    phrase = "deliver? \U0001F600"  # the emoji has no Latin-1 byte
+    start = text.index(phrase)
+    assert run(capsys, "code", project_path, "--source", "interview_addis.txt", "--code", "development outcome",
+               "--start", start, "--end", start + len(phrase), "--coder", "Thandi")[0] == 0
+    env = {**os.environ, "PYTHONIOENCODING": "latin-1"}
+    done = subprocess.run([sys.executable, "-m", "workbench.cli.main", "query", str(project_path), "--json",
+                           "--source", "interview_addis.txt", "--coder", "Thandi"], capture_output=True, env=env)
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout.decode("utf-8"))
+    assert sorted(r["text"] for r in rows) == sorted([phrase, "Training for engineers, and a clinic"])
