@@ -70,9 +70,8 @@ def test_code_offsets_count_code_points(capsys, tmp_path, tricky, source, phrase
                          "--start", start, "--end", end, "--create")
     assert code == 0, err
     guid = out.strip()
-    rows = json.loads(run(capsys, "query", p, "--json")[1]) if _has_query() else None
-    if rows is not None:
-        assert [(r["coding"], r["text"]) for r in rows] == [(guid, phrase)]
+    rows = json.loads(run(capsys, "query", p, "--json")[1])
+    assert [(r["coding"], r["text"], r["start"], r["end"]) for r in rows] == [(guid, phrase, start, end)]
     from workbench.store.project import open_project
     from workbench.store.models import Coding
 
@@ -80,14 +79,6 @@ def test_code_offsets_count_code_points(capsys, tmp_path, tricky, source, phrase
         c = s.query(Coding).one()
         assert (c.start, c.end) == (start, end)
         assert text[c.start:c.end] == phrase
-
-
-def _has_query() -> bool:
-    try:
-        import workbench.cli.query  # noqa: F401
-    except ModuleNotFoundError:
-        return False
-    return True
 
 
 def test_info_json_keys(capsys, project_path):
@@ -247,3 +238,66 @@ def test_subcommands_without_a_window_never_import_qt(project_path):
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("argv", [
+    ["code", "{p}", "--source", "nosuch.txt", "--code", "autonomy", "--start", "0", "--end", "3"],
+    ["code", "{p}", "--source", "policy.txt", "--code", "no/such", "--start", "0", "--end", "3"],
+    ["uncode", "{p}", "00000000-0000-0000-0000-000000000000"],
+    ["text", "{p}", "nosuch.txt"],
+    ["query", "{p}", "--coder", "Nobody", "--json"],
+    ["agreement", "{p}", "--coders", "Thandi", "Nobody", "--json"],
+])
+def test_an_error_about_something_in_the_project_names_the_project_file(capsys, project_path, argv):
+    code, out, err = run(capsys, *[a.format(p=project_path) for a in argv])
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and f": {project_path}: no " in err
+
+
+def test_an_error_naming_another_file_is_not_prefixed_with_the_project(capsys, project_path, tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_text("autonomy\n   odd indent\n", encoding="utf-8")
+    err = run(capsys, "codebook", project_path, "--import", bad)[2]
+    assert str(bad) in err and str(project_path) not in err
+
+
+def test_codebook_csv_child_listed_without_its_parent_gets_the_parent(capsys, empty_project, tmp_path):
+    path = empty_project.path
+    empty_project.close()
+    csv = tmp_path / "cb.csv"
+    csv.write_text("path,description,color\nautonomy/own funding,paid by the city,\n", encoding="utf-8")
+    code, out, err = run(capsys, "codebook", path, "--import", csv)
+    assert code == 0, err
+    assert "2 codes created" in out
+    run(capsys, "codebook", path, "--export", tmp_path / "out.csv")
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()[1:] == [
+        "autonomy,,#4e79a7", "autonomy/own funding,paid by the city,#4e79a7"]
+
+
+def test_codebook_csv_bad_colour_names_the_file_and_line_and_changes_nothing(capsys, project_path, tmp_path):
+    csv = tmp_path / "cb.csv"
+    csv.write_text("path,description,color\nnew code,,#00ff00\nother,,notacolor\n", encoding="utf-8")
+    code, out, err = run(capsys, "codebook", project_path, "--import", csv)
+    assert code == 1 and out == ""
+    assert str(csv) in err and "line 3" in err and "notacolor" in err
+    import sqlite3
+
+    con = sqlite3.connect(project_path)
+    assert con.execute("SELECT count(*) FROM code").fetchone()[0] == 5
+    con.close()
+
+
+def test_json_is_utf8_even_when_the_locale_names_another_encoding(capsys, project_path):
+    import os
+
+    text = run(capsys, "text", project_path, "interview_addis.txt")[1]
+    phrase = "deliver? \U0001F600"  # the emoji has no Latin-1 byte
+    start = text.index(phrase)
+    assert run(capsys, "code", project_path, "--source", "interview_addis.txt", "--code", "development outcome",
+               "--start", start, "--end", start + len(phrase), "--coder", "Thandi")[0] == 0
+    env = {**os.environ, "PYTHONIOENCODING": "latin-1"}
+    done = subprocess.run([sys.executable, "-m", "workbench.cli.main", "query", str(project_path), "--json",
+                           "--source", "interview_addis.txt", "--coder", "Thandi"], capture_output=True, env=env)
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout.decode("utf-8"))
+    assert sorted(r["text"] for r in rows) == sorted([phrase, "Training for engineers, and a clinic"])

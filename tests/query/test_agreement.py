@@ -155,3 +155,30 @@ def test_comparison_spans_by_hand(project):
         (s0 + 30, f0 + 28, "a"),  # Thandi's own funding alone
         (p0, p0 + 45, "both"),  # provincial constraint by both
     ]
+
+
+def test_coders_with_no_source_in_common_give_null_figures_not_a_crash(project):
+    # A third coder who coded only policy.txt, which Pieter never coded.
+    from workbench.services.coders import ensure_coder
+    from workbench.services.coding import NewCoding, apply_codes_in
+    from workbench.services.lookup import code_by_path, source_by_name
+
+    with project.transaction() as s:
+        kid = ensure_coder(s, "Lerato")
+        apply_codes_in(s, [NewCoding(source_by_name(s, "policy.txt"), code_by_path(s, "autonomy"), kid, 0, 5)])
+    # Lerato and Pieter share no source: nothing to compare, every figure undefined.
+    for codes in (None, ["autonomy"]):
+        table = agreement(project, ["Lerato", "Pieter"], codes).to_json()
+        assert table["compared_sources"] == []
+        assert table["overall"]["percent"] is None and table["overall"]["kappa"] is None
+        assert table["overall"]["coded"] == [0, 0] and table["overall"]["chars"] == 0
+    assert [c["code"] for c in agreement(project, ["Lerato", "Pieter"], ["autonomy"]).to_json()["codes"]] \
+        == ["autonomy"]
+
+
+def test_two_names_for_one_coder_are_refused(project):
+    from workbench.core.errors import ValidationError
+
+    # 'thandi' finds Thandi (names are matched ignoring case when no exact match exists).
+    with pytest.raises(ValidationError, match="same coder"):
+        agreement(project, ["Thandi", "thandi"])

@@ -25,8 +25,15 @@ def add_project(parser: argparse.ArgumentParser) -> None:
 
 
 def print_json(data) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
-    sys.stdout.write("\n")
+    """One JSON document on stdout in UTF-8 (CLI.md), whatever encoding the terminal's locale names."""
+    out = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a stream without bytes underneath (a test's StringIO)
+        sys.stdout.write(out)
+        return
+    sys.stdout.flush()
+    buffer.write(out.encode("utf-8"))
+    buffer.flush()
 
 
 def warn(message: str) -> None:

@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args._run(args) or 0)
     except WorkbenchError as exc:
-        print(f"workbench {args.command}: {exc}", file=sys.stderr)
+        print(f"workbench {args.command}: {_naming_the_file(args, str(exc))}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # `workbench query ... | head`: the reader left; nothing to say
         sys.stderr.close()
@@ -79,6 +79,24 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"workbench {args.command}: interrupted", file=sys.stderr)
         return 130
+
+
+# The arguments that hold file paths; an error that names none of them is about the project.
+_FILE_ARGS = ("project", "files", "others", "csv", "import_file", "export_file", "output", "out",
+              "qdpx", "docx", "xlsx", "template")
+
+
+def _naming_the_file(args: argparse.Namespace, message: str) -> str:
+    """The error line, with the project's path in front when the message names no file given."""
+    project = getattr(args, "project", None)
+    if not project:
+        return message
+    for name in _FILE_ARGS:
+        value = getattr(args, name, None)
+        for path in value if isinstance(value, list) else [value]:
+            if path and str(path) in message:
+                return message
+    return f"{project}: {message}"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,7 +5,7 @@ import csv
 import io
 from pathlib import Path
 
-from workbench.core.errors import ImportError_
+from workbench.core.errors import ImportError_, ValidationError
 from workbench.core.paths import join_path, split_path
 from workbench.io.atomic import atomic_write_text
 from workbench.io.codebook_outline import read_text_file
@@ -13,6 +13,8 @@ from workbench.store.project import Project
 
 
 def import_codebook(project: Project, path: Path) -> str:
+    from workbench.services.codebook import normalize_color
+
     rows = list(csv.reader(io.StringIO(read_text_file(path))))
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows:
@@ -29,6 +31,11 @@ def import_codebook(project: Project, path: Path) -> str:
             raise ImportError_(f"{path}: line {n} has no usable code path") from None
         desc = r[idesc].strip() if idesc is not None and idesc < len(r) else ""
         color = r[icol].strip() if icol is not None and icol < len(r) and r[icol].strip() else None
+        if color is not None:
+            try:
+                color = normalize_color(color)
+            except ValidationError as exc:
+                raise ImportError_(f"{path}: line {n}: {exc}") from None
         entries.append((parts, desc, color))
     from workbench.services.codebook_io import merge_entries
 

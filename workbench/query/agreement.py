@@ -128,6 +128,9 @@ def agreement(project: Project, coders: list[str], codes: list[str] | None = Non
         raise ValidationError("the segment overlap threshold must be above 0 and at most 100%")
     with project.reading() as s:
         coder_ids = [coder_by_name(s, c) for c in coders]
+        if len(set(coder_ids)) != len(coder_ids):
+            raise ValidationError(f"{project.path}: the names {', '.join(map(repr, coders))} "
+                                  "name the same coder more than once")
         tree = CodeTree(s)
         code_ids = None
         if codes:
@@ -161,12 +164,12 @@ def agreement(project: Project, coders: list[str], codes: list[str] | None = Non
         code_ids = [c for c in tree.in_order() if c in used]
     m = len(coder_ids)
     empty = [[] for _ in coder_ids]
-    overall = Tally()
+    overall = _blank(0, m)
     out_codes = []
     u_o = u_e = 0.0
     u_n = 0
     for cid in code_ids:
-        total = Tally()
+        total = _blank(0, m)
         per_source = []
         for sid in compared:
             name, length, _ = sources[sid]
@@ -186,7 +189,9 @@ def agreement(project: Project, coders: list[str], codes: list[str] | None = Non
 
 
 def _blank(length: int, m: int) -> Tally:
-    return Tally(units=length, coded=[0] * m, u_gaps=[length] * m, segments=[0] * m, matched=[0] * m)
+    """A cell no coder coded (length 0: an empty sum to add cells to)."""
+    return Tally(units=length, coded=[0] * m, u_gaps=[length] * m if length else [],
+                 segments=[0] * m, matched=[0] * m)
 
 
 def comparison_spans(project: Project, source: int, coders: list[str], codes: list[int] | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from workbench.core.paths import join_path
-from workbench.services.codebook import create_code_in, normalize_color
+from workbench.services.codebook import create_code_in, ensure_code_path_in, normalize_color
 from workbench.services.lookup import CodeTree
 from workbench.store.models import Code
 from workbench.store.project import Project
@@ -18,7 +18,10 @@ def merge_entries(project: Project, entries: list[tuple[list[str], str, str | No
         for parts, desc, color in entries:
             found = tree.find(join_path(parts))
             if found is None:
-                parent = tree.find(join_path(parts[:-1])) if len(parts) > 1 else None
+                parent = None
+                if len(parts) > 1:  # parents not listed (or listed later) are made, not skipped
+                    parent, made = ensure_code_path_in(s, join_path(parts[:-1]), create=True, tree=tree)
+                    created += len(made)
                 create_code_in(s, parts[-1], parent, normalize_color(color) if color else None, desc)
                 tree = CodeTree(s)
                 created += 1

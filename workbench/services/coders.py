@@ -5,16 +5,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.core.errors import ValidationError
+from workbench.core.paths import name_key
 from workbench.store.models import Coder
 from workbench.store.project import Project
 
 
 def ensure_coder(session: Session, name: str) -> int:
-    """The id of the coder with this name, recording them if new."""
+    """The id of the coder with this name, recording them if new.
+
+    'thandi' is Thandi: names are matched as a merge matches them (name_key), exact name first,
+    so one person never becomes two coders whose codings a later merge would fold together.
+    """
     name = " ".join(name.split())
     if not name:
         raise ValidationError("a coder needs a name")
     cid = session.scalar(select(Coder.id).where(Coder.name == name))
+    if cid is None:
+        key = name_key(name)
+        cid = next((r.id for r in session.execute(select(Coder.id, Coder.name).order_by(Coder.id))
+                    if name_key(r.name) == key), None)
     if cid is None:
         coder = Coder(name=name)
         session.add(coder)

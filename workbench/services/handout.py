@@ -59,13 +59,9 @@ def hand_out(project: Project, dest: str | os.PathLike, coder: str) -> Handout:
             with copy.transaction() as s:
                 new_meta(s, key, json.dumps(record | {"role": "copy"}))
                 ensure_coder(s, coder)
-        sqlite.checkpoint(tmp)
-        for extra in (Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            extra.unlink(missing_ok=True)
-        os.replace(tmp, dest)
+        sqlite.settle_into_place(tmp, dest)
     except BaseException:
-        for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            p.unlink(missing_ok=True)
+        sqlite.remove_with_sidecars(tmp)
         raise
     return Handout(key, time, coder, original, dest)
 

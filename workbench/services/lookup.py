@@ -105,11 +105,16 @@ def code_by_path(session: Session, path: str, tree: CodeTree | None = None) -> i
 def _by_name(session: Session, model, kind: str, name: str) -> int:
     """The id of the row whose name is name (exactly, else ignoring case), or NotFoundError with suggestions."""
     found = session.scalar(select(model.id).where(model.name == name))
-    if found is None:
-        found = session.scalar(select(model.id).where(model.name.ilike(name)))
-    if found is None:
-        raise NotFoundError(kind, name, nearest(name, session.scalars(select(model.name)).all()))
-    return found
+    if found is not None:
+        return found
+    # Ignoring case in Python, not with SQL LIKE: '%' and '_' in a name are no wildcards,
+    # and case folds beyond ASCII (Zürich, ZÜRICH).
+    rows = session.execute(select(model.id, model.name).order_by(model.id)).all()
+    key = name.casefold()
+    for row in rows:
+        if row.name.casefold() == key:
+            return row.id
+    raise NotFoundError(kind, name, nearest(name, [row.name for row in rows]))
 
 
 def source_by_name(session: Session, name: str) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -284,13 +283,9 @@ def copy_then_merge(project_path: str | os.PathLike, out: str | os.PathLike,
                                      kw.get("should_stop"), kw.get("by"), backup=False)
             finally:
                 plan.close()
-        sqlite.checkpoint(tmp)
-        for extra in (Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            extra.unlink(missing_ok=True)
-        shutil.move(tmp, dest)
+        sqlite.settle_into_place(tmp, dest)  # tmp sits beside dest: a rename
     except BaseException:
-        for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            p.unlink(missing_ok=True)
+        sqlite.remove_with_sidecars(tmp)
         for p in tmp.parent.glob(f"{tmp.stem}.before-upgrade-*"):
             p.unlink(missing_ok=True)
         raise

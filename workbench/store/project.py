@@ -98,8 +98,7 @@ def create_project(path: str | os.PathLike, name: str | None = None, coder: str 
                 s.add(Coder(name=coder))
     except BaseException:
         engine.dispose()
-        for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            p.unlink(missing_ok=True)
+        sqlite.remove_with_sidecars(path)
         raise
     engine.dispose()
     return open_project(path)

@@ -108,6 +108,20 @@ def checkpoint(path: Path) -> None:
         con.close()
 
 
+def remove_with_sidecars(path: Path, *extra: str) -> None:
+    """Remove a project file and its -wal and -shm files (and any other suffixes given), if there."""
+    for suffix in ("", "-wal", "-shm", *extra):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def settle_into_place(tmp: Path, dest: Path) -> None:
+    """Make the temporary project file tmp whole (WAL folded in, sidecars gone) and rename it to dest."""
+    checkpoint(tmp)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+    os.replace(tmp, dest)
+
+
 class WriteLock:
     """An advisory lock held while a program has a project open for writing.
 

@@ -156,8 +156,9 @@ def import_qdpx(path: str | os.PathLike, out: str | os.PathLike, *, limits: Limi
     except Exception as exc:
         raise ImportError_(f"{path}: cannot be imported ({type(exc).__name__}: {exc})") from None
     finally:
-        for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}.lock")):
-            p.unlink(missing_ok=True)
+        from workbench.store.sqlite import remove_with_sidecars
+
+        remove_with_sidecars(tmp, ".lock")
     progress(4, 4, "")
     return rep
 
