@@ -21,6 +21,9 @@ def _app(tmp: Path):
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
+    from workbench.ui.app import install_message_filter
+
+    install_message_filter()  # the offscreen platform's harmless propagateSizeHints notes
     # The bench's settings live in its scratch folder, never in the user's.
     QCoreApplication.setOrganizationName("WorkbenchBench")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
