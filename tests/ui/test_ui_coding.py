@@ -252,3 +252,20 @@ def test_hovering_a_highlight_names_code_coder_and_memo(window, qtbot):
     # Over plain text there is nothing to say.
     cur.setPosition(view.layer.map.to_utf16(text.index("How does")) + 1)
     assert view.spans_at(view.cursorRect(cur).center()) == []
+
+
+def test_delete_on_a_row_of_the_codings_list_removes_that_coding(window, project_path, qtbot):
+    open_jhb(window)
+    table = window.coding_list
+    before = codings_in(project_path, JHB)
+    rect = table.visualRect(window.coding_model.index(0, 2))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    cid = window.selected_coding()
+    assert cid is not None
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: len(codings_in(project_path, JHB)) == len(before) - 1)
+    assert cid not in window.document_view.layer.spans
+    window.undo()
+    assert sorted(codings_in(project_path, JHB)) == sorted(before)

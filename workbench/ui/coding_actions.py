@@ -42,6 +42,7 @@ class CodingActions(QObject):
                                    "Remove the selected coding (click its bracket first)")
         self.uncode.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         view.addAction(self.uncode)
+        window.coding_list.addAction(self.uncode)  # Delete on a selected row of the codings list too
         self.coding_memo = self._action("Memo on coding…", self.memo_on_selected_coding, [], "codingMemo",
                                         "Write a memo on the selected coding")
         self.quick: list[QAction] = []
