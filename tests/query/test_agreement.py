@@ -36,6 +36,7 @@ def test_small_project_autonomy_in_the_johannesburg_interview_by_hand(project):
     (code,) = table["codes"]
     jhb = code["sources"][0]
     assert jhb["source"] == "interview_jhb.txt"
+    assert (jhb["chars"], jhb["coded"], jhb["both"]) == (n, [a, b], both)
     assert jhb["percent"] == pytest.approx(100 * 263 / 272)
     # kappa = (po - pe) / (1 - pe), po = 263/272, pe = (21*30 + 251*242) / 272^2 = 61372/73984
     assert jhb["kappa"] == pytest.approx((263 * 272 - 61372) / (73984 - 61372))

@@ -125,7 +125,7 @@ def build_workload(spec: WorkloadSpec, folder: Path) -> tuple[Path, Path]:
     for p in folder.glob("workload.qwb*"):
         p.unlink()
     rng = random.Random(spec.seed + 1)
-    project = create_project(project_path, name=f"Benchmark workload", coder="coder 1")
+    project = create_project(project_path, name="Benchmark workload", coder="coder 1")
     try:
         import_files(project, paths, coder="coder 1")
         with project.transaction() as s:

@@ -7,7 +7,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from workbench.store.project import Project, open_project
+from workbench.store.project import open_project
 
 
 @contextmanager

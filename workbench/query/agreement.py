@@ -163,7 +163,6 @@ def agreement(project: Project, coders: list[str], codes: list[str] | None = Non
         used = {cid for cid, _ in spans}
         code_ids = [c for c in tree.in_order() if c in used]
     m = len(coder_ids)
-    empty = [[] for _ in coder_ids]
     overall = _blank(0, m)
     out_codes = []
     u_o = u_e = 0.0

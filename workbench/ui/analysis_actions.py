@@ -3,9 +3,10 @@ window's open project and wired to its document view and undo stack (issue 4).""
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 
 from workbench.ui.panel_docks import ANALYSED, PanelSpec
+from workbench.ui.actions import make_action
 
 
 def _update_query(panel) -> None:
@@ -52,13 +53,7 @@ class AnalysisActions(QObject):
         window.project_closing.connect(lambda: self._enable(False))
 
     def _action(self, text, slot, key, name, tip) -> QAction:
-        a = QAction(text, self.w)
-        a.setObjectName(name)
-        a.setStatusTip(tip)
-        if key:
-            a.setShortcut(QKeySequence(key))
-        a.triggered.connect(lambda _=False: slot())
-        return a
+        return make_action(self.w, text, slot, name=name, keys=key, tip=tip, bare=True)
 
     def _enable(self, on: bool) -> None:
         for a in self.all:

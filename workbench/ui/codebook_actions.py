@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import QColorDialog, QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from workbench.core.changes import Changes
@@ -17,6 +17,7 @@ from workbench.ui.commands.codebook import (CreateCode, DeleteCode, DescribeCode
                                             RenameCode)
 from workbench.ui.dialogs.code_picker import CodePicker
 from workbench.ui.dialogs.code_properties import CodePropertiesDialog
+from workbench.ui.actions import make_action
 
 # Codebook file formats: extension -> module in workbench.io with import_codebook / export_codebook.
 CODEBOOK_FORMATS = {".txt": "codebook_outline", ".csv": "codebook_csv", ".qdc": "qdc", ".docx": "codebook_docx"}
@@ -65,12 +66,7 @@ class CodebookActions(QObject):
         window.source_panel.tree.customContextMenuRequested.connect(self.source_menu)
 
     def _action(self, text, slot, key, name) -> QAction:
-        a = QAction(text, self.w)
-        a.setObjectName(name)
-        if key:
-            a.setShortcut(QKeySequence(key))
-        a.triggered.connect(slot)
-        return a
+        return make_action(self.w, text, slot, name=name, keys=key)
 
     @property
     def ctx(self):

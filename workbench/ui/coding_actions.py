@@ -5,7 +5,7 @@ Every way ends in `code_selection(code_id)` or `code_selection_new(path)`, one c
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from workbench.core.paths import join_path, split_path
@@ -14,6 +14,7 @@ from workbench.ui.commands.base import StepCommand
 from workbench.ui.commands.codebook import CreateCode
 from workbench.ui.commands.coding import ApplyCodings, RemoveCodings, new_codings
 from workbench.ui.dialogs.code_picker import CodePicker
+from workbench.ui.actions import make_action
 
 IN_VIVO_MAX = 80
 
@@ -59,15 +60,7 @@ class CodingActions(QObject):
         view.coding_menu.connect(self.bracket_menu)
 
     def _action(self, text, slot, keys, name, tip="") -> QAction:
-        a = QAction(text, self.w)
-        a.setObjectName(name)
-        if keys:
-            a.setShortcuts([QKeySequence(k) for k in keys])
-        if tip:
-            a.setStatusTip(tip)
-            a.setToolTip(tip)
-        a.triggered.connect(slot)
-        return a
+        return make_action(self.w, text, slot, name=name, keys=keys, tip=tip)
 
     @property
     def ctx(self):

@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog
 
 from workbench.ui.panel_docks import PanelSpec
+from workbench.ui.actions import make_action
 
 QDPX_FILTER = "REFI-QDA projects (*.qdpx);;All files (*)"
 
@@ -39,11 +40,7 @@ class ExchangeActions(QObject):
         window.project_closing.connect(lambda: self._enable(False))
 
     def _action(self, text, slot, name, tip) -> QAction:
-        a = QAction(text, self.w)
-        a.setObjectName(name)
-        a.setStatusTip(tip)
-        a.triggered.connect(lambda _=False: slot())
-        return a
+        return make_action(self.w, text, slot, name=name, tip=tip, bare=True)
 
     def _enable(self, on: bool) -> None:
         self.export_qdpx.setEnabled(on)

@@ -30,6 +30,7 @@ from workbench.ui.views.codebook_panel import CodebookPanel
 from workbench.ui.views.document_area import MINE, DocumentArea
 from workbench.ui.views.memo_pane import MemoPane
 from workbench.ui.views.source_panel import SourcePanel
+from workbench.ui.actions import make_action
 
 Left, Right, Bottom = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
                        Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -133,13 +134,7 @@ class MainWindow(QMainWindow):
 
     # -- menus --------------------------------------------------------------------------------------
     def _act(self, text, slot, key=None, name=None) -> QAction:
-        a = QAction(text, self)
-        if name:
-            a.setObjectName(name)
-        if key is not None:
-            a.setShortcuts(key if isinstance(key, list) else [QKeySequence(key)])
-        a.triggered.connect(slot)
-        return a
+        return make_action(self, text, slot, name=name, keys=key)
 
     def _build_menus(self) -> None:
         pa, ca, cb = self.project_actions, self.coding_actions, self.codebook_actions

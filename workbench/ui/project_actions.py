@@ -12,6 +12,7 @@ from workbench.core.errors import WorkbenchError
 from workbench.ui import settings
 from workbench.ui.jobs import Job, JobRunner
 from workbench.ui.start_screen import sample_project_path
+from workbench.ui.actions import make_action
 
 SOURCE_FILTER = "Sources (*.txt *.md *.docx *.odt *.rtf *.pdf *.html *.htm);;All files (*)"
 
@@ -40,12 +41,7 @@ class ProjectActions(QObject):
         self.import_sources.setToolTip("Import transcripts and documents (or drop files on the source list)")
 
     def _action(self, text, slot, key, name) -> QAction:
-        a = QAction(text, self.w)
-        a.setObjectName(name)
-        if key is not None:
-            a.setShortcut(QKeySequence(key))
-        a.triggered.connect(slot)
-        return a
+        return make_action(self.w, text, slot, name=name, keys=key)
 
     # -- projects -------------------------------------------------------------------------------
     def new_project(self) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from workbench.ui.jobs import JobRunner
 from workbench.ui.panel_docks import PanelSpec
+from workbench.ui.actions import make_action
 
 MERGE_NOTE = ("Choose the project files of your team members. A merge cannot be undone: a backup copy of this "
               "project is made first, and the undo history of this window is cleared after it.")
@@ -50,11 +51,7 @@ class TeamActions(QObject):
         window.project_closing.connect(self._closing)
 
     def _action(self, text, slot, name, tip) -> QAction:
-        a = QAction(text, self.w)
-        a.setObjectName(name)
-        a.setStatusTip(tip)
-        a.triggered.connect(lambda _=False: slot())
-        return a
+        return make_action(self.w, text, slot, name=name, tip=tip, bare=True)
 
     def _enable(self, on: bool) -> None:
         for a in self.all:
