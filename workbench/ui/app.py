@@ -125,6 +125,7 @@ def run_app(project_path: str | None, screenshot: str | None = None) -> int:
     install_message_filter()
     window = MainWindow()
     if screenshot:
+        window.remember_layout = False
         window.resize(*SCREENSHOT_SIZE)
         window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, QGuiApplication.platformName() != "offscreen")
     window.show()

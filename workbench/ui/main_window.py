@@ -50,6 +50,8 @@ class MainWindow(QMainWindow):
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
                             | QMainWindow.DockOption.AllowNestedDocks)
         self.ctx: ProjectContext | None = None
+        # Off for `--screenshot`: render the default layout, and leave the user's saved one alone.
+        self.remember_layout = True
         self.last_error = ""
         self._selected_coding: int | None = None
         self.code_model = CodeTreeModel(None, self)
@@ -565,6 +567,8 @@ class MainWindow(QMainWindow):
 
     # -- layout and window events ---------------------------------------------------------------------------
     def _restore_layout(self) -> None:
+        if not self.remember_layout:
+            return
         s = settings.settings()
         geom, state = s.value("window/geometry"), s.value("window/state")
         if isinstance(geom, QByteArray) and not self.isVisible():
@@ -573,7 +577,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def _save_layout(self) -> None:
-        if self.ctx is None:
+        if self.ctx is None or not self.remember_layout:
             return
         s = settings.settings()
         s.setValue("window/geometry", self.saveGeometry())
