@@ -322,3 +322,15 @@ def test_a_merge_killed_before_commit_leaves_the_project_as_it_was(pair, tmp_pat
     with open_project(a):
         pass
     assert canonical(a) == before
+
+
+def test_a_failed_hand_out_leaves_no_record_and_no_file(project, tmp_path, monkeypatch):
+    def fail(*_a, **_k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(wsqlite, "settle_into_place", fail)
+    dest = tmp_path / "for-pieter.qwb"
+    with pytest.raises(OSError):
+        hand_out(project, dest, "Pieter")
+    assert handouts(project) == []
+    assert sorted(p.name for p in tmp_path.iterdir() if "pieter" in p.name.lower()) == []

@@ -62,8 +62,18 @@ def hand_out(project: Project, dest: str | os.PathLike, coder: str) -> Handout:
         sqlite.settle_into_place(tmp, dest)
     except BaseException:
         sqlite.remove_with_sidecars(tmp)
+        _forget(project, key)  # no copy was made: the original must not record one
         raise
     return Handout(key, time, coder, original, dest)
+
+
+def _forget(project: Project, key: str) -> None:
+    from sqlalchemy import delete
+
+    from workbench.store.models import ProjectMeta
+
+    with project.transaction() as s:
+        s.execute(delete(ProjectMeta).where(ProjectMeta.key == key))
 
 
 def handouts(project: Project) -> list[dict]:
