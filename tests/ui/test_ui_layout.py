@@ -35,3 +35,13 @@ def test_screenshot_mode_uses_the_default_layout_and_keeps_the_saved_one(qtbot, 
     shot.docks["codebookPanel"].hide()
     shot.close()
     assert settings.settings().value("window/state") == saved
+
+
+def test_names_stay_readable_in_a_small_window(qtbot, project_path, coder_name):
+    w = _window(qtbot, project_path, remember=False)
+    w.resize(800, 500)
+    qtbot.waitUntil(lambda: w.width() <= 800)
+    for name, tree in (("sourcePanel", w.source_panel.tree), ("codebookPanel", w.codebook_panel.tree)):
+        name_col = tree.header().sectionSize(0)
+        assert name_col >= tree.fontMetrics().horizontalAdvance("n" * 12), (name, name_col)
+    w.close()

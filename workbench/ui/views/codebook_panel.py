@@ -60,6 +60,8 @@ class CodebookPanel(QWidget):
         # A fixed width: ResizeToContents would read every row's count after each coding.
         head.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         head.resizeSection(1, self.fontMetrics().horizontalAdvance("Codings") + 18)
+        # Names stay readable however small the window: about 16 characters beside the counts.
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("n" * 16) + head.sectionSize(1) + 40)
         self.buttons = QHBoxLayout()
         self.buttons.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()

@@ -40,6 +40,8 @@ class SourcePanel(QWidget):
         # A fixed width: ResizeToContents would read every row's count after each coding.
         head.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         head.resizeSection(1, self.fontMetrics().horizontalAdvance("Codings") + 18)
+        # Names stay readable however small the window: about 16 characters beside the counts.
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("n" * 16) + head.sectionSize(1) + 40)
         self.import_button = QToolButton(self)
         self.import_button.setObjectName("importButton")
         self.progress = QProgressBar(self)
