@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLineEdit, QToolButton, QTreeView,
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLineEdit, QToolButton, QTreeView,
                                QVBoxLayout, QWidget)
 
 from workbench.ui.models import ID_ROLE
 from workbench.ui.models.code_tree import CodeFilterProxy, CodeTreeModel
+from workbench.ui.views.count_column import name_and_count_columns
 
 
 class CodeTreeView(QTreeView):
@@ -54,14 +55,7 @@ class CodebookPanel(QWidget):
         self.filter.textChanged.connect(self._filter)
         self.tree = CodeTreeView(self)
         self.tree.setModel(self.proxy)
-        head = self.tree.header()
-        head.setStretchLastSection(False)
-        head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        # A fixed width: ResizeToContents would read every row's count after each coding.
-        head.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
-        head.resizeSection(1, self.fontMetrics().horizontalAdvance("Codings") + 18)
-        # Names stay readable however small the window: about 16 characters beside the counts.
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("n" * 16) + head.sectionSize(1) + 40)
+        name_and_count_columns(self, self.tree)
         self.buttons = QHBoxLayout()
         self.buttons.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()

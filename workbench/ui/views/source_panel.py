@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QTimer, Qt, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton, QToolButton,
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QToolButton,
                                QTreeView, QVBoxLayout, QWidget)
 
 from workbench.ui.models import ID_ROLE, KIND_ROLE
 from workbench.ui.models.sources import SourceFilterProxy, SourceTreeModel
+from workbench.ui.views.count_column import name_and_count_columns
 
 PROGRESS_DELAY_MS = 500  # show progress only for jobs that run past this
 
@@ -34,14 +35,7 @@ class SourcePanel(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setIndentation(14)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        head = self.tree.header()
-        head.setStretchLastSection(False)
-        head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        # A fixed width: ResizeToContents would read every row's count after each coding.
-        head.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
-        head.resizeSection(1, self.fontMetrics().horizontalAdvance("Codings") + 18)
-        # Names stay readable however small the window: about 16 characters beside the counts.
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("n" * 16) + head.sectionSize(1) + 40)
+        name_and_count_columns(self, self.tree)
         self.import_button = QToolButton(self)
         self.import_button.setObjectName("importButton")
         self.progress = QProgressBar(self)
