@@ -14,6 +14,8 @@ from workbench.store.project import open_project
 def project_arg(path: str, readonly: bool = False):
     """Open PROJECT for the length of a command."""
     project = open_project(Path(path), readonly=readonly)
+    for line in project.warnings:
+        warn(line)
     try:
         yield project
     finally:

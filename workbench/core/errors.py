@@ -14,6 +14,10 @@ class ProjectLockedError(ProjectError):
     """Another program holds the project open for writing."""
 
 
+class ProjectReadOnlyError(ProjectError):
+    """The project file, or its folder, cannot be written: it may still be opened read-only."""
+
+
 class ImportError_(WorkbenchError):
     """A source file cannot be imported (empty, wrong type, corrupt, too large)."""
 

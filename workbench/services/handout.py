@@ -52,8 +52,9 @@ def hand_out(project: Project, dest: str | os.PathLike, coder: str) -> Handout:
     # The record goes into the original first: the copy then carries it too (role changed below).
     with project.transaction() as s:
         new_meta(s, key, json.dumps(record | {"role": "original"}))
-    tmp = dest.with_name(f".{dest.name}.part")
+    tmp = sqlite.temp_beside(dest)
     try:
+        sqlite.remove_with_sidecars(tmp)
         sqlite.backup_copy(project.path, tmp)
         with open_project(tmp) as copy:
             with copy.transaction() as s:

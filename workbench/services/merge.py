@@ -7,6 +7,7 @@ explains them for users.
 """
 from __future__ import annotations
 
+import glob
 import json
 import os
 import tempfile
@@ -273,9 +274,10 @@ def copy_then_merge(project_path: str | os.PathLike, out: str | os.PathLike,
         raise ProjectError(f"{dest}: the folder {dest.parent} does not exist")
     if any(_same_file(Path(p), src) for p in other_paths):
         raise ProjectError(f"{src}: a project cannot be merged with itself")
-    tmp = dest.with_name(f".{dest.name}.part")
-    sqlite.backup_copy(src, tmp)
+    tmp = sqlite.temp_beside(dest)  # unique: two merges into one OUT never share a temporary file
     try:
+        sqlite.remove_with_sidecars(tmp)
+        sqlite.backup_copy(src, tmp)
         with open_project(tmp) as project:  # upgrades an older PROJECT in the new file only
             plan = plan_merge(project, other_paths, kw.get("report"), kw.get("should_stop"))
             try:
@@ -283,12 +285,14 @@ def copy_then_merge(project_path: str | os.PathLike, out: str | os.PathLike,
                                      kw.get("should_stop"), kw.get("by"), backup=False)
             finally:
                 plan.close()
-        sqlite.settle_into_place(tmp, dest)  # tmp sits beside dest: a rename
+        sqlite.settle_into_place(tmp, dest)  # beside dest: a link, never over a file that appeared there
     except BaseException:
         sqlite.remove_with_sidecars(tmp)
-        for p in tmp.parent.glob(f"{tmp.stem}.before-upgrade-*"):
-            p.unlink(missing_ok=True)
         raise
+    finally:
+        # Upgrading the temporary copy backed it up beside itself; PROJECT itself is the backup.
+        for p in tmp.parent.glob(f"{glob.escape(tmp.stem)}.before-upgrade-*"):
+            p.unlink(missing_ok=True)
     return result
 
 

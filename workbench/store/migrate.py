@@ -1,13 +1,14 @@
 """Runs the Alembic scripts that ship inside the package (migrations/ as workbench.migrations)."""
 from __future__ import annotations
 
+import warnings
 from importlib import resources
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine
+from sqlalchemy.exc import SAWarning
 
 from workbench.store import sqlite
 
@@ -40,10 +41,14 @@ def downgrade(path: Path, target: str) -> None:
 
 def _run(step, path: Path, target: str) -> None:
     # Batch migrations copy tables; foreign keys must be off while they do.
-    engine = create_engine(f"sqlite:///{path}")
-    sqlite.install_pragmas(engine, foreign_keys=False)
+    engine = sqlite.make_engine(path, foreign_keys=False)
     try:
-        with engine.connect() as conn:
+        with engine.connect() as conn, warnings.catch_warnings():
+            # Batch mode cannot reflect expression indexes (the unique name keys): a revision that
+            # rebuilds such a table makes them again itself; tests/store/test_migrations.py compares
+            # the upgraded schema with a new file's, index by index.
+            warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index",
+                                    SAWarning)
             step(alembic_config(conn), target)
             conn.commit()
     finally:

@@ -7,12 +7,12 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from workbench.core.errors import ProjectError
+from workbench.core.errors import ProjectError, ProjectReadOnlyError, ValidationError
 from workbench.core.ids import new_guid
 from workbench.core.timeutil import now_iso
 from workbench.store import sqlite
@@ -25,11 +25,14 @@ PROJECT_SUFFIX = ".qwb"
 class Project:
     """An open project file. Each write goes through `transaction()`: all of it or none."""
 
-    def __init__(self, path: Path, engine: Engine, lock: sqlite.WriteLock | None, readonly: bool):
+    def __init__(self, path: Path, engine: Engine, lock: sqlite.WriteLock | None, readonly: bool,
+                 warnings: list[str] | None = None, guard: sqlite.SidecarGuard | None = None):
         self.path = path
         self.engine = engine
         self.readonly = readonly
+        self.warnings = list(warnings or [])  # said once to the user when the project opens
         self._lock = lock
+        self._guard = guard  # read-only: what a look at an old WAL-mode file leaves is removed on close
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._writer = engine.execution_options(workbench_write=True)
 
@@ -38,14 +41,26 @@ class Project:
         """A session whose work commits at the end of the block, or rolls back on any error."""
         if self.readonly:
             raise ProjectError(f"{self.path}: the project is open read-only")
-        with self._sessions(bind=self._writer) as session, session.begin():
-            yield session
+        try:
+            with self._sessions(bind=self._writer) as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            raise self._in_words(exc) from exc
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for reads; nothing it does is committed."""
-        with self._sessions() as session:
-            yield session  # closing ends the read transaction; loaded objects stay usable
+        try:
+            with self._sessions() as session:
+                yield session  # closing ends the read transaction; loaded objects stay usable
+        except DBAPIError as exc:
+            raise self._in_words(exc) from exc
+
+    def _in_words(self, exc: DBAPIError) -> Exception:
+        """A database error as one line naming the project (damaged, read-only, disk full, busy)."""
+        if isinstance(exc, IntegrityError):
+            return ValidationError(f"{self.path}: the change breaks a rule of the project ({exc.orig})")
+        return ProjectError(f"{self.path}: {sqlite.error_words(exc)}")
 
     def info(self) -> ProjectInfo:
         with self.reading() as s:
@@ -61,6 +76,9 @@ class Project:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
+        if self._guard is not None:
+            self._guard.done()
+            self._guard = None
 
     def __enter__(self) -> "Project":
         return self
@@ -70,20 +88,28 @@ class Project:
 
 
 def _engine(path: Path, readonly: bool) -> Engine:
-    url = f"sqlite:///file:{path}?mode=ro&uri=true" if readonly else f"sqlite:///{path}"
-    engine = create_engine(url)
-    sqlite.install_pragmas(engine, readonly=readonly)
-    return engine
+    return sqlite.make_engine(path, readonly)
 
 
 def create_project(path: str | os.PathLike, name: str | None = None, coder: str | None = None) -> Project:
-    """Create a new, empty project file at path; refuses to overwrite anything."""
+    """Create a new, empty project file at path; refuses to overwrite anything.
+
+    The file is built under a unique temporary name beside path and linked into place only
+    when complete: two programs making the same path at once get one project and one clear
+    refusal, and neither removes the other's file (issue 12).
+    """
     path = Path(path)
     if path.exists():
         raise ProjectError(f"{path}: a file already exists there; choose another name")
     if not path.parent.exists():
         raise ProjectError(f"{path}: the folder {path.parent} does not exist")
-    engine = _engine(path, readonly=False)
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise ProjectError(f"{path}: cannot write there (the folder {path.parent} is read-only)")
+    from workbench.core.names import clean_name
+
+    title = clean_name("project", name) if name else clean_name("project", path.stem or "project")
+    tmp = sqlite.temp_beside(path)
+    engine = _engine(tmp, readonly=False)
     try:
         with engine.begin() as conn:
             sqlite.set_application_id(conn.connection.dbapi_connection)
@@ -92,15 +118,16 @@ def create_project(path: str | os.PathLike, name: str | None = None, coder: str 
                               "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"))
             conn.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": HEAD})
         with Session(engine) as s, s.begin():
-            s.add(ProjectInfo(guid=new_guid(), name=name or path.stem))
+            s.add(ProjectInfo(guid=new_guid(), name=title))
             s.add(ProjectMeta(key="created_with", value=_app_version()))
             if coder:
-                s.add(Coder(name=coder))
+                s.add(Coder(name=clean_name("coder", coder)))
+        engine.dispose()
+        sqlite.place_new_file(tmp, path)
     except BaseException:
         engine.dispose()
-        sqlite.remove_with_sidecars(path)
+        sqlite.remove_with_sidecars(tmp)
         raise
-    engine.dispose()
     return open_project(path)
 
 
@@ -116,6 +143,8 @@ def check_project_file(path: Path) -> str:
         raise ProjectError(f"{path}: no such file")
     if path.is_dir():
         raise ProjectError(f"{path}: is a folder, not a project file")
+    if not path.is_file():
+        raise ProjectError(f"{path}: not a project file (a device, pipe or other special file)")
     try:
         is_sqlite = sqlite.looks_like_sqlite(path)
     except OSError as exc:
@@ -125,8 +154,10 @@ def check_project_file(path: Path) -> str:
     try:
         app_id = sqlite.read_application_id(path)
         revision = sqlite.read_revision(path)
-    except Exception as exc:  # sqlite3.DatabaseError and friends
-        raise ProjectError(f"{path}: not a workbench project ({exc})") from None
+    except ProjectError:
+        raise
+    except Exception as exc:  # sqlite3.DatabaseError and friends: the header said SQLite
+        raise ProjectError(f"{path}: {sqlite.error_words(exc)}") from None
     if app_id != sqlite.APPLICATION_ID or revision is None:
         raise ProjectError(f"{path}: not a workbench project (an SQLite file of another program)")
     if revision not in REVISIONS:
@@ -142,7 +173,11 @@ def open_project(path: str | os.PathLike, *, readonly: bool = False, upgrade: bo
     path = Path(path)
     revision = check_project_file(path)
     lock = None
+    warnings: list[str] = []
     if not readonly:
+        problem = sqlite.writable_problem(path)
+        if problem:
+            raise ProjectReadOnlyError(f"{path}: {problem}")
         lock = sqlite.WriteLock(path)
         lock.acquire()
     try:
@@ -151,14 +186,22 @@ def open_project(path: str | os.PathLike, *, readonly: bool = False, upgrade: bo
                 raise ProjectError(f"{path}: schema {revision} needs an upgrade to {HEAD}; open it for writing")
             backup_before_upgrade(path, revision)
             run_migrations(path, HEAD)
+        guard = sqlite.SidecarGuard(path) if readonly else None
         engine = _engine(path, readonly)
         try:
-            with engine.connect() as conn:
+            with engine.connect() if readonly else engine.begin() as conn:
                 conn.execute(text("SELECT 1 FROM project")).fetchone()
+                if not readonly:
+                    planted = sqlite.drop_foreign_objects(conn.connection.dbapi_connection)
+                    if planted:
+                        warnings.append(f"{path}: removed what the workbench never makes and someone put in "
+                                        f"the file: {', '.join(planted)}")
         except DatabaseError as exc:
             engine.dispose()
-            raise ProjectError(f"{path}: the project file is damaged ({exc.orig})") from None
-        return Project(path, engine, lock, readonly)
+            if guard is not None:
+                guard.done()
+            raise ProjectError(f"{path}: {sqlite.error_words(exc)}") from None
+        return Project(path, engine, lock, readonly, warnings, guard)
     except BaseException:
         if lock is not None:
             lock.release()
@@ -166,7 +209,7 @@ def open_project(path: str | os.PathLike, *, readonly: bool = False, upgrade: bo
 
 
 def backup_before_upgrade(path: Path, revision: str) -> Path:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
     dest = path.with_name(f"{path.stem}.before-upgrade-{revision}-{stamp}{path.suffix}")
     return sqlite.backup_copy(path, dest)
 

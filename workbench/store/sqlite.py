@@ -1,23 +1,38 @@
-"""Everything SQLite-specific lives here: pragmas, file locks, backups, integrity checks.
+"""Everything SQLite-specific lives here: connections, pragmas, file locks, copies, integrity checks.
 
-Keep this module small: a later step lets a team keep one project on a
-PostgreSQL server, where none of this applies.
+A project is one file that users copy, e-mail and sync while the window is open, so
+the file itself must hold every committed change at rest. Projects therefore use
+SQLite's rollback journal (`journal_mode=DELETE`, `synchronous=FULL`), not WAL: a
+commit writes its pages into the `.qwb` before it returns, the `-journal` beside it
+exists only while a transaction is in flight, and a kill at any moment is rolled back
+on the next open. (In WAL mode committed pages stay in `NAME.qwb-wal` until a
+checkpoint: a copy of the `.qwb` alone held none of a session's work, issue 9.)
+
+Paths never go into a URL unescaped: a project named `team%20copy.qwb`, `c?d.qwb` or
+`a#b.qwb` is that file and no other (issue 12); connections come from `connect()`.
 """
 from __future__ import annotations
 
+import errno
 import os
+import re
 import sqlite3
 import sys
+import tempfile
+import urllib.parse
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import QueuePool
 
 from workbench.core.errors import ProjectError, ProjectLockedError
 
 # 'QWB1' as a big-endian integer: marks a SQLite file as one of our projects.
 APPLICATION_ID = 0x51574231
 SQLITE_HEADER = b"SQLite format 3\x00"
+SIDECARS = ("-journal", "-wal", "-shm")
+BUSY_TIMEOUT_MS = 5000
 
 
 def looks_like_sqlite(path: Path) -> bool:
@@ -25,21 +40,100 @@ def looks_like_sqlite(path: Path) -> bool:
         return fh.read(16) == SQLITE_HEADER
 
 
+def file_uri(path: str | os.PathLike, **params: str) -> str:
+    """An SQLite URI naming exactly this file: every byte of the path that is not plain is escaped."""
+    raw = os.fsencode(Path(path).absolute())
+    uri = "file:" + urllib.parse.quote(raw, safe="/")
+    if params:
+        uri += "?" + urllib.parse.urlencode(params)
+    return uri
+
+
+def _wal_mode(path: Path) -> bool:
+    """Whether the file's header says WAL (bytes 18 and 19 are 2): such a file needs -shm to be read."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(20)
+    except OSError:
+        return False
+    return len(head) == 20 and head[18] == 2 and head[19] == 2
+
+
+def connect(path: str | os.PathLike, readonly: bool = False) -> sqlite3.Connection:
+    """A DB-API connection to the file at path (no URL parsing of the path, ever)."""
+    path = Path(path)
+    params = {"mode": "ro"} if readonly else {}
+    if readonly and _wal_mode(path) and not os.access(path.parent, os.W_OK) and not Path(f"{path}-wal").exists():
+        # A WAL file in a folder we cannot write: SQLite could not make its -shm. With no -wal
+        # there is nothing beyond the file itself to read, so read the file as it is.
+        params["immutable"] = "1"
+    return sqlite3.connect(file_uri(path, **params), uri=True, check_same_thread=False,
+                           timeout=BUSY_TIMEOUT_MS / 1000)
+
+
+def connect_readonly(path: str | os.PathLike) -> sqlite3.Connection:
+    """A read-only connection whose rows can be read by column name."""
+    con = connect(path, readonly=True)
+    con.row_factory = sqlite3.Row
+    return con
+
+
+class SidecarGuard:
+    """Removes the -wal/-shm files a read-only look at a WAL-mode file made, once it is over.
+
+    Only files that were not there before are removed, and only when no program has the
+    project open for writing (its flock is free): a file older programs left in WAL mode
+    (a merge input, a refused newer file) is left as it was found, with nothing beside it.
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.before = {s for s in ("-wal", "-shm") if Path(f"{self.path}{s}").exists()}
+
+    def done(self) -> None:
+        made = [s for s in ("-wal", "-shm") if s not in self.before and Path(f"{self.path}{s}").exists()]
+        if not made:
+            return
+        wal = Path(f"{self.path}-wal")
+        if wal.exists() and wal.stat().st_size:
+            return  # it holds pages: not ours to drop
+        lock = WriteLock(self.path)
+        try:
+            lock.acquire()
+        except (ProjectError, OSError):
+            return
+        try:
+            for s in made:
+                Path(f"{self.path}{s}").unlink(missing_ok=True)
+        finally:
+            lock.release()
+
+
+def make_engine(path: Path, readonly: bool = False, foreign_keys: bool = True) -> Engine:
+    """The SQLAlchemy engine of a project file; connections come from `connect`, never a URL."""
+    engine = create_engine("sqlite+pysqlite://", creator=lambda: connect(path, readonly), poolclass=QueuePool)
+    install_pragmas(engine, readonly=readonly, foreign_keys=foreign_keys)
+    return engine
+
+
 def install_pragmas(engine: Engine, *, readonly: bool = False, foreign_keys: bool = True) -> None:
-    """Foreign keys on, WAL, and transactions we begin ourselves (pysqlite's own are unreliable)."""
+    """Foreign keys on, the rollback journal, and transactions we begin ourselves."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # pragma: no branch - runs per connection
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
-        cur.execute("PRAGMA busy_timeout=5000")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         # Files come from other people (team copies, downloads): be defensive.
         cur.execute("PRAGMA trusted_schema=OFF")
         cur.execute("PRAGMA cell_size_check=ON")
+        # Big projects: a 64 MiB page cache instead of 2 MiB keeps bulk work from re-reading pages.
+        cur.execute("PRAGMA cache_size=-65536")
         if not readonly:
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
+            # See the module docstring: the file alone holds every committed change.
+            cur.execute("PRAGMA journal_mode=DELETE")
+            cur.execute("PRAGMA synchronous=FULL")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -54,42 +148,160 @@ def set_application_id(dbapi_conn) -> None:
     dbapi_conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
 
 
-def read_application_id(path: Path) -> int:
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+def _peek(path: Path, sql: str):
+    """Run one read on a file without leaving anything beside it."""
+    guard = SidecarGuard(path)
+    con = connect(path, readonly=True)
     try:
-        return con.execute("PRAGMA application_id").fetchone()[0]
+        return con.execute(sql).fetchall()
     finally:
         con.close()
+        guard.done()
+
+
+def read_application_id(path: Path) -> int:
+    return _peek(path, "PRAGMA application_id")[0][0]
 
 
 def read_revision(path: Path) -> str | None:
-    """The Alembic revision stamped in the file, or None when there is none."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    """The Alembic revision stamped in the file, or None when there is none.
+
+    A file with more than one row in alembic_version was not written by Alembic: that is
+    damage, said in one line, not a guess between the rows.
+    """
     try:
-        try:
-            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
-        except sqlite3.DatabaseError:
+        rows = _peek(path, "SELECT version_num FROM alembic_version")
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
             return None
-        return row[0] if row else None
-    finally:
-        con.close()
+        raise
+    if len(rows) > 1:
+        raise ProjectError(f"{path}: the project file is damaged (it records {len(rows)} schema versions)")
+    return rows[0][0] if rows else None
+
+
+def foreign_objects(path: Path) -> list[str]:
+    """Triggers and views in the file: the workbench makes none, so any there was planted."""
+    rows = _peek(path, "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view')")
+    return [f"{t} {n}" for t, n in rows]
+
+
+def drop_foreign_objects(dbapi_conn) -> list[str]:
+    """Drop every trigger and view (the workbench makes none); returns what was dropped."""
+    rows = dbapi_conn.execute("SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view')").fetchall()
+    for kind, name in rows:
+        dbapi_conn.execute(f'DROP {kind.upper()} IF EXISTS "{name.replace(chr(34), chr(34) * 2)}"')
+    return [f"{t} {n}" for t, n in rows]
+
+
+# -- files beside files ------------------------------------------------------------------------
+_TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)-[A-Za-z0-9_]+\.part$")
+
+
+def temp_beside(dest: Path) -> Path:
+    """A new, uniquely named empty file beside dest to build it in (hidden, `.NAME.PID-XXXX.part`).
+
+    Leftovers of killed programs (their process is gone) are swept first, so a kill -9
+    leaves no copy behind for long.
+    """
+    dest = Path(dest)
+    folder = dest.parent if str(dest.parent) else Path(".")
+    sweep_dead_temps(folder, dest.name)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.{os.getpid()}-", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise ProjectError(f"{dest}: cannot write there ({exc.strerror})") from None
+    os.close(fd)
+    return Path(tmp)
+
+
+def sweep_dead_temps(folder: Path, name: str) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        m = _TEMP.match(entry.name)
+        if not m or m.group("name") != name:
+            continue
+        if _alive(int(m.group("pid"))):
+            continue
+        remove_with_sidecars(Path(entry.path))
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def clear_stale_sidecars(dest: Path) -> list[str]:
+    """A -journal/-wal/-shm at a path where no file is belongs to no database: left there, SQLite
+    would replay it onto the new file made there (issue 12). Removes them; returns their names."""
+    if Path(dest).exists():
+        return []
+    found = [s for s in SIDECARS if Path(f"{dest}{s}").exists()]
+    for s in found:
+        Path(f"{dest}{s}").unlink(missing_ok=True)
+    return found
+
+
+def place_new_file(tmp: Path, dest: Path) -> None:
+    """Move a finished file into place without ever replacing a file that appeared at dest."""
+    clear_stale_sidecars(dest)
+    try:
+        os.link(tmp, dest)
+    except FileExistsError:
+        raise ProjectError(f"{dest}: a file already exists there; choose another name") from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
+            raise ProjectError(f"{dest}: cannot write there ({exc.strerror})") from None
+        # File systems without hard links (FAT, some network shares): check, then rename.
+        if dest.exists():
+            raise ProjectError(f"{dest}: a file already exists there; choose another name") from None
+        os.replace(tmp, dest)
+        return
+    tmp.unlink(missing_ok=True)
 
 
 def backup_copy(path: Path, dest: Path) -> Path:
-    """A consistent copy of a project file, taken through SQLite's backup API."""
-    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    dst = sqlite3.connect(dest)
+    """A consistent copy of a project file (SQLite's backup API), complete before it has its name.
+
+    The copy is built under a temporary name beside dest and only then linked into place, so a
+    kill mid-copy never leaves a half-written file that looks like a good backup (issue 12).
+    """
+    dest = Path(dest)
+    tmp = temp_beside(dest)
+    guard = SidecarGuard(path)
     try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
+        src = connect(path, readonly=True)
+        try:
+            dst = sqlite3.connect(file_uri(tmp), uri=True)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
+        finally:
+            src.close()
+            guard.done()
+        place_new_file(tmp, dest)
+    except BaseException:
+        remove_with_sidecars(tmp)
+        raise
     return dest
 
 
 def integrity_problems(path: Path) -> list[str]:
     """What PRAGMA integrity_check and foreign_key_check report; empty when the file is sound."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    guard = SidecarGuard(path)
+    con = connect(path, readonly=True)
     try:
         rows = [r[0] for r in con.execute("PRAGMA integrity_check")]
         problems = [] if rows == ["ok"] else rows
@@ -97,29 +309,61 @@ def integrity_problems(path: Path) -> list[str]:
         return problems
     finally:
         con.close()
+        guard.done()
 
 
 def checkpoint(path: Path) -> None:
-    """Fold the WAL into the main file, so a plain file copy carries everything."""
-    con = sqlite3.connect(path)
+    """Make the file stand alone: fold any WAL into it and leave the rollback journal mode set."""
+    con = connect(path)
     try:
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.execute("PRAGMA journal_mode=DELETE")
     finally:
         con.close()
 
 
 def remove_with_sidecars(path: Path, *extra: str) -> None:
-    """Remove a project file and its -wal and -shm files (and any other suffixes given), if there."""
-    for suffix in ("", "-wal", "-shm", *extra):
+    """Remove a project file and its -journal, -wal and -shm files (and any other suffixes given)."""
+    for suffix in ("", *SIDECARS, *extra):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def settle_into_place(tmp: Path, dest: Path) -> None:
-    """Make the temporary project file tmp whole (WAL folded in, sidecars gone) and rename it to dest."""
+    """Make the temporary project file tmp whole (WAL folded in, sidecars gone) and move it to dest,
+    never over a file that is there."""
     checkpoint(tmp)
-    for suffix in ("-wal", "-shm"):
+    for suffix in SIDECARS:
         Path(f"{tmp}{suffix}").unlink(missing_ok=True)
-    os.replace(tmp, dest)
+    place_new_file(tmp, dest)
+
+
+def writable_problem(path: Path) -> str | None:
+    """Why a project file cannot be opened for writing, in words, or None."""
+    if not os.access(path, os.W_OK):
+        return "the project file is read-only; open it read-only, or make it writable"
+    folder = path.parent if str(path.parent) else Path(".")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return (f"the folder {folder} is read-only, and the workbench writes a journal beside the project "
+                "while it saves; open it read-only, or move it to a folder you can write")
+    return None
+
+
+def error_words(exc: BaseException) -> str:
+    """An SQLite error as the user should read it: disk full, read-only, damaged, or locked."""
+    text = str(getattr(exc, "orig", exc) or exc)
+    low = text.lower()
+    if "database or disk is full" in low or "disk is full" in low:
+        return "the disk is full; nothing of this change was kept (free some space and try again)"
+    if "readonly" in low or "read-only" in low:
+        return "the project file cannot be written (read-only)"
+    if "locked" in low or "busy" in low:
+        return "the project is busy in another program; try again in a moment"
+    if "malformed" in low or "not a database" in low or "corrupt" in low or "no such table" in low \
+            or "no such column" in low:
+        return f"the project file is damaged ({text})"
+    if "disk i/o error" in low or "unable to open" in low:
+        return f"the project file cannot be read or written ({text})"
+    return f"the project file could not be used ({text})"
 
 
 class WriteLock:
@@ -176,18 +420,3 @@ class WriteLock:
 
 def is_not_a_database(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc)
-
-
-__all__ = [
-    "APPLICATION_ID",
-    "ProjectError",
-    "WriteLock",
-    "backup_copy",
-    "checkpoint",
-    "install_pragmas",
-    "integrity_problems",
-    "looks_like_sqlite",
-    "read_application_id",
-    "read_revision",
-    "set_application_id",
-]
