@@ -114,6 +114,25 @@ def project_path(_small_template, tmp_path) -> Path:
     yield dest
     problems = sqlite.integrity_problems(dest)
     assert problems == [], problems
+    assert stale_name_keys(dest) == []
+
+
+NAMED_TABLES = ("coder", "source", "case_", "attribute", "code", "saved_query", "source_folder")
+
+
+def stale_name_keys(path: Path) -> list[tuple]:
+    """Rows whose stored name key is not the one rule's key of their name (core.names): every
+    writer, ORM or Core, must keep them in step, or the unique index guards nothing."""
+    import sqlite3
+
+    from workbench.core.names import name_key
+
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return [(t, name, key) for t in NAMED_TABLES
+                for name, key in con.execute(f"SELECT name, name_key FROM {t}") if key != name_key(name)]
+    finally:
+        con.close()
 
 
 @pytest.fixture

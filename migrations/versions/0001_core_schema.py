@@ -190,7 +190,11 @@ def upgrade() -> None:
     sa.Column('author_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.String(length=32), nullable=False),
     sa.Column('updated_at', sa.String(length=32), nullable=False),
-    sa.CheckConstraint('(source_id IS NOT NULL) + (code_id IS NOT NULL) + (case_id IS NOT NULL) + (coding_id IS NOT NULL) <= 1', name=op.f('ck_memo_one_target')),
+    # CASE, not boolean + boolean: PostgreSQL refuses to add booleans (SQLite files made
+    # before this change hold the older, equivalent text).
+    sa.CheckConstraint('(CASE WHEN source_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN code_id IS NULL THEN 0 ELSE 1 END)'
+                       ' + (CASE WHEN case_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN coding_id IS NULL THEN 0 ELSE 1 END)'
+                       ' <= 1', name=op.f('ck_memo_one_target')),
     sa.ForeignKeyConstraint(['author_id'], ['coder.id'], name=op.f('fk_memo_author_id_coder'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['case_id'], ['case_.id'], name=op.f('fk_memo_case_id_case_'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['code_id'], ['code.id'], name=op.f('fk_memo_code_id_code'), ondelete='CASCADE'),

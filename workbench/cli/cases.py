@@ -20,6 +20,5 @@ def run(args) -> int:
 
     with project_arg(args.project) as project:
         r = import_cases_csv(project, args.csv)
-    types = ", ".join(f"{k} ({v})" for k, v in r.attributes.items()) or "none"
-    print(f"cases: {r.created} created, {r.updated} updated; attributes: {types}; {r.linked} sources linked")
+    print(r.summary())
     return 0

@@ -1,6 +1,8 @@
 """Code paths: names joined by '/', with a '/' inside a name written '\\/' (see CLI.md)."""
 from __future__ import annotations
 
+from workbench.core.names import name_key as _name_key
+
 
 def split_path(path: str) -> list[str]:
     """Split 'a/b\\/c' into ['a', 'b/c']; surrounding spaces of each part are dropped."""
@@ -30,6 +32,5 @@ def join_path(parts: list[str]) -> str:
     return "/".join(p.replace("/", "\\/") for p in parts)
 
 
-def name_key(name: str) -> str:
-    """How names are compared when matching: case and surrounding spaces ignored."""
-    return " ".join(name.split()).casefold()
+# Names compare by one rule everywhere (core/names.py); kept here for the code-path helpers.
+name_key = _name_key

@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from workbench.core.changes import Changes
 from workbench.core.errors import ImportError_, NotFoundError, ValidationError
+from workbench.core.names import clean_name, name_key
 from workbench.core.timeutil import now_iso
 from workbench.services.lookup import case_by_name, source_by_name
 from workbench.services.tombstones import bury
@@ -70,39 +71,61 @@ def infer_type(values: list[str]) -> str:
     return "text"
 
 
+@dataclass(frozen=True)
+class Found:
+    """A case or attribute asked for by name: its id, whether it was made now, and the name it
+    already had when the name asked for only compares equal to it (a fold, to be reported)."""
+
+    id: int
+    created: bool
+    folded_into: str | None = None
+
+
+def find_or_make_case(session: Session, name: str) -> Found:
+    """The case named name by the one name rule (core.names), made when there is none."""
+    name = clean_name("case", name)
+    row = session.execute(select(Case.id, Case.name).where(Case.name_key == name_key(name))).first()
+    if row is not None:
+        return Found(row.id, False, row.name if row.name != name else None)
+    pos = session.scalar(select(func.count()).select_from(Case))
+    case = Case(name=name, position=pos)
+    session.add(case)
+    session.flush()
+    return Found(case.id, True)
+
+
 def ensure_case(session: Session, name: str) -> int:
-    name = " ".join(name.split())
-    if not name:
-        raise ValidationError("a case needs a name")
-    cid = session.scalar(select(Case.id).where(Case.name == name))
-    if cid is None:
-        pos = session.scalar(select(func.count()).select_from(Case))
-        case = Case(name=name, position=pos)
-        session.add(case)
-        session.flush()
-        cid = case.id
-    return cid
+    return find_or_make_case(session, name).id
+
+
+def _case_named(session: Session, name: str, except_id: int | None = None) -> str | None:
+    """The name of the case (other than except_id) that name compares equal to, if any."""
+    q = select(Case.name).where(Case.name_key == name_key(name))
+    if except_id is not None:
+        q = q.where(Case.id != except_id)
+    return session.scalar(q)
 
 
 def create_case(project: Project, name: str, description: str = "") -> Changes:
+    name = clean_name("case", name)
     with project.transaction() as s:
-        if s.scalar(select(Case.id).where(Case.name == name.strip())):
-            raise ValidationError(f"a case named {name.strip()!r} already exists")
+        existing = _case_named(s, name)
+        if existing is not None:
+            raise ValidationError(f"a case named {existing!r} already exists")
         cid = ensure_case(s, name)
         s.get(Case, cid).description = description
     return Changes().add("created", "case", cid)
 
 
 def rename_case(project: Project, case_id: int, name: str) -> Changes:
-    name = " ".join(name.split())
-    if not name:
-        raise ValidationError("a case needs a name")
+    name = clean_name("case", name)
     with project.transaction() as s:
         case = s.get(Case, case_id)
         if case is None:
             raise NotFoundError("case", f"#{case_id}")
-        if s.scalar(select(Case.id).where(Case.name == name, Case.id != case_id)):
-            raise ValidationError(f"a case named {name!r} already exists")
+        existing = _case_named(s, name, except_id=case_id)
+        if existing is not None:
+            raise ValidationError(f"a case named {existing!r} already exists")
         case.name = name
         case.updated_at = now_iso()
     return Changes().add("updated", "case", case_id)
@@ -119,20 +142,23 @@ def delete_case(project: Project, case_id: int, deleted_by: str = "") -> Changes
     return Changes().add("deleted", "case", case_id)
 
 
-def ensure_attribute(session: Session, name: str, type_: str = "text") -> int:
-    name = " ".join(name.split())
-    if not name:
-        raise ValidationError("an attribute needs a name")
+def find_or_make_attribute(session: Session, name: str, type_: str = "text") -> Found:
+    """The attribute named name by the one name rule, made with type_ when there is none."""
+    name = clean_name("attribute", name)
     if type_ not in TYPES:
         raise ValidationError(f"attribute type must be one of {', '.join(TYPES)}")
-    aid = session.scalar(select(Attribute.id).where(Attribute.name == name))
-    if aid is None:
-        pos = session.scalar(select(func.count()).select_from(Attribute))
-        attr = Attribute(name=name, type=type_, position=pos)
-        session.add(attr)
-        session.flush()
-        aid = attr.id
-    return aid
+    row = session.execute(select(Attribute.id, Attribute.name).where(Attribute.name_key == name_key(name))).first()
+    if row is not None:
+        return Found(row.id, False, row.name if row.name != name else None)
+    pos = session.scalar(select(func.count()).select_from(Attribute))
+    attr = Attribute(name=name, type=type_, position=pos)
+    session.add(attr)
+    session.flush()
+    return Found(attr.id, True)
+
+
+def ensure_attribute(session: Session, name: str, type_: str = "text") -> int:
+    return find_or_make_attribute(session, name, type_).id
 
 
 def define_attribute(project: Project, name: str, type_: str = "text") -> Changes:
@@ -181,6 +207,15 @@ class CasesCsvResult:
     updated: int
     attributes: dict[str, str]  # name -> inferred type
     linked: int
+    folded: list[tuple[str, str]] = field(default_factory=list)  # (name in the file, the name it is in the project)
+
+    def summary(self) -> str:
+        types = ", ".join(f"{k} ({v})" for k, v in self.attributes.items()) or "none"
+        line = (f"cases: {self.created} created, {self.updated} updated; attributes: {types}; "
+                f"{self.linked} sources linked")
+        if self.folded:
+            line += "; " + "; ".join(f"{a!r} is {b!r}" for a, b in self.folded)
+        return line
 
 
 def import_cases_csv(project: Project, path: str | Path) -> CasesCsvResult:
@@ -212,24 +247,44 @@ def import_cases_csv(project: Project, path: str | Path) -> CasesCsvResult:
     for n, r in enumerate(body, start=2):
         if len(r) > len(header):
             raise ImportError_(f"{path}: line {n} has {len(r)} columns, the header {len(header)}")
+    seen_cols: dict[str, str] = {}
+    for h in header[1:]:
+        if not h:
+            raise ImportError_(f"{path}: a column has no header (the attribute's name)")
+        if name_key(h) in seen_cols:
+            raise ImportError_(f"{path}: the columns {seen_cols[name_key(h)]!r} and {h!r} name one attribute")
+        seen_cols[name_key(h)] = h
     cols = {h: i for i, h in enumerate(header)}
     src_col = next((i for h, i in cols.items() if h.casefold() == "sources"), None)
     attr_cols = [(h, i) for h, i in cols.items() if i != 0 and i != src_col]
     created = updated = linked = 0
     types: dict[str, str] = {}
+    folded: list[tuple[str, str]] = []
     with project.transaction() as s:
+        attr_ids: dict[str, int] = {}
         for name, i in attr_cols:
-            existing = s.scalar(select(Attribute.type).where(Attribute.name == name))
+            existing = s.scalar(select(Attribute.type).where(Attribute.name_key == name_key(name)))
             types[name] = existing or infer_type([r[i] if i < len(r) else "" for r in body])
-        attr_ids = {name: ensure_attribute(s, name, types[name]) for name, _ in attr_cols}
+            try:
+                found = find_or_make_attribute(s, name, types[name])
+            except ValidationError as exc:
+                raise ImportError_(f"{path}: column {name!r}: {exc}") from None
+            attr_ids[name] = found.id
+            if found.folded_into:
+                folded.append((name, found.folded_into))
         for n, r in enumerate(body, start=2):
             case_name = r[0].strip()
             if not case_name:
                 raise ImportError_(f"{path}: line {n} has no case name")
-            was = s.scalar(select(Case.id).where(Case.name == case_name))
-            cid = ensure_case(s, case_name)
-            created += was is None
-            updated += was is not None
+            try:
+                found = find_or_make_case(s, case_name)
+            except ValidationError as exc:
+                raise ImportError_(f"{path}: line {n}: {exc}") from None
+            cid = found.id
+            created += found.created
+            updated += not found.created
+            if found.folded_into:
+                folded.append((" ".join(case_name.split()), found.folded_into))
             for name, i in attr_cols:
                 try:
                     set_value_in(s, cid, attr_ids[name], r[i] if i < len(r) else "")
@@ -245,7 +300,7 @@ def import_cases_csv(project: Project, path: str | Path) -> CasesCsvResult:
                         s.add(CaseSource(case_id=cid, source_id=sid))
                         s.flush()
                         linked += 1
-    return CasesCsvResult(created, updated, types, linked)
+    return CasesCsvResult(created, updated, types, linked, folded)
 
 
 def case_id_by_name(project: Project, name: str) -> int:

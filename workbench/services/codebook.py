@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from workbench.core.changes import Changes
 from workbench.core.errors import NotFoundError, ValidationError
+from workbench.core.names import clean_name
 from workbench.core.paths import name_key, split_path
 from workbench.core.timeutil import now_iso
 from workbench.services.lookup import CodeTree, code_by_path
@@ -31,10 +32,7 @@ def normalize_color(color: str) -> str:
 
 
 def _check_name(name: str) -> str:
-    name = " ".join(name.split())
-    if not name:
-        raise ValidationError("a code needs a name")
-    return name
+    return clean_name("code", name)
 
 
 def _sibling_clash(session: Session, parent_id: int | None, name: str, except_id: int | None = None) -> None:

@@ -11,12 +11,20 @@ from workbench.store.project import Project
 
 
 def merge_entries(project: Project, entries: list[tuple[list[str], str, str | None]]) -> str:
-    """Create the codes not yet there; fill descriptions and colours given. One transaction."""
+    """Create the codes not yet there; fill descriptions and colours given. One transaction.
+
+    An entry whose path compares equal to a code already there (or made earlier in the same
+    file) under the one name rule, but is spelled otherwise, is that code: every such fold is
+    named in the summary ("'interesting' is 'Interesting'"), never silent.
+    """
     created = updated = 0
+    folds: list[str] = []
     with project.transaction() as s:
         tree = CodeTree(s)
         for parts, desc, color in entries:
             found = tree.find(join_path(parts))
+            if found is not None and tree.parts(found) != [" ".join(p.split()) for p in parts]:
+                folds.append(f"{join_path(parts)!r} is {tree.path(found)!r}")
             if found is None:
                 parent = None
                 if len(parts) > 1:  # parents not listed (or listed later) are made, not skipped
@@ -33,7 +41,10 @@ def merge_entries(project: Project, entries: list[tuple[list[str], str, str | No
                 if color and code.color != normalize_color(color):
                     code.color, changed = normalize_color(color), True
                 updated += changed
-    return f"{created} codes created, {updated} updated"
+    summary = f"{created} codes created, {updated} updated"
+    if folds:
+        summary += f"; {len(folds)} folded into codes of the same name: " + "; ".join(folds)
+    return summary
 
 
 def codebook_entries(project: Project) -> list[tuple[list[str], str, str]]:

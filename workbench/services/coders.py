@@ -4,8 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workbench.core.errors import ValidationError
-from workbench.core.paths import name_key
+from workbench.core.names import clean_name, name_key
 from workbench.store.models import Coder
 from workbench.store.project import Project
 
@@ -16,14 +15,8 @@ def ensure_coder(session: Session, name: str) -> int:
     'thandi' is Thandi: names are matched as a merge matches them (name_key), exact name first,
     so one person never becomes two coders whose codings a later merge would fold together.
     """
-    name = " ".join(name.split())
-    if not name:
-        raise ValidationError("a coder needs a name")
-    cid = session.scalar(select(Coder.id).where(Coder.name == name))
-    if cid is None:
-        key = name_key(name)
-        cid = next((r.id for r in session.execute(select(Coder.id, Coder.name).order_by(Coder.id))
-                    if name_key(r.name) == key), None)
+    name = clean_name("coder", name)
+    cid = session.scalar(select(Coder.id).where(Coder.name_key == name_key(name)))
     if cid is None:
         coder = Coder(name=name)
         session.add(coder)

@@ -103,18 +103,16 @@ def code_by_path(session: Session, path: str, tree: CodeTree | None = None) -> i
 
 
 def _by_name(session: Session, model, kind: str, name: str) -> int:
-    """The id of the row whose name is name (exactly, else ignoring case), or NotFoundError with suggestions."""
-    found = session.scalar(select(model.id).where(model.name == name))
+    """The id of the row whose name compares equal to name (core.names), or NotFoundError with suggestions.
+
+    Compared by the stored key, not with SQL LIKE: '%' and '_' in a name are no wildcards,
+    and case folds beyond ASCII (Zürich, ZÜRICH).
+    """
+    found = session.scalar(select(model.id).where(model.name_key == name_key(name)))
     if found is not None:
         return found
-    # Ignoring case in Python, not with SQL LIKE: '%' and '_' in a name are no wildcards,
-    # and case folds beyond ASCII (Zürich, ZÜRICH).
-    rows = session.execute(select(model.id, model.name).order_by(model.id)).all()
-    key = name.casefold()
-    for row in rows:
-        if row.name.casefold() == key:
-            return row.id
-    raise NotFoundError(kind, name, nearest(name, [row.name for row in rows]))
+    names = session.scalars(select(model.name).order_by(model.id)).all()
+    raise NotFoundError(kind, name, nearest(name, names))
 
 
 def source_by_name(session: Session, name: str) -> int:

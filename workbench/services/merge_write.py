@@ -7,13 +7,13 @@ are deleted deepest first.
 """
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
-from pathlib import Path
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from workbench.core.names import name_key
+from workbench.store import sqlite
 from workbench.store.models import (
     Attribute,
     AttributeValue,
@@ -95,10 +95,17 @@ class _Writer:
                 if a.name != b.name or (kind == "code" and a.parent != b.parent):
                     park.append(rid)
             if park:
-                self.s.execute(update(model).where(model.c.id == bindparam("rid")).values(name=bindparam("tmp")),
-                               [{"rid": rid, "tmp": f"\x00merge {rid}"} for rid in park])
+                self.s.execute(update(model).where(model.c.id == bindparam("rid")).values(
+                    name=bindparam("tmp"), name_key=bindparam("tmp")),
+                    [{"rid": rid, "tmp": f"\x00merge {rid}"} for rid in park])
 
     def values_of(self, kind: str, g: str, row) -> dict:
+        vals = self._values_of(kind, g, row)
+        if kind in NAMED:
+            vals["name_key"] = name_key(vals["name"])
+        return vals
+
+    def _values_of(self, kind: str, g: str, row) -> dict:
         if kind == "coder":
             return {"guid": g, "name": row.name, "created_at": row.created_at}
         if kind == "source":
@@ -132,7 +139,8 @@ class _Writer:
         elif kind == "code":  # parents may be new too: insert first, link parents in the update below
             if new:
                 res = self.s.execute(insert(model).returning(model.id, model.guid), [
-                    {"guid": g, "name": f"\x00merge {g}", "parent_id": None} for g in new])
+                    {"guid": g, "name": f"\x00merge {g}", "name_key": f"\x00merge {g}", "parent_id": None}
+                    for g in new])
                 self.ids[kind].update({r.guid: r.id for r in res})
         elif new and kind == "coding":  # many rows: plain executemany, then the ids by GUID
             self.s.execute(insert(model.__table__), [self.values_of(kind, g, rows[g]) for g in new])
@@ -158,8 +166,7 @@ class _Writer:
         for g in new:
             by_file[self.m.source[g].file].append(g)
         for file, guids in by_file.items():
-            con = sqlite3.connect(f"file:{Path(file)}?mode=ro", uri=True)
-            con.row_factory = sqlite3.Row
+            con = sqlite.connect_readonly(file)
             try:
                 for g in guids:
                     full = dict(con.execute("SELECT * FROM source WHERE guid = ?", (g,)).fetchone())
@@ -168,8 +175,8 @@ class _Writer:
                         "WHERE source_id = ? ORDER BY start", (full["id"],))]
                     full.pop("id")
                     row = self.m.source[g]
-                    full.update(guid=g, name=row.name, position=row.position, updated_at=row.updated_at,
-                                imported_by_id=None)
+                    full.update(guid=g, name=row.name, name_key=name_key(row.name), position=row.position,
+                                updated_at=row.updated_at, imported_by_id=None, folder_id=None)
                     sid = self.s.execute(insert(Source).returning(Source.id), [full]).scalar_one()
                     self.ids["source"][g] = sid
                     if turns:
@@ -230,10 +237,12 @@ class _Writer:
             s.execute(delete(SavedQuery).where(SavedQuery.id == have[g]))
         for g, q in m.queries.items():
             if g in have and ours.queries.get(g) != q:
-                s.execute(update(SavedQuery).where(SavedQuery.id == have[g]).values(name=f"\x00merge {g}"))
+                s.execute(update(SavedQuery).where(SavedQuery.id == have[g]).values(
+                    name=f"\x00merge {g}", name_key=f"\x00merge {g}"))
         for g, q in m.queries.items():
             if g in have and ours.queries.get(g) != q:
-                s.execute(update(SavedQuery).where(SavedQuery.id == have[g]).values(**q._asdict()))
+                s.execute(update(SavedQuery).where(SavedQuery.id == have[g]).values(
+                    **q._asdict(), name_key=name_key(q.name)))
             elif g not in have:
                 s.execute(insert(SavedQuery), [{"guid": g, **q._asdict()}])
         new_reports = [g for g in m.reports if g not in ours.reports]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from workbench.core.changes import Changes
 from workbench.core.errors import Cancelled, ImportError_, NotFoundError, ValidationError, WorkbenchError
+from workbench.core.names import clean_name, name_key
 from workbench.core.timeutil import now_iso
 from workbench.io.importers.base import ImportedDocument, read_document
 from workbench.services.coders import ensure_coder
@@ -59,8 +60,10 @@ def source_original(session: Session, source_id: int) -> bytes | None:
 
 
 def _unique_name(session: Session, name: str) -> str:
+    name = clean_name("source", name)
+
     def taken(candidate: str) -> bool:
-        return session.scalar(select(Source.id).where(Source.name == candidate)) is not None
+        return session.scalar(select(Source.id).where(Source.name_key == name_key(candidate))) is not None
 
     if not taken(name):
         return name
@@ -162,15 +165,14 @@ def import_files(
 
 
 def rename_source(project: Project, source_id: int, name: str) -> Changes:
-    name = name.strip()
-    if not name:
-        raise ValidationError("a source needs a name")
+    name = clean_name("source", name)
     with project.transaction() as s:
         src = s.get(Source, source_id)
         if src is None:
             raise NotFoundError("source", f"#{source_id}")
-        if s.scalar(select(Source.id).where(Source.name == name, Source.id != source_id)):
-            raise ValidationError(f"a source named {name!r} already exists")
+        other = s.scalar(select(Source.name).where(Source.name_key == name_key(name), Source.id != source_id))
+        if other is not None:
+            raise ValidationError(f"a source named {other!r} already exists")
         src.name = name
         src.updated_at = now_iso()
     return Changes().add("updated", "source", source_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     CheckConstraint,
+    Column,
     ForeignKey,
     Index,
     Integer,
@@ -18,9 +19,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
 from workbench.core.ids import new_guid
+from workbench.core.names import name_key
 from workbench.core.timeutil import now_iso
 
 NAMING = {
@@ -44,6 +47,33 @@ def _created() -> Mapped[str]:
     return mapped_column(String(32), default=now_iso)
 
 
+def _key_of_inserted_name(context) -> str:
+    return name_key(context.get_current_parameters()["name"])
+
+
+def _name_key() -> Mapped[str]:
+    """The compared form of `name` (core.names.name_key), under a unique index.
+
+    Filled on insert from the row's name (ORM and Core alike) and on ORM renames by
+    `_Named`; a Core UPDATE of a name must set it too (`named(name)` gives both).
+    """
+    return mapped_column(String(600), default=_key_of_inserted_name)
+
+
+class _Named:
+    """Keeps name_key in step when the ORM sets a name."""
+
+    @validates("name")
+    def _keep_key(self, _key, value):
+        self.name_key = name_key(value)
+        return value
+
+
+def named(name: str) -> dict[str, str]:
+    """The columns a Core UPDATE of a name sets: the name and its key."""
+    return {"name": name, "name_key": name_key(name)}
+
+
 class ProjectInfo(Base):
     """The project itself: one row."""
 
@@ -64,23 +94,46 @@ class ProjectMeta(Base):
     value: Mapped[str] = mapped_column(Text, default="")
 
 
-class Coder(Base):
+class Coder(_Named, Base):
     """A person who codes; every coding carries its coder."""
 
     __tablename__ = "coder"
+    __table_args__ = (Index("uq_coder_name_key", "name_key", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     guid: Mapped[str] = _guid()
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    name_key: Mapped[str] = _name_key()
     created_at: Mapped[str] = _created()
 
 
-class Source(Base):
+class SourceFolder(_Named, Base):
+    """A folder of sources as researchers make them ("Interviews", "Policy texts"); folders nest."""
+
+    __tablename__ = "source_folder"
+    __table_args__ = (
+        Index("uq_source_folder_parent_key", func.coalesce(Column("parent_id"), 0), "name_key", unique=True),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = _guid()
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("source_folder.id", ondelete="RESTRICT"), nullable=True)
+    name: Mapped[str] = mapped_column(String(300))
+    name_key: Mapped[str] = _name_key()
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[str] = _created()
+    updated_at: Mapped[str] = _created()
+
+
+class Source(_Named, Base):
     """An imported document. Its text never changes after import."""
 
     __tablename__ = "source"
+    __table_args__ = (Index("uq_source_name_key", "name_key", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     guid: Mapped[str] = _guid()
     name: Mapped[str] = mapped_column(String(500), unique=True)
+    name_key: Mapped[str] = _name_key()
+    folder_id: Mapped[int | None] = mapped_column(ForeignKey("source_folder.id", ondelete="SET NULL"), nullable=True,
+                                                  index=True)
     kind: Mapped[str] = mapped_column(String(20))  # txt, md, docx, odt, rtf, pdf, html
     length: Mapped[int] = mapped_column(Integer)  # code points
     sha256: Mapped[str] = mapped_column(String(64), index=True)  # of the stored plain text
@@ -102,6 +155,17 @@ class Source(Base):
     )
 
 
+class SourcePage(Base):
+    """Where each page of a paginated source (PDF) lies in its text, for citing excerpts by page."""
+
+    __tablename__ = "source_page"
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"), primary_key=True)
+    page: Mapped[int] = mapped_column(Integer, primary_key=True)  # 1 for the first page of the file
+    label: Mapped[str] = mapped_column(String(40), default="")  # the page's printed label, when it has one
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+
+
 class SpeakerTurn(Base):
     """Who speaks from where to where in a transcript, found at import; the text is untouched."""
 
@@ -118,15 +182,20 @@ class SpeakerTurn(Base):
     source: Mapped[Source] = relationship(back_populates="turns")
 
 
-class Code(Base):
+class Code(_Named, Base):
     """A node of the codebook tree."""
 
     __tablename__ = "code"
-    __table_args__ = (UniqueConstraint("parent_id", "name", name="uq_code_parent_name"),)
+    __table_args__ = (
+        UniqueConstraint("parent_id", "name", name="uq_code_parent_name"),
+        # NULLs are distinct in a unique index: top-level codes compare under parent 0.
+        Index("uq_code_parent_key", func.coalesce(Column("parent_id"), 0), "name_key", unique=True),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     guid: Mapped[str] = _guid()
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("code.id", ondelete="RESTRICT"), nullable=True, index=True)
     name: Mapped[str] = mapped_column(String(300))
+    name_key: Mapped[str] = _name_key()
     color: Mapped[str] = mapped_column(String(7), default="#4e79a7")
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -155,13 +224,15 @@ class Coding(Base):
     created_at: Mapped[str] = _created()
 
 
-class Case(Base):
+class Case(_Named, Base):
     """A unit of comparison (a city, a partnership, an interviewee)."""
 
     __tablename__ = "case_"
+    __table_args__ = (Index("uq_case__name_key", "name_key", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     guid: Mapped[str] = _guid()
     name: Mapped[str] = mapped_column(String(300), unique=True)
+    name_key: Mapped[str] = _name_key()
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[str] = _created()
@@ -177,14 +248,39 @@ class CaseSource(Base):
     created_at: Mapped[str] = _created()
 
 
-class Attribute(Base):
+class CasePassage(Base):
+    """A passage (start..end of a source, code points, end exclusive) belonging to a case.
+
+    An article about Cape Town and Tokyo links each part to its city; a passage counts for
+    a case where it lies in one of the case's passages, or anywhere in a source linked whole.
+    """
+
+    __tablename__ = "case_passage"
+    __table_args__ = (
+        CheckConstraint("start >= 0 AND start < \"end\"", name="span"),
+        Index("ix_case_passage_source_start", "source_id", "start"),
+        UniqueConstraint("case_id", "source_id", "start", "end", name="uq_case_passage_span"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = _guid()
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_.id", ondelete="CASCADE"), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[str] = _created()
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("coder.id", ondelete="SET NULL"), nullable=True)
+
+
+class Attribute(_Named, Base):
     """A typed attribute of cases: text, number, date or yes/no."""
 
     __tablename__ = "attribute"
-    __table_args__ = (CheckConstraint("type IN ('text','number','date','bool')", name="type"),)
+    __table_args__ = (CheckConstraint("type IN ('text','number','date','bool')", name="type"),
+                      Index("uq_attribute_name_key", "name_key", unique=True))
     id: Mapped[int] = mapped_column(primary_key=True)
     guid: Mapped[str] = _guid()
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    name_key: Mapped[str] = _name_key()
     type: Mapped[str] = mapped_column(String(10), default="text")
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[str] = _created()
@@ -208,7 +304,9 @@ class Memo(Base):
     __tablename__ = "memo"
     __table_args__ = (
         CheckConstraint(
-            "(source_id IS NOT NULL) + (code_id IS NOT NULL) + (case_id IS NOT NULL) + (coding_id IS NOT NULL) <= 1",
+            # CASE, not boolean + boolean: PostgreSQL refuses to add booleans.
+            "(CASE WHEN source_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN code_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN case_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN coding_id IS NULL THEN 0 ELSE 1 END) <= 1",
             name="one_target",
         ),
     )
@@ -236,13 +334,15 @@ class Tombstone(Base):
     detail: Mapped[str] = mapped_column(Text, default="")  # e.g. the code path, for reports
 
 
-class SavedQuery(Base):
+class SavedQuery(_Named, Base):
     """A named query (codes, filters, expression) kept in the project to rerun."""
 
     __tablename__ = "saved_query"
+    __table_args__ = (Index("uq_saved_query_name_key", "name_key", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     guid: Mapped[str] = _guid()
     name: Mapped[str] = mapped_column(String(300), unique=True)
+    name_key: Mapped[str] = _name_key()
     definition: Mapped[str] = mapped_column(Text)  # JSON
     created_at: Mapped[str] = _created()
     updated_at: Mapped[str] = _created()

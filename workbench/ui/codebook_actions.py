@@ -271,7 +271,7 @@ class CodebookActions(QObject):
         r = self.ctx.attempt(case_service.import_cases_csv, self.ctx.project, path,
                              changes=Changes().add("updated", "case"))
         if r:
-            self.w.status_note(f"Cases: {r.created} created, {r.updated} updated, {r.linked} sources linked")
+            self.w.status_note(r.summary().capitalize())
 
     def import_cases_dialog(self) -> None:
         if self.ctx is None:
