@@ -11,7 +11,6 @@ from refi_helpers import need_sample, sample_files
 def test_samples_are_found_relative_to_the_checkout():
     checkout = Path(__file__).resolve().parents[2]
     assert refi_helpers.SAMPLES == checkout.parent / "shared" / "refi-qda" / "samples"
-    assert not str(refi_helpers.SAMPLES).startswith("/work/shared")
 
 
 def test_a_missing_sample_skips_locally_and_fails_under_ci(tmp_path, monkeypatch):
