@@ -305,30 +305,28 @@ def _write_source(x: XmlOut, d: _Snapshot, s, zf: zipfile.ZipFile, src) -> None:
 
 
 def _write_selections(x: XmlOut, d: _Snapshot, s, src, text: str) -> None:
+    """One PlainTextSelection per span and coder: QualCoder and others take a coding's coder from its selection."""
     rows = s.execute(select(Coding.id, Coding.guid, Coding.code_id, Coding.coder_id, Coding.start, Coding.end,
                             Coding.created_at).where(Coding.source_id == src.id)
-                     .order_by(Coding.start, Coding.end, Coding.id)).all()
+                     .order_by(Coding.start, Coding.end, Coding.coder_id, Coding.id)).all()
     d.n_codings += len(rows)
     i = 0
     while i < len(rows):
-        j = i
-        while j < len(rows) and rows[j].start == rows[i].start and rows[j].end == rows[i].end:
+        first, j = rows[i], i
+        while j < len(rows) and (rows[j].start, rows[j].end, rows[j].coder_id) == (first.start, first.end,
+                                                                                    first.coder_id):
             j += 1
         group = rows[i:j]
-        first = group[0]
+        user = d.user(first.coder_id)
         x.open("PlainTextSelection", {
-            "guid": derived("selection", src.guid, str(first.start), str(first.end)),
+            "guid": derived("selection", src.guid, str(first.start), str(first.end), user or ""),
             "name": _excerpt(text[first.start:first.end]), "startPosition": str(first.start),
-            "endPosition": str(first.end), "creatingUser": d.user(first.coder_id),
+            "endPosition": str(first.end), "creatingUser": user,
             "creationDateTime": xsd_datetime(min(r.created_at for r in group))})
         for r in group:
-            memos = d.memos_of.get(("coding", r.id), [])
-            attrs = {"guid": G(r.guid), "creatingUser": d.user(r.coder_id),
-                     "creationDateTime": xsd_datetime(r.created_at)}
-            x.open("Coding", attrs)
+            x.open("Coding", {"guid": G(r.guid), "creatingUser": user, "creationDateTime": xsd_datetime(r.created_at)})
             x.empty("CodeRef", {"targetGUID": G(d.code_rows[r.code_id].guid)})
-            for m in memos:
-                x.empty("NoteRef", {"targetGUID": G(m.guid)})
+            _note_refs(x, d, "coding", r.id)
             x.close("Coding")
         x.close("PlainTextSelection")
         i = j
