@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from workbench.core.errors import ValidationError
 from workbench.core.paths import name_key
 from workbench.core.timeutil import now_iso
-from workbench.io.refi.offsets import ModelChoice, PlainText, convert
+from workbench.io.refi.offsets import BY_NAME, ModelChoice, PlainText, Placer
 from workbench.io.refi.qde_read import _CANONICAL, QCode, QCoding, QdeProject, QText, guid_key
 from workbench.io.refi.report import ImportReport
 from workbench.services.cases import parse_value
@@ -225,14 +225,16 @@ class Builder:
             if q.description:
                 self.descriptions.append(("source", sid, q.description))
             self.attach += [(n, "source", sid) for n in q.notes]
-            umap = lt.plain.unit_map(self.choice.model)
+            placer = Placer(lt.plain, self.choice.model)
             uncoded = 0
             for sel in q.selections:
-                span = convert(umap, text, sel.start, sel.end)
+                placed = placer.place(sel.start, sel.end, sel.name)
+                span = placed.span
                 if span.problem:
                     self.rep.skip("selection", f"{name} {sel.start}-{sel.end}",
                                   f"{span.problem}; its {len(sel.codings)} codings skipped")
                     continue
+                self._count_placement(placed.model.name, placed.fit)
                 made = [self._coding(coding_rows, seen, sid, c, span.start, span.end, sel.user, sel.created, name)
                         for c in sel.codings]
                 made = [g for g in made if g]
@@ -257,9 +259,31 @@ class Builder:
         if coding_rows:
             self.s.execute(insert(Coding.__table__), coding_rows)
         self.counts["codings"] = len(coding_rows)
+        self._report_placements()
         if self.repeats:
             self.rep.warn(f"{self.repeats} codings repeated the same code by the same coder on the same passage; "
                           "each was kept once")
+
+    def _count_placement(self, model: str, fit: str) -> None:
+        models, texts = self.rep.selection_models, self.rep.selection_texts
+        models[model] = models.get(model, 0) + 1
+        if fit:
+            for key in ("carried", {"file": "fit_file_model", "other": "fit_other_model", "none": "fit_none"}[fit]):
+                texts[key] = texts.get(key, 0) + 1
+
+    def _report_placements(self) -> None:
+        texts = self.rep.selection_texts
+        if texts:
+            for key in ("carried", "fit_file_model", "fit_other_model", "fit_none"):
+                texts.setdefault(key, 0)
+        if self.rep.selection_models:  # the one offsets line the command line and the window show
+            self.rep.offset_detail = f"{self.rep.offset_detail}; {self.rep.selection_summary()}"
+        if texts.get("fit_other_model"):
+            others = ", ".join(f"{n} by {BY_NAME[m].label}" for m, n in sorted(self.rep.selection_models.items())
+                               if m != self.choice.model.name)
+            self.rep.warn(f"{texts['fit_other_model']} selections carry a text that fits another counting than the "
+                          f"file's, and were placed by it ({others}): the file mixes countings, as QualCoder "
+                          "writes after importing codings")
 
     def _turns(self, sid: int, text: str) -> None:
         from workbench.io.transcript import find_turns
