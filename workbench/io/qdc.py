@@ -67,7 +67,7 @@ def import_codebook(project: Project, path: Path) -> str:
     """Merge the codes of a .qdc into the project's codebook in one transaction."""
     import uuid
 
-    from workbench.io.refi.qdpx_build import parse_color
+    from workbench.io.refi.qdpx_codes import parse_color
     from workbench.services.codebook import create_code_in
     from workbench.services.lookup import CodeTree
     from workbench.store.models import Code

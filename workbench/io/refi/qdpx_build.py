@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -14,20 +13,18 @@ from workbench.core.errors import ValidationError
 from workbench.core.paths import name_key
 from workbench.core.timeutil import now_iso
 from workbench.io.refi.offsets import BY_NAME, ModelChoice, PlainText, Placer
-from workbench.io.refi.qde_read import _CANONICAL, QCode, QCoding, QdeProject, QText, guid_key
+from workbench.io.refi.qde_read import _CANONICAL, QCoding, QdeProject, QText, guid_key
+from workbench.io.refi.qdpx_codes import CodeMaker, unique_name as _unique
 from workbench.io.refi.report import ImportReport
 from workbench.services.cases import parse_value
-from workbench.services.codebook import create_code_in
 from workbench.services.sources import pack_original, text_sha256
-from workbench.store.models import (Attribute, AttributeValue, Case, CaseSource, Code, Coder, Coding, Memo,
+from workbench.store.models import (Attribute, AttributeValue, Case, CaseSource, Coder, Coding, Memo,
                                     ProjectInfo, Source, SpeakerTurn)
 
 VARIABLE_TYPES = {"text": "text", "boolean": "bool", "integer": "number", "float": "number", "date": "date",
                   "datetime": "text"}
-_HEX = re.compile(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
 _MEMO_KEYS = ("guid", "title", "text", "author_id", "created_at", "updated_at", "source_id", "code_id", "case_id",
               "coding_id")
-_RGB = re.compile(r"rgba?\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})")
 
 
 @dataclass
@@ -42,23 +39,6 @@ class LoadedText:
     original_name: str
 
 
-def parse_color(raw: str) -> str | None:
-    """'#rrggbb' from the colour notations seen in the wild (#RGB, #RRGGBB, #AARRGGBB, rgb()); None if none."""
-    raw = (raw or "").strip()
-    m = _HEX.fullmatch(raw)
-    if m:
-        h = m.group(1)
-        if len(h) == 3:
-            h = "".join(c * 2 for c in h)
-        elif len(h) == 8:
-            h = h[2:] if raw.startswith("#") else h[:6]  # '#AARRGGBB' (Qt) or 'RRGGBBAA'
-        return "#" + h.lower()
-    m = _RGB.match(raw)
-    if m and all(int(x) < 256 for x in m.groups()):
-        return "#" + "".join(f"{int(x):02x}" for x in m.groups())
-    return None
-
-
 def iso(value: str) -> str | None:
     """An xsd:dateTime as our stored UTC text; zone-less values are taken as UTC."""
     if not value:
@@ -69,15 +49,6 @@ def iso(value: str) -> str | None:
         return None
     dt = dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
     return dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    base, n, out = name, 2, name
-    while name_key(out) in taken:
-        out = f"{base} ({n})"
-        n += 1
-    taken.add(name_key(out))
-    return out
 
 
 class Builder:
@@ -97,7 +68,6 @@ class Builder:
         self.attach: list[tuple[str, str, object]] = []  # (note key, target kind, target)
         self.descriptions: list[tuple[str, object, str]] = []  # (target kind, target, text)
         self.guids: set[str] = set()
-        self.not_codable: list[str] = []
         self.repeats = 0
         self.turn_rows: list[dict] = []
         self.link_rows: list[dict] = []
@@ -121,12 +91,10 @@ class Builder:
         info.description = self.doc.description
         info.created_at = iso(self.doc.created) or info.created_at
         self._users()
-        for code in self.doc.codes:
-            self._code(code, None)
-        if self.not_codable:
-            names = ", ".join(repr(n) for n in self.not_codable[:5]) + (", ..." if len(self.not_codable) > 5 else "")
-            self.rep.warn(f"{len(self.not_codable)} codes marked not codable (folders) were imported as ordinary "
-                          f"codes: {names}")
+        codes = CodeMaker(self.s, self.rep, self._guid)
+        codes.make(self.doc.codes)
+        self.code, self.counts["codes"] = codes.ids, codes.count
+        self.attach += [(n, "code", cid) for n, cid in codes.notes]
         self._variables()
         self._sources()
         self._cases()
@@ -161,35 +129,6 @@ class Builder:
         return self.coder[""]
 
     # -- codebook, variables -----------------------------------------------------------------------
-    def _code(self, q: QCode, parent: int | None) -> None:
-        key = guid_key(q.guid)
-        name = " ".join(q.name.split()) or "(unnamed code)"
-        color = parse_color(q.color) if q.color else None
-        if q.color and color is None:
-            self.rep.warn(f"code {name!r}: colour {q.color!r} is not a colour; a default was used")
-        taken = self._sibling_names(parent)
-        unique = _unique(name, taken)
-        if unique != name:
-            self.rep.warn(f"code {name!r} appears twice under the same parent; the second is named {unique!r}")
-        if key in self.code:
-            self.rep.warn(f"code GUID {q.guid} is used twice; the second code {name!r} gets a new one")
-        try:
-            cid = create_code_in(self.s, unique, parent, color, q.description.strip(), guid=self._guid(q.guid))
-        except ValidationError as exc:
-            self.rep.skip("code", name, str(exc))
-            return
-        self.code.setdefault(key, cid)
-        self.counts["codes"] += 1
-        if not q.codable:
-            self.not_codable.append(unique)
-        self.attach += [(n, "code", cid) for n in q.notes]
-        for child in q.children:
-            self._code(child, cid)
-
-    def _sibling_names(self, parent: int | None) -> set[str]:
-        where = Code.parent_id.is_(None) if parent is None else Code.parent_id == parent
-        return {name_key(n) for n in self.s.scalars(select(Code.name).where(where))}
-
     def _variables(self) -> None:
         taken: set[str] = set()
         for pos, v in enumerate(self.doc.variables):
