@@ -40,15 +40,16 @@ class LoadedText:
 
 
 def iso(value: str) -> str | None:
-    """An xsd:dateTime as our stored UTC text; zone-less values are taken as UTC."""
+    """An xsd:dateTime as our stored UTC text; zone-less values are taken as UTC; None if it cannot be one
+    (malformed, or out of range: year 0, past 9999, or pushed out of range by its zone)."""
     if not value:
         return None
     try:
         dt = datetime.fromisoformat(value.strip().replace("z", "Z"))
-    except ValueError:
+        dt = dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
         return None
-    dt = dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return f"{dt.year:04d}" + dt.strftime("-%m-%dT%H:%M:%S.%fZ")  # %Y does not pad years before 1000
 
 
 class Builder:
@@ -73,6 +74,7 @@ class Builder:
         self.link_rows: list[dict] = []
         self.value_rows: list[dict] = []
         self.counts = dict(users=0, codes=0, sources=0, codings=0, cases=0, attributes=0, values=0, memos=0)
+        self.bad_dates: list[tuple[str, str]] = []  # (what, value)
 
     # -- identities ---------------------------------------------------------------------------------
     def _guid(self, raw: str) -> str:
@@ -89,7 +91,7 @@ class Builder:
         info = self.s.scalars(select(ProjectInfo)).one()
         info.name = self.doc.name.strip() or info.name
         info.description = self.doc.description
-        info.created_at = iso(self.doc.created) or info.created_at
+        info.created_at = self._when(self.doc.created, "the project") or info.created_at
         self._users()
         codes = CodeMaker(self.s, self.rep, self._guid)
         codes.make(self.doc.codes)
@@ -99,7 +101,21 @@ class Builder:
         self._sources()
         self._cases()
         self._memos()
+        if self.bad_dates:
+            shown = "; ".join(f"{what}: {value!r}" for what, value in self.bad_dates[:3])
+            more = f"; and {len(self.bad_dates) - 3} more" if len(self.bad_dates) > 3 else ""
+            self.rep.warn(f"{len(self.bad_dates)} dates are not dates the workbench can hold (malformed or out of "
+                          f"range) and were taken as unknown, the import time standing in: {shown}{more}")
         return self.counts
+
+    def _when(self, value: str, what: str) -> str | None:
+        """Our stored form of one of the file's dates; one that cannot be read is noted for the report."""
+        if not value:
+            return None
+        out = iso(value)
+        if out is None:
+            self.bad_dates.append((what, value))
+        return out
 
     def _users(self) -> None:
         taken = set(name_key(n) for n in self.s.scalars(select(Coder.name)))
@@ -153,8 +169,8 @@ class Builder:
                        sha256=text_sha256(text), original=pack_original(lt.original) if lt.original else None,
                        original_encoding="zlib", original_name=lt.original_name,
                        original_sha256=hashlib.sha256(lt.original).hexdigest() if lt.original else "",
-                       text_encoding=lt.encoding, position=pos, imported_at=iso(q.created) or now,
-                       updated_at=iso(q.modified) or now,
+                       text_encoding=lt.encoding, position=pos, imported_at=self._when(q.created, f"source {name!r}") or now,
+                       updated_at=self._when(q.modified, f"source {name!r}") or now,
                        imported_by_id=self.coder_for(q.user, f"source {name!r}") if q.user else None)
             sid = self.s.execute(insert(Source).returning(Source.id), [row]).scalar_one()
             self.source.setdefault(q.guid, sid)
@@ -245,7 +261,7 @@ class Builder:
         seen.add(key)
         guid = self._guid(c.guid)
         rows.append(dict(guid=guid, source_id=sid, code_id=code_id, coder_id=coder_id, start=start, end=end,
-                         created_at=iso(c.created or sel_created) or now_iso()))
+                         created_at=self._when(c.created or sel_created, f"a coding in {source_name!r}") or now_iso()))
         self.coding_guid.setdefault(c.guid, guid)
         self.attach += [(n, "coding", guid) for n in c.notes]
         return guid
@@ -381,7 +397,8 @@ class Builder:
             text = f"{note.description}\n\n{text}" if text else note.description
         row = {"guid": self._guid(guid), "title": note.name[:300], "text": text,
                "author_id": self.coder_for(note.user, f"note {note.name!r}") if note.user else None,
-               "created_at": iso(note.created) or now_iso(), "updated_at": iso(note.modified) or now_iso()}
+               "created_at": self._when(note.created, f"note {note.name!r}") or now_iso(),
+               "updated_at": self._when(note.modified, f"note {note.name!r}") or now_iso()}
         if kind != "project":
             row[f"{kind}_id"] = target
         return row
