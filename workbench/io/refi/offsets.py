@@ -20,6 +20,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from heapq import merge
 
+from workbench.io.refi.qdpx_xml import INVALID
+
 _SPECIAL = re.compile("\r\n|[\U00010000-\U0010FFFF]")
 
 
@@ -196,7 +198,8 @@ def _score(model: OffsetModel, items: list[tuple[PlainText, list[tuple[int, int]
 def same_text(name: str, excerpt: str) -> bool:
     """Whether a selection's @name is its text: equal but for whitespace (XML folds line breaks in an
     attribute into spaces), or its beginning cut off with '…' (ATLAS.ti, this workbench)."""
-    want, got = " ".join(name.split()), " ".join(excerpt.split())
+    # XML cannot carry most control characters: a name read from a file never has them, the text may.
+    want, got = " ".join(name.split()), " ".join(INVALID.sub("", excerpt).split())
     if want == got:
         return True
     head = want[:-1].rstrip() if want.endswith("…") else ""

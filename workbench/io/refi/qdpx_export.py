@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from workbench.core.errors import Cancelled
 from workbench.io.atomic import atomic_path
-from workbench.io.refi.qdpx_xml import XmlOut
+from workbench.io.refi.qdpx_xml import INVALID, XmlOut, refuse_unholdable_names
 from workbench.services.lookup import CodeTree
 from workbench.services.sources import unpack_original
 from workbench.store.models import (Attribute, AttributeValue, Case, CaseSource, Code, Coder, Coding, Memo,
@@ -44,10 +44,11 @@ class ExportSummary:
     codings: int
     cases: int
     memos: int
+    note: str = ""  # what could not be written as it is (characters XML 1.0 cannot hold)
 
     def __str__(self) -> str:
         return (f"{self.sources} sources, {self.codes} codes, {self.codings} codings, {self.cases} cases, "
-                f"{self.memos} memos")
+                f"{self.memos} memos" + (f" ({self.note})" if self.note else ""))
 
 
 def G(guid: str) -> str:
@@ -66,7 +67,7 @@ def xsd_datetime(value: str | None) -> str | None:
 
 
 def _excerpt(text: str, limit: int = 60) -> str:
-    flat = _WS.sub(" ", text).strip()
+    flat = _WS.sub(" ", INVALID.sub("", text)).strip()  # a label: the text itself is in the .txt, whole
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
@@ -93,12 +94,13 @@ def export_qdpx(project: Project | str | os.PathLike, out: str | os.PathLike, *,
 def _export(project: Project, out: Path, report, should_stop, level: int) -> ExportSummary:
     with project.reading() as s:
         data = _Snapshot(s)
+        refuse_unholdable_names(out, {data.tree.path(cid): r.name for cid, r in data.code_rows.items()})
         with atomic_path(out) as tmp:
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zf:
                 xml = _write_project(data, s, zf, report, should_stop)
                 zf.writestr("project.qde", xml.getvalue())
     return ExportSummary(str(out), len(data.sources), len(data.code_rows), data.n_codings, len(data.cases),
-                         len(data.memos))
+                         len(data.memos), xml.dropped_note())
 
 
 class _Snapshot:
