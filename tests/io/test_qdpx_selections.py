@@ -8,6 +8,8 @@ import sqlite3
 import zipfile
 from pathlib import Path
 
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from refi_helpers import assert_valid, make_zip, qde, report_body, snapshot
 
@@ -139,3 +141,37 @@ def test_names_that_are_not_the_text_fall_back_to_the_files_counting(tmp_path):
     assert [c[6] for c in snapshot(out)["codings"]] == ["beta"]
     assert rep.selection_models == {"codepoints": 1}
     assert rep.selection_texts == {"carried": 1, "fit_file_model": 0, "fit_other_model": 0, "fit_none": 1}
+
+
+@settings(max_examples=300, deadline=None)
+@example(" " * 300 + "word")
+@example("a" + "\n" * 250 + "b " * 40)
+@given(st.text(alphabet=st.sampled_from(["a", "b", " ", "\n", "\t", "\x07", "😀", "…"]), max_size=400))
+def test_the_selection_label_reads_only_the_head_of_a_long_passage_but_says_the_same(text):
+    import re
+
+    from workbench.io.refi.qdpx_export import _excerpt
+
+    flat = re.sub(r"\s+", " ", re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f]", "", text)).strip()  # the whole passage
+    expected = flat if len(flat) <= 60 else flat[:59].rstrip() + "…"
+    assert _excerpt(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@example(text="a" * 10 + " " * 300 + "b", cut=40, shifted=False)
+@given(st.text(alphabet=st.sampled_from(["a", "b", " ", "\n", "\x07", "😀"]), max_size=300),
+       st.integers(min_value=0, max_value=80), st.booleans())
+def test_a_name_cut_with_an_ellipsis_matches_as_if_the_whole_passage_were_read(text, cut, shifted):
+    """same_text reads only the head of a long passage; it must answer as a comparison of the whole."""
+    import re
+
+    from workbench.io.refi.offsets import same_text
+
+    def flat(s):
+        return " ".join(re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f]", "", s).split())
+
+    passage = text[1:] if shifted else text
+    name = flat(text)[:cut].rstrip() + "…"
+    head = name[:-1].rstrip()
+    whole = flat(passage) == flat(name) or (bool(head) and flat(passage).startswith(head))
+    assert same_text(name, passage) == whole

@@ -198,12 +198,26 @@ def _score(model: OffsetModel, items: list[tuple[PlainText, list[tuple[int, int]
 def same_text(name: str, excerpt: str) -> bool:
     """Whether a selection's @name is its text: equal but for whitespace (XML folds line breaks in an
     attribute into spaces), or its beginning cut off with '…' (ATLAS.ti, this workbench)."""
-    # XML cannot carry most control characters: a name read from a file never has them, the text may.
-    want, got = " ".join(name.split()), " ".join(INVALID.sub("", excerpt).split())
-    if want == got:
+    if name == excerpt:
         return True
-    head = want[:-1].rstrip() if want.endswith("…") else ""
-    return bool(head) and got.startswith(head)
+    want = " ".join(name.split())
+    if not want.endswith("…"):
+        return want == _flat(excerpt)
+    head = want[:-1].rstrip()
+    if not head:
+        return False
+    # The flattened beginning of a passage is the beginning of the flattened passage: read no more of
+    # a long passage than the name needs (unless it is mostly whitespace).
+    part = excerpt[: 4 * len(head) + 16]
+    got = _flat(part)
+    if len(got) < len(head) and len(part) < len(excerpt):
+        got = _flat(excerpt)
+    return got.startswith(head)
+
+
+def _flat(text: str) -> str:
+    # XML cannot carry most control characters: a name read from a file never has them, the text may.
+    return " ".join(INVALID.sub("", text).split())
 
 
 @dataclass

@@ -67,7 +67,12 @@ def xsd_datetime(value: str | None) -> str | None:
 
 
 def _excerpt(text: str, limit: int = 60) -> str:
-    flat = _WS.sub(" ", INVALID.sub("", text)).strip()  # a label: the text itself is in the .txt, whole
+    """The selection's label: its text with whitespace runs as one space (and nothing XML 1.0 cannot
+    hold: the text itself is in the .txt, whole), cut to `limit` with '…'."""
+    head = text[: limit * 4]  # enough but for long runs of whitespace; no need to scan a long passage
+    flat = _WS.sub(" ", INVALID.sub("", head)).strip()
+    if len(flat) <= limit and len(head) < len(text):
+        flat = _WS.sub(" ", INVALID.sub("", text)).strip()
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 

@@ -41,23 +41,20 @@ class XmlOut:
     def __init__(self):
         self._parts: list[str] = ['<?xml version="1.0" encoding="utf-8"?>\n']
         self._depth = 0
-        self._owners: list[str] = []  # what each open element is, for `dropped`
+        self._owners: list[tuple[str, str | None]] = []  # (tag, name) of each open named element
         self.dropped: list[str] = []  # "memo 'Plan' text: U+000C", at most MAX_DROPPED
         self.n_dropped = 0  # values that lost characters
 
-    def _clean(self, value: str, owner: str, field: str) -> str:
+    def _clean(self, value: str, owner: tuple[str, str | None], field: str) -> str:
         if INVALID.search(value) is None:
             return value
         self.n_dropped += 1
         if len(self.dropped) < MAX_DROPPED:
-            self.dropped.append(f"{owner} {_FIELDS.get(field, field)}: {unholdable(value)}")
+            tag, name = owner
+            kind = _KINDS.get(tag, tag)
+            where = f"{kind} {INVALID.sub('', name)!r}" if name else kind
+            self.dropped.append(f"{where} {_FIELDS.get(field, field)}: {unholdable(value)}")
         return INVALID.sub("", value)
-
-    @staticmethod
-    def _owner(tag: str, attrs: dict[str, str | None] | None) -> str:
-        name = (attrs or {}).get("name")
-        kind = _KINDS.get(tag, tag)
-        return f"{kind} {name!r}" if name else kind
 
     def _attrs(self, tag: str, attrs: dict[str, str | None] | None) -> str:
         if not attrs:
@@ -67,7 +64,7 @@ class XmlOut:
             if v is None:
                 continue
             if _SPECIAL.search(v) is not None:
-                v = _escape_attr(self._clean(v, self._owner(tag, attrs), k))
+                v = _escape_attr(self._clean(v, (tag, attrs.get("name")), k))
             out.append(f' {k}="{v}"')
         return "".join(out)
 
@@ -75,8 +72,9 @@ class XmlOut:
         self._parts.append(f"{'  ' * self._depth}<{tag}{self._attrs(tag, attrs)}>\n")
         self._depth += 1
         # An element with no name of its own (VariableValue, Coding) belongs to the named one around it.
-        inherit = self._owners and tag not in _KINDS and not (attrs or {}).get("name")
-        self._owners.append(self._owners[-1] if inherit else self._owner(tag, attrs))
+        name = attrs.get("name") if attrs else None
+        inherit = self._owners and not name and tag not in _KINDS
+        self._owners.append(self._owners[-1] if inherit else (tag, name))
 
     def close(self, tag: str) -> None:
         self._depth -= 1
@@ -88,7 +86,7 @@ class XmlOut:
 
     def element(self, tag: str, text: str, attrs: dict[str, str | None] | None = None) -> None:
         if _SPECIAL.search(text) is not None:
-            text = _escape_text(self._clean(text, self._owners[-1] if self._owners else "", tag))
+            text = _escape_text(self._clean(text, self._owners[-1] if self._owners else ("", None), tag))
         self._parts.append(f"{'  ' * self._depth}<{tag}{self._attrs(tag, attrs)}>{text}</{tag}>\n")
 
     def dropped_note(self) -> str:
