@@ -63,8 +63,9 @@ class ImportReport:
         out = f"selections placed by counting: {counts}"
         t = self.selection_texts
         if t.get("carried"):
-            out += (f" ({t['carried']} carry their text: {t.get('fit_file_model', 0)} fit the file's counting, "
-                    f"{t.get('fit_other_model', 0)} fit only another counting, {t.get('fit_none', 0)} fit none)")
+            out += (f" ({t['carried']} carry a name to check against their text: {t.get('fit_file_model', 0)} fit "
+                    f"the file's counting, {t.get('fit_other_model', 0)} fit only another counting, "
+                    f"{t.get('fit_none', 0)} are not their text under any counting)")
         return out
 
     def lines(self) -> list[str]:
