@@ -1,13 +1,34 @@
 """Helpers for the REFI-QDA tests: building QDPX files by hand, validating, and snapshotting projects."""
 from __future__ import annotations
 
+import os
 import sqlite3
 import zipfile
 from pathlib import Path
 
+import pytest
+
 DATA = Path(__file__).parent / "refi_data"
-SAMPLES = Path("/work/shared/refi-qda/samples")
+# The samples other tools wrote live in ../shared beside the checkout (see the briefs), never at one
+# absolute path.
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "refi-qda" / "samples"
 NS = "urn:QDA-XML:project:1.0"
+
+
+def need_sample(path: Path = SAMPLES) -> Path:
+    """`path` when it exists; else a skip, or a failure when the environment says CI=true."""
+    if path.exists():
+        return path
+    message = f"the shared REFI-QDA sample {path} is missing (expected in ../shared beside the checkout)"
+    if os.environ.get("CI", "").strip().lower() == "true":
+        pytest.fail(f"{message}; under CI=true a missing fixture is a failure", pytrace=False)
+    pytest.skip(message)
+
+
+def sample_files(pattern: str) -> list[Path]:
+    """The samples matching `pattern`, or one placeholder whose test then calls need_sample and skips or fails."""
+    found = sorted(SAMPLES.glob(pattern)) if SAMPLES.is_dir() else []
+    return found or [SAMPLES / f"(no {pattern} sample)"]
 
 
 def schema(kind: str = "Project"):

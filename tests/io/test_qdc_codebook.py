@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from refi_helpers import SAMPLES, assert_valid
+from refi_helpers import SAMPLES, assert_valid, need_sample
 
 from workbench.cli.main import main
 from workbench.store.project import create_project
@@ -51,8 +51,8 @@ def test_qdc_export_of_empty_codebook_refused(empty_path, tmp_path, capsys):
     assert not qdc.exists()
 
 
-@pytest.mark.skipif(not ATLAS_QDC.exists(), reason="the shared REFI-QDA samples are not on this machine")
 def test_atlas_sample_qdc_imports(empty_path, capsys):
+    need_sample(ATLAS_QDC)
     assert main(["codebook", str(empty_path), "--import", str(ATLAS_QDC)]) == 0
     out = capsys.readouterr().out
     assert "1 codes created" in out and "1 code set not carried" in out

@@ -2,9 +2,10 @@
 relative paths, braced upper-case GUIDs, notes attached every way, sets, typed variables, odd colours."""
 from __future__ import annotations
 
+import uuid
 import zipfile
 
-from refi_helpers import assert_valid, make_zip, report_body, snapshot
+from refi_helpers import assert_valid, code_paths, make_zip, qde, report_body, snapshot
 
 from workbench.io.refi.qdpx_export import export_qdpx
 from workbench.io.refi.qdpx_import import import_qdpx
@@ -162,3 +163,48 @@ def test_foreign_shapes_round_trip(tmp_path):
     rep = import_qdpx(tmp_path / "again.qdpx", second)
     assert rep.skipped == [] and rep.not_carried == []
     assert snapshot(second) == snapshot(first)
+
+
+def test_codes_come_in_as_the_codebook_service_would_make_them(tmp_path):
+    """Names, order, default colours and positions of an imported tree equal those create_code_in gives
+    the same tree, also for many siblings, a duplicate name and codes without colours."""
+    import sqlite3
+
+    from workbench.services.codebook import create_code
+    from workbench.store.project import create_project
+
+    tree = [("theme", None, [("sub", None, []), ("other", "#00ff00", [("deep", None, [])])]),
+            ("Theme ", None, [])] + [(f"sibling {i}", None, []) for i in range(30)]
+
+    def xml(nodes) -> str:
+        out = ""
+        for i, (name, color, kids) in enumerate(nodes):
+            attrs = f'name="{name}" isCodable="true"' + (f' color="{color}"' if color else "")
+            out += f'<Code guid="{uuid.uuid4()}" {attrs}>{xml(kids)}</Code>'
+        return out
+
+    qdpx = make_zip(tmp_path / "codes.qdpx", {}, qde(f"<CodeBook><Codes>{xml(tree)}</Codes></CodeBook>"))
+    imported = tmp_path / "imported.qwb"
+    import_qdpx(qdpx, imported)
+    made = tmp_path / "made.qwb"
+    p = create_project(made)
+    try:
+        def make(nodes, parent):
+            for name, color, kids in nodes:
+                name = "Theme (2)" if name == "Theme " else name  # as the importer renames the duplicate
+                cid = create_code(p, name, parent, color).first_created
+                make(kids, cid)
+        make(tree, None)
+    finally:
+        p.close()
+
+    def rows(path):
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            paths = code_paths(con)
+            return sorted((paths[i], c, pos, bool(t)) for i, c, pos, t in
+                          con.execute("SELECT id, color, position, created_at FROM code"))
+        finally:
+            con.close()
+
+    assert len(rows(imported)) == 35 and rows(imported) == rows(made)

@@ -2,13 +2,15 @@
 or (bad selections, dangling references) skipped, reported, and the rest imported."""
 from __future__ import annotations
 
+import sqlite3
 import struct
 import zipfile
 
 import pytest
-from refi_helpers import make_zip, qde, report_body, snapshot
+from refi_helpers import assert_valid, make_zip, qde, report_body, snapshot
 
 from workbench.cli.main import main
+from workbench.io.refi.qdpx_export import export_qdpx
 from workbench.io.refi.safezip import Limits
 from workbench.io.refi.qdpx_import import import_qdpx
 
@@ -183,3 +185,39 @@ def test_selection_outside_text_and_dangling_refs_skipped_and_reported(tmp_path,
     assert "refers to a note that is not in the file" in reasons
     assert len(body["skipped"]) == 5
     assert body["imported"]["codings"] == 2
+
+
+def test_dates_out_of_range_are_taken_as_unknown_and_reported(tmp_path, capsys):
+    """One out-of-range date refused the whole archive; now it is unknown, reported, and the rest comes in."""
+    good = "c0000000-0000-0000-0000-000000000001"
+    body = (USERS + CODES +
+            '<Sources><TextSource guid="5a000000-0000-0000-0000-000000000001" name="t.txt" '
+            'plainTextPath="internal://t.txt" creationDateTime="9999-12-31T23:59:59-05:00" '
+            'modifiedDateTime="2020-13-45T00:00:00Z">'
+            '<PlainTextSelection guid="e0000000-0000-0000-0000-000000000001" startPosition="0" endPosition="5">'
+            '<Coding guid="c1000000-0000-0000-0000-000000000001" creationDateTime="0001-01-01T00:00:00+01:00">'
+            f'<CodeRef targetGUID="{good}"/></Coding></PlainTextSelection>'
+            '<PlainTextSelection guid="e0000000-0000-0000-0000-000000000002" startPosition="18" endPosition="23">'
+            '<Coding guid="c1000000-0000-0000-0000-000000000002" creationDateTime="0001-01-01T00:00:00Z">'
+            f'<CodeRef targetGUID="{good}"/></Coding></PlainTextSelection></TextSource></Sources>')
+    a = make_zip(tmp_path / "dates.qdpx", {"sources/t.txt": TEXT.encode()}, qde(body))
+    out = tmp_path / "p.qwb"
+    assert main(["qdpx", "import", str(a), "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "3 dates" in printed and "9999-12-31T23:59:59-05:00" in printed and "2020-13-45" in printed
+    con = sqlite3.connect(f"file:{out}?mode=ro", uri=True)
+    try:
+        dates = dict(con.execute("SELECT guid, created_at FROM coding"))
+        imported_at, updated_at = con.execute("SELECT imported_at, updated_at FROM source").fetchone()
+    finally:
+        con.close()
+    assert dates["c1000000-0000-0000-0000-000000000002"] == "0001-01-01T00:00:00.000000Z"  # year 1 is a year
+    # Unknown: the import time stands in, in the stored form (sorts with the rest).
+    for value in (dates["c1000000-0000-0000-0000-000000000001"], imported_at, updated_at):
+        assert value[:2] == "20" and value.endswith("Z") and len(value) == len("2025-01-01T00:00:00.000000Z")
+    assert any("3 dates" in w for w in report_body(out)["warnings"])
+    # The project exports as valid REFI-QDA again, year 1 included.
+    export_qdpx(out, tmp_path / "again.qdpx")
+    xml = zipfile.ZipFile(tmp_path / "again.qdpx").read("project.qde")
+    assert_valid(xml)
+    assert b'creationDateTime="0001-01-01T00:00:00Z"' in xml

@@ -6,7 +6,7 @@ import io
 import zipfile
 
 import pytest
-from refi_helpers import SAMPLES, assert_valid, make_zip, qde, snapshot
+from refi_helpers import assert_valid, make_zip, need_sample, qde, sample_files, snapshot
 from sqlalchemy import select
 
 from workbench.core.errors import Cancelled, ProjectError
@@ -147,12 +147,9 @@ def test_import_refuses_existing_project_and_leaves_nothing_when_cancelled(proje
     assert _listing(tmp_path) == ["out.qdpx", "small.qwb", "taken.qwb"]
 
 
-SAMPLE_FILES = sorted(SAMPLES.glob("*.qdpx")) if SAMPLES.is_dir() else []
-
-
-@pytest.mark.skipif(not SAMPLE_FILES, reason="the shared REFI-QDA samples are not on this machine")
-@pytest.mark.parametrize("sample", SAMPLE_FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("sample", sample_files("*.qdpx"), ids=lambda p: p.stem)
 def test_sample_round_trips(sample, tmp_path):
+    need_sample(sample)
     first = tmp_path / "first.qwb"
     import_qdpx(sample, first)
     qdpx = tmp_path / "again.qdpx"

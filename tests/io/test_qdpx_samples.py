@@ -7,13 +7,17 @@ import zipfile
 
 import pytest
 from lxml import etree
-from refi_helpers import SAMPLES, report_body, snapshot
+from refi_helpers import SAMPLES, need_sample, report_body, sample_files, snapshot
 
 from workbench.io.refi.qdpx_import import import_qdpx
 
-pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="the shared REFI-QDA samples are not on this machine")
-SAMPLE_FILES = sorted(SAMPLES.glob("*.qdpx")) if SAMPLES.is_dir() else []
+SAMPLE_FILES = sample_files("*.qdpx")
 NVIVO12 = SAMPLES / "nvivo12win_oltas0517.qdpx"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _samples_present():
+    need_sample(SAMPLES)
 
 
 def _all(el, name):
@@ -53,6 +57,7 @@ def expected_counts(path) -> dict[str, int]:
 
 @pytest.mark.parametrize("sample", SAMPLE_FILES, ids=lambda p: p.stem)
 def test_sample_imports_with_the_counts_its_xml_gives(sample, tmp_path):
+    need_sample(sample)
     out = tmp_path / "p.qwb"
     rep = import_qdpx(sample, out)
     snap = snapshot(out)

@@ -13,7 +13,7 @@ from xml.etree.ElementTree import Element
 from sqlalchemy import select
 
 from workbench.core.errors import ImportError_, ValidationError
-from workbench.core.paths import join_path
+from workbench.core.paths import join_path, name_key
 from workbench.io.atomic import atomic_write_with
 from workbench.io.refi.xmlsafe import CODEBOOK_NS, parse_xml, text_of
 from workbench.store.project import Project
@@ -67,7 +67,7 @@ def import_codebook(project: Project, path: Path) -> str:
     """Merge the codes of a .qdc into the project's codebook in one transaction."""
     import uuid
 
-    from workbench.io.refi.qdpx_build import parse_color
+    from workbench.io.refi.qdpx_codes import parse_color
     from workbench.services.codebook import create_code_in
     from workbench.services.lookup import CodeTree
     from workbench.store.models import Code
@@ -78,11 +78,21 @@ def import_codebook(project: Project, path: Path) -> str:
     with project.transaction() as s:
         used = set(s.scalars(select(Code.guid)))
         tree = CodeTree(s)
+        # Codes found by walking the tree name by name, never through a joined path: a name may hold
+        # '/' or end in '\\', which a path cannot always tell apart.
+        children: dict[int | None, dict[str, int]] = {}
+        for parent_id, kids in tree.children.items():
+            for c in kids:  # the first by position, as CodeTree.find takes it
+                children.setdefault(parent_id, {}).setdefault(name_key(tree.name[c]), c)
+        found: dict[tuple[str, ...], int] = {}
         for parts, raw_guid, raw_color, desc in entries:
             color = parse_color(raw_color) if raw_color else None
-            found = tree.find(join_path(parts))
-            if found is not None:
-                code = s.get(Code, found)
+            key = tuple(name_key(p) for p in parts)
+            parent = found.get(key[:-1]) if len(key) > 1 else None
+            existing = children.get(parent, {}).get(key[-1])
+            if existing is not None:
+                found[key] = existing
+                code = s.get(Code, existing)
                 changed = False
                 if desc and code.description != desc:
                     code.description, changed = desc, True
@@ -90,7 +100,6 @@ def import_codebook(project: Project, path: Path) -> str:
                     code.color, changed = color, True
                 updated += changed
                 continue
-            parent = tree.find(join_path(parts[:-1])) if len(parts) > 1 else None
             try:
                 guid = str(uuid.UUID(raw_guid.strip().strip("{}")))
             except ValueError:
@@ -102,7 +111,7 @@ def import_codebook(project: Project, path: Path) -> str:
             except ValidationError as exc:
                 raise ImportError_(f"{path}: code {join_path(parts)!r}: {exc}") from None
             used.add(s.get(Code, cid).guid)
-            tree = CodeTree(s)
+            children.setdefault(parent, {})[key[-1]] = found[key] = cid
             created += 1
     return "; ".join([f"{created} codes created, {updated} updated"] + notes)
 
@@ -110,7 +119,7 @@ def import_codebook(project: Project, path: Path) -> str:
 def export_codebook(project: Project, path: Path) -> str:
     """Write the codebook as a .qdc valid against Codebook-mrt2019.xsd."""
     from workbench import __version__
-    from workbench.io.refi.qdpx_xml import XmlOut
+    from workbench.io.refi.qdpx_xml import XmlOut, refuse_unholdable_names
     from workbench.services.lookup import CodeTree
     from workbench.store.models import Code
 
@@ -120,6 +129,7 @@ def export_codebook(project: Project, path: Path) -> str:
         rows = {r.id: r for r in s.execute(select(Code.id, Code.guid, Code.name, Code.color, Code.description))}
     if not rows:
         raise ValidationError(f"{path}: the codebook is empty; a .qdc file must hold at least one code")
+    refuse_unholdable_names(path, {tree.path(cid): r.name for cid, r in rows.items()})
     x = XmlOut()
     x.open("CodeBook", {"xmlns": CODEBOOK_NS, "origin": f"Qualitative Workbench {__version__}"})
     x.open("Codes")
@@ -144,4 +154,4 @@ def export_codebook(project: Project, path: Path) -> str:
     x.close("CodeBook")
     data = x.getvalue()
     atomic_write_with(path, lambda tmp: tmp.write_bytes(data))
-    return f"{len(rows)} codes"
+    return "; ".join(filter(None, [f"{len(rows)} codes", x.dropped_note()]))

@@ -7,6 +7,11 @@ offsets, so every selection is converted. The model is chosen from the file's
 `origin` and confirmed by checking that the selections start and end on
 sensible boundaries (inside the text, not inside a surrogate pair or a CRLF,
 not mid-word); when another model fits clearly better, it is used instead.
+
+One file can still mix countings: QualCoder stores UTF-16 positions for
+codings made in its view and passes imported offsets through unchanged. Where
+a selection carries its text (QualCoder and ATLAS.ti write it into @name), the
+`Placer` takes, per selection, the counting under which that text is the slice.
 """
 from __future__ import annotations
 
@@ -14,6 +19,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from heapq import merge
+
+from workbench.io.refi.qdpx_xml import INVALID
 
 _SPECIAL = re.compile("\r\n|[\U00010000-\U0010FFFF]")
 
@@ -186,3 +193,66 @@ def _score(model: OffsetModel, items: list[tuple[PlainText, list[tuple[int, int]
             total += 1
             ok += convert(umap, text.text, start, end).sensible
     return ok, total
+
+
+def same_text(name: str, excerpt: str) -> bool:
+    """Whether a selection's @name is its text: equal but for whitespace (XML folds line breaks in an
+    attribute into spaces), or its beginning cut off with '…' (ATLAS.ti, this workbench)."""
+    if name == excerpt:
+        return True
+    want = " ".join(name.split())
+    if not want.endswith("…"):
+        return want == _flat(excerpt)
+    head = want[:-1].rstrip()
+    if not head:
+        return False
+    # The flattened beginning of a passage is the beginning of the flattened passage: read no more of
+    # a long passage than the name needs (unless it is mostly whitespace).
+    part = excerpt[: 4 * len(head) + 16]
+    got = _flat(part)
+    if len(got) < len(head) and len(part) < len(excerpt):
+        got = _flat(excerpt)
+    return got.startswith(head)
+
+
+def _flat(text: str) -> str:
+    # XML cannot carry most control characters: a name read from a file never has them, the text may.
+    return " ".join(INVALID.sub("", text).split())
+
+
+@dataclass
+class Placement:
+    span: Span
+    model: OffsetModel
+    fit: str  # "file": its text fits the file's counting; "other": only another one; "none"; "": no text
+
+
+class Placer:
+    """Converts one text's selections, each by the counting its own text fits, the file's counting first."""
+
+    def __init__(self, plain: PlainText, default: OffsetModel):
+        self.plain, self.default = plain, default
+        self._maps: dict[str, UnitMap] = {}
+        # Without CRLF or characters outside the BMP every counting gives the same positions.
+        self._others = [m for m in MODELS if m is not default] if plain.has_crlf or plain.has_astral else []
+
+    def _convert(self, model: OffsetModel, start: int, end: int) -> Span:
+        umap = self._maps.get(model.name)
+        if umap is None:
+            umap = self._maps[model.name] = self.plain.unit_map(model)
+        return convert(umap, self.plain.text, start, end)
+
+    def _fits(self, span: Span, name: str) -> bool:
+        return not span.problem and same_text(name, self.plain.text[span.start:span.end])
+
+    def place(self, start: int, end: int, name: str = "") -> Placement:
+        span = self._convert(self.default, start, end)
+        if not name.strip():
+            return Placement(span, self.default, "")
+        if self._fits(span, name):
+            return Placement(span, self.default, "file")
+        for model in self._others:
+            other = self._convert(model, start, end)
+            if self._fits(other, name):
+                return Placement(other, model, "other")
+        return Placement(span, self.default, "none")

@@ -50,6 +50,7 @@ class QSelection:
     description: str = ""
     codings: list[QCoding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    name: str = ""  # QualCoder and ATLAS.ti write the selected text here
 
 
 @dataclass
@@ -197,7 +198,7 @@ def _selections(el: Element, dropped: list[Dropped], owner: str) -> list[QSelect
             continue
         out.append(QSelection(guid_key(sel.get("guid")), start, end, guid_key(sel.get("creatingUser")),
                               sel.get("creationDateTime") or "", text_of(sel, "Description").strip(),
-                              [_coding(c) for c in sel.findall("Coding")], _note_refs(sel)))
+                              [_coding(c) for c in sel.findall("Coding")], _note_refs(sel), sel.get("name") or ""))
     return out
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -13,21 +12,19 @@ from sqlalchemy.orm import Session
 from workbench.core.errors import ValidationError
 from workbench.core.paths import name_key
 from workbench.core.timeutil import now_iso
-from workbench.io.refi.offsets import ModelChoice, PlainText, convert
-from workbench.io.refi.qde_read import _CANONICAL, QCode, QCoding, QdeProject, QText, guid_key
+from workbench.io.refi.offsets import BY_NAME, ModelChoice, PlainText, Placer
+from workbench.io.refi.qde_read import _CANONICAL, QCoding, QdeProject, QText, guid_key
+from workbench.io.refi.qdpx_codes import CodeMaker, unique_name as _unique
 from workbench.io.refi.report import ImportReport
 from workbench.services.cases import parse_value
-from workbench.services.codebook import create_code_in
 from workbench.services.sources import pack_original, text_sha256
-from workbench.store.models import (Attribute, AttributeValue, Case, CaseSource, Code, Coder, Coding, Memo,
+from workbench.store.models import (Attribute, AttributeValue, Case, CaseSource, Coder, Coding, Memo,
                                     ProjectInfo, Source, SpeakerTurn)
 
 VARIABLE_TYPES = {"text": "text", "boolean": "bool", "integer": "number", "float": "number", "date": "date",
                   "datetime": "text"}
-_HEX = re.compile(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
 _MEMO_KEYS = ("guid", "title", "text", "author_id", "created_at", "updated_at", "source_id", "code_id", "case_id",
               "coding_id")
-_RGB = re.compile(r"rgba?\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})")
 
 
 @dataclass
@@ -42,42 +39,17 @@ class LoadedText:
     original_name: str
 
 
-def parse_color(raw: str) -> str | None:
-    """'#rrggbb' from the colour notations seen in the wild (#RGB, #RRGGBB, #AARRGGBB, rgb()); None if none."""
-    raw = (raw or "").strip()
-    m = _HEX.fullmatch(raw)
-    if m:
-        h = m.group(1)
-        if len(h) == 3:
-            h = "".join(c * 2 for c in h)
-        elif len(h) == 8:
-            h = h[2:] if raw.startswith("#") else h[:6]  # '#AARRGGBB' (Qt) or 'RRGGBBAA'
-        return "#" + h.lower()
-    m = _RGB.match(raw)
-    if m and all(int(x) < 256 for x in m.groups()):
-        return "#" + "".join(f"{int(x):02x}" for x in m.groups())
-    return None
-
-
 def iso(value: str) -> str | None:
-    """An xsd:dateTime as our stored UTC text; zone-less values are taken as UTC."""
+    """An xsd:dateTime as our stored UTC text; zone-less values are taken as UTC; None if it cannot be one
+    (malformed, or out of range: year 0, past 9999, or pushed out of range by its zone)."""
     if not value:
         return None
     try:
         dt = datetime.fromisoformat(value.strip().replace("z", "Z"))
-    except ValueError:
+        dt = dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
         return None
-    dt = dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    base, n, out = name, 2, name
-    while name_key(out) in taken:
-        out = f"{base} ({n})"
-        n += 1
-    taken.add(name_key(out))
-    return out
+    return f"{dt.year:04d}" + dt.strftime("-%m-%dT%H:%M:%S.%fZ")  # %Y does not pad years before 1000
 
 
 class Builder:
@@ -97,12 +69,12 @@ class Builder:
         self.attach: list[tuple[str, str, object]] = []  # (note key, target kind, target)
         self.descriptions: list[tuple[str, object, str]] = []  # (target kind, target, text)
         self.guids: set[str] = set()
-        self.not_codable: list[str] = []
         self.repeats = 0
         self.turn_rows: list[dict] = []
         self.link_rows: list[dict] = []
         self.value_rows: list[dict] = []
         self.counts = dict(users=0, codes=0, sources=0, codings=0, cases=0, attributes=0, values=0, memos=0)
+        self.bad_dates: list[tuple[str, str]] = []  # (what, value)
 
     # -- identities ---------------------------------------------------------------------------------
     def _guid(self, raw: str) -> str:
@@ -119,19 +91,31 @@ class Builder:
         info = self.s.scalars(select(ProjectInfo)).one()
         info.name = self.doc.name.strip() or info.name
         info.description = self.doc.description
-        info.created_at = iso(self.doc.created) or info.created_at
+        info.created_at = self._when(self.doc.created, "the project") or info.created_at
         self._users()
-        for code in self.doc.codes:
-            self._code(code, None)
-        if self.not_codable:
-            names = ", ".join(repr(n) for n in self.not_codable[:5]) + (", ..." if len(self.not_codable) > 5 else "")
-            self.rep.warn(f"{len(self.not_codable)} codes marked not codable (folders) were imported as ordinary "
-                          f"codes: {names}")
+        codes = CodeMaker(self.s, self.rep, self._guid)
+        codes.make(self.doc.codes)
+        self.code, self.counts["codes"] = codes.ids, codes.count
+        self.attach += [(n, "code", cid) for n, cid in codes.notes]
         self._variables()
         self._sources()
         self._cases()
         self._memos()
+        if self.bad_dates:
+            shown = "; ".join(f"{what}: {value!r}" for what, value in self.bad_dates[:3])
+            more = f"; and {len(self.bad_dates) - 3} more" if len(self.bad_dates) > 3 else ""
+            self.rep.warn(f"{len(self.bad_dates)} dates are not dates the workbench can hold (malformed or out of "
+                          f"range) and were taken as unknown, the import time standing in: {shown}{more}")
         return self.counts
+
+    def _when(self, value: str, what: str) -> str | None:
+        """Our stored form of one of the file's dates; one that cannot be read is noted for the report."""
+        if not value:
+            return None
+        out = iso(value)
+        if out is None:
+            self.bad_dates.append((what, value))
+        return out
 
     def _users(self) -> None:
         taken = set(name_key(n) for n in self.s.scalars(select(Coder.name)))
@@ -161,35 +145,6 @@ class Builder:
         return self.coder[""]
 
     # -- codebook, variables -----------------------------------------------------------------------
-    def _code(self, q: QCode, parent: int | None) -> None:
-        key = guid_key(q.guid)
-        name = " ".join(q.name.split()) or "(unnamed code)"
-        color = parse_color(q.color) if q.color else None
-        if q.color and color is None:
-            self.rep.warn(f"code {name!r}: colour {q.color!r} is not a colour; a default was used")
-        taken = self._sibling_names(parent)
-        unique = _unique(name, taken)
-        if unique != name:
-            self.rep.warn(f"code {name!r} appears twice under the same parent; the second is named {unique!r}")
-        if key in self.code:
-            self.rep.warn(f"code GUID {q.guid} is used twice; the second code {name!r} gets a new one")
-        try:
-            cid = create_code_in(self.s, unique, parent, color, q.description.strip(), guid=self._guid(q.guid))
-        except ValidationError as exc:
-            self.rep.skip("code", name, str(exc))
-            return
-        self.code.setdefault(key, cid)
-        self.counts["codes"] += 1
-        if not q.codable:
-            self.not_codable.append(unique)
-        self.attach += [(n, "code", cid) for n in q.notes]
-        for child in q.children:
-            self._code(child, cid)
-
-    def _sibling_names(self, parent: int | None) -> set[str]:
-        where = Code.parent_id.is_(None) if parent is None else Code.parent_id == parent
-        return {name_key(n) for n in self.s.scalars(select(Code.name).where(where))}
-
     def _variables(self) -> None:
         taken: set[str] = set()
         for pos, v in enumerate(self.doc.variables):
@@ -214,8 +169,8 @@ class Builder:
                        sha256=text_sha256(text), original=pack_original(lt.original) if lt.original else None,
                        original_encoding="zlib", original_name=lt.original_name,
                        original_sha256=hashlib.sha256(lt.original).hexdigest() if lt.original else "",
-                       text_encoding=lt.encoding, position=pos, imported_at=iso(q.created) or now,
-                       updated_at=iso(q.modified) or now,
+                       text_encoding=lt.encoding, position=pos, imported_at=self._when(q.created, f"source {name!r}") or now,
+                       updated_at=self._when(q.modified, f"source {name!r}") or now,
                        imported_by_id=self.coder_for(q.user, f"source {name!r}") if q.user else None)
             sid = self.s.execute(insert(Source).returning(Source.id), [row]).scalar_one()
             self.source.setdefault(q.guid, sid)
@@ -225,14 +180,16 @@ class Builder:
             if q.description:
                 self.descriptions.append(("source", sid, q.description))
             self.attach += [(n, "source", sid) for n in q.notes]
-            umap = lt.plain.unit_map(self.choice.model)
+            placer = Placer(lt.plain, self.choice.model)
             uncoded = 0
             for sel in q.selections:
-                span = convert(umap, text, sel.start, sel.end)
+                placed = placer.place(sel.start, sel.end, sel.name)
+                span = placed.span
                 if span.problem:
                     self.rep.skip("selection", f"{name} {sel.start}-{sel.end}",
                                   f"{span.problem}; its {len(sel.codings)} codings skipped")
                     continue
+                self._count_placement(placed.model.name, placed.fit)
                 made = [self._coding(coding_rows, seen, sid, c, span.start, span.end, sel.user, sel.created, name)
                         for c in sel.codings]
                 made = [g for g in made if g]
@@ -257,9 +214,31 @@ class Builder:
         if coding_rows:
             self.s.execute(insert(Coding.__table__), coding_rows)
         self.counts["codings"] = len(coding_rows)
+        self._report_placements()
         if self.repeats:
             self.rep.warn(f"{self.repeats} codings repeated the same code by the same coder on the same passage; "
                           "each was kept once")
+
+    def _count_placement(self, model: str, fit: str) -> None:
+        models, texts = self.rep.selection_models, self.rep.selection_texts
+        models[model] = models.get(model, 0) + 1
+        if fit:
+            for key in ("carried", {"file": "fit_file_model", "other": "fit_other_model", "none": "fit_none"}[fit]):
+                texts[key] = texts.get(key, 0) + 1
+
+    def _report_placements(self) -> None:
+        texts = self.rep.selection_texts
+        if texts:
+            for key in ("carried", "fit_file_model", "fit_other_model", "fit_none"):
+                texts.setdefault(key, 0)
+        if self.rep.selection_models:  # the one offsets line the command line and the window show
+            self.rep.offset_detail = f"{self.rep.offset_detail}; {self.rep.selection_summary()}"
+        if texts.get("fit_other_model"):
+            others = ", ".join(f"{n} by {BY_NAME[m].label}" for m, n in sorted(self.rep.selection_models.items())
+                               if m != self.choice.model.name)
+            self.rep.warn(f"{texts['fit_other_model']} selections carry a text that fits another counting than the "
+                          f"file's, and were placed by it ({others}): the file mixes countings, as QualCoder "
+                          "writes after importing codings")
 
     def _turns(self, sid: int, text: str) -> None:
         from workbench.io.transcript import find_turns
@@ -282,7 +261,7 @@ class Builder:
         seen.add(key)
         guid = self._guid(c.guid)
         rows.append(dict(guid=guid, source_id=sid, code_id=code_id, coder_id=coder_id, start=start, end=end,
-                         created_at=iso(c.created or sel_created) or now_iso()))
+                         created_at=self._when(c.created or sel_created, f"a coding in {source_name!r}") or now_iso()))
         self.coding_guid.setdefault(c.guid, guid)
         self.attach += [(n, "coding", guid) for n in c.notes]
         return guid
@@ -418,7 +397,8 @@ class Builder:
             text = f"{note.description}\n\n{text}" if text else note.description
         row = {"guid": self._guid(guid), "title": note.name[:300], "text": text,
                "author_id": self.coder_for(note.user, f"note {note.name!r}") if note.user else None,
-               "created_at": iso(note.created) or now_iso(), "updated_at": iso(note.modified) or now_iso()}
+               "created_at": self._when(note.created, f"note {note.name!r}") or now_iso(),
+               "updated_at": self._when(note.modified, f"note {note.name!r}") or now_iso()}
         if kind != "project":
             row[f"{kind}_id"] = target
         return row

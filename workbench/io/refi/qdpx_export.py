@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from workbench.core.errors import Cancelled
 from workbench.io.atomic import atomic_path
-from workbench.io.refi.qdpx_xml import XmlOut
+from workbench.io.refi.qdpx_xml import INVALID, XmlOut, refuse_unholdable_names
 from workbench.services.lookup import CodeTree
 from workbench.services.sources import unpack_original
 from workbench.store.models import (Attribute, AttributeValue, Case, CaseSource, Code, Coder, Coding, Memo,
@@ -44,10 +44,11 @@ class ExportSummary:
     codings: int
     cases: int
     memos: int
+    note: str = ""  # what could not be written as it is (characters XML 1.0 cannot hold)
 
     def __str__(self) -> str:
         return (f"{self.sources} sources, {self.codes} codes, {self.codings} codings, {self.cases} cases, "
-                f"{self.memos} memos")
+                f"{self.memos} memos" + (f" ({self.note})" if self.note else ""))
 
 
 def G(guid: str) -> str:
@@ -66,7 +67,12 @@ def xsd_datetime(value: str | None) -> str | None:
 
 
 def _excerpt(text: str, limit: int = 60) -> str:
-    flat = _WS.sub(" ", text).strip()
+    """The selection's label: its text with whitespace runs as one space (and nothing XML 1.0 cannot
+    hold: the text itself is in the .txt, whole), cut to `limit` with '…'."""
+    head = text[: limit * 4]  # enough but for long runs of whitespace; no need to scan a long passage
+    flat = _WS.sub(" ", INVALID.sub("", head)).strip()
+    if len(flat) <= limit and len(head) < len(text):
+        flat = _WS.sub(" ", INVALID.sub("", text)).strip()
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
@@ -93,12 +99,13 @@ def export_qdpx(project: Project | str | os.PathLike, out: str | os.PathLike, *,
 def _export(project: Project, out: Path, report, should_stop, level: int) -> ExportSummary:
     with project.reading() as s:
         data = _Snapshot(s)
+        refuse_unholdable_names(out, {data.tree.path(cid): r.name for cid, r in data.code_rows.items()})
         with atomic_path(out) as tmp:
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zf:
                 xml = _write_project(data, s, zf, report, should_stop)
                 zf.writestr("project.qde", xml.getvalue())
     return ExportSummary(str(out), len(data.sources), len(data.code_rows), data.n_codings, len(data.cases),
-                         len(data.memos))
+                         len(data.memos), xml.dropped_note())
 
 
 class _Snapshot:
@@ -305,30 +312,28 @@ def _write_source(x: XmlOut, d: _Snapshot, s, zf: zipfile.ZipFile, src) -> None:
 
 
 def _write_selections(x: XmlOut, d: _Snapshot, s, src, text: str) -> None:
+    """One PlainTextSelection per span and coder: QualCoder and others take a coding's coder from its selection."""
     rows = s.execute(select(Coding.id, Coding.guid, Coding.code_id, Coding.coder_id, Coding.start, Coding.end,
                             Coding.created_at).where(Coding.source_id == src.id)
-                     .order_by(Coding.start, Coding.end, Coding.id)).all()
+                     .order_by(Coding.start, Coding.end, Coding.coder_id, Coding.id)).all()
     d.n_codings += len(rows)
     i = 0
     while i < len(rows):
-        j = i
-        while j < len(rows) and rows[j].start == rows[i].start and rows[j].end == rows[i].end:
+        first, j = rows[i], i
+        while j < len(rows) and (rows[j].start, rows[j].end, rows[j].coder_id) == (first.start, first.end,
+                                                                                    first.coder_id):
             j += 1
         group = rows[i:j]
-        first = group[0]
+        user = d.user(first.coder_id)
         x.open("PlainTextSelection", {
-            "guid": derived("selection", src.guid, str(first.start), str(first.end)),
+            "guid": derived("selection", src.guid, str(first.start), str(first.end), user or ""),
             "name": _excerpt(text[first.start:first.end]), "startPosition": str(first.start),
-            "endPosition": str(first.end), "creatingUser": d.user(first.coder_id),
+            "endPosition": str(first.end), "creatingUser": user,
             "creationDateTime": xsd_datetime(min(r.created_at for r in group))})
         for r in group:
-            memos = d.memos_of.get(("coding", r.id), [])
-            attrs = {"guid": G(r.guid), "creatingUser": d.user(r.coder_id),
-                     "creationDateTime": xsd_datetime(r.created_at)}
-            x.open("Coding", attrs)
+            x.open("Coding", {"guid": G(r.guid), "creatingUser": user, "creationDateTime": xsd_datetime(r.created_at)})
             x.empty("CodeRef", {"targetGUID": G(d.code_rows[r.code_id].guid)})
-            for m in memos:
-                x.empty("NoteRef", {"targetGUID": G(m.guid)})
+            _note_refs(x, d, "coding", r.id)
             x.close("Coding")
         x.close("PlainTextSelection")
         i = j

@@ -2,24 +2,26 @@
 
 The archive and its XML are checked before anything is written (safezip,
 xmlsafe). The project is built in a temporary file beside the target and
-renamed into place at the end, so a failure or a cancel leaves nothing.
+linked into place when finished (qdpx_output), so a failure or a cancel
+leaves nothing, and a kill leaves a hidden temporary the next import sweeps.
 """
 from __future__ import annotations
 
 import codecs
 import os
 import posixpath
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 from workbench.core.errors import Cancelled, ImportError_, ProjectError, WorkbenchError
+from workbench.io.refi import qdpx_output as output
 from workbench.io.refi.offsets import PlainText, choose_model
 from workbench.io.refi.qde_read import QdeProject, guid_key, read_project
 from workbench.io.refi.qdpx_build import Builder, LoadedText
 from workbench.io.refi.report import REPORT_KIND, ImportReport
 from workbench.io.refi.safezip import Limits, QdpxArchive, open_qdpx
 from workbench.io.refi.xmlsafe import parse_xml
+from workbench.store import sqlite
 
 Progress = Callable[[int, int, str], None]
 
@@ -119,7 +121,7 @@ def import_qdpx(path: str | os.PathLike, out: str | os.PathLike, *, limits: Limi
                 report: Progress | None = None, should_stop: Callable[[], bool] | None = None) -> ImportReport:
     """Create the project `out` from the QDPX at `path`; returns the import report (also kept in it)."""
     path, out = Path(path), Path(out)
-    if out.exists():
+    if out.exists() or out.is_symlink():
         raise ProjectError(f"{out}: a file already exists there; choose another name")
     if not out.parent.is_dir():
         raise ProjectError(f"{out}: the folder {out.parent} does not exist")
@@ -145,20 +147,22 @@ def import_qdpx(path: str | os.PathLike, out: str | os.PathLike, *, limits: Limi
         rep.not_carry(d.kind, d.name, d.reason)
     _check_stop(should_stop)
     progress(2, 4, "writing the project")
-    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.part")
+    for name in output.clear_stale_sidecars(out):
+        rep.warn(f"{name} lay where the new project goes, left by an earlier file of that name; it was removed so "
+                 "that it could not be replayed onto the new project")
+    tmp = output.temp_for(out)
     try:
         _build(tmp, doc, texts, notes, choice, rep)
+        output.check_finished(tmp, str(path))
         _check_stop(should_stop)
         progress(3, 4, "finishing")
-        _move_into_place(tmp, out)
+        output.place(tmp, out)
     except WorkbenchError:
         raise
     except Exception as exc:
         raise ImportError_(f"{path}: cannot be imported ({type(exc).__name__}: {exc})") from None
     finally:
-        from workbench.store.sqlite import remove_with_sidecars
-
-        remove_with_sidecars(tmp, ".lock")
+        sqlite.remove_with_sidecars(tmp, "-journal", ".lock")
     progress(4, 4, "")
     return rep
 
@@ -170,7 +174,6 @@ def _check_stop(should_stop: Callable[[], bool] | None) -> None:
 
 def _build(tmp: Path, doc: QdeProject, texts: list[LoadedText], notes: dict[str, str], choice,
            rep: ImportReport) -> None:
-    from workbench.store import sqlite
     from workbench.store.models import Report
     from workbench.store.project import create_project, new_meta
 
@@ -182,16 +185,3 @@ def _build(tmp: Path, doc: QdeProject, texts: list[LoadedText], notes: dict[str,
             s.add(Report(kind=REPORT_KIND, title=f"REFI-QDA import of {Path(rep.file).name}", body=rep.to_json()))
     finally:
         project.close()
-    sqlite.checkpoint(tmp)
-
-
-def _move_into_place(tmp: Path, out: Path) -> None:
-    """Rename without ever replacing a file that appeared at `out` meanwhile."""
-    try:
-        os.link(tmp, out)
-    except FileExistsError:
-        raise ProjectError(f"{out}: a file already exists there; choose another name") from None
-    except OSError:  # file systems without hard links
-        if out.exists():
-            raise ProjectError(f"{out}: a file already exists there; choose another name") from None
-        os.replace(tmp, out)

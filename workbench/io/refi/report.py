@@ -19,6 +19,9 @@ class ImportReport:
     offset_detail: str = ""
     offset_confirmed: bool = True
     offset_scores: dict[str, list[int]] = field(default_factory=dict)
+    # Selections placed by each counting model, and how the text selections carry (@name) fitted.
+    selection_models: dict[str, int] = field(default_factory=dict)
+    selection_texts: dict[str, int] = field(default_factory=dict)  # carried, fit_file_model, fit_other_model, fit_none
     imported: dict[str, int] = field(default_factory=dict)
     not_carried: list[dict] = field(default_factory=list)  # {kind, name, reason}
     skipped: list[dict] = field(default_factory=list)  # {kind, name, reason}
@@ -51,6 +54,19 @@ class ImportReport:
     def from_dict(cls, data: dict) -> "ImportReport":
         known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
         return cls(**known)
+
+    def selection_summary(self) -> str:
+        """'selections placed by counting: codepoints 6, utf16 2 (7 carry their text: ...)', or ''."""
+        if not self.selection_models:
+            return ""
+        counts = ", ".join(f"{k} {n}" for k, n in sorted(self.selection_models.items(), key=lambda kv: (-kv[1], kv[0])))
+        out = f"selections placed by counting: {counts}"
+        t = self.selection_texts
+        if t.get("carried"):
+            out += (f" ({t['carried']} carry a name to check against their text: {t.get('fit_file_model', 0)} fit "
+                    f"the file's counting, {t.get('fit_other_model', 0)} fit only another counting, "
+                    f"{t.get('fit_none', 0)} are not their text under any counting)")
+        return out
 
     def lines(self) -> list[str]:
         """The report as text lines, for the command line."""
