@@ -127,3 +127,20 @@ def test_merging_an_unchanged_copy_folds_nothing_and_keeps_every_case(project_pa
     report = json.loads(out)
     assert report["counts"]["case"] == {"new": 0, "updated": 0, "deleted": 0}
     assert [m for m in report["matches"] if m["kind"] == "case"] == []
+
+
+def test_a_qdc_with_two_spellings_of_one_tag_reports_the_fold(project, tmp_path):
+    """Taguette's tags are case-sensitive: 'Interesting' and 'interesting' come in as one code,
+    and the summary says so instead of '7 created, 0 updated'."""
+    from workbench.io.qdc import import_codebook
+
+    names = ["Interesting", "interesting", "Policy", "Funding", "Partners", "Mayor", "Province"]
+    codes = "".join(f'<Code guid="{i:08d}-0000-4000-8000-000000000000" name="{n}" isCodable="true"/>'
+                    for i, n in enumerate(names, 1))
+    qdc = tmp_path / "taguette.qdc"
+    qdc.write_text('<?xml version="1.0" encoding="utf-8"?>'
+                   f'<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="Taguette 1.5.2"><Codes>{codes}</Codes>'
+                   "</CodeBook>", encoding="utf-8")
+    summary = import_codebook(project, qdc)
+    assert summary.startswith("6 codes created, 0 updated")
+    assert "1 folded" in summary and "'interesting' is 'Interesting'" in summary

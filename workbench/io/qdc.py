@@ -85,12 +85,17 @@ def import_codebook(project: Project, path: Path) -> str:
             for c in kids:  # the first by position, as CodeTree.find takes it
                 children.setdefault(parent_id, {}).setdefault(name_key(tree.name[c]), c)
         found: dict[tuple[str, ...], int] = {}
+        names = dict(tree.name)  # every code's name, the ones made here too
+        folds: list[str] = []
         for parts, raw_guid, raw_color, desc in entries:
             color = parse_color(raw_color) if raw_color else None
             key = tuple(name_key(p) for p in parts)
             parent = found.get(key[:-1]) if len(key) > 1 else None
             existing = children.get(parent, {}).get(key[-1])
             if existing is not None:
+                if found.get(key) is not None or names[existing] != " ".join(parts[-1].split()):
+                    # Another spelling of a code there, or the same code twice in the file: one code, said.
+                    folds.append(f"{join_path(parts)!r} is {names[existing]!r}")
                 found[key] = existing
                 code = s.get(Code, existing)
                 changed = False
@@ -111,8 +116,11 @@ def import_codebook(project: Project, path: Path) -> str:
             except ValidationError as exc:
                 raise ImportError_(f"{path}: code {join_path(parts)!r}: {exc}") from None
             used.add(s.get(Code, cid).guid)
+            names[cid] = s.get(Code, cid).name
             children.setdefault(parent, {})[key[-1]] = found[key] = cid
             created += 1
+    if folds:
+        notes.insert(0, f"{len(folds)} folded into codes of the same name: " + "; ".join(folds))
     return "; ".join([f"{created} codes created, {updated} updated"] + notes)
 
 

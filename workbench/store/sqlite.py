@@ -195,7 +195,8 @@ def drop_foreign_objects(dbapi_conn) -> list[str]:
 
 
 # -- files beside files ------------------------------------------------------------------------
-_TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)-[A-Za-z0-9_]+\.part$")
+# A temporary, or one of its journal files or its lock.
+_TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)-[A-Za-z0-9_]+\.part(?:-journal|-wal|-shm|\.lock)?$")
 
 
 def temp_beside(dest: Path) -> Path:
@@ -215,18 +216,23 @@ def temp_beside(dest: Path) -> Path:
     return Path(tmp)
 
 
-def sweep_dead_temps(folder: Path, name: str) -> None:
+def sweep_dead_temps(folder: Path, name: str) -> list[str]:
+    """Remove the temporaries (and their sidecars) that processes now gone left for `name`; their names."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
-        return
+        return []
+    swept = []
     for entry in entries:
         m = _TEMP.match(entry.name)
-        if not m or m.group("name") != name:
+        if not m or m.group("name") != name or _alive(int(m.group("pid"))):
             continue
-        if _alive(int(m.group("pid"))):
+        try:
+            os.unlink(entry.path)
+        except OSError:
             continue
-        remove_with_sidecars(Path(entry.path))
+        swept.append(entry.name)
+    return swept
 
 
 def _alive(pid: int) -> bool:
@@ -266,8 +272,23 @@ def place_new_file(tmp: Path, dest: Path) -> None:
         if dest.exists():
             raise ProjectError(f"{dest}: a file already exists there; choose another name") from None
         os.replace(tmp, dest)
+    else:
+        tmp.unlink(missing_ok=True)
+    _sync_folder(dest.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a new name durable (POSIX); a file system that cannot is left as it is."""
+    try:
+        fd = os.open(folder if str(folder) else ".", os.O_RDONLY)
+    except OSError:
         return
-    tmp.unlink(missing_ok=True)
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def backup_copy(path: Path, dest: Path) -> Path:

@@ -11,11 +11,14 @@ no tombstones, so nothing needs unburying.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from workbench.core.errors import ValidationError
+from workbench.core.names import MAX_LENGTH, clean_name
 from workbench.core.paths import name_key
 from workbench.io.refi.qde_read import QCode, guid_key
 from workbench.io.refi.report import ImportReport
@@ -41,6 +44,20 @@ def parse_color(raw: str) -> str | None:
     if m and all(int(x) < 256 for x in m.groups()):
         return "#" + "".join(f"{int(x):02x}" for x in m.groups())
     return None
+
+
+def storable_name(kind: str, raw: str, fallback: str, warn) -> str:
+    """The name as the one name rule stores it (core.names); a name it refuses (controls, lone
+    surrogates, too long) is repaired, and the repair said: an import refuses no file for a name."""
+    try:
+        return clean_name(kind, raw or fallback)
+    except ValidationError:
+        pass
+    kept = "".join(ch for ch in raw if unicodedata.category(ch) not in ("Cc", "Cs"))
+    fixed = " ".join(kept.split())[:MAX_LENGTH[kind]].strip() or fallback
+    warn(f"{kind} name {raw[:60]!r}: could not be stored as it was (control characters, broken Unicode or "
+         f"over {MAX_LENGTH[kind]} characters); stored as {fixed[:60]!r}")
+    return fixed
 
 
 def unique_name(name: str, taken: set[str]) -> str:
@@ -82,7 +99,7 @@ class CodeMaker:
 
     def _make(self, q: QCode, parent: int | None) -> int:
         key = guid_key(q.guid)
-        name = " ".join(q.name.split()) or "(unnamed code)"
+        name = storable_name("code", q.name, "(unnamed code)", self.rep.warn)
         color = parse_color(q.color) if q.color else None
         if q.color and color is None:
             self.rep.warn(f"code {name!r}: colour {q.color!r} is not a colour; a default was used")
