@@ -24,13 +24,26 @@ def _pdf_string(line: str) -> bytes:
     return bytes(out + b")")
 
 
-def build_pdf(pages: list[list[str]]) -> bytes:
-    """A minimal valid PDF: one page a list of lines, Helvetica in WinAnsiEncoding."""
+def _placed(lines: list[tuple]) -> bytes:
+    """Each line its own text object at (x, y) in points from the bottom left, 12 pt or the size given."""
+    out = []
+    for text, x, y, *size in lines:
+        out.append(f"BT /F1 {size[0] if size else 12} Tf 1 0 0 1 {x} {y} Tm ".encode() + _pdf_string(text) + b" Tj ET")
+    return b" ".join(out)
+
+
+def build_pdf(pages: list[list[str] | list[tuple]], page_labels: str | None = None) -> bytes:
+    """A minimal valid PDF: one page a list of lines, Helvetica in WinAnsiEncoding.
+
+    A page of strings sets them 14 pt apart from (72, 720); a page of tuples (text, x, y)
+    or (text, x, y, size) places each line. `page_labels` is the catalog's /PageLabels
+    dictionary as PDF source, e.g. "<< /Nums [0 << /S /r >> 1 << /S /D >>] >>"."""
     objects: list[bytes] = []
     n_pages = len(pages)
     font_id = 3 + 2 * n_pages
     kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(n_pages))
-    objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
+    labels = f" /PageLabels {page_labels}" if page_labels else ""
+    objects.append(f"<< /Type /Catalog /Pages 2 0 R{labels} >>".encode())
     objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {n_pages} >>".encode())
     for i, lines in enumerate(pages):
         content_id = 4 + 2 * i
@@ -38,7 +51,10 @@ def build_pdf(pages: list[list[str]]) -> bytes:
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 {font_id} 0 R >> >> "
             f"/Contents {content_id} 0 R >>".encode()
         )
-        stream = b"BT /F1 12 Tf 14 TL 72 720 Td " + b" T* ".join(_pdf_string(s) + b" Tj" for s in lines) + b" ET"
+        if lines and not isinstance(lines[0], str):
+            stream = _placed(lines)
+        else:
+            stream = b"BT /F1 12 Tf 14 TL 72 720 Td " + b" T* ".join(_pdf_string(s) + b" Tj" for s in lines) + b" ET"
         if not lines:
             stream = b""
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")

@@ -1,4 +1,6 @@
-"""PDF import: text a page at a time with a blank line between; encrypted, empty and damaged files."""
+"""PDF import: text a page at a time with a blank line between; encrypted, empty and damaged files.
+
+The joining of lines into paragraphs is tested in test_import_pdf_layout.py."""
 from __future__ import annotations
 
 import io
@@ -14,11 +16,12 @@ PAGES = [
      "[00:00:12] Ms Dlamini: Caf\u00e9 \u201cown\u201d agenda \u20ac5."],
     ["[00:01:02] Interviewer: And (the) province?", "[00:01:09] Ms Dlamini: Sign-off \\ waits."],
 ]
+# Each turn is a short line ending a sentence, so each is its own paragraph.
 EXPECTED = (
-    "[00:00:05] Interviewer: How does the city choose?\n"
+    "[00:00:05] Interviewer: How does the city choose?\n\n"
     "[00:00:12] Ms Dlamini: Caf\u00e9 \u201cown\u201d agenda \u20ac5.\n"
     "\n"
-    "[00:01:02] Interviewer: And (the) province?\n"
+    "[00:01:02] Interviewer: And (the) province?\n\n"
     "[00:01:09] Ms Dlamini: Sign-off \\ waits."
 )
 
@@ -35,6 +38,9 @@ def test_two_pages_parted_by_a_blank_line(write, build):
     data = build.pdf(PAGES)
     doc = read_document(write("interview.pdf", data))
     assert doc.text == EXPECTED
+    page_2 = EXPECTED.index("[00:01:02]")
+    assert [(p.page, p.label, p.start, p.end) for p in doc.pages] == [(1, "", 0, page_2 - 2),
+                                                                      (2, "", page_2, len(EXPECTED))]
     assert doc.kind == "pdf"
     assert doc.original == data
     assert [(t.speaker, doc.text[t.start:t.end]) for t in doc.turns] == [
@@ -55,6 +61,7 @@ def test_encrypted_with_an_empty_password_opens(write, build, algorithm):
 def test_page_without_text_warns(write, build):
     doc = read_document(write("partly.pdf", build.pdf([["Typed page"], []])))
     assert doc.text == "Typed page\n\n"
+    assert [(p.page, p.start, p.end) for p in doc.pages] == [(1, 0, 10), (2, 12, 12)]
     assert doc.warnings == ["no text on page 2 (scanned images?)"]
 
 

@@ -26,7 +26,8 @@ def add_arguments(p):
     add_filters(p)
     p.add_argument("--expr", metavar="EXPR", help='combine codes over text, e.g. \'"a" AND NOT "b"\'')
     p.add_argument("--json", action="store_true", help='print a list of {"coding", "source", "case", "code", '
-                                                       '"coder", "start", "end", "text"}')
+                                                       '"coder", "start", "end", "text"}, and "page" ("4", '
+                                                       '"4-5") for an excerpt of a PDF')
     p.add_argument("--why", action="store_true", help="with --json, add the GUIDs of the codings behind each result")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--save", metavar="NAME", help="keep this query in the project under NAME")
@@ -35,6 +36,7 @@ def add_arguments(p):
 
 def run(args) -> int:
     from workbench.cli.query_args import filters_from
+    from workbench.query.pages import PageIndex
     from workbench.query.segments import Filters, query_segments
     from workbench.services.saved_queries import load_query, save_query
 
@@ -44,10 +46,13 @@ def run(args) -> int:
             q = load_query(project, args.saved)
             filters, expr = Filters.from_dict(q.definition["filters"]), q.definition["expr"]
         segments = query_segments(project, filters, expr)
+        if args.json:
+            with project.reading() as s:
+                pages = PageIndex(s, {seg.source_id for seg in segments})
         if args.save:
             save_query(project, args.save, {"filters": filters.to_dict(), "expr": expr}, replace=True)
     if args.json:
-        print_json([s.as_json(with_why=args.why) for s in segments])
+        print_json([_as_json(s, args.why, pages) for s in segments])
         return 0
     for s in segments:
         text = " ".join(s.text.split())
@@ -55,3 +60,12 @@ def run(args) -> int:
         print(f"{s.source} {s.start}-{s.end} [{s.code}] {s.coder}: {text}")
     print(f"{len(segments)} segments" + (f"; saved as {args.save!r}" if args.save else ""))
     return 0
+
+
+def _as_json(segment, with_why: bool, pages) -> dict:
+    """CLI.md's keys; a PDF's excerpt also names its pages by label ("page": "4", "4-5")."""
+    d = segment.as_json(with_why=with_why)
+    ref = pages.locate(segment.source_id, segment.start, segment.end)
+    if ref is not None:
+        d["page"] = ref.label
+    return d

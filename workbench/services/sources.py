@@ -17,7 +17,7 @@ from workbench.core.timeutil import now_iso
 from workbench.io.importers.base import ImportedDocument, read_document
 from workbench.services.coders import ensure_coder
 from workbench.services.tombstones import bury
-from workbench.store.models import CaseSource, Coding, Memo, Source, SpeakerTurn
+from workbench.store.models import CaseSource, Coding, Memo, Source, SourcePage, SpeakerTurn
 from workbench.store.project import Project
 
 Report = Callable[[int, int, str], None]
@@ -113,6 +113,9 @@ def store_document(session: Session, doc: ImportedDocument, coder_id: int | None
                 for t in doc.turns
             ],
         )
+    if doc.pages:  # a paginated source (PDF): excerpts are cited by page
+        session.execute(insert(SourcePage), [dict(source_id=sid, page=p.page, label=p.label, start=p.start, end=p.end)
+                                             for p in doc.pages])
     if case_id is not None:
         session.add(CaseSource(case_id=case_id, source_id=sid))
     return sid

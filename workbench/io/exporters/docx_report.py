@@ -3,9 +3,10 @@
 Layout: a title block (project, query and filters, date, count); then, grouped by code,
 headings that follow the code tree (Heading 1-3) with each code's definition under its
 heading, or grouped by case, a Heading 1 per case and a Heading 2 per code path. Each
-excerpt is a Quote paragraph, followed by a Citation line (source, case, paragraph, coder)
-and, when the coding has one, its memo. An expression's results sit under one heading
-naming the expression. A .docx given as template lends its styles (its own text is dropped).
+excerpt is a Quote paragraph, followed by a Citation line (source, case, paragraph, coder;
+a PDF's excerpt gives its page instead: "p. 4", "pp. 4-5") and, when the coding has one,
+its memo. An expression's results sit under one heading naming the expression. A .docx
+given as template lends its styles (its own text is dropped).
 """
 from __future__ import annotations
 
@@ -25,9 +26,12 @@ NO_CASE = "(no case)"
 
 
 def citation(ex: Excerpt) -> str:
-    """'(interview_jhb.txt, Johannesburg, paragraph 2, Thandi)'."""
+    """'(interview_jhb.txt, Johannesburg, paragraph 2, Thandi)'; '(policy.pdf, pp. 4-5, Thandi)'."""
     s = ex.segment
-    para = f"paragraphs {ex.paragraph}" if "-" in ex.paragraph else f"paragraph {ex.paragraph}"
+    if ex.page is not None:
+        para = ex.page.citation
+    else:
+        para = f"paragraphs {ex.paragraph}" if "-" in ex.paragraph else f"paragraph {ex.paragraph}"
     parts = [s.source] + ([s.case] if s.case else []) + [para] + ([s.coder] if s.coder else [])
     return "(" + ", ".join(parts) + ")"
 

@@ -1,5 +1,6 @@
-"""What every excerpt export needs: the query's segments with paragraph numbers, memos, the
-codebook's shape and the cases, read in one session and then handed to a writer."""
+"""What every excerpt export needs: the query's segments with paragraph numbers (and page
+numbers for a PDF), memos, the codebook's shape and the cases, read in one session and then
+handed to a writer."""
 from __future__ import annotations
 
 import re
@@ -9,6 +10,7 @@ from typing import NamedTuple
 
 from sqlalchemy import select
 
+from workbench.query.pages import PageIndex, PageRef
 from workbench.query.segments import Filters, Names, Segment, gc_paused, select_segments
 from workbench.store.models import Case, Code, Memo, ProjectInfo
 from workbench.store.project import Project
@@ -16,7 +18,8 @@ from workbench.store.project import Project
 # Characters XML 1.0 forbids (all C0 controls but tab and line feed, lone surrogates, U+FFFE/F).
 # Carriage returns go too: stored texts use \n, and XML parsers would turn a \r into \n anyway.
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
-COLUMNS = ["coding", "source", "case", "code", "coder", "start", "end", "paragraph", "text", "memo"]
+# "page" is last so the columns before it stay where they were; it is empty but for PDFs.
+COLUMNS = ["coding", "source", "case", "code", "coder", "start", "end", "paragraph", "text", "memo", "page"]
 
 
 def xml_safe(text: str) -> str:
@@ -28,12 +31,13 @@ class Excerpt(NamedTuple):
     segment: Segment
     paragraph: str  # "4" or "4-5": non-blank lines of the source counted from 1
     memo: str | None
+    page: PageRef | None = None  # the pages of a paginated source (PDF), which cite it instead
 
     def row(self) -> list:
         s = self.segment
         coding = s.coding if s.coding else "; ".join(s.codings)
         return [coding, s.source, s.case or "", s.code, s.coder, s.start, s.end, self.paragraph, s.text,
-                self.memo or ""]
+                self.memo or "", self.page.label if self.page else ""]
 
 
 @dataclass
@@ -86,6 +90,7 @@ def collect(project: Project, filters: Filters | None = None, expr: str | None =
         names = Names(s)
         texts = names.texts({x.source_id for x in segments})
         starts = {sid: _paragraph_starts(t) for sid, t in texts.items()}
+        pages = PageIndex(s, texts)
         memos = dict(s.execute(select(Memo.coding_id, Memo.text).where(Memo.coding_id.is_not(None))
                                .order_by(Memo.id.desc())).all())
         excerpts = []
@@ -95,7 +100,8 @@ def collect(project: Project, filters: Filters | None = None, expr: str | None =
                 memo = memos.get(seg.coding_ids[0])
             else:
                 memo = "\n".join(m for i in seg.coding_ids if (m := memos.get(i))) or None
-            add(Excerpt(seg, paragraph_label(starts[seg.source_id], seg.start, seg.end), memo))
+            add(Excerpt(seg, paragraph_label(starts[seg.source_id], seg.start, seg.end), memo,
+                        pages.locate(seg.source_id, seg.start, seg.end)))
         tree = names.tree
         info = {r.id: r for r in s.execute(select(Code.id, Code.description, Code.color))}
         codes = {cid: CodeInfo(cid, tree.name[cid], tree.path(cid), tree.depth(cid), tree.parent[cid],

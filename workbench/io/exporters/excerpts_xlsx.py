@@ -15,7 +15,7 @@ from workbench.io.exporters.xlsx_stream import write_sheet
 # Excel's limit on one cell's text; longer excerpts are cut there (the CSV keeps them whole).
 CELL_LIMIT = 32767
 _WIDTHS = {"coding": 38, "source": 24, "case": 18, "code": 28, "coder": 12, "start": 8, "end": 8,
-           "paragraph": 10, "text": 80, "memo": 40}
+           "paragraph": 10, "text": 80, "memo": 40, "page": 10}
 
 
 def _cells(ex) -> list:

@@ -38,12 +38,24 @@ class Turn:
 
 
 @dataclass
+class PageSpan:
+    """A page of a paginated source: number (1 = first), printed label or "", start-end in code points."""
+
+    page: int
+    label: str
+    start: int
+    end: int
+
+
+@dataclass
 class Extracted:
-    """What a format module returns: plain text (BOM dropped, '\\n' line ends) and notes."""
+    """What a format module returns: plain text (BOM dropped, '\\n' line ends), notes, and
+    for a paginated format (PDF) where each page lies in the text."""
 
     text: str
     encoding: str = ""
     warnings: list[str] = field(default_factory=list)
+    pages: list[PageSpan] = field(default_factory=list)
 
 
 @dataclass
@@ -57,6 +69,7 @@ class ImportedDocument:
     encoding: str = ""
     turns: list[Turn] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    pages: list[PageSpan] = field(default_factory=list)
 
 
 def supported_suffixes() -> list[str]:
@@ -109,4 +122,5 @@ def read_document(path: str | Path) -> ImportedDocument:
         encoding=extracted.encoding,
         turns=find_turns(text),
         warnings=extracted.warnings,
+        pages=extracted.pages,
     )

@@ -2,7 +2,9 @@
 
 A PDF holds glyphs placed on a page, not paragraphs, so this is pypdf's reading of the
 content streams: good for documents typed in a word processor, empty for scans (which
-are refused with a hint, since there is nothing to code without OCR).
+are refused with a hint, since there is nothing to code without OCR). The lines of a
+paragraph are joined again by pdf_layout; where each page's text lies in the stored text
+(and its printed label, from /PageLabels) goes with the document, so excerpts cite pages.
 """
 from __future__ import annotations
 
@@ -11,9 +13,9 @@ import logging
 from pathlib import Path
 
 from workbench.core.errors import ImportError_
-from workbench.io.importers.base import Extracted
+from workbench.io.importers.base import Extracted, PageSpan
+from workbench.io.importers.pdf_layout import PageLines, page_lines, paragraphs
 from workbench.io.importers.sniff import refuse_as
-from workbench.io.importers.text import normalize_newlines
 
 # pypdf reports recoverable damage through logging; with no handler configured Python
 # would print each line on stderr in the middle of the command's own output.
@@ -60,13 +62,13 @@ def extract(path: Path, data: bytes) -> Extracted:
         raise ImportError_(f"{path}: is a damaged PDF: its pages cannot be read ({_reason(exc)})") from None
     if not pages:
         raise ImportError_(f"{path}: the PDF has no pages")
-    texts: list[str] = []
+    read: list[PageLines] = []
     for number, page in enumerate(pages, 1):
         try:
-            text = page.extract_text() or ""
+            read.append(page_lines(page))
         except Exception as exc:
             raise ImportError_(f"{path}: page {number} of the PDF cannot be read ({_reason(exc)})") from None
-        texts.append(normalize_newlines(text).rstrip("\n"))
+    texts = paragraphs(read)
     empty = [n for n, t in enumerate(texts, 1) if not t.strip()]
     if len(empty) == len(texts):
         raise ImportError_(f"{path}: no text could be found (scanned images? the workbench does not read text "
@@ -75,4 +77,24 @@ def extract(path: Path, data: bytes) -> Extracted:
     if empty:
         shown = ", ".join(map(str, empty[:10])) + (" ..." if len(empty) > 10 else "")
         warnings.append(f"no text on page{'s' if len(empty) > 1 else ''} {shown} (scanned images?)")
-    return Extracted("\n\n".join(texts), "", warnings)
+    return Extracted("\n\n".join(texts), "", warnings, _spans(texts, _labels(reader, len(texts))))
+
+
+def _spans(texts: list[str], labels: list[str]) -> list[PageSpan]:
+    """Where each page's text lies in the pages joined by blank lines (code points, end exclusive)."""
+    spans, pos = [], 0
+    for number, (text, label) in enumerate(zip(texts, labels), 1):
+        spans.append(PageSpan(number, label, pos, pos + len(text)))
+        pos += len(text) + 2
+    return spans
+
+
+def _labels(reader, count: int) -> list[str]:
+    """The printed page labels ("iv", "A-3") when the PDF has /PageLabels, else ""s."""
+    try:
+        if "/PageLabels" not in reader.root_object:
+            return [""] * count
+        labels = [str(label)[:40] for label in reader.page_labels]
+    except Exception:  # a damaged label tree: cite page numbers instead
+        return [""] * count
+    return labels if len(labels) == count else [""] * count
