@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from workbench.core.errors import ValidationError
 from workbench.query.expr import Binary, Leaf, node_to_segments
 from workbench.query.matrix import Matrix
-from workbench.query.segments import Filters, Names, Segment, clip_rows, resolve
+from workbench.query.segments import Filters, Names, Segment, clip_rows, fetch_all, resolve
 from workbench.services.lookup import code_by_path
 from workbench.store.models import Coding
 from workbench.store.project import Project
@@ -52,7 +52,7 @@ def build_cooccurrence(session: Session, filters: Filters | None = None, with_ch
     if sel.coder_ids is not None:
         q = q.where(Coding.coder_id.in_(sel.coder_ids))
     per_source: dict[int, dict[int, list[tuple[int, int]]]] = {}
-    for sid, start, end, code_id in clip_rows(session.execute(q).all(), sel.regions):
+    for sid, start, end, code_id in clip_rows(fetch_all(session, q), sel.regions):
         rows = per_source.setdefault(sid, {})
         for r in feeds[code_id]:
             rows.setdefault(r, []).append((start, end))

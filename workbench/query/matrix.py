@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from workbench.core.errors import ValidationError
 from workbench.query.membership import WHOLE, CaseMap, Region, clip, meet, meet_regions
-from workbench.query.segments import Filters, Names, Segment, Selection, coding_rows, resolve, segments_from_rows
+from workbench.query.segments import (Filters, Names, Segment, Selection, coding_rows, fetch_all, resolve,
+                                      segments_from_rows)
 from workbench.services.lookup import attribute_by_name
 from workbench.store.models import Attribute, AttributeValue, Coder, Coding, Source
 from workbench.store.project import Project
@@ -169,9 +170,9 @@ def build_matrix(session: Session, cols: str = "cases", count: str = "segments",
     else:
         spans: dict[tuple[int, int, int], list[tuple[int, int]]] = {}
         q = select(Coding.code_id, Coding.source_id, Coding.coder_id, Coding.start, Coding.end).where(*where)
-        for code_id, source_id, coder_id, start, end in session.execute(q):
+        for code_id, source_id, coder_id, start, end in fetch_all(session, q):
             for c, region in place(source_id, coder_id):
-                pieces = clip(start, end, region)
+                pieces = [(start, end)] if region is WHOLE else clip(start, end, region)
                 for r in targets[code_id] if pieces else ():
                     spans.setdefault((r, c, source_id), []).extend(pieces)
         cells = [[0] * n_cols for _ in range(n_rows)]
@@ -185,6 +186,8 @@ def build_matrix(session: Session, cols: str = "cases", count: str = "segments",
 def _placer(by_source: dict[int, Placement] | None, by_coder: dict[int, int] | None, regions):
     """placement(source id, coder id): the columns a coding there counts in, each with the text
     that counts (the column's cases' text, met with what the --case/--attr filters keep)."""
+    if by_coder is None and regions is None:
+        return lambda source_id, _coder_id: by_source.get(source_id, ())  # the common case, kept cheap
     memo: dict[tuple[int, int | None], Placement] = {}
 
     def placement(source_id: int, coder_id: int) -> Placement:
