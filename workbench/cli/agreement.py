@@ -6,8 +6,10 @@ from workbench.cli.common import add_project, print_json, project_arg
 NAME = "agreement"
 HELP = "inter-coder agreement (percent, Cohen's kappa, Krippendorff's alpha) per code and source"
 EPILOG = ("Units are code points: each character of a source is coded with a code or not, per coder.\n"
-          "Only sources every named coder coded something in are compared.\n"
-          "Example: workbench agreement jhb.qwb --coders Thandi Pieter --code autonomy --json")
+          "Only sources every named coder coded something in are compared. --case and --attr compare\n"
+          "only the text that lies in those cases (a case's passages, or its sources linked whole).\n"
+          "Example: workbench agreement jhb.qwb --coders Thandi Pieter --code autonomy --json\n"
+          "         workbench agreement cities.qwb --coders Thandi Pieter --case Tokyo --json")
 
 
 def add_arguments(p):
@@ -17,6 +19,10 @@ def add_arguments(p):
     p.add_argument("--code", action="append", default=[], metavar="PATH",
                    help="a code to compare (repeatable); default: every code the coders used")
     p.add_argument("--with-children", action="store_true", help="also compare the subcodes of each --code")
+    p.add_argument("--case", action="append", default=[], metavar="NAME",
+                   help="compare only the text of this case (repeatable)")
+    p.add_argument("--attr", action="append", default=[], metavar="NAME=VALUE",
+                   help="compare only the text of the cases with this attribute value (repeatable)")
     p.add_argument("--threshold", type=float, default=90.0, metavar="PCT",
                    help="segment overlap (percent) for a segment to count as matched; default 90")
     out = p.add_mutually_exclusive_group()
@@ -37,7 +43,7 @@ def run(args) -> int:
         raise ValidationError("--coders needs at least two names")
     with project_arg(args.project, readonly=True) as project:
         table = agreement(project, args.coders, args.code or None, args.threshold / 100.0,
-                          with_children=args.with_children).to_json()
+                          with_children=args.with_children, cases=args.case, attrs=args.attr).to_json()
     if args.json:
         print_json(table)
     elif args.csv or args.docx:

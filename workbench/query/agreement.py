@@ -4,11 +4,17 @@ Per code and source, per code and overall: percent agreement and Cohen's kappa
 on code points (NVivo's coding comparison), Krippendorff's nominal alpha on the
 same units (any number of coders), Krippendorff's unitizing alpha for segment
 boundaries, and segment matching at an overlap threshold (MAXQDA's method).
+
+Restricted to cases (`cases=`, `attrs=`), the units are the characters that lie in those
+cases (query.membership): each source's text in the cases is read as one continuous text,
+with the text outside them cut out, and codings are cut to it the same way.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from sqlalchemy import select
 
@@ -25,6 +31,8 @@ from workbench.query.agreement_math import (
     u_alpha,
     union,
 )
+from workbench.query.membership import WHOLE, Region, Regions
+from workbench.query.segments import Filters, resolve
 from workbench.services.lookup import CodeTree, code_by_path, coder_by_name
 from workbench.store.models import Coding, Source
 from workbench.store.project import Project
@@ -117,9 +125,51 @@ def _cell(per_coder: list[list[tuple[int, int]]], length: int, threshold: float)
     return t
 
 
+def _squeezer(region: Region):
+    """squeeze(start, end): a coding's pieces in the region, in the coordinates of the region's
+    text read as one (the text between its stretches cut out); pieces the cut brings together
+    join again, so one coding stays one segment."""
+    if region is WHOLE:
+        return lambda start, end: [(start, end)]
+    base = [0, *accumulate(e - s for s, e in region)]
+
+    def squeeze(start: int, end: int) -> list[tuple[int, int]]:
+        out: list[tuple[int, int]] = []
+        k = bisect_right(region, start, key=lambda x: x[1])
+        while k < len(region) and region[k][0] < end:
+            a, b = region[k]
+            lo, hi = max(start, a) - a + base[k], min(end, b) - a + base[k]
+            if lo < hi:
+                if out and out[-1][1] == lo:
+                    out[-1] = (out[-1][0], hi)
+                else:
+                    out.append((lo, hi))
+            k += 1
+        return out
+
+    return squeeze
+
+
+def _restrict(rows: list, sources: dict, regions: Regions) -> tuple[list, dict]:
+    """Coding rows and source lengths cut to the cases' text (see _squeezer)."""
+    out, lengths = [], {}
+    squeezers = {sid: _squeezer(r) for sid, r in regions.items()}
+    for sid, region in regions.items():
+        name, length, position = sources[sid]
+        lengths[sid] = (name, length if region is WHOLE else sum(e - s for s, e in region), position)
+    for sid, cid, kid, a, b in rows:
+        if sid in squeezers:
+            out.extend((sid, cid, kid, x, y) for x, y in squeezers[sid](a, b))
+    return out, lengths
+
+
 def agreement(project: Project, coders: list[str], codes: list[str] | None = None,
-              threshold: float = DEFAULT_THRESHOLD, with_children: bool = False) -> AgreementTable:
-    """The agreement table of the named coders; codes default to every code they used there."""
+              threshold: float = DEFAULT_THRESHOLD, with_children: bool = False,
+              cases: list[str] | None = None, attrs: list[str] | None = None) -> AgreementTable:
+    """The agreement table of the named coders; codes default to every code they used there.
+
+    With cases (names) or attrs ('NAME=VALUE', as the query filters), only the text that lies
+    in those cases is compared."""
     if len(coders) < 2:
         raise ValidationError("name at least two coders to compare")
     if len(set(coders)) != len(coders):
@@ -145,6 +195,9 @@ def agreement(project: Project, coders: list[str], codes: list[str] | None = Non
         rows = s.execute(q).all()
         sources = {r.id: (r.name, r.length, r.position) for r in s.execute(
             select(Source.id, Source.name, Source.length, Source.position))}
+        if cases or attrs:
+            regions = resolve(s, Filters(cases=tuple(cases or ()), attrs=tuple(attrs or ()))).regions
+            rows, sources = _restrict(rows, sources, regions)
     index = {cid: i for i, cid in enumerate(coder_ids)}
     coded_by: dict[int, set[int]] = defaultdict(set)
     spans: dict[tuple[int, int], list[list[tuple[int, int]]]] = {}

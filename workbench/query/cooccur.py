@@ -3,7 +3,8 @@
 A place is one unbroken stretch of text both codes cover (what `"a" AND "b"` yields), so a
 long passage coded a that overlaps two separate b passages is two places. The diagonal
 counts a code's own stretches. With `count="sources"` a cell is the number of sources with
-at least one such place. Touching without sharing a character is not an overlap.
+at least one such place. Touching without sharing a character is not an overlap. With
+`--case` or `--attr`, codings are first cut to the text of those cases (query.membership).
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 from workbench.core.errors import ValidationError
 from workbench.query.expr import Binary, Leaf, node_to_segments
 from workbench.query.matrix import Matrix
-from workbench.query.segments import Filters, Names, Segment, resolve
+from workbench.query.segments import Filters, Names, Segment, clip_rows, fetch_all, resolve
 from workbench.services.lookup import code_by_path
 from workbench.store.models import Coding
 from workbench.store.project import Project
@@ -45,13 +46,13 @@ def build_cooccurrence(session: Session, filters: Filters | None = None, with_ch
         row_ids = tree.in_order()
     row_of = {c: i for i, c in enumerate(row_ids)}
     feeds = tree.feeds(row_ids, with_children)
-    q = select(Coding.source_id, Coding.code_id, Coding.start, Coding.end).where(Coding.code_id.in_(feeds))
+    q = select(Coding.source_id, Coding.start, Coding.end, Coding.code_id).where(Coding.code_id.in_(feeds))
     if sel.source_ids is not None:
         q = q.where(Coding.source_id.in_(sel.source_ids))
     if sel.coder_ids is not None:
         q = q.where(Coding.coder_id.in_(sel.coder_ids))
     per_source: dict[int, dict[int, list[tuple[int, int]]]] = {}
-    for sid, code_id, start, end in session.execute(q):
+    for sid, start, end, code_id in clip_rows(fetch_all(session, q), sel.regions):
         rows = per_source.setdefault(sid, {})
         for r in feeds[code_id]:
             rows.setdefault(r, []).append((start, end))
@@ -86,7 +87,7 @@ def overlap_segments(session: Session, code_a: int, code_b: int, filters: Filter
     filters = filters or Filters()
     base = Filters(**{**filters.to_dict(), "codes": (), "with_children": with_children or filters.with_children})
     sel = resolve(session, base)
-    names = Names(session, sel.tree)
+    names = Names(session, sel.tree, sel.cases)
     node = Binary("AND", Leaf(sel.tree.path(code_a), 0), Leaf(sel.tree.path(code_b), 0))
     return node_to_segments(session, node, base, sel, names)
 

@@ -6,8 +6,9 @@ from typing import NamedTuple
 
 from sqlalchemy import func, select
 
+from workbench.query.membership import CaseMap
 from workbench.services.lookup import CodeTree
-from workbench.store.models import Case, CaseSource, Code, Coder, Coding, Memo, Source, SpeakerTurn
+from workbench.store.models import Case, CasePassage, Code, Coder, Coding, Memo, Source, SpeakerTurn
 from workbench.store.project import Project
 
 
@@ -39,7 +40,8 @@ class SourceRow:
 
 @dataclass(frozen=True)
 class CaseGroup:
-    """A case and the ids of its sources; id None gathers the sources in no case."""
+    """A case and the ids of its sources (linked whole or by a passage); id None gathers the
+    sources no case holds any of."""
 
     id: int | None
     name: str
@@ -60,7 +62,20 @@ class SourceDocument:
     name: str
     text: str
     turns: tuple[TurnRow, ...]
-    cases: tuple[str, ...]
+    cases: tuple[str, ...]  # the cases holding the source whole or a passage of it
+
+
+@dataclass(frozen=True)
+class CasePassageRow:
+    """A passage of a source linked to a case (offsets in code points, end exclusive)."""
+
+    id: int
+    guid: str
+    case_id: int
+    case: str
+    source_id: int
+    start: int
+    end: int
 
 
 class CodingRow(NamedTuple):
@@ -126,15 +141,13 @@ def case_groups(project: Project) -> list[CaseGroup]:
     """Cases in their order with their sources (by source order); then the sources in no case."""
     with project.reading() as s:
         order = {sid: i for i, sid in enumerate(s.scalars(select(Source.id).order_by(Source.position, Source.name)))}
-        links: dict[int, list[int]] = {}
-        for case_id, source_id in s.execute(select(CaseSource.case_id, CaseSource.source_id)):
-            links.setdefault(case_id, []).append(source_id)
+        cases = CaseMap(s)
         groups = []
         linked: set[int] = set()
-        for cid, name in s.execute(select(Case.id, Case.name).order_by(Case.position, Case.name)):
-            ids = sorted(links.get(cid, []), key=order.__getitem__)
+        for cid in cases.order:
+            ids = sorted(cases.regions[cid], key=order.__getitem__)
             linked.update(ids)
-            groups.append(CaseGroup(cid, name, tuple(ids)))
+            groups.append(CaseGroup(cid, cases.name[cid], tuple(ids)))
         loose = tuple(sid for sid in order if sid not in linked)
         if loose:
             groups.append(CaseGroup(None, "Not in a case", loose))
@@ -151,9 +164,19 @@ def source_document(project: Project, source_id: int) -> SourceDocument | None:
             for t in s.execute(select(SpeakerTurn.speaker, SpeakerTurn.start, SpeakerTurn.end, SpeakerTurn.label_end)
                                .where(SpeakerTurn.source_id == source_id).order_by(SpeakerTurn.start))
         )
-        cases = tuple(s.scalars(select(Case.name).join(CaseSource, CaseSource.case_id == Case.id)
-                                .where(CaseSource.source_id == source_id).order_by(Case.position, Case.name)))
+        cmap = CaseMap(s)
+        cases = tuple(cmap.name[cid] for cid, _ in cmap.in_source.get(source_id, ()))
         return SourceDocument(row.id, row.name, row.text, turns, cases)
+
+
+def source_case_passages(project: Project, source_id: int) -> list[CasePassageRow]:
+    """The case passages of one source, by start then end (for marking them in the document view)."""
+    with project.reading() as s:
+        q = (select(CasePassage.id, CasePassage.guid, CasePassage.case_id, Case.name, CasePassage.source_id,
+                    CasePassage.start, CasePassage.end)
+             .join(Case, Case.id == CasePassage.case_id).where(CasePassage.source_id == source_id)
+             .order_by(CasePassage.start, CasePassage.end, Case.position, Case.name))
+        return [CasePassageRow(*r) for r in s.execute(q)]
 
 
 def source_codings(project: Project, source_id: int, coding_ids: list[int] | None = None) -> list[CodingRow]:

@@ -329,12 +329,13 @@ def node_to_segments(session, node: Node, filters, sel, names) -> list:
     segments = []
     for sid in sorted(found, key=lambda i: names.source_order[i]):
         for seg in found[sid]:
-            ids = [a[0] for a in seg.why]
+            ids = list(dict.fromkeys(a[0] for a in seg.why))  # a coding cut by a case's passages gives several atoms
             contributing = sorted({by_id[i][3] for i in ids}, key=lambda c: names.code_order.get(c, 0))
             coders = sorted({names.coder.get(by_id[i][6], "") for i in ids})
             one = by_id[ids[0]] if len(ids) == 1 else None
             segments.append(Segment(
-                one[4] if one else None, one[5] if one else None, sid, names.source[sid], names.case(sid),
+                one[4] if one else None, one[5] if one else None, sid, names.source[sid],
+                names.case_at(sid, seg.start, seg.end),
                 contributing[0] if len(contributing) == 1 else None,
                 "; ".join(names.tree.path(c) for c in contributing), "; ".join(coders),
                 seg.start, seg.end, texts[sid][seg.start:seg.end],

@@ -3,6 +3,9 @@
 QualCoder's equivalent dialog walks every coding in Python. Here SQLite counts segments,
 lists distinct (code, source) pairs off an index and probes (code, coder) pairs with EXISTS;
 Python only rolls them up the tree, which keeps 150 codes over 60,000 codings under 50 ms.
+Sources that cases hold only in passages, or that a --case/--attr filter takes only in part,
+are counted coding by coding instead: a coding counts as the pieces that lie in the filter's
+cases, and in the cases (query.membership) whose text those pieces share.
 """
 from __future__ import annotations
 
@@ -11,8 +14,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
-from workbench.query.segments import Filters, Selection, fetch_all, resolve
-from workbench.store.models import CaseSource, Code, Coder, Coding
+from workbench.query.membership import WHOLE, CaseMap
+from workbench.query.segments import Filters, Selection, clip_rows, fetch_all, resolve
+from workbench.store.models import Code, Coder, Coding
 from workbench.store.project import Project
 
 
@@ -60,7 +64,10 @@ def code_frequencies_in(session: Session, filters: Filters | None = None,
             cid = code_by_path(session, p, tree)
             picked.update(tree.subtree(cid) if filters.with_children else [cid])
         shown = [c for c in shown if c in picked]
-    where = _where(sel)
+    cmap = sel.cases or CaseMap(session)
+    partial = {sid for sid in cmap.in_source if cmap.partial(sid)}
+    partial |= {sid for sid, r in (sel.regions or {}).items() if r is not WHOLE}
+    where = _where(sel) + ([Coding.source_id.not_in(partial)] if partial else [])
     segments = dict(session.execute(select(Coding.code_id, func.count()).where(*where).group_by(Coding.code_id)).all())
     # Which sources each code is in: distinct pairs come off the (code_id, source_id) index.
     sources: dict[int, set[int]] = {}
@@ -73,16 +80,23 @@ def code_frequencies_in(session: Session, filters: Filters | None = None,
     coders: dict[int, set[int]] = {}
     for code_id, coder_id in session.execute(select(Code.id, Coder.id).join(Coder, true()).where(used)):
         coders.setdefault(code_id, set()).add(coder_id)
-    cases_of: dict[int, list[int]] = {}
-    for sid, cid in session.execute(select(CaseSource.source_id, CaseSource.case_id)):
-        cases_of.setdefault(sid, []).append(cid)
+    cases_of = {sid: [cid for cid, _ in lst] for sid, lst in cmap.in_source.items() if sid not in partial}
+    cut_cases: dict[int, set[int]] = {}
+    if partial:
+        q = select(Coding.source_id, Coding.start, Coding.end, Coding.code_id, Coding.coder_id) \
+            .where(*_where(sel), Coding.source_id.in_(partial))
+        for sid, start, end, code_id, coder_id in clip_rows(fetch_all(session, q), sel.regions):
+            segments[code_id] = segments.get(code_id, 0) + 1
+            sources.setdefault(code_id, set()).add(sid)
+            coders.setdefault(code_id, set()).add(coder_id)
+            cut_cases.setdefault(code_id, set()).update(cmap.cases_at(sid, start, end))
     out = []
     for c in shown:
         members = tree.subtree(c) if with_children else (c,)
         n = sum(segments.get(m, 0) for m in members)
         srcs = set().union(*(sources.get(m, ()) for m in members))
         cods = set().union(*(coders.get(m, ()) for m in members))
-        cases = {k for sid in srcs for k in cases_of.get(sid, ())}
+        cases = {k for sid in srcs for k in cases_of.get(sid, ())}.union(*(cut_cases.get(m, ()) for m in members))
         out.append(CodeFrequency(c, tree.path(c), tree.depth(c), n, len(srcs), len(cases), len(cods)))
     return out
 

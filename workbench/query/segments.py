@@ -3,6 +3,10 @@
 The same filter given twice ORs (two codes: codings of either); different filters AND
 (a code and a coder: that coder's codings of that code). Names are resolved here, so an
 unknown one raises NotFoundError with the nearest names before anything is read.
+
+`--case` and `--attr` select text, not only sources: each coding is cut to the part that
+lies in the chosen cases (query.membership), whole where a source is linked whole, its
+overlap with the cases' passages otherwise; a coding outside them all drops out.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from sqlalchemy.orm import Session
 from workbench.core.errors import NotFoundError, ValidationError
 from workbench.core.paths import name_key
 from workbench.core.suggest import nearest
+from workbench.query.membership import WHOLE, CaseMap, Regions, clip, meet_regions
 from workbench.services.cases import parse_value
 from workbench.services.lookup import (
     CodeTree,
@@ -29,7 +34,7 @@ from workbench.services.lookup import (
     coder_by_name,
     source_by_name,
 )
-from workbench.store.models import Attribute, AttributeValue, Case, CaseSource, Coder, Coding, Source
+from workbench.store.models import Attribute, AttributeValue, Case, Coder, Coding, Source
 from workbench.store.project import Project
 
 _ATTR = re.compile(r"^(?P<name>.+?)\s*(?P<op><=|>=|!=|=|<|>)\s*(?P<value>.*)$")
@@ -70,12 +75,15 @@ class Filters:
 
 @dataclass
 class Selection:
-    """Filters resolved to ids; None means 'any'."""
+    """Filters resolved to ids; None means 'any'. `regions` (with --case or --attr) is, per source
+    the cases touch, the text that takes part: WHOLE or the stretches codings are cut to."""
 
     code_ids: set[int] | None = None
     source_ids: set[int] | None = None
     coder_ids: set[int] | None = None
     tree: CodeTree | None = None
+    regions: Regions | None = None
+    cases: CaseMap | None = None
 
 
 class Segment(NamedTuple):
@@ -117,25 +125,41 @@ def resolve(session: Session, filters: Filters) -> Selection:
     restrictions: list[set[int]] = []
     if filters.sources:
         restrictions.append({source_by_name(session, n) for n in filters.sources})
+    regions: Regions | None = None
+    if filters.cases or filters.attrs:
+        sel.cases = CaseMap(session)
     if filters.cases:
-        case_ids = {case_by_name(session, n) for n in filters.cases}
-        restrictions.append(_sources_of_cases(session, case_ids))
+        regions = sel.cases.region_of({case_by_name(session, n) for n in filters.cases})
     if filters.attrs:
-        case_ids = set()
+        case_ids: set[int] = set()
         for spec in filters.attrs:
             case_ids |= cases_matching(session, spec)
-        restrictions.append(_sources_of_cases(session, case_ids))
+        regions = meet_regions(regions, sel.cases.region_of(case_ids))
+    if regions is not None:
+        restrictions.append(set(regions))
     if restrictions:
         sel.source_ids = set.intersection(*restrictions)
+    if regions is not None:
+        sel.regions = {sid: r for sid, r in regions.items() if sid in sel.source_ids}
     if filters.coders:
         sel.coder_ids = {coder_by_name(session, n) for n in filters.coders}
     return sel
 
 
-def _sources_of_cases(session: Session, case_ids: set[int]) -> set[int]:
-    if not case_ids:
-        return set()
-    return set(session.scalars(select(CaseSource.source_id).where(CaseSource.case_id.in_(case_ids))))
+def clip_rows(rows: list[tuple], regions: Regions | None) -> list[tuple]:
+    """Rows (source_id, start, end, ...) cut to the regions: a row in a source taken whole stays
+    as it is, a row elsewhere becomes its pieces inside the region (several when the region's
+    stretches cut it), a row in no region drops out."""
+    if regions is None or all(r is WHOLE for r in regions.values()):
+        return rows if regions is None else [r for r in rows if r[0] in regions]
+    out = []
+    for row in rows:
+        region = regions.get(row[0])
+        if region is WHOLE:
+            out.append(row)
+        elif region:
+            out.extend((row[0], s, e) + tuple(row[3:]) for s, e in clip(row[1], row[2], region))
+    return out
 
 
 def _typed_key(value: str, type_: str):
@@ -186,6 +210,7 @@ _SCAN_SHARE = 0.15
 def coding_rows(session: Session, sel: Selection, code_ids: set[int] | None = None) -> list:
     """Rows (source_id, start, end, code_id, id, guid, coder_id) passing the selection: in
     that column order, plain sorting puts them in reading order with no key function.
+    With case regions, start and end are those of the piece that lies in the cases.
 
     `code_ids`, when given, further restricts the codes (an expression's leaves)."""
     q = select(Coding.source_id, Coding.start, Coding.end, Coding.code_id, Coding.id, Coding.guid, Coding.coder_id)
@@ -201,7 +226,7 @@ def coding_rows(session: Session, sel: Selection, code_ids: set[int] | None = No
         q = q.where(Coding.source_id.in_(sel.source_ids))
     if sel.coder_ids is not None:
         q = q.where(Coding.coder_id.in_(sel.coder_ids))
-    return fetch_all(session, q)
+    return clip_rows(fetch_all(session, q), sel.regions)
 
 
 def fetch_all(session: Session, stmt) -> list[tuple]:
@@ -229,9 +254,9 @@ def _large_share(session: Session, codes: set[int]) -> bool:
 
 
 class Names:
-    """Display names for ids: sources (with order), their cases, codes, coders; texts on demand."""
+    """Display names for ids: sources (with order), the cases of a passage, codes, coders; texts on demand."""
 
-    def __init__(self, session: Session, tree: CodeTree | None = None):
+    def __init__(self, session: Session, tree: CodeTree | None = None, cases: CaseMap | None = None):
         self.session = session
         self.tree = tree or CodeTree(session)
         rows = session.execute(select(Source.id, Source.name, Source.position)).all()
@@ -239,22 +264,12 @@ class Names:
         self.source_order: dict[int, tuple] = {r.id: (r.position, r.name.casefold(), r.id) for r in rows}
         self.coder: dict[int, str] = dict(session.execute(select(Coder.id, Coder.name)).all())
         self.code_order: dict[int, int] = {cid: i for i, cid in enumerate(self.tree.in_order())}
-        cases: dict[int, list[str]] = {}
-        for sid, cname in session.execute(
-            select(CaseSource.source_id, Case.name).join(Case, Case.id == CaseSource.case_id)
-            .order_by(Case.position, Case.name)
-        ):
-            cases.setdefault(sid, []).append(cname)
-        self.cases_of: dict[int, list[str]] = cases
+        self.cases: CaseMap = cases or CaseMap(session)
         self._texts: dict[int, str] = {}
-        self._case_label: dict[int, str | None] = {}
 
-    def case(self, source_id: int) -> str | None:
-        label = self._case_label.get(source_id, False)
-        if label is False:
-            names = self.cases_of.get(source_id)
-            label = self._case_label[source_id] = "; ".join(names) if names else None
-        return label
+    def case_at(self, source_id: int, start: int, end: int) -> str | None:
+        """The `case` of a segment: the cases it lies in, joined by '; ' (query.membership)."""
+        return self.cases.label(source_id, start, end)
 
     def texts(self, source_ids) -> dict[int, str]:
         """The stored texts of these sources, each read once."""
@@ -265,6 +280,9 @@ class Names:
         return self._texts
 
 
+_BY_SPAN = object()
+
+
 class SegmentList(Sequence):
     """Coding rows, sorted, that become Segments when read: a view shows a screenful of a
     34,000-segment result without building them all. Holds no session, only plain dicts."""
@@ -273,13 +291,18 @@ class SegmentList(Sequence):
         self._rows = rows
         sids = {r[0] for r in rows}
         self._texts = _SourceTexts(names.session.get_bind(), names._texts)
-        self._case = {sid: names.case(sid) for sid in sids}
+        self._cases = names.cases
+        # A source no case holds in part has one label; elsewhere it depends on the segment.
+        self._case = {sid: _BY_SPAN if names.cases.partial(sid) else names.cases.label(sid, 0, 0) for sid in sids}
         self._path = {c: names.tree.path(c) for c in {r[3] for r in rows}}
         self._source, self._coder = names.source, names.coder
 
     def _make(self, row) -> Segment:
         sid, start, end, code, cid, guid, coder_id = row
-        return tuple.__new__(Segment, (cid, guid, sid, self._source[sid], self._case[sid], code, self._path[code],
+        case = self._case[sid]
+        if case is _BY_SPAN:
+            case = self._cases.label(sid, start, end)
+        return tuple.__new__(Segment, (cid, guid, sid, self._source[sid], case, code, self._path[code],
                                        self._coder.get(coder_id, ""), start, end, self._texts[sid][start:end],
                                        (guid,), (cid,)))
 
@@ -352,7 +375,7 @@ def select_segments(session: Session, filters: Filters, expr: str | None = None)
 
 def _select_segments(session: Session, filters: Filters, expr: str | None) -> Sequence[Segment]:
     sel = resolve(session, filters)
-    names = Names(session, sel.tree)
+    names = Names(session, sel.tree, sel.cases)
     if expr and expr.strip():
         from workbench.query.expr import evaluate_to_segments
 

@@ -1,4 +1,10 @@
-"""Cases, their typed attributes and values, and the sources that belong to them."""
+"""Cases, their typed attributes and values, and the sources and passages that belong to them.
+
+A case holds a source whole (case_source) or passages of it (case_passage, start..end in code
+points, end exclusive): an article on Cape Town and Tokyo links each half to its city (issue 9,
+finding 6). Passages of one case may overlap; what counts is their union (query.membership),
+and each link stays its own row with its own GUID, so undo and merges see exactly one edit.
+"""
 from __future__ import annotations
 
 import csv
@@ -8,16 +14,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from workbench.core.changes import Changes
 from workbench.core.errors import ImportError_, NotFoundError, ValidationError
+from workbench.core.ids import new_guid
 from workbench.core.names import clean_name, name_key
 from workbench.core.timeutil import now_iso
 from workbench.services.lookup import case_by_name, source_by_name
-from workbench.services.tombstones import bury
-from workbench.store.models import Attribute, AttributeValue, Case, CaseSource
+from workbench.services.tombstones import bury, unbury
+from workbench.store.models import Attribute, AttributeValue, Case, CasePassage, CaseSource, Source
 from workbench.store.project import Project
 
 TYPES = ("text", "number", "date", "bool")
@@ -138,6 +145,8 @@ def delete_case(project: Project, case_id: int, deleted_by: str = "") -> Changes
         if case is None:
             raise NotFoundError("case", f"#{case_id}")
         bury(s, "case", [(case.guid, case.name)], deleted_by)
+        bury(s, "case_passage", [(r.guid, _detail(s, r)) for r in _records(s, CasePassage.case_id == case_id)],
+             deleted_by)
         s.delete(case)
     return Changes().add("deleted", "case", case_id)
 
@@ -199,6 +208,187 @@ def link_source(project: Project, case_id: int, source_id: int, linked: bool = T
         elif not linked and exists is not None:
             s.delete(exists)
     return Changes().add("updated", "case", case_id)
+
+
+@dataclass(frozen=True)
+class PassageRecord:
+    """A case passage as stored: enough to put it back exactly (same GUID) after unlinking."""
+
+    id: int
+    guid: str
+    case_id: int
+    source_id: int
+    start: int
+    end: int
+    created_at: str
+    created_by_id: int | None = None
+
+
+def _records(session: Session, *where) -> list[PassageRecord]:
+    q = select(CasePassage.id, CasePassage.guid, CasePassage.case_id, CasePassage.source_id, CasePassage.start,
+               CasePassage.end, CasePassage.created_at, CasePassage.created_by_id).where(*where)
+    return [PassageRecord(*r) for r in session.execute(q.order_by(CasePassage.source_id, CasePassage.start,
+                                                                  CasePassage.end))]
+
+
+def _detail(session: Session, r: PassageRecord) -> str:
+    """A tombstone's detail, for merge reports: 'Tokyo: article.txt 120-480'."""
+    case = session.scalar(select(Case.name).where(Case.id == r.case_id))
+    source = session.scalar(select(Source.name).where(Source.id == r.source_id))
+    return f"{case}: {source} {r.start}-{r.end}"
+
+
+def _check_span(session: Session, source_id: int, start: int, end: int) -> str:
+    """The source's name, once start..end is known to fit its text (ValidationError otherwise)."""
+    row = session.execute(select(Source.name, Source.length).where(Source.id == source_id)).first()
+    if row is None:
+        raise NotFoundError("source", f"#{source_id}")
+    if start >= end:
+        raise ValidationError(f"passage {start}-{end} of {row.name!r}: the start must be below the end")
+    if start < 0 or end > row.length:
+        raise ValidationError(f"passage {start}-{end} lies outside the text of {row.name!r} "
+                              f"(it has {row.length} characters, 0-{row.length})")
+    return row.name
+
+
+def link_passage_in(session: Session, case_id: int, source_id: int, start: int, end: int,
+                    created_by_id: int | None = None, guid: str | None = None,
+                    created_at: str | None = None) -> tuple[PassageRecord, bool, list[str]]:
+    """Link start..end of a source to a case: (the passage's record, whether it was made now, warnings).
+
+    The same passage linked twice is one link (the record is the first's, a warning says so);
+    `guid` and `created_at` are given when restoring (undo) or merging."""
+    if session.get(Case, case_id) is None:
+        raise NotFoundError("case", f"#{case_id}")
+    source = _check_span(session, source_id, start, end)
+    warnings: list[str] = []
+    same = _records(session, CasePassage.case_id == case_id, CasePassage.source_id == source_id,
+                    CasePassage.start == start, CasePassage.end == end)
+    if same:
+        return same[0], False, [f"{source} {start}-{end} is already linked to this case"]
+    if session.get(CaseSource, (case_id, source_id)) is not None:
+        warnings.append(f"{source} is linked whole to this case, so the passage {start}-{end} adds nothing "
+                        "while that link stays")
+    row = {"guid": guid or new_guid(), "case_id": case_id, "source_id": source_id, "start": start, "end": end,
+           "created_at": created_at or now_iso(), "created_by_id": created_by_id}
+    pid = session.execute(insert(CasePassage).returning(CasePassage.id), [row]).scalar_one()
+    unbury(session, [row["guid"]])
+    record = PassageRecord(pid, row["guid"], case_id, source_id, start, end, row["created_at"], created_by_id)
+    return record, True, warnings
+
+
+def link_passage(project: Project, case_id: int, source_id: int, start: int, end: int,
+                 created_by_id: int | None = None) -> Changes:
+    """Link a passage to a case; Changes.created['case_passage'] holds the new link's id (none
+    when it was already linked: see the warning)."""
+    with project.transaction() as s:
+        record, made, warnings = link_passage_in(s, case_id, source_id, start, end, created_by_id)
+    changes = Changes().add("updated", "case", case_id)
+    if made:
+        changes.add("created", "case_passage", record.id)
+    changes.warnings.extend(warnings)
+    return changes
+
+
+def unlink_passage_in(session: Session, passage_id: int, deleted_by: str = "") -> PassageRecord:
+    found = _records(session, CasePassage.id == passage_id)
+    if not found:
+        raise NotFoundError("case passage", f"#{passage_id}")
+    bury(session, "case_passage", [(found[0].guid, _detail(session, found[0]))], deleted_by)
+    session.execute(delete(CasePassage).where(CasePassage.id == passage_id))
+    return found[0]
+
+
+def unlink_passage(project: Project, passage_id: int, deleted_by: str = "") -> PassageRecord:
+    """Remove one passage link, leaving a tombstone (kind 'case_passage'); returns it for undo."""
+    with project.transaction() as s:
+        return unlink_passage_in(s, passage_id, deleted_by)
+
+
+def restore_passage(project: Project, record: PassageRecord) -> Changes:
+    """Put an unlinked passage back with its GUID and creation time (undo of unlink_passage)."""
+    with project.transaction() as s:
+        new, _, _ = link_passage_in(s, record.case_id, record.source_id, record.start, record.end,
+                                 record.created_by_id, record.guid, record.created_at)
+    return Changes().add("created", "case_passage", new.id).add("updated", "case", record.case_id)
+
+
+def case_passages(project: Project, case_id: int | None = None, source_id: int | None = None) -> list[PassageRecord]:
+    """The passage links of one case (or all), optionally of one source, by source then start."""
+    where = [c for c, v in ((CasePassage.case_id == case_id, case_id), (CasePassage.source_id == source_id, source_id))
+             if v is not None]
+    with project.reading() as s:
+        return _records(s, *where)
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """What `cases --link` / `--unlink` did, for its one-line report."""
+
+    case: str
+    source: str
+    passage: PassageRecord | None  # None: the whole source
+    case_created: bool = False
+    changed: bool = True
+    warnings: tuple[str, ...] = ()
+
+    def summary(self, verb: str = "linked") -> str:
+        what = f"{self.source} {self.passage.start}-{self.passage.end}" if self.passage else f"{self.source} (whole)"
+        if not self.changed:
+            line = f"{what} was {'already' if verb == 'linked' else 'not'} linked to case {self.case!r}"
+        else:
+            line = f"{verb} {what} {'to' if verb == 'linked' else 'from'} case {self.case!r}"
+        if self.case_created:
+            line += " (case created)"
+        return line
+
+
+def link_by_name(project: Project, case: str, source: str, start: int | None = None, end: int | None = None,
+                 created_by_id: int | None = None) -> LinkResult:
+    """Link a source whole (no offsets) or its passage start..end to the case named `case`,
+    making the case if missing: one transaction; unknown names and bad offsets change nothing."""
+    with project.transaction() as s:
+        sid = source_by_name(s, source)
+        name = s.scalar(select(Source.name).where(Source.id == sid))
+        if (start is None) != (end is None):
+            raise ValidationError("a passage needs both a start and an end")
+        if start is not None:
+            _check_span(s, sid, start, end)
+        found = find_or_make_case(s, case)
+        case_name = s.scalar(select(Case.name).where(Case.id == found.id))
+        if start is None:
+            if s.get(CaseSource, (found.id, sid)) is not None:
+                return LinkResult(case_name, name, None, found.created, changed=False)
+            s.add(CaseSource(case_id=found.id, source_id=sid))
+            return LinkResult(case_name, name, None, found.created)
+        record, made, warnings = link_passage_in(s, found.id, sid, start, end, created_by_id)
+        return LinkResult(case_name, name, record, found.created, made, tuple(warnings) if made else ())
+
+
+def unlink_by_name(project: Project, case: str, source: str, start: int | None = None, end: int | None = None,
+                   deleted_by: str = "") -> LinkResult:
+    """Undo a link made by link_by_name: the whole-source link, or the passage link start..end
+    exactly (its tombstone kept); a passage that is not linked is an error naming those that are."""
+    if (start is None) != (end is None):
+        raise ValidationError("a passage needs both a start and an end")
+    with project.transaction() as s:
+        sid = source_by_name(s, source)
+        cid = case_by_name(s, case)
+        name = s.scalar(select(Source.name).where(Source.id == sid))
+        case_name = s.scalar(select(Case.name).where(Case.id == cid))
+        if start is None:
+            link = s.get(CaseSource, (cid, sid))
+            if link is not None:
+                s.delete(link)
+            return LinkResult(case_name, name, None, changed=link is not None)
+        same = _records(s, CasePassage.case_id == cid, CasePassage.source_id == sid,
+                        CasePassage.start == start, CasePassage.end == end)
+        if not same:
+            linked = [f"{r.start}-{r.end}" for r in _records(s, CasePassage.case_id == cid,
+                                                             CasePassage.source_id == sid)]
+            there = f"its passages there: {', '.join(linked)}" if linked else "it has no passage there"
+            raise ValidationError(f"{name} {start}-{end} is not a passage of case {case_name!r}; {there}")
+        return LinkResult(case_name, name, unlink_passage_in(s, same[0].id, deleted_by))
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 Layout: a title block (project, query and filters, date, count); then, grouped by code,
 headings that follow the code tree (Heading 1-3) with each code's definition under its
-heading, or grouped by case, a Heading 1 per case and a Heading 2 per code path. Each
+heading, or grouped by case, a Heading 1 per case and a Heading 2 per code path, each
+excerpt under the cases its text lies in, cut to each case's part (ReportData.by_case). Each
 excerpt is a Quote paragraph, followed by a Citation line (source, case, paragraph, coder;
 a PDF's excerpt gives its page instead: "p. 4", "pp. 4-5") and, when the coding has one,
 its memo. An expression's results sit under one heading naming the expression. A .docx
@@ -80,16 +81,11 @@ def _by_code(w: BodyWriter, data: ReportData, tick: Callable[[], None]) -> None:
 
 
 def _by_case(w: BodyWriter, data: ReportData, tick: Callable[[], None]) -> None:
-    per_case: dict[str, list[Excerpt]] = {}
-    for ex in data.excerpts:
-        cases = ex.segment.case.split("; ") if ex.segment.case else [NO_CASE]
-        for c in cases:
-            per_case.setdefault(c, []).append(ex)
     order = {cid: i for i, cid in enumerate(data.code_order)}
-    for case in [c for c in data.case_order if c in per_case] + ([NO_CASE] if NO_CASE in per_case else []):
-        w.paragraph("Heading 1", case)
+    for case, excerpts in data.by_case():
+        w.paragraph("Heading 1", case or NO_CASE)
         groups: dict[object, list[Excerpt]] = {}
-        for ex in per_case[case]:
+        for ex in excerpts:
             groups.setdefault(ex.segment.code_id if ex.segment.code_id is not None else ex.segment.code, []).append(ex)
         for key in sorted(groups, key=lambda k: (order.get(k, len(order)) if isinstance(k, int) else len(order), str(k))):
             label = data.codes[key].path if isinstance(key, int) else key

@@ -1,6 +1,11 @@
 """What every excerpt export needs: the query's segments with paragraph numbers (and page
 numbers for a PDF), memos, the codebook's shape and the cases, read in one session and then
-handed to a writer."""
+handed to a writer.
+
+An excerpt's case is the cases its text lies in (query.membership); grouped by case, an
+excerpt sits under each case holding part of it, cut to that part, and the part no case
+holds sits under no case.
+"""
 from __future__ import annotations
 
 import re
@@ -10,6 +15,7 @@ from typing import NamedTuple
 
 from sqlalchemy import select
 
+from workbench.query.membership import CaseMap, clip, join, outside
 from workbench.query.pages import PageIndex, PageRef
 from workbench.query.segments import Filters, Names, Segment, gc_paused, select_segments
 from workbench.store.models import Case, Code, Memo, ProjectInfo
@@ -62,9 +68,44 @@ class ReportData:
     codes: dict[int, CodeInfo] = field(default_factory=dict)
     code_order: list[int] = field(default_factory=list)
     case_order: list[str] = field(default_factory=list)
+    cases: CaseMap | None = None
+    paragraph_starts: dict[int, list[int]] = field(default_factory=dict)
+    pages: PageIndex | None = None  # read in the query's session; holds no session itself
 
     def describe_query(self) -> str:
         return self.filters.describe()
+
+    def by_case(self) -> list[tuple[str | None, list[Excerpt]]]:
+        """(case name, its excerpts cut to the case's text) in case order, then (None, the
+        parts of excerpts no case holds), when there are any."""
+        groups: dict[int | None, list[Excerpt]] = {}
+        for ex in self.excerpts:
+            for cid, piece in self._pieces(ex):
+                groups.setdefault(cid, []).append(piece)
+        order = [(self.cases.name[c], groups[c]) for c in self.cases.order if c in groups] if self.cases else []
+        return order + ([(None, groups[None])] if None in groups else [])
+
+    def _pieces(self, ex: Excerpt):
+        """(case id or None, the excerpt cut to it) for each case the excerpt lies in."""
+        seg = ex.segment
+        held = self.cases.in_source.get(seg.source_id, []) if self.cases else []
+        for cid, region in held:
+            for s, e in clip(seg.start, seg.end, region):
+                yield cid, self._cut(ex, s, e)
+        everything = ()
+        for _, region in held:
+            everything = join(everything, region)
+        for s, e in outside(seg.start, seg.end, everything):
+            yield None, self._cut(ex, s, e)
+
+    def _cut(self, ex: Excerpt, start: int, end: int) -> Excerpt:
+        seg = ex.segment
+        if (start, end) == (seg.start, seg.end):
+            return ex
+        text = seg.text[start - seg.start:end - seg.start]
+        cut = seg._replace(start=start, end=end, text=text, case=self.cases.label(seg.source_id, start, end))
+        page = self.pages.locate(seg.source_id, start, end) if self.pages else None
+        return Excerpt(cut, paragraph_label(self.paragraph_starts[seg.source_id], start, end), ex.memo, page)
 
 
 def _paragraph_starts(text: str) -> list[int]:
@@ -87,7 +128,7 @@ def collect(project: Project, filters: Filters | None = None, expr: str | None =
     filters = filters or Filters()
     with project.reading() as s, gc_paused():
         segments = list(select_segments(s, filters, expr))
-        names = Names(s)
+        names = Names(s)  # its CaseMap is read in this session, like the segments
         texts = names.texts({x.source_id for x in segments})
         starts = {sid: _paragraph_starts(t) for sid, t in texts.items()}
         pages = PageIndex(s, texts)
@@ -109,4 +150,4 @@ def collect(project: Project, filters: Filters | None = None, expr: str | None =
         cases = list(s.scalars(select(Case.name).order_by(Case.position, Case.name)))
         name = s.scalars(select(ProjectInfo.name)).first() or project.path.stem
     return ReportData(name, filters, expr.strip() if expr and expr.strip() else None, excerpts, codes,
-                      tree.in_order(), cases)
+                      tree.in_order(), cases, names.cases, starts, pages)
