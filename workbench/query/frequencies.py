@@ -25,6 +25,7 @@ class CodeFrequency:
     sources: int
     cases: int
     coders: int
+    by_coder: dict[str, int] | None = None  # codings a coder name, when asked for (by_coder=True)
 
     def as_json(self) -> dict:
         return {"code": self.code, "segments": self.segments, "sources": self.sources,
@@ -43,11 +44,12 @@ def _where(sel: Selection) -> list:
 
 
 def code_frequencies_in(session: Session, filters: Filters | None = None,
-                        with_children: bool = False) -> list[CodeFrequency]:
+                        with_children: bool = False, by_coder: bool = False) -> list[CodeFrequency]:
     """Every code in tree order (codes the filters name, when they name some) with its counts.
 
     With children a code's counts take in its subcodes' codings (a source coded with two
-    subcodes counts once)."""
+    subcodes counts once). With by_coder each also counts the codings of every coder the
+    filters let in (0 included), which reads every coding once more."""
     filters = filters or Filters()
     sel = resolve(session, Filters(**{**filters.to_dict(), "codes": (), "with_children": False}))
     tree = sel.tree
@@ -76,6 +78,7 @@ def code_frequencies_in(session: Session, filters: Filters | None = None,
     cases_of: dict[int, list[int]] = {}
     for sid, cid in session.execute(select(CaseSource.source_id, CaseSource.case_id)):
         cases_of.setdefault(sid, []).append(cid)
+    per_coder = _per_coder(session, sel, where) if by_coder else None
     out = []
     for c in shown:
         members = tree.subtree(c) if with_children else (c,)
@@ -83,11 +86,25 @@ def code_frequencies_in(session: Session, filters: Filters | None = None,
         srcs = set().union(*(sources.get(m, ()) for m in members))
         cods = set().union(*(coders.get(m, ()) for m in members))
         cases = {k for sid in srcs for k in cases_of.get(sid, ())}
-        out.append(CodeFrequency(c, tree.path(c), tree.depth(c), n, len(srcs), len(cases), len(cods)))
+        counts = None
+        if per_coder is not None:
+            names, table = per_coder
+            counts = {name: sum(table.get((m, kid), 0) for m in members) for kid, name in names}
+        out.append(CodeFrequency(c, tree.path(c), tree.depth(c), n, len(srcs), len(cases), len(cods), counts))
     return out
 
 
+def _per_coder(session: Session, sel: Selection, where: list):
+    """The coders in scope as (id, name) by name, and codings by (code id, coder id)."""
+    q = select(Coder.id, Coder.name).order_by(Coder.name)
+    if sel.coder_ids is not None:
+        q = q.where(Coder.id.in_(sel.coder_ids))
+    table = {(code_id, coder_id): n for code_id, coder_id, n in session.execute(
+        select(Coding.code_id, Coding.coder_id, func.count()).where(*where).group_by(Coding.code_id, Coding.coder_id))}
+    return session.execute(q).all(), table
+
+
 def code_frequencies(project: Project, filters: Filters | None = None,
-                     with_children: bool = False) -> list[CodeFrequency]:
+                     with_children: bool = False, by_coder: bool = False) -> list[CodeFrequency]:
     with project.reading() as s:
-        return code_frequencies_in(s, filters, with_children)
+        return code_frequencies_in(s, filters, with_children, by_coder)
