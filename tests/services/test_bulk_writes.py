@@ -11,7 +11,7 @@ from sqlalchemy import event, select
 
 from workbench.services.cases import import_cases_csv
 from workbench.services.coding import NewCoding, apply_codes_in
-from workbench.store import codings as store_codings
+from workbench.store import bulk as store_bulk
 from workbench.store.models import Code, Coder, Source
 
 
@@ -56,23 +56,23 @@ def _keys(path):
 
 @pytest.mark.parametrize("body", ["engine's", "portable"])
 def test_existing_keys_match_a_brute_force(project, project_path, body, monkeypatch):
-    """Both bodies of store.codings (SQLite's and the one other engines get), across chunks of 2,000."""
+    """Both bodies of store.bulk (SQLite's and the one other engines get), across chunks of 2,000."""
     if body == "portable":
-        monkeypatch.setattr(store_codings, "_is_sqlite", lambda conn: False)
+        monkeypatch.setattr(store_bulk, "_is_sqlite", lambda conn: False)
     items = _random_items(project, 2600)
     with project.transaction() as s:
         apply_codes_in(s, [NewCoding(*k) for k in items[:1300]])
     stored = _keys(project_path)
     asked = set(items) | {(k[0], k[1], k[2], k[3], k[4] + 1) for k in items[:40]} | {(9999, 1, 1, 0, 1)}
     with project.reading() as s:
-        assert store_codings.existing_keys(s, asked) == asked & stored
-        assert store_codings.existing_keys(s, set()) == set()
+        assert store_bulk.existing_keys(s, asked) == asked & stored
+        assert store_bulk.existing_keys(s, set()) == set()
 
 
 @pytest.mark.parametrize("body", ["engine's", "portable"])
 def test_bulk_insert_gives_every_coding_its_id_and_skips_repeats(project, project_path, body, monkeypatch):
     if body == "portable":
-        monkeypatch.setattr(store_codings, "_is_sqlite", lambda conn: False)
+        monkeypatch.setattr(store_bulk, "_is_sqlite", lambda conn: False)
     before = _keys(project_path)
     items = _random_items(project, 1500, seed=2)
     repeat = next(iter(before))

@@ -17,7 +17,7 @@ from workbench.services.coders import ensure_coder
 from workbench.services.lookup import code_by_path, source_by_name
 from workbench.services.memos import set_memo_in
 from workbench.services.tombstones import bury, unbury
-from workbench.store.codings import existing_keys, insert_codings
+from workbench.store.bulk import existing_keys, insert_codings
 from workbench.store.models import Code, Coder, Coding, Memo, Source
 from workbench.store.project import Project
 
@@ -94,7 +94,7 @@ def apply_codes_in(session: Session, items: list[NewCoding]) -> Changes:
     if not rows:
         return changes
     # Tens of thousands of codings go in at once when merging, coding all hits or undoing:
-    # store.codings writes them at the driver's speed.
+    # store.bulk writes them at the driver's speed.
     ids = insert_codings(session, rows)
     ids_by_guid = {guid: cid for cid, guid in ids}
     for guid, it in memos:

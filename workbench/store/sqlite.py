@@ -18,14 +18,15 @@ import os
 import re
 import sqlite3
 import sys
-import tempfile
 import urllib.parse
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from workbench.core.errors import ProjectError, ProjectLockedError
 
-if TYPE_CHECKING:  # SQLAlchemy is imported where an engine is made: `workbench info` reads without it
+# SQLAlchemy (and typing, tempfile) load where they are used: `workbench info` reads a project
+# through this module and must start quickly (issue 11). Type checkers read TYPE_CHECKING by name.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 # 'QWB1' as a big-endian integer: marks a SQLite file as one of our projects.
@@ -213,6 +214,8 @@ def temp_beside(dest: Path) -> Path:
     Leftovers of killed programs (their process is gone) are swept first, so a kill -9
     leaves no copy behind for long.
     """
+    import tempfile
+
     dest = Path(dest)
     folder = dest.parent if str(dest.parent) else Path(".")
     sweep_dead_temps(folder, dest.name)
@@ -434,8 +437,14 @@ def is_not_a_database(exc: BaseException) -> bool:
 # -- bulk codings at the driver's speed (issue 11) ----------------------------------------------
 # SQLAlchemy handles the parameters of every row of an executemany in Python; for tens of
 # thousands of codings that cost more than SQLite's own work. These take the session's
-# connection (its transaction) and hand plain tuples to the driver; store/codings.py calls them.
-_CODING_COLUMNS = 'guid, source_id, code_id, coder_id, start, "end", created_at'
+# connection (its transaction) and hand plain tuples to the driver; store/bulk.py calls them.
+_CODING_COLUMNS = ("guid", "source_id", "code_id", "coder_id", "start", "end", "created_at")
+
+
+def insert_rows(conn, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """One executemany of plain tuples into table (names are the program's own, quoted)."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    conn.exec_driver_sql(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(columns))})', rows)
 
 
 def codings_at_spots(conn, spots: list[tuple[int, int]]) -> list[tuple]:
@@ -463,6 +472,6 @@ def insert_codings(conn, rows: list[tuple]) -> list[tuple[int, str]]:
     SQLite's one write lock, so no other program's rows can be among them.
     """
     before = conn.exec_driver_sql("SELECT max(id) FROM coding").scalar() or 0
-    conn.exec_driver_sql(f"INSERT INTO coding ({_CODING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    insert_rows(conn, "coding", _CODING_COLUMNS, rows)
     return [tuple(r) for r in conn.exec_driver_sql(
         "SELECT id, guid FROM coding WHERE id > ? ORDER BY id", (before,))]

@@ -1,5 +1,5 @@
-"""Bulk reads and writes of codings: the few statements that bulk coding, "code all hits",
-undo and merges spend their time in, behind functions so each engine runs its fastest form.
+"""Bulk reads and writes: the few statements that bulk coding ("code all hits", undo, merges)
+and imports spend their time in, behind functions so each engine runs its fastest form.
 
 SQLite gets the driver-level bodies of store/sqlite.py; any other engine the portable
 SQLAlchemy ones below (tests run both on SQLite).
@@ -40,6 +40,18 @@ def insert_codings(session: Session, rows: list[tuple]) -> list[tuple[int, str]]
     if _is_sqlite(conn):
         return sqlite.insert_codings(conn, rows)
     return _portable_insert(session, rows)
+
+
+def insert_rows(session: Session, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert plain rows (every column given: no defaults are filled in) into a table."""
+    if not rows:
+        return
+    session.flush()
+    conn = session.connection()
+    if _is_sqlite(conn):
+        sqlite.insert_rows(conn, table.name, columns, rows)
+    else:
+        session.execute(insert(table), [dict(zip(columns, r)) for r in rows])
 
 
 def _is_sqlite(conn) -> bool:
