@@ -89,7 +89,7 @@ def test_index_follows_added_and_removed_sources(project):
     assert {h.source for h in search(project, "clinic").hits} == {"interview_addis.txt", "extra.txt"}
     with project.reading() as s:
         sid = source_by_name(s, "interview_addis.txt")
-    delete_source(project, sid)
+    delete_source(project, sid, force=True)
     assert {h.source for h in search(project, "clinic").hits} == {"extra.txt"}
     with project.reading() as s:
         assert fts.is_fresh(s)

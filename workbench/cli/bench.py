@@ -12,7 +12,7 @@ def add_arguments(p):
     p.add_argument("--size", choices=["S", "M", "L"], default="S")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--only", action="append", metavar="NAME",
-                   help="run only this benchmark module (store, document, query, merge, qdpx); repeatable")
+                   help="run only this benchmark module (store, document, query, merge, qdpx, bulk, cli); repeatable")
     p.add_argument("--keep", metavar="DIR", help="build (or reuse) the workload in DIR instead of a temporary folder")
 
 

@@ -7,12 +7,12 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from workbench.store.project import open_project
-
 
 @contextmanager
 def project_arg(path: str, readonly: bool = False):
     """Open PROJECT for the length of a command."""
+    from workbench.store.project import open_project  # here, not above: --help and info never load the store
+
     project = open_project(Path(path), readonly=readonly)
     for line in project.warnings:
         warn(line)

@@ -1,10 +1,12 @@
 """workbench info: what a project holds."""
 from __future__ import annotations
 
-from workbench.cli.common import add_project, print_json, project_arg
+from workbench.cli.common import add_project, print_json
 
 NAME = "info"
 HELP = "summarise a project (sources, codes, codings, cases, coders)"
+EPILOG = ('JSON: {"schema", "project": {"guid", "name"}, "sources", "codes", "codings", "cases", "coders"}.\n'
+          "Example: workbench info jhb.qwb --json")
 
 
 def add_arguments(p):
@@ -13,27 +15,19 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    from sqlalchemy import func, select
+    # The sqlite3 module alone, not the ORM: a summary must not pay for loading SQLAlchemy (issue 11).
+    from workbench.store.peek import project_summary
 
-    from workbench.store.models import Case, Code, Coder, Coding, ProjectInfo, Source
-    from workbench.store.schema_version import HEAD
-
-    with project_arg(args.project, readonly=True) as project:
-        with project.reading() as s:
-            info = s.scalars(select(ProjectInfo)).one()
-
-            def count(model):
-                return s.scalar(select(func.count()).select_from(model))
-
-            data = {
-                "schema": HEAD,
-                "project": {"guid": info.guid, "name": info.name},
-                "sources": count(Source),
-                "codes": count(Code),
-                "codings": count(Coding),
-                "cases": count(Case),
-                "coders": list(s.scalars(select(Coder.name).order_by(Coder.name))),
-            }
+    summary = project_summary(args.project)
+    data = {
+        "schema": summary.schema,
+        "project": {"guid": summary.guid, "name": summary.name},
+        "sources": summary.sources,
+        "codes": summary.codes,
+        "codings": summary.codings,
+        "cases": summary.cases,
+        "coders": summary.coders,
+    }
     if args.json:
         print_json(data)
     else:

@@ -1,6 +1,7 @@
 """Entry point: argparse subcommands, one module each; errors become one clear line and exit 1.
 
-Subcommands that open no window never import Qt, so they answer quickly.
+Subcommands that open no window never import Qt, and only the subcommand being run is
+imported at all, so they answer quickly.
 """
 from __future__ import annotations
 
@@ -10,29 +11,61 @@ import sys
 
 from workbench.core.errors import WorkbenchError
 
-# Each module defines NAME, HELP, add_arguments(parser) and run(args) -> int.
-# Module-level imports there must stay light: every module is loaded to build --help.
-COMMAND_MODULES = [
-    "open_cmd",
-    "new",
-    "import_cmd",
-    "cases",
-    "codebook",
-    "text",
-    "code",
-    "uncode",
-    "info",
-    "query",
-    "search",
-    "matrix",
-    "cooccur",
-    "export",
-    "merge",
-    "reports",
-    "agreement",
-    "qdpx",
-    "bench",
+# The subcommands: (name, module in workbench.cli, its one line of help). The top-level --help is
+# built from this table alone; a subcommand's module, and whatever it imports, loads only when
+# that subcommand parses its arguments (issue 11: every call paid about a second of imports).
+# Each module defines NAME and HELP (the same as here; a test checks), add_arguments(parser) and
+# run(args) -> int, and imports what its work needs inside run().
+COMMANDS = [
+    ("open", "open_cmd", "open the window on a project (--screenshot renders it to PNG and exits)"),
+    ("new", "new", "create an empty project file"),
+    ("import", "import_cmd", "import sources (.txt .md .docx .odt .rtf .pdf .html)"),
+    ("cases", "cases", "create or update cases from a CSV file"),
+    ("codebook", "codebook", "import or export the codebook (.txt outline, .csv, .qdc, .docx export)"),
+    ("codes", "codes", "list, rename, move, merge or delete codes of the codebook"),
+    ("sources", "sources", "list, rename or delete sources"),
+    ("coders", "coders", "list the coders and how many codings each made"),
+    ("text", "text", "print a source's stored plain text, UTF-8"),
+    ("code", "code", "code a passage of a source (or many from a file); prints the new coding's GUID"),
+    ("uncode", "uncode", "remove one coding, named by its GUID"),
+    ("info", "info", "summarise a project (sources, codes, codings, cases, coders)"),
+    ("query", "query", "list coded segments by code, source, case, attribute and coder, or by an --expr"),
+    ("frequencies", "frequencies", "how often each code was applied: codings, sources and codings per coder"),
+    ("search", "search", 'search the sources\' text: words, "phrases", prefix*; case and accents ignored'),
+    ("matrix", "matrix",
+     "count coded segments (or sources, or characters) per code and case, attribute value, coder or source"),
+    ("cooccur", "cooccur", "count the places where each pair of codes overlaps (or the sources where they do)"),
+    ("export", "export", "write coded excerpts to a Word report (.docx), or one row an excerpt (.csv, .xlsx)"),
+    ("merge", "merge", "merge other project files into PROJECT and print the merge report"),
+    ("reports", "reports", "list the merge and REFI-QDA import reports kept in a project, or export one"),
+    ("agreement", "agreement",
+     "inter-coder agreement (percent, Cohen's kappa, Krippendorff's alpha) per code and source"),
+    ("qdpx", "qdpx", "REFI-QDA project exchange: export to or import from a .qdpx file"),
+    ("bench", "bench", "run the benchmarks and print their figures"),
 ]
+
+
+class CommandParser(argparse.ArgumentParser):
+    """A subcommand's parser that takes its arguments from the subcommand's module when it first
+    parses (or prints its help), so only the subcommand being run is ever imported."""
+
+    def __init__(self, *args, module: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._module = module
+
+    def load(self) -> None:
+        if self._module is None:
+            return
+        module = importlib.import_module(f"workbench.cli.{self._module}")
+        self._module = None
+        self.description = getattr(module, "DESCRIPTION", module.HELP)
+        self.epilog = getattr(module, "EPILOG", None)
+        module.add_arguments(self)
+        self.set_defaults(_run=module.run)
+
+    def parse_known_args(self, args=None, namespace=None):
+        self.load()
+        return super().parse_known_args(args, namespace)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,23 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Qualitative coding workbench. Run without a subcommand to open the window.",
         epilog="Example: workbench import study.qwb interviews/*.docx --case Johannesburg",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"workbench.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"workbench.cli.{name}":
-                continue  # a subcommand not built yet
-            raise
-        p = sub.add_parser(
-            module.NAME,
-            help=module.HELP,
-            description=getattr(module, "DESCRIPTION", module.HELP),
-            epilog=getattr(module, "EPILOG", None),
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-        module.add_arguments(p)
-        p.set_defaults(_run=module.run)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
+    for name, module, help_ in COMMANDS:
+        sub.add_parser(name, help=help_, module=module, formatter_class=argparse.RawDescriptionHelpFormatter)
     return parser
 
 
@@ -83,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
 
 # The arguments that hold file paths; an error that names none of them is about the project.
 _FILE_ARGS = ("project", "files", "others", "csv", "import_file", "export_file", "output", "out",
-              "qdpx", "docx", "xlsx", "template")
+              "qdpx", "docx", "xlsx", "template", "batch")
 
 
 def _naming_the_file(args: argparse.Namespace, message: str) -> str:

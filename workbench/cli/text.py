@@ -7,6 +7,7 @@ from workbench.cli.common import add_project, project_arg
 
 NAME = "text"
 HELP = "print a source's stored plain text, UTF-8"
+EPILOG = "Example: workbench text jhb.qwb interview01.txt > interview01.txt"
 
 
 def add_arguments(p):

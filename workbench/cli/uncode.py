@@ -5,6 +5,7 @@ from workbench.cli.common import add_project, project_arg
 
 NAME = "uncode"
 HELP = "remove one coding, named by its GUID"
+EPILOG = "Example: workbench uncode jhb.qwb 3f2b9c1e-8d0a-4c55-9a51-2b7e0f6d4c11 --coder Thandi"
 
 
 def add_arguments(p):

@@ -29,6 +29,7 @@ class CodeFrequency:
     sources: int
     cases: int
     coders: int
+    by_coder: dict[str, int] | None = None  # codings a coder name, when asked for (by_coder=True)
 
     def as_json(self) -> dict:
         return {"code": self.code, "segments": self.segments, "sources": self.sources,
@@ -47,11 +48,12 @@ def _where(sel: Selection) -> list:
 
 
 def code_frequencies_in(session: Session, filters: Filters | None = None,
-                        with_children: bool = False) -> list[CodeFrequency]:
+                        with_children: bool = False, by_coder: bool = False) -> list[CodeFrequency]:
     """Every code in tree order (codes the filters name, when they name some) with its counts.
 
     With children a code's counts take in its subcodes' codings (a source coded with two
-    subcodes counts once)."""
+    subcodes counts once). With by_coder each also counts the codings of every coder the
+    filters let in (0 included), which reads every coding once more."""
     filters = filters or Filters()
     sel = resolve(session, Filters(**{**filters.to_dict(), "codes": (), "with_children": False}))
     tree = sel.tree
@@ -81,6 +83,7 @@ def code_frequencies_in(session: Session, filters: Filters | None = None,
     for code_id, coder_id in session.execute(select(Code.id, Coder.id).join(Coder, true()).where(used)):
         coders.setdefault(code_id, set()).add(coder_id)
     cases_of = {sid: [cid for cid, _ in lst] for sid, lst in cmap.in_source.items() if sid not in partial}
+    per_coder = _per_coder(session, sel, where) if by_coder else None
     cut_cases: dict[int, set[int]] = {}
     if partial:
         q = select(Coding.source_id, Coding.start, Coding.end, Coding.code_id, Coding.coder_id) \
@@ -90,6 +93,8 @@ def code_frequencies_in(session: Session, filters: Filters | None = None,
             sources.setdefault(code_id, set()).add(sid)
             coders.setdefault(code_id, set()).add(coder_id)
             cut_cases.setdefault(code_id, set()).update(cmap.cases_at(sid, start, end))
+            if per_coder is not None:
+                per_coder[1][(code_id, coder_id)] = per_coder[1].get((code_id, coder_id), 0) + 1
     out = []
     for c in shown:
         members = tree.subtree(c) if with_children else (c,)
@@ -97,11 +102,25 @@ def code_frequencies_in(session: Session, filters: Filters | None = None,
         srcs = set().union(*(sources.get(m, ()) for m in members))
         cods = set().union(*(coders.get(m, ()) for m in members))
         cases = {k for sid in srcs for k in cases_of.get(sid, ())}.union(*(cut_cases.get(m, ()) for m in members))
-        out.append(CodeFrequency(c, tree.path(c), tree.depth(c), n, len(srcs), len(cases), len(cods)))
+        counts = None
+        if per_coder is not None:
+            names, table = per_coder
+            counts = {name: sum(table.get((m, kid), 0) for m in members) for kid, name in names}
+        out.append(CodeFrequency(c, tree.path(c), tree.depth(c), n, len(srcs), len(cases), len(cods), counts))
     return out
 
 
+def _per_coder(session: Session, sel: Selection, where: list):
+    """The coders in scope as (id, name) by name, and codings by (code id, coder id)."""
+    q = select(Coder.id, Coder.name).order_by(Coder.name)
+    if sel.coder_ids is not None:
+        q = q.where(Coder.id.in_(sel.coder_ids))
+    table = {(code_id, coder_id): n for code_id, coder_id, n in session.execute(
+        select(Coding.code_id, Coding.coder_id, func.count()).where(*where).group_by(Coding.code_id, Coding.coder_id))}
+    return session.execute(q).all(), table
+
+
 def code_frequencies(project: Project, filters: Filters | None = None,
-                     with_children: bool = False) -> list[CodeFrequency]:
+                     with_children: bool = False, by_coder: bool = False) -> list[CodeFrequency]:
     with project.reading() as s:
-        return code_frequencies_in(s, filters, with_children)
+        return code_frequencies_in(s, filters, with_children, by_coder)

@@ -1,11 +1,11 @@
 """Coders: every coding carries one; the first time a person codes they are recorded."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workbench.core.names import clean_name, name_key
-from workbench.store.models import Coder
+from workbench.store.models import Coder, Coding
 from workbench.store.project import Project
 
 
@@ -39,3 +39,10 @@ def default_coder_name(project: Project) -> str | None:
 def coder_names(project: Project) -> list[str]:
     with project.reading() as s:
         return list(s.scalars(select(Coder.name).order_by(Coder.name)))
+
+
+def coder_counts(project: Project) -> list[tuple[str, int]]:
+    """(name, codings) of every coder, by name; a coder recorded but with no codings counts 0."""
+    with project.reading() as s:
+        counts = dict(s.execute(select(Coding.coder_id, func.count()).group_by(Coding.coder_id)).all())
+        return [(r.name, counts.get(r.id, 0)) for r in s.execute(select(Coder.id, Coder.name).order_by(Coder.name))]

@@ -3,15 +3,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from workbench.core.changes import Changes
-from workbench.core.errors import NotFoundError, ValidationError
+from workbench.core.errors import NotFoundError, ValidationError, WorkbenchError
 from workbench.core.ids import new_guid
+from workbench.core.names import name_key
+from workbench.core.paths import split_path
 from workbench.core.timeutil import now_iso
+from workbench.services.codebook import CodeMaker
+from workbench.services.coders import ensure_coder
+from workbench.services.lookup import code_by_path, source_by_name
 from workbench.services.memos import set_memo_in
 from workbench.services.tombstones import bury, unbury
+from workbench.store.bulk import existing_keys, insert_codings
 from workbench.store.models import Code, Coder, Coding, Memo, Source
 from workbench.store.project import Project
 
@@ -60,9 +66,9 @@ def apply_codes_in(session: Session, items: list[NewCoding]) -> Changes:
     known_codes = set(session.scalars(select(Code.id).where(Code.id.in_(code_ids))))
     coder_ids = {it.coder_id for it in items}
     known_coders = set(session.scalars(select(Coder.id).where(Coder.id.in_(coder_ids))))
-    existing = _existing_keys(session, {(it.source_id, it.code_id, it.coder_id, it.start, it.end) for it in items})
+    existing = existing_keys(session, {(it.source_id, it.code_id, it.coder_id, it.start, it.end) for it in items})
     now = now_iso()
-    rows = []
+    rows, memos = [], []
     for it in items:
         length = lengths.get(it.source_id)
         if length is None:
@@ -81,51 +87,21 @@ def apply_codes_in(session: Session, items: list[NewCoding]) -> Changes:
             changes.warnings.append(f"passage {it.start}-{it.end} already has this code by this coder; skipped")
             continue
         existing.add(key)
-        rows.append(
-            {
-                "guid": it.guid or new_guid(),
-                "source_id": it.source_id,
-                "code_id": it.code_id,
-                "coder_id": it.coder_id,
-                "start": it.start,
-                "end": it.end,
-                "created_at": it.created_at or now,
-            }
-        )
+        guid = it.guid or new_guid()
+        rows.append((guid, *key, it.created_at or now))
+        if it.memo:
+            memos.append((guid, it))
     if not rows:
         return changes
-    # Core inserts: tens of thousands of codings go in at once when merging or benchmarking.
-    result = session.execute(insert(Coding).returning(Coding.id, Coding.guid), rows)
-    ids_by_guid = {r.guid: r.id for r in result}
-    memo_items = [(it, r["guid"]) for it, r in zip(_kept(items, rows), rows) if it.memo]
-    for it, guid in memo_items:
+    # Tens of thousands of codings go in at once when merging, coding all hits or undoing:
+    # store.bulk writes them at the driver's speed.
+    ids = insert_codings(session, rows)
+    ids_by_guid = {guid: cid for cid, guid in ids}
+    for guid, it in memos:
         set_memo_in(session, "coding", ids_by_guid[guid], it.memo, author_id=it.coder_id)
-    unbury(session, [r["guid"] for r in rows])
-    changes.add("created", "coding", *ids_by_guid.values())
+    unbury(session, [it.guid for it in items if it.guid])  # a new GUID was never buried
+    changes.add("created", "coding", *(cid for cid, _ in ids))
     return changes
-
-
-def _existing_keys(session: Session, keys: set[tuple]) -> set[tuple]:
-    """Which of these (source, code, coder, start, end) keys are already codings.
-
-    Asks for the exact keys (row-value IN, served by the source/start index), so the
-    cost follows the batch, not the number of codings in the project.
-    """
-    cols = (Coding.source_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end)
-    found: set[tuple] = set()
-    keys_list = list(keys)
-    for i in range(0, len(keys_list), 400):
-        chunk = keys_list[i : i + 400]
-        found.update(map(tuple, session.execute(select(*cols).where(tuple_(*cols).in_(chunk)))))
-    return found
-
-
-def _kept(items: list[NewCoding], rows: list[dict]) -> list[NewCoding]:
-    """The items that became rows, in order (repeats were skipped)."""
-    by_key = {}
-    for it in items:
-        by_key.setdefault((it.source_id, it.code_id, it.coder_id, it.start, it.end), it)
-    return [by_key[(r["source_id"], r["code_id"], r["coder_id"], r["start"], r["end"])] for r in rows]
 
 
 def apply_codes(project: Project, items: list[NewCoding]) -> Changes:
@@ -181,3 +157,98 @@ def coding_id_by_guid(session: Session, guid: str) -> int:
     if cid is None:
         raise NotFoundError("coding", guid)
     return cid
+
+
+@dataclass(frozen=True)
+class NamedCoding:
+    """A coding asked for by names, as a user or a script writes it (`workbench code`, `--batch`).
+
+    `where` says where it came from ("codings.csv: line 7"); every error about it starts so.
+    An empty coder means the default coder.
+    """
+
+    source: str
+    code: str
+    start: int
+    end: int
+    coder: str | None = None
+    memo: str | None = None
+    where: str | None = None
+
+
+def apply_named_codings_in(session: Session, rows: list[NamedCoding], *, create: bool = False,
+                           default_coder: str | None = None) -> Changes:
+    """Check every row as one coding is checked (names known, offsets inside the text, not a
+    repeat of a coding there or of an earlier row), then code them all at once.
+
+    The first bad row in order raises, named by its `where`; the caller's transaction then
+    leaves the project as it was. With create, missing codes (and their parents) are made;
+    an unknown coder is recorded, as for one coding.
+    """
+    names = _Names(session, create, default_coder)
+    resolved: list[tuple[int, int, int, int, int]] = []
+    failure = None
+    for row in rows:
+        try:
+            resolved.append((*names.resolve(row), row.start, row.end))
+        except WorkbenchError as exc:
+            failure = ValidationError(_at(row, str(exc)))
+            break
+    # Repeats are checked for the rows before the first bad one, so the first bad row is named.
+    there = existing_keys(session, {k for k in resolved if k[1] > 0})  # a code made now holds nothing yet
+    seen: dict[tuple, NamedCoding] = {}
+    for row, key in zip(rows, resolved):
+        if key in there:
+            raise ValidationError(_at(row, f"{row.source} {row.start}-{row.end} already has code {row.code!r} "
+                                           f"by {row.coder or default_coder}"))
+        if key in seen:
+            raise ValidationError(_at(row, f"repeats {seen[key].where or 'an earlier coding'}"))
+        seen[key] = row
+    if failure is not None:
+        raise failure
+    made = names.maker.write()
+    items = [NewCoding(sid, made.get(cid, cid), kid, start, end, row.memo or None)
+             for row, (sid, cid, kid, start, end) in zip(rows, resolved)]
+    changes = apply_codes_in(session, items)
+    return changes.add("created", "code", *made.values()) if made else changes
+
+
+class _Names:
+    """The sources, codes and coders rows name, each looked up once."""
+
+    def __init__(self, session: Session, create: bool, default_coder: str | None):
+        self.session, self.create, self.default_coder = session, create, default_coder
+        self.maker = CodeMaker(session)
+        self.sources: dict[str, tuple[int, int]] = {}  # name key -> (id, length)
+        self.coders: dict[str, int] = {}
+
+    def resolve(self, row: NamedCoding) -> tuple[int, int, int]:
+        """(source id, code id, coder id) of a row whose offsets fit; a code made now has a
+        provisional (negative) id."""
+        key = name_key(row.source)
+        if key not in self.sources:
+            sid = source_by_name(self.session, row.source)
+            self.sources[key] = (sid, self.session.scalar(select(Source.length).where(Source.id == sid)))
+        sid, length = self.sources[key]
+        try:
+            parts = split_path(row.code)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        cid = self.maker.find(parts)
+        if cid is None:
+            if not self.create:
+                code_by_path(self.session, row.code)  # raises, with the nearest paths
+            cid, _ = self.maker.ensure(parts)
+        coder = row.coder or self.default_coder
+        if not coder:
+            raise ValidationError("the project has no coder yet; name one with --coder")
+        if name_key(coder) not in self.coders:
+            self.coders[name_key(coder)] = ensure_coder(self.session, coder)
+        if not (0 <= row.start < row.end <= length):
+            raise ValidationError(f"offsets {row.start}-{row.end} do not fit the source (it has {length} "
+                                  "characters; start must be below end)")
+        return sid, cid, self.coders[name_key(coder)]
+
+
+def _at(row: NamedCoding, message: str) -> str:
+    return f"{row.where}: {message}" if row.where else message

@@ -17,7 +17,7 @@ from workbench.core.timeutil import now_iso
 from workbench.io.importers.base import ImportedDocument, read_document
 from workbench.services.coders import ensure_coder
 from workbench.services.tombstones import bury
-from workbench.store.models import CaseSource, Coding, Memo, Source, SourcePage, SpeakerTurn
+from workbench.store.models import Case, CasePassage, CaseSource, Coding, Memo, Source, SourcePage, SpeakerTurn
 from workbench.store.project import Project
 
 Report = Callable[[int, int, str], None]
@@ -181,13 +181,16 @@ def rename_source(project: Project, source_id: int, name: str) -> Changes:
     return Changes().add("updated", "source", source_id)
 
 
-def delete_source(project: Project, source_id: int, deleted_by: str = "") -> Changes:
-    """Delete a source with its codings and memos, leaving tombstones for each."""
+def delete_source(project: Project, source_id: int, deleted_by: str = "", *, force: bool = False) -> Changes:
+    """Delete a source with its codings and memos, leaving tombstones for each. A coded source
+    goes only with `force` confirming that its codings go too."""
     with project.transaction() as s:
         src = s.get(Source, source_id)
         if src is None:
             raise NotFoundError("source", f"#{source_id}")
         codings = s.execute(select(Coding.id, Coding.guid).where(Coding.source_id == source_id)).all()
+        if codings and not force:
+            raise ValidationError(f"source {src.name!r} holds {len(codings)} coding{'s' if len(codings) != 1 else ''}")
         memos = s.execute(
             select(Memo.guid).where((Memo.source_id == source_id) | Memo.coding_id.in_([c.id for c in codings]))
         ).scalars().all()
@@ -196,6 +199,32 @@ def delete_source(project: Project, source_id: int, deleted_by: str = "") -> Cha
         bury(s, "source", [(src.guid, src.name)], deleted_by)
         s.execute(delete(Source).where(Source.id == source_id))
     return Changes().add("deleted", "source", source_id)
+
+
+@dataclass(frozen=True)
+class SourceListing:
+    """One source as `workbench sources list` shows it: length in code points, the names of
+    the cases it belongs to (whole or by a passage)."""
+
+    name: str
+    kind: str
+    length: int
+    codings: int
+    cases: list[str]
+
+
+def source_listing(project: Project) -> list[SourceListing]:
+    """Every source in the order of the source list."""
+    with project.reading() as s:
+        counts = dict(s.execute(select(Coding.source_id, func.count()).group_by(Coding.source_id)).all())
+        cases: dict[int, set[str]] = {}
+        whole = select(CaseSource.source_id, Case.name).join(Case, Case.id == CaseSource.case_id)
+        part = select(CasePassage.source_id, Case.name).join(Case, Case.id == CasePassage.case_id)
+        for sid, name in s.execute(whole.union(part)):
+            cases.setdefault(sid, set()).add(name)
+        rows = s.execute(select(Source.id, Source.name, Source.kind, Source.length).order_by(Source.position, Source.id))
+        return [SourceListing(r.name, r.kind, r.length, counts.get(r.id, 0), sorted(cases.get(r.id, ()), key=str.casefold))
+                for r in rows]
 
 
 def source_text(project: Project, name_or_id: str | int) -> str:

@@ -17,7 +17,8 @@ from workbench.core.ids import new_guid
 from workbench.core.timeutil import now_iso
 from workbench.store import sqlite
 from workbench.store.models import Base, Coder, ProjectInfo, ProjectMeta
-from workbench.store.schema_version import HEAD, REVISIONS
+from workbench.store.peek import check_project_file, upgrade_needed  # noqa: F401 (callers import it here)
+from workbench.store.schema_version import HEAD
 
 PROJECT_SUFFIX = ".qwb"
 
@@ -137,37 +138,6 @@ def _app_version() -> str:
     return __version__
 
 
-def check_project_file(path: Path) -> str:
-    """Raise ProjectError unless path is a readable project file; return its revision."""
-    if not path.exists():
-        raise ProjectError(f"{path}: no such file")
-    if path.is_dir():
-        raise ProjectError(f"{path}: is a folder, not a project file")
-    if not path.is_file():
-        raise ProjectError(f"{path}: not a project file (a device, pipe or other special file)")
-    try:
-        is_sqlite = sqlite.looks_like_sqlite(path)
-    except OSError as exc:
-        raise ProjectError(f"{path}: cannot be read ({exc.strerror})") from None
-    if not is_sqlite:
-        raise ProjectError(f"{path}: not a workbench project (not an SQLite database)")
-    try:
-        app_id = sqlite.read_application_id(path)
-        revision = sqlite.read_revision(path)
-    except ProjectError:
-        raise
-    except Exception as exc:  # sqlite3.DatabaseError and friends: the header said SQLite
-        raise ProjectError(f"{path}: {sqlite.error_words(exc)}") from None
-    if app_id != sqlite.APPLICATION_ID or revision is None:
-        raise ProjectError(f"{path}: not a workbench project (an SQLite file of another program)")
-    if revision not in REVISIONS:
-        raise ProjectError(
-            f"{path}: made by a newer version of the workbench (schema {revision}); "
-            "update the program to open it. The file was left untouched."
-        )
-    return revision
-
-
 def open_project(path: str | os.PathLike, *, readonly: bool = False, upgrade: bool = True) -> Project:
     """Open a project, upgrading it (after a backup copy) when an older program wrote it."""
     path = Path(path)
@@ -183,7 +153,7 @@ def open_project(path: str | os.PathLike, *, readonly: bool = False, upgrade: bo
     try:
         if revision != HEAD:
             if readonly or not upgrade:
-                raise ProjectError(f"{path}: schema {revision} needs an upgrade to {HEAD}; open it for writing")
+                raise upgrade_needed(path, revision)
             backup_before_upgrade(path, revision)
             run_migrations(path, HEAD)
         guard = sqlite.SidecarGuard(path) if readonly else None

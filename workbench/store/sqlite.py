@@ -18,15 +18,16 @@ import os
 import re
 import sqlite3
 import sys
-import tempfile
 import urllib.parse
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
-from sqlalchemy.pool import QueuePool
-
 from workbench.core.errors import ProjectError, ProjectLockedError
+
+# SQLAlchemy (and typing, tempfile) load where they are used: `workbench info` reads a project
+# through this module and must start quickly (issue 11). Type checkers read TYPE_CHECKING by name.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 # 'QWB1' as a big-endian integer: marks a SQLite file as one of our projects.
 APPLICATION_ID = 0x51574231
@@ -111,6 +112,9 @@ class SidecarGuard:
 
 def make_engine(path: Path, readonly: bool = False, foreign_keys: bool = True) -> Engine:
     """The SQLAlchemy engine of a project file; connections come from `connect`, never a URL."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import QueuePool
+
     engine = create_engine("sqlite+pysqlite://", creator=lambda: connect(path, readonly), poolclass=QueuePool)
     install_pragmas(engine, readonly=readonly, foreign_keys=foreign_keys)
     return engine
@@ -118,23 +122,11 @@ def make_engine(path: Path, readonly: bool = False, foreign_keys: bool = True) -
 
 def install_pragmas(engine: Engine, *, readonly: bool = False, foreign_keys: bool = True) -> None:
     """Foreign keys on, the rollback journal, and transactions we begin ourselves."""
+    from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # pragma: no branch - runs per connection
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
-        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        # Files come from other people (team copies, downloads): be defensive.
-        cur.execute("PRAGMA trusted_schema=OFF")
-        cur.execute("PRAGMA cell_size_check=ON")
-        # Big projects: a 64 MiB page cache instead of 2 MiB keeps bulk work from re-reading pages.
-        cur.execute("PRAGMA cache_size=-65536")
-        if not readonly:
-            # See the module docstring: the file alone holds every committed change.
-            cur.execute("PRAGMA journal_mode=DELETE")
-            cur.execute("PRAGMA synchronous=FULL")
-        cur.close()
+        apply_pragmas(dbapi_conn, readonly=readonly, foreign_keys=foreign_keys)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
@@ -142,6 +134,24 @@ def install_pragmas(engine: Engine, *, readonly: bool = False, foreign_keys: boo
         # read to write); reads begin deferred, so they never queue behind a writer.
         write = not readonly and conn.get_execution_options().get("workbench_write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def apply_pragmas(dbapi_conn, *, readonly: bool = False, foreign_keys: bool = True) -> None:
+    """The settings of every connection to a project, with or without SQLAlchemy on top."""
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    # Files come from other people (team copies, downloads): be defensive.
+    cur.execute("PRAGMA trusted_schema=OFF")
+    cur.execute("PRAGMA cell_size_check=ON")
+    # Big projects: a 64 MiB page cache instead of 2 MiB keeps bulk work from re-reading pages.
+    cur.execute("PRAGMA cache_size=-65536")
+    if not readonly:
+        # See the module docstring: the file alone holds every committed change.
+        cur.execute("PRAGMA journal_mode=DELETE")
+        cur.execute("PRAGMA synchronous=FULL")
+    cur.close()
 
 
 def set_application_id(dbapi_conn) -> None:
@@ -205,6 +215,8 @@ def temp_beside(dest: Path) -> Path:
     Leftovers of killed programs (their process is gone) are swept first, so a kill -9
     leaves no copy behind for long.
     """
+    import tempfile
+
     dest = Path(dest)
     folder = dest.parent if str(dest.parent) else Path(".")
     sweep_dead_temps(folder, dest.name)
@@ -441,3 +453,46 @@ class WriteLock:
 
 def is_not_a_database(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc)
+
+
+# -- bulk codings at the driver's speed (issue 11) ----------------------------------------------
+# SQLAlchemy handles the parameters of every row of an executemany in Python; for tens of
+# thousands of codings that cost more than SQLite's own work. These take the session's
+# connection (its transaction) and hand plain tuples to the driver; store/bulk.py calls them.
+_CODING_COLUMNS = ("guid", "source_id", "code_id", "coder_id", "start", "end", "created_at")
+
+
+def insert_rows(conn, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """One executemany of plain tuples into table (names are the program's own, quoted)."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    conn.exec_driver_sql(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(columns))})', rows)
+
+
+def codings_at_spots(conn, spots: list[tuple[int, int]]) -> list[tuple]:
+    """(source, code, coder, start, end) of the codings at these (source, start) spots.
+
+    The spots are joined in as a VALUES table, so each is one look-up in the source/start
+    index; the statement text comes in a few sizes (the last spot repeated), so SQLite and
+    the driver prepare each size once.
+    """
+    out: list[tuple] = []
+    for i in range(0, len(spots), 2000):
+        chunk = spots[i : i + 2000]
+        chunk += chunk[-1:] * (max(16, 1 << (len(chunk) - 1).bit_length()) - len(chunk))
+        sql = ("WITH k(s, a) AS (VALUES " + ", ".join(["(?, ?)"] * len(chunk)) + ") "
+               'SELECT c.source_id, c.code_id, c.coder_id, c.start, c."end" '
+               "FROM k JOIN coding AS c ON c.source_id = k.s AND c.start = k.a")
+        out += conn.exec_driver_sql(sql, tuple(x for spot in chunk for x in spot)).all()
+    return out
+
+
+def insert_codings(conn, rows: list[tuple]) -> list[tuple[int, str]]:
+    """Insert (guid, source, code, coder, start, end, created_at) rows; their (id, guid) in order.
+
+    The new ids are the rows above the largest id before: a writing transaction holds
+    SQLite's one write lock, so no other program's rows can be among them.
+    """
+    before = conn.exec_driver_sql("SELECT max(id) FROM coding").scalar() or 0
+    insert_rows(conn, "coding", _CODING_COLUMNS, rows)
+    return [tuple(r) for r in conn.exec_driver_sql(
+        "SELECT id, guid FROM coding WHERE id > ? ORDER BY id", (before,))]
