@@ -95,6 +95,7 @@ class AnalysisActions(QObject):
 
         panel = (MatrixView if kind == "matrix" else CooccurrencePanel)(ctx.project)
         panel.coding_activated.connect(self.w.show_coding)
+        panel.exported.connect(lambda path: self.w.status_note(f"Exported the table to {path}"))
         panel.refresh()  # a table on screen at once; it is quick (issue 4: 300 ms at 150 codes x 300 cases)
         return panel
 

@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -112,7 +111,9 @@ class MergeDialog(QDialog):
 
     # -- files and preview ------------------------------------------------------------
     def _browse(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Project files to merge", "", "Projects (*.qwb)")
+        from workbench.ui import file_dialogs
+
+        paths = file_dialogs.open_files(self, "project", "Project files to merge", file_dialogs.PROJECTS)
         for p in paths:
             self.files.addItem(p)
 

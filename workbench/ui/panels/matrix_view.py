@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -122,6 +121,7 @@ class MatrixView(QWidget):
     """Codes by a chosen dimension. Click a cell: its excerpts below; double-click one: coding_activated."""
 
     coding_activated = Signal(int)
+    exported = Signal(str)  # the path written
     object_name = "matrixView"
 
     def __init__(self, project_or_path, parent=None):
@@ -234,8 +234,10 @@ class MatrixView(QWidget):
             self.coding_activated.emit(int(coding_id))
 
     def _ask_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export the table", "matrix.xlsx",
-                                              "Excel (*.xlsx);;CSV (*.csv);;Word (*.docx)")
+        from workbench.ui import file_dialogs
+
+        path = file_dialogs.save_file(self, "report", "Export the table", "matrix.xlsx",
+                                      "Excel (*.xlsx);;CSV (*.csv);;Word (*.docx)")
         if path:
             self.export_to(path)
 
@@ -250,6 +252,7 @@ class MatrixView(QWidget):
             self.status.setText(str(exc))
             return False
         self.status.setText(f"wrote {path}")
+        self.exported.emit(str(path))
         return True
 
     def showEvent(self, event) -> None:

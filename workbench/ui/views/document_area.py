@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from workbench.ui.views.document_view import DocumentView
 from workbench.ui.views.find_bar import FindBar
@@ -42,6 +42,9 @@ class DocumentArea(QWidget):
         head.addLayout(titles, 1)
         head.addWidget(QLabel("Show codings of", self))
         head.addWidget(self.coder_filter)
+        self.coder_marks_button = QToolButton(self)  # the window gives it "Show coders in the margin"
+        self.coder_marks_button.setObjectName("coderMarksButton")
+        head.addWidget(self.coder_marks_button)
         line = QFrame(self)
         line.setFrameShape(QFrame.Shape.HLine)
         line.setFrameShadow(QFrame.Shadow.Sunken)
