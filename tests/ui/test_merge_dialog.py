@@ -47,10 +47,11 @@ def test_preview_then_apply_with_a_changed_resolution(qtbot, two_copies):
         assert kinds["Codings"] == "1"
         table = dialog.conflicts
         assert table.rowCount() == 1
-        assert (table.item(0, 0).text(), table.item(0, 1).text()) == ("self-rule", "name")
+        assert (table.item(0, 0).text(), table.item(0, 1).text()) == ("self-rule", "code name")
         combo = table.cellWidget(0, 4)
-        assert combo.currentText() == "other"  # Pieter's rename is the more recent
-        combo.setCurrentText("ours")
+        assert combo.currentData() == "other"  # Pieter's rename is the more recent
+        assert combo.currentText() == "Take the other file's"
+        combo.setCurrentIndex(combo.findData("ours"))
         with qtbot.waitSignal(dialog.merged, timeout=10000) as blocker:
             qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
         report = blocker.args[0]

@@ -14,7 +14,7 @@ from workbench.ui import file_dialogs
 
 # Width, height in millimetres.
 PAPER = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
-LETTER_TERRITORIES = {QLocale.Territory.UnitedStates, QLocale.Territory.Canada}
+LETTER_TERRITORIES = {QLocale.Country.UnitedStates, QLocale.Country.Canada}
 
 
 def locale_paper(locale: QLocale | None = None) -> str:
