@@ -6,7 +6,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHeaderView, QMainWindow, QMessageBox,
-                               QStackedWidget, QTableView, QWidget)
+                               QSizePolicy, QStackedWidget, QTableView, QWidget)
 
 from workbench.core.changes import Changes
 from workbench.core.errors import ProjectLockedError, ProjectReadOnlyError, WorkbenchError
@@ -91,6 +91,8 @@ class MainWindow(QMainWindow):
         self.coding_list.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.memo_pane = MemoPane(self)
         self.start_screen = StartScreen(self)
+        # Hidden under an open project, it must not hold the window wider than a small screen.
+        self.start_screen.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.start_screen)
         self.stack.addWidget(self.area)
@@ -219,8 +221,6 @@ class MainWindow(QMainWindow):
         self.show_coders_action.setToolTip("Each margin label starts with its coder's initials, in the coder's colour")
         self.show_coders_action.setChecked(settings.settings().value("view/show_coders", False) in (True, "true"))
         self.document_view.margin.show_coders = self.show_coders_action.isChecked()
-        self.area.coder_marks_button.setDefaultAction(self.show_coders_action)
-        self.area.coder_marks_button.setText("Coders")
         self.view_menu.addAction(self.show_coders_action)
         self.view_menu.addAction(self.exchange_actions.last_report)
         self.view_menu.addAction(self._act("Reset panel layout", self.reset_layout, None, "resetLayout"))

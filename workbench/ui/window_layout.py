@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QRect, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QPushButton
 
 from workbench.ui import settings
 from workbench.ui.wording import count
@@ -91,27 +91,34 @@ class StatusBar:
 
     def __init__(self, window):
         self.w = window
-        self.project = QLabel(window, objectName="statusProject")
+        from workbench.ui.views.document_area import ElidedLabel
+
+        # Shrinkable, so the status bar never holds the window wider than a small screen.
+        self.project = ElidedLabel("", window)
+        self.project.setObjectName("statusProject")
+        self.project.setMinimumWidth(80)
         self.coder = QPushButton(window, objectName="statusCoder")
         self.coder.setFlat(True)
         self.coder.setToolTip("Who is coding this project; click to change")
         self.coder.clicked.connect(window.change_coder)
-        self.counts = QLabel(window, objectName="statusCounts")
-        for widget in (self.project, self.coder, self.counts):
-            window.statusBar().addPermanentWidget(widget)
+        self.counts = ElidedLabel("", window)
+        self.counts.setObjectName("statusCounts")
+        self.counts.setMinimumWidth(80)
+        for widget, stretch in ((self.project, 2), (self.coder, 0), (self.counts, 3)):
+            window.statusBar().addPermanentWidget(widget, stretch)
 
     def update(self) -> None:
         from workbench.query import document as q
 
         ctx = self.w.ctx
         if ctx is None:
-            for widget in (self.project, self.coder, self.counts):
-                widget.setText("")
+            self.project.set_full_text("")
+            self.counts.set_full_text("")
+            self.coder.setText("")
             self.coder.setVisible(False)
             return
         n = q.project_counts(ctx.project)
-        self.project.setText(f"  {ctx.name}" + ("  (read-only)  " if ctx.readonly else "  "))
+        self.project.set_full_text(ctx.name + ("  (read-only)" if ctx.readonly else ""))
         self.coder.setVisible(True)
         self.coder.setText(f"Coder: {ctx.coder_name or 'not set yet'}")
-        self.counts.setText("  " + " · ".join(count(n[k], k[:-1]) for k in ("sources", "codes", "codings", "cases"))
-                            + "  ")
+        self.counts.set_full_text(" · ".join(count(n[k], k[:-1]) for k in ("sources", "codes", "codings", "cases")))

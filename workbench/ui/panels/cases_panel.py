@@ -54,7 +54,8 @@ class CasesPanel(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._table_menu)
         self.table.selectionModel().currentChanged.connect(self._current_changed)
-        self.model.edit_requested.connect(actions.edit_cell)
+        # Queued: the command's change resets the model, which must wait until the editor has closed.
+        self.model.edit_requested.connect(actions.edit_cell, Qt.ConnectionType.QueuedConnection)
         self.model.modelReset.connect(self._sized)
         self.format = QLabel(f"<b>CSV format</b>: {CSV_FORMAT}", self, objectName="caseCsvFormat")
         self.format.setWordWrap(True)

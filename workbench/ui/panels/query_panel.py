@@ -75,6 +75,9 @@ class QueryPanel(QWidget):
         self.codes.setHeaderHidden(True)
         self.with_children = QCheckBox("With subcodes", objectName="queryWithChildren")
         self.sources = QListWidget(objectName="querySources")
+        self.folder = QComboBox(objectName="queryFolder")
+        self.folder.setToolTip("Tick the sources of one folder (Interviews, Policy texts…)")
+        self.folder.activated.connect(self._folder_chosen)
         self.cases = QListWidget(objectName="queryCases")
         self.coders = QListWidget(objectName="queryCoders")
         self.attrs = QLineEdit(objectName="queryAttrs")
@@ -85,6 +88,7 @@ class QueryPanel(QWidget):
         form.addRow(QLabel("Codes"))
         form.addRow(self.codes)
         form.addRow(self.with_children)
+        form.addRow("Folder", self.folder)
         form.addRow("Sources", self.sources)
         form.addRow("Cases", self.cases)
         form.addRow("Attributes", self.attrs)
@@ -205,6 +209,31 @@ class QueryPanel(QWidget):
         fill_checklist(self.coders, coders, set(before.coders))
         self.saved.clear()
         self.saved.addItems([q.name for q in list_queries(self.handle.project)])
+        self.fill_folders()
+
+    def fill_folders(self) -> None:
+        from workbench.services.sources import folder_rows
+
+        names = dict(zip(self._source_ids(), [self.sources.item(i).text() for i in range(self.sources.count())]))
+        self.folder.clear()
+        self.folder.addItem("any folder", None)
+        for f in folder_rows(self.handle.project):
+            self.folder.addItem(f.path, [names[i] for i in f.source_ids if i in names])
+
+    def _source_ids(self) -> list[int]:
+        from sqlalchemy import select
+
+        from workbench.store.models import Source
+
+        with self.handle.project.reading() as s:
+            return list(s.scalars(select(Source.id).order_by(Source.position, Source.name)))
+
+    def _folder_chosen(self, _index: int) -> None:
+        """A folder ticks exactly its sources (the sources filter is what the query uses)."""
+        names = self.folder.currentData()
+        fill_checklist(self.sources, [self.sources.item(i).text() for i in range(self.sources.count())],
+                       set(names or ()))
+        self._choices_changed()
 
     # --- the query ------------------------------------------------------------------------
     def _code_items(self) -> list[QTreeWidgetItem]:

@@ -17,6 +17,6 @@ def name_and_count_columns(panel: QWidget, tree: QTreeView) -> None:
         # A fixed width: ResizeToContents would read every row's count after each coding.
         head.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
         title = str(tree.model().headerData(col, Qt.Orientation.Horizontal) or "")
-        head.resizeSection(col, max(fm.horizontalAdvance(title), fm.horizontalAdvance("00000")) + 18)
+        head.resizeSection(col, max(fm.horizontalAdvance(title), fm.horizontalAdvance("0000")) + 14)
         counts += head.sectionSize(col)
     panel.setMinimumWidth(fm.horizontalAdvance("n" * 16) + counts + 40)
