@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout
 
 from workbench.ui.actions import make_action
@@ -113,5 +113,6 @@ class HelpActions(QObject):
             self.viewer.destroyed.connect(lambda: setattr(self, "viewer", None))
         self.viewer.show_document(folder / name, anchor)
         self.viewer.show()
-        self.viewer.raise_()
+        if QGuiApplication.platformName() != "offscreen":  # a platform without windows to raise
+            self.viewer.raise_()
         return self.viewer

@@ -64,8 +64,13 @@ class MemoFilterProxy(QSortFilterProxyModel):
         self.words = ""
 
     def set_filter(self, kind: str | None, words: str) -> None:
-        self.kind, self.words = kind, words.casefold().strip()
-        self.invalidateFilter()
+        if hasattr(self, "endFilterChange"):  # Qt 6.10 and later; invalidateFilter is deprecated there
+            self.beginFilterChange()
+            self.kind, self.words = kind, words.casefold().strip()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - older Qt
+            self.kind, self.words = kind, words.casefold().strip()
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:  # noqa: N802
         m = self.sourceModel().rows[row]
@@ -135,7 +140,7 @@ class MemoListPanel(QWidget):
         if ch.touched("memo") or ch.deleted or any(k.endswith("_memo") for k in (*ch.created, *ch.updated)):
             self.reload()
 
-    def _filter(self) -> None:
+    def _filter(self, *_args) -> None:
         self.proxy.set_filter(self.kind.currentData(), self.words.text())
         self._count()
 
