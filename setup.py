@@ -4,6 +4,7 @@ from setuptools import find_packages, setup
 
 setup(
     packages=find_packages(include=["workbench", "workbench.*"])
-    + ["workbench.migrations", "workbench.migrations.versions", "workbench.resources", "workbench.docs"],
+    + ["workbench.migrations", "workbench.migrations.versions", "workbench.resources", "workbench.docs",
+     "workbench.docs.screenshots"],
     package_dir={"workbench.migrations": "migrations", "workbench.resources": "resources", "workbench.docs": "docs"},
 )

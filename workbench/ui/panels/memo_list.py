@@ -107,14 +107,13 @@ class MemoListPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         head.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         fm = self.fontMetrics()
-        for col, chars in ((0, 8), (1, 34), (3, 10), (4, 15)):
+        for col, chars in ((0, 8), (1, 34), (3, 10), (4, 17)):
             self.table.setColumnWidth(col, fm.horizontalAdvance("n" * chars))
         self.table.activated.connect(self._activated)
         self.table.doubleClicked.connect(self._activated)
