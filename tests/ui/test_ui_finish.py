@@ -82,3 +82,50 @@ def test_counts_are_said_with_the_right_plural(qtbot, tmp_path, coder_name):
     assert "15 characters" in w.area.subtitle.full and "0 codings" in w.area.subtitle.full
     w.close_project()
     assert settings.recent_projects()[0]["name"] == "One"
+
+
+def test_docx_headings_show_as_headings_and_the_stored_text_and_offsets_stay(window, project_path, tmp_path):
+    import sqlite3
+
+    import docx
+    from PySide6.QtGui import QTextCharFormat
+    from ui_helpers import code_id, codings_in, select_phrase, source_id
+
+    from workbench.services.sources import import_files
+
+    d = docx.Document()
+    d.add_heading("Interview 11: a provincial official", level=1)
+    d.add_paragraph("Interviewer: Who signs the agreements?")
+    d.add_heading("The approval process", level=2)
+    d.add_paragraph("Ms Mokoena: The MEC signs, after legal advice.")
+    path = tmp_path / "interview11.docx"
+    d.save(str(path))
+    import_files(window.ctx.project, [path], coder="Thandi")
+    window.source_model.reload()
+    sid = source_id(window, "interview11.docx")
+    window.open_source(sid)
+    con = sqlite3.connect(f"file:{project_path}?mode=ro", uri=True)
+    stored = con.execute("SELECT text FROM source WHERE id = ?", (sid,)).fetchone()[0]
+    con.close()
+    assert stored == ("Interview 11: a provincial official\nInterviewer: Who signs the agreements?\n"
+                      "The approval process\nMs Mokoena: The MEC signs, after legal advice.")
+    view = window.document_view
+    assert view.toPlainText() == stored  # the view shows the stored text as it is
+    base = view.document().defaultFont().pointSizeF()
+
+    def fmt_at(phrase):
+        block = view.document().findBlock(stored.index(phrase) + 1)
+        pos = stored.index(phrase) + 1 - block.position()
+        for r in block.layout().formats():
+            if r.start <= pos < r.start + r.length:
+                return QTextCharFormat(r.format)  # a copy: the range's own goes with the list
+        return None
+
+    h1, h2 = fmt_at("Interview 11"), fmt_at("approval process")
+    assert h1 is not None and h1.fontWeight() == 700 and h1.fontPointSize() > base * 1.3
+    assert h2 is not None and base * 1.1 < h2.fontPointSize() < h1.fontPointSize()
+    assert fmt_at("Who signs") is None or fmt_at("Who signs").fontPointSize() in (0, base)
+    a, b = select_phrase(window, "after legal advice")
+    assert window.coding_actions.code_selection(code_id(window, "autonomy"))
+    assert ("autonomy", "Thandi", a, b, "after legal advice") in codings_in(project_path, "interview11.docx")
+    assert stored[a:b] == "after legal advice"

@@ -32,6 +32,7 @@ from workbench.ui.source_actions import SourceActions
 from workbench.ui.start_screen import StartScreen
 from workbench.ui.team_actions import TeamActions
 from workbench.ui.views.codebook_panel import CodebookPanel
+from workbench.ui.views.headings import source_headings
 from workbench.ui.views.coder_marks import coder_marks
 from workbench.ui.views.document_area import MINE, DocumentArea
 from workbench.ui.views.memo_pane import MemoPane
@@ -397,6 +398,9 @@ class MainWindow(QMainWindow):
         if doc is None:
             return
         self.document_view.load(doc, q.source_codings(self.ctx.project, source_id))
+        row = self.source_model.source(source_id)
+        self.document_view.set_headings(source_headings(self.ctx.project, source_id, row.kind if row else "",
+                                                        doc.text))
         self._selected_coding = None
         self.coding_model.reload(doc.text)
         self.area.show_source(doc.name, self._source_detail(doc))
