@@ -129,3 +129,19 @@ def test_docx_headings_show_as_headings_and_the_stored_text_and_offsets_stay(win
     assert window.coding_actions.code_selection(code_id(window, "autonomy"))
     assert ("autonomy", "Thandi", a, b, "after legal advice") in codings_in(project_path, "interview11.docx")
     assert stored[a:b] == "after legal advice"
+
+
+def test_enter_runs_a_query_and_results_for_other_choices_are_marked_stale(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    window.analysis_actions.query.trigger()
+    panel = window.panel_docks.panel("queryPanel")
+    panel.attrs.setText("country=Ethiopia")
+    qtbot.keyClick(panel.attrs, Qt.Key.Key_Return)
+    assert panel.model.rowCount() == 2 and panel.status.text() == "2 segments" and not panel.stale
+    panel.attrs.setFocus()
+    qtbot.keyClicks(panel.attrs, "x")  # the choices now differ from the results shown
+    assert panel.stale and "stale" in panel.status.text()
+    qtbot.keyClick(panel.attrs, Qt.Key.Key_Backspace)
+    qtbot.keyClick(panel.attrs, Qt.Key.Key_Return)
+    assert not panel.stale and panel.status.text() == "2 segments"

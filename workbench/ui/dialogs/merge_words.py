@@ -23,6 +23,11 @@ FIELD_WORDS = {"name": "name", "parent": "place in the code tree", "color": "col
 OPTION_WORDS = {"ours": "Keep this project's", "other": "Take the other file's",
                 "ours only": "Keep only this project's text", "other only": "Take only the other file's text",
                 "keep": "Keep it", "delete": "Delete it"}
+DONE_WORDS = {"ours": "kept this project's", "other": "took the other file's", "ours only": "kept only this "
+              "project's text", "other only": "took only the other file's text", "keep": "kept it",
+              "delete": "deleted it"}
+MEMO_DONE_WORDS = {"ours": "kept this project's text on top, the other's below",
+                   "other": "put the other file's text on top, this project's below"}
 MEMO_OPTION_WORDS = {"ours": "This project's text on top, the other's kept below",
                      "other": "The other file's text on top, this project's kept below"}
 
@@ -63,7 +68,9 @@ def counts_sentence(counts: dict) -> str:
                 continue
             word = count(n, KIND_WORDS.get(kind, kind))
             if kind == "tombstone":
-                parts.append(f"{word}: {change_word(kind, change)}")
+                parts.append({"new": f"{count(n, 'deletion')} recorded",
+                              "updated": f"{count(n, 'deletion record')} updated",
+                              "deleted": f"{count(n, 'deletion')} undone (the item was kept)"}[change])
             elif change == "new":
                 parts.append(f"{n:,} new {word.split(' ', 1)[1]}")
             else:
@@ -73,13 +80,15 @@ def counts_sentence(counts: dict) -> str:
 
 def conflict_sentence(c: dict) -> str:
     res = c.get("resolution") or c.get("default", "")
+    done = (MEMO_DONE_WORDS if c["kind"] == "memo" else {}).get(res) or DONE_WORDS.get(res, res)
     what = c["label"]
     if c["kind"] == "deletion":
-        return (f"“{what}”: {c['ours'].get('value')} here, {c['other'].get('value')} in the other file — "
-                f"{option_words(c['kind'], res).lower()}.")
+        kind, _, name = what.partition(" ")
+        return (f"{kind.capitalize()} “{name or kind}”: {c['ours'].get('value')} here, {c['other'].get('value')} "
+                f"in the other file — {done}.")
     ours, other = c["ours"].get("value"), c["other"].get("value")
     return (f"{c['kind'].capitalize()} “{what}”, {field_words(c['field'])}: this project had “{ours}”, the other "
-            f"file “{other}” — {option_words(c['kind'], res).lower()}.")
+            f"file “{other}” — {done}.")
 
 
 def summary_html(body: dict) -> str:
