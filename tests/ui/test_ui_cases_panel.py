@@ -8,8 +8,6 @@ import sqlite3
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QMessageBox, QPushButton
 
-from workbench.ui.models import ID_ROLE
-
 
 def rows(path, sql, *args):
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)

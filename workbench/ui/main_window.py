@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHeaderView, QMainWindow, QMessageBox,
                                QSizePolicy, QStackedWidget, QTableView, QWidget)
 
@@ -150,88 +150,9 @@ class MainWindow(QMainWindow):
         return make_action(self, text, slot, name=name, keys=key)
 
     def _build_menus(self) -> None:
-        pa, ca, cb = self.project_actions, self.coding_actions, self.codebook_actions
-        self.import_action = pa.import_sources
-        file_menu = self.menuBar().addMenu("&File")
-        for a in (pa.new, pa.open, pa.open_read_only, pa.open_sample):
-            file_menu.addAction(a)
-        self.recent_menu = file_menu.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(pa.fill_recent_menu)
-        file_menu.addSeparator()
-        file_menu.addAction(pa.properties)
-        file_menu.addSeparator()
-        file_menu.addAction(pa.import_sources)
-        self.exchange_actions.add_to(file_menu)  # Import and Export submenus
-        file_menu.addSeparator()
-        file_menu.addActions([self.team_actions.hand_out, self.team_actions.merge])
-        file_menu.addSeparator()
-        file_menu.addAction(pa.close)
-        file_menu.addAction(pa.quit)
+        from workbench.ui.window_menus import build_menus
 
-        edit = self.menuBar().addMenu("&Edit")
-        self.undo_action = self._act("Undo", self.undo, QKeySequence.StandardKey.Undo, "undo")
-        self.redo_action = self._act("Redo", self.redo, [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")],
-                                     "redo")
-        self.find_action = self._act("Find in source…", self.open_find, QKeySequence.StandardKey.Find, "find")
-        self.find_next = self._act("Find next", self.area.find_bar.next, QKeySequence.StandardKey.FindNext, "findNext")
-        self.find_prev = self._act("Find previous", self.area.find_bar.previous,
-                                   QKeySequence.StandardKey.FindPrevious, "findPrevious")
-        self.coder_action = self._act("Who is coding…", self.change_coder, None, "changeCoder")
-        self.project_memo_action = self._act("Project memo", lambda: self.memos.show_project(focus=True), None,
-                                             "projectMemo")
-        ea = self.edit_actions
-        for a in (self.undo_action, self.redo_action, None, ea.delete, ea.rename, None, self.find_action,
-                  self.find_next, self.find_prev, None, self.project_memo_action, self.coder_action):
-            edit.addSeparator() if a is None else edit.addAction(a)
-
-        code = self.menuBar().addMenu("&Code")
-        for a in (ca.code_with, ca.in_vivo, ca.uncode, ca.coding_memo):
-            code.addAction(a)
-        quick = code.addMenu("Quick codes")
-        for a in ca.quick:
-            quick.addAction(a)
-        code.addSeparator()
-        code.addAction(ca.next_coding)
-        code.addAction(ca.prev_coding)
-        code.addSeparator()
-        for a in (cb.new_code, cb.new_subcode, cb.rename, cb.properties, cb.recolor, cb.code_memo, cb.merge, cb.delete):
-            code.addAction(a)
-        sources = self.menuBar().addMenu("&Sources")
-        sources.setObjectName("sourcesMenu")
-        sa = self.source_actions
-        for a in (pa.import_sources, None, sa.properties, sa.memo, sa.rename, sa.delete, None, sa.new_folder,
-                  sa.rename_folder, sa.delete_folder):
-            sources.addSeparator() if a is None else sources.addAction(a)
-        self.case_actions.add_menu(self.menuBar())
-        self.analysis_actions.add_menu(self.menuBar())
-        self.team_actions.add_menu(self.menuBar())
-
-        self.view_menu = self.menuBar().addMenu("&View")
-        for dock in self.docks.values():
-            self.view_menu.addAction(dock.toggleViewAction())
-        self._view_sep = self.view_menu.addSeparator()
-        self.view_menu.addActions([self.case_actions.open_panel, self.memo_actions.open_list])
-        self.view_menu.addSeparator()
-        self.view_menu.addAction(self._act("Larger text", lambda: self.document_view.zoomIn(1),
-                                           QKeySequence.StandardKey.ZoomIn, "zoomIn"))
-        self.view_menu.addAction(self._act("Smaller text", lambda: self.document_view.zoomOut(1),
-                                           QKeySequence.StandardKey.ZoomOut, "zoomOut"))
-        self.show_coders_action = self._act("Show coders in the margin", self.show_coders, None, "showCoders")
-        self.show_coders_action.setCheckable(True)
-        self.show_coders_action.setToolTip("Each margin label starts with its coder's initials, in the coder's colour")
-        self.show_coders_action.setChecked(settings.settings().value("view/show_coders", False) in (True, "true"))
-        self.document_view.margin.show_coders = self.show_coders_action.isChecked()
-        self.view_menu.addAction(self.show_coders_action)
-        self.view_menu.addAction(self.exchange_actions.last_report)
-        self.view_menu.addAction(self._act("Reset panel layout", self.reset_layout, None, "resetLayout"))
-
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.setObjectName("helpMenu")
-        self.help_actions.add_to(help_menu)
-        help_menu.addAction(self._act("Keyboard shortcuts", self.show_shortcuts, None, "shortcuts"))
-        help_menu.addAction(self._act("About", self.show_about, None, "about"))
-        self.codebook_panel.add_button(cb.new_code)
-        self.source_panel.import_button.setDefaultAction(pa.import_sources)
+        build_menus(self)
 
     def _connect(self) -> None:
         self.source_panel.source_activated.connect(self.open_source)
