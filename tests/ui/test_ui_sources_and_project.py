@@ -200,7 +200,8 @@ def test_a_locked_project_is_offered_read_only_and_nothing_can_be_changed(qtbot,
         assert w.open_project(project_path)
         assert offered == ["readOnlyOffer"]
         assert w.ctx.readonly and "(read-only)" in w.windowTitle()
-        for name in ("codeWithPicker", "newCode", "deleteSelected", "newCase", "renameSource", "importSources"):
+        for name in ("codeWithPicker", "newCode", "deleteSelected", "newCase", "renameSource", "importSources",
+                     "handOut", "mergeProjects"):
             assert not w.findChild(type(w.undo_action), name).isEnabled(), name
         assert w.findChild(type(w.undo_action), "analysisQuery").isEnabled()  # reading still works
         w.close_project()

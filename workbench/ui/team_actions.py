@@ -55,8 +55,9 @@ class TeamActions(QObject):
         return make_action(self.w, text, slot, name=name, tip=tip, bare=True)
 
     def _enable(self, on: bool) -> None:
-        for a in self.all:
-            a.setEnabled(on)
+        readonly = on and self.w.ctx is not None and self.w.ctx.readonly
+        for a in self.all:  # a read-only project can be compared, not merged into or handed out
+            a.setEnabled(on and not (readonly and a in (self.hand_out, self.merge)))
 
     def _closing(self) -> None:
         self._enable(False)
