@@ -13,6 +13,7 @@ from workbench.ui.models import ID_ROLE
 from workbench.ui.wording import count
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 5
+LAST = "\U0010ffff"  # sorts after any text
 ATTRIBUTE_ROLE = Qt.ItemDataRole.UserRole + 6  # the attribute id of a column's cells and header
 TYPE_WORDS = {"text": "text", "number": "number", "date": "date (YYYY-MM-DD)", "bool": "yes/no"}
 FIXED = ("Case", "Description", "Sources")
@@ -122,23 +123,23 @@ class CaseTableModel(QAbstractTableModel):
 
     @staticmethod
     def _sort_key(case: CaseRow, col: int, attr: AttributeRow | None):
+        """A plain number or text per column, so Qt sorts without calling back into Python;
+        empty cells last in either direction's first pass."""
         if col == 0:
-            return (0, case.name.casefold())
+            return case.name.casefold()
         if col == 1:
-            return (0, case.description.casefold())
+            return case.description.casefold() or LAST
         if col == 2:
-            return (0, len(case.source_ids))
+            return float(len(case.source_ids))
         value = case.values.get(attr.id, "")
-        if value == "":
-            return (1, "")  # empty cells last, whatever the type
         if attr.type == "number":
             try:
-                return (0, float(value))
+                return float(value) if value != "" else float("inf")
             except ValueError:
-                return (0, float("inf"))
+                return float("inf")
         if attr.type == "bool":
-            return (0, 0 if value == "yes" else 1)
-        return (0, value.casefold())
+            return {"yes": "0", "no": "1"}.get(value, LAST)
+        return value.casefold() or LAST  # dates are ISO text: they sort as text
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
@@ -160,7 +161,7 @@ class CaseTableModel(QAbstractTableModel):
 
 
 class CaseFilterProxy(QSortFilterProxyModel):
-    """Sorts by the typed SORT_ROLE; the filter matches any column's text."""
+    """Sorts by the typed SORT_ROLE (numbers as numbers); the filter matches any column's text."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -168,5 +169,3 @@ class CaseFilterProxy(QSortFilterProxyModel):
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setFilterKeyColumn(-1)
 
-    def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:  # noqa: N802
-        return self.sourceModel().data(left, SORT_ROLE) < self.sourceModel().data(right, SORT_ROLE)

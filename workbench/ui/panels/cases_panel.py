@@ -37,8 +37,9 @@ class CasesPanel(QWidget):
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.table = QTableView(self, objectName="attributeTable")
         self.table.setModel(self.proxy)
+        # The cases' own order until a header is clicked (enabling sorting sorts by the indicator's column).
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the cases' own order until a header is clicked
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
