@@ -95,8 +95,11 @@ def test_agreement_exports_csv_and_word(project_path, tmp_path):
     rows = list(csv.reader(out_csv.read_text(encoding="utf-8-sig").splitlines()))
     assert rows[0][:3] == ["code", "source", "characters"]
     assert rows[-1][0] == "(all codes)" and len(rows) == 1 + 5 * 3 + 1
-    cells = [c.text for c in Document(str(out_docx)).tables[0].rows[1].cells]
-    assert cells[:3] == ["autonomy", "(all compared sources)", "523"]
+    tables = Document(str(out_docx)).tables  # per code over all sources, then per code and source
+    cells = [c.text for c in tables[0].rows[1].cells]
+    assert cells[:2] == ["autonomy", "523"]
+    per_source = [[c.text for c in r.cells][:2] for r in tables[1].rows[1:]]
+    assert per_source == [r[:2] for r in rows[1:-1] if r[1] != "(all compared sources)"]
 
 
 def _random_spans(rng, length, k):

@@ -32,7 +32,7 @@ def test_table_and_comparison_view(qtbot, project, tmp_path):
     assert (jhb.text(0), jhb.text(1), jhb.text(2)) == ("interview_jhb.txt", "96.69", "0.806")
     tree.setCurrentItem(jhb)
     view = panel.comparison
-    qtbot.waitUntil(lambda: view.title.text() == "interview_jhb.txt")
+    qtbot.waitUntil(lambda: view.title.text() == "interview_jhb.txt — code “autonomy”")
     text = source_text(project, "interview_jhb.txt")
     start = text.index("We set our own agenda")
     assert view.kind_at(start) == "both" and view.kind_at(start + 22) == "b"

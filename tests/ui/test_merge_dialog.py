@@ -47,10 +47,11 @@ def test_preview_then_apply_with_a_changed_resolution(qtbot, two_copies):
         assert kinds["Codings"] == "1"
         table = dialog.conflicts
         assert table.rowCount() == 1
-        assert (table.item(0, 0).text(), table.item(0, 1).text()) == ("self-rule", "name")
+        assert (table.item(0, 0).text(), table.item(0, 1).text()) == ("self-rule", "code name")
         combo = table.cellWidget(0, 4)
-        assert combo.currentText() == "other"  # Pieter's rename is the more recent
-        combo.setCurrentText("ours")
+        assert combo.currentData() == "other"  # Pieter's rename is the more recent
+        assert combo.currentText() == "Take the other file's"
+        combo.setCurrentIndex(combo.findData("ours"))
         with qtbot.waitSignal(dialog.merged, timeout=10000) as blocker:
             qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
         report = blocker.args[0]
@@ -75,3 +76,51 @@ def test_a_bad_file_is_reported_and_nothing_changes(qtbot, project_path, tmp_pat
     dialog.preview()
     qtbot.waitUntil(lambda: "not a workbench project" in dialog.status.text(), timeout=10000)
     assert not dialog.apply_button.isEnabled()
+
+
+def test_the_merge_result_is_a_summary_in_words(qtbot, two_copies):
+    """What came in, each conflict and its resolution, the backup: no JSON, no store words."""
+    from pathlib import Path
+
+    from workbench.services import sources
+    from workbench.ui.dialogs.merge_dialog import MergeDialog
+
+    project_path, other = two_copies
+    with open_project(project_path) as p:  # deleted here, coded there: a deletion against work
+        with p.reading() as s:
+            addis = source_by_name(s, "interview_addis.txt")
+        sources.delete_source(p, addis, "Thandi")
+    with open_project(other) as p:
+        with p.reading() as s:
+            code, src, coder = code_by_path(s, "city autonomy"), source_by_name(s, "interview_addis.txt"), \
+                coder_by_name(s, "Pieter")
+        coding.apply_code(p, src, code, coder, 0, 9)
+    with open_project(project_path) as project:
+        dialog = MergeDialog(project, files=[str(other)])
+        qtbot.addWidget(dialog)
+        dialog.resize(900, 650)
+        dialog.show()
+        qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.apply_button.isEnabled(), timeout=10000)
+        table = dialog.conflicts
+        shown = [table.item(r, c).text() for r in range(table.rowCount()) for c in range(4)]
+        options = [table.cellWidget(r, 4).itemText(i) for r in range(table.rowCount())
+                   for i in range(table.cellWidget(r, 4).count())]
+        assert "Keep it" in options and "Take the other file's" in options
+        assert not any(w in " ".join(shown + options).lower() for w in ("tombstone", "ours", "…"))
+        for r in range(table.rowCount()):  # rows tall enough for their text: nothing cut
+            for c in (2, 3):
+                lines = table.item(r, c).text().count("\n") + 1
+                assert table.rowHeight(r) >= lines * table.fontMetrics().height()
+        with qtbot.waitSignal(dialog.merged, timeout=10000) as blocker:
+            qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+        text = dialog.report_view.toPlainText()
+        backup = blocker.args[0].body["backup"]
+        assert Path(backup).exists() and backup in text
+        assert "What came in:" in text and "new coding" in text
+        assert "2 conflicts" in text
+        assert "Source “interview_addis.txt”: deleted by Thandi here, kept and changed in the other file — kept it." \
+            in text
+        assert "Code “self-rule”, name: this project had “self-rule”, the other file “city autonomy” — took the " \
+            "other file's." in text
+        assert "{" not in text and "tombstone" not in text.lower() and "ours" not in text

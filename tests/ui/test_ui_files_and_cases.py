@@ -37,29 +37,44 @@ def test_a_bad_codebook_file_changes_nothing(window, project_path, tmp_path):
 def test_cases_from_csv_regroup_the_sources(window, project_path, tmp_path):
     csv = tmp_path / "cases.csv"
     csv.write_text("name,country,sources\nTshwane,South Africa,policy.txt\n", encoding="utf-8")
-    window.codebook_actions.import_cases_file(str(csv))
+    window.case_actions.import_cases_file(str(csv))
     groups = case_groups(window)
     assert groups["Tshwane"] == ["policy.txt"]
     assert "1 created" in window.statusBar().currentMessage()
+    window.undo()  # the import is one undoable step
+    assert "Tshwane" not in case_groups(window)
+    assert "policy.txt" in case_groups(window)["Johannesburg"]
 
 
 def test_a_bad_cases_file_changes_nothing(window, project_path, tmp_path):
     before = case_groups(window)
     csv = tmp_path / "cases.csv"
     csv.write_text("name,sources\nTshwane,policy.txt\nCape Town,no_such_source.txt\n", encoding="utf-8")
-    window.codebook_actions.import_cases_file(str(csv))
+    window.case_actions.import_cases_file(str(csv))
     assert "line 3" in window.last_error and "no_such_source.txt" in window.last_error
     window.source_model.reload()
     assert case_groups(window) == before
 
 
-def test_case_create_rename_link_delete(window, monkeypatch):
-    acts = window.codebook_actions
-    monkeypatch.setattr(acts, "ask_text", lambda *a, **k: "Cape Town")
+def test_case_create_rename_link_delete(window, qtbot):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from workbench.ui.dialogs.ask import NameDialog
+
+    acts = window.case_actions
+
+    def answer(text):
+        dlg = window.findChild(NameDialog, "nameDialog")
+        dlg.field.setText(text)
+        dlg.accept()
+
     acts.new_case.trigger()
+    answer("Cape Town")
     assert "Cape Town" in case_groups(window)
-    acts.new_case.trigger()  # the same name again: the service refuses it
-    assert "already exists" in window.last_error
+    acts.new_case.trigger()
+    answer("cape  town")  # the same name by the one name rule: refused, naming the case it equals
+    assert "already exists" in window.last_error and "Cape Town" in window.last_error
     from workbench.services.cases import link_source
 
     cape = next(g.id for g in window.source_model.groups() if g.name == "Cape Town")
@@ -69,12 +84,18 @@ def test_case_create_rename_link_delete(window, monkeypatch):
     proxy = window.source_panel.proxy
     row = next(r for r in range(proxy.rowCount()) if proxy.index(r, 0).data() == "Cape Town")
     tree.setCurrentIndex(proxy.index(row, 0))
-    monkeypatch.setattr(acts, "ask_text", lambda *a, **k: "Cape Town metro")
     acts.rename_case.trigger()
+    answer("Cape Town metro")
     assert "Cape Town metro" in case_groups(window)
     row = next(r for r in range(proxy.rowCount()) if proxy.index(r, 0).data() == "Cape Town metro")
     tree.setCurrentIndex(proxy.index(row, 0))
-    monkeypatch.setattr(acts, "confirm", lambda *a: True)
+
+    def click_delete():
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox) and "Cape Town metro" in box.text()
+        box.findChild(type(box.defaultButton()), "confirmYes").click()
+
+    QTimer.singleShot(0, click_delete)
     acts.delete_case.trigger()
     assert "Cape Town metro" not in case_groups(window)
     assert "policy.txt" in case_groups(window)["Johannesburg"]  # the source stays

@@ -44,23 +44,82 @@ def write_csv(table: dict, path: str | os.PathLike) -> None:
     atomic_write_text(path, "\ufeff" + buf.getvalue())  # a BOM so Excel reads UTF-8
 
 
+# The Word table: short headers that fit their columns; numbers never wrap (w:noWrap).
+DOCX_HEADER = ["Code", "Source", "Characters", "Coded by A", "Coded by B", "Coded by both", "Percent", "Kappa",
+               "Alpha", "u-alpha", "Segments %"]
+# Column widths in centimetres on a landscape A4 page (27.7 cm between the margins of 1 cm).
+DOCX_WIDTHS = [6.2, 5.4, 1.9, 1.8, 1.8, 1.8, 1.7, 1.6, 1.6, 1.6, 1.9]
+
+
+def _no_wrap(cell) -> None:
+    from docx.oxml import OxmlElement
+
+    cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
+
+
+def _table(doc, rows: list[list[str]], columns: list[int]):
+    """A grid of the chosen columns: header repeated on every page, numbers right-aligned, unbroken."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.shared import Cm, Pt
+
+    grid = doc.add_table(rows=1, cols=len(columns))
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False
+    head = grid.rows[0]
+    head._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeat on each page
+    for cell, col in zip(head.cells, columns):
+        cell.text = DOCX_HEADER[col]
+        cell.paragraphs[0].runs[0].bold = True
+    for r in rows:
+        cells = grid.add_row().cells
+        for cell, col in zip(cells, columns):
+            cell.text = r[col]
+            if col >= 2:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                _no_wrap(cell)
+    for row in grid.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for cell, col in zip(row.cells, columns):
+            cell.width = Cm(DOCX_WIDTHS[col])
+            for para in cell.paragraphs:
+                para.paragraph_format.space_after = Pt(0)
+                for run in para.runs:
+                    run.font.size = Pt(8.5)
+    return grid
+
+
 def write_docx(table: dict, path: str | os.PathLike, title: str = "Inter-coder agreement") -> None:
+    """A landscape document: the figures per code on the first page, then per code and source
+    (one table, its header repeated on each page): at most one table on a page."""
     from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_BREAK
+    from docx.shared import Cm
 
     doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(1.0))
+    section.top_margin = section.bottom_margin = Cm(1.5)
     doc.add_heading(title, level=1)
     coders = " and ".join(table["coders"])
     doc.add_paragraph(f"Coders: {coders} (A = {table['coders'][0]}, B = {table['coders'][1]}). "
                       f"Sources compared: {len(table.get('compared_sources', []))}. "
-                      f"Segment overlap threshold: {round(100 * table.get('threshold', 0.9))}%.")
-    rows = table_rows(table)
-    grid = doc.add_table(rows=1, cols=len(HEADER))
-    grid.style = "Table Grid"
-    for cell, text in zip(grid.rows[0].cells, HEADER):
-        cell.text = text
-    for r in rows:
-        for cell, text in zip(grid.add_row().cells, r):
-            cell.text = text
+                      f"Segment overlap threshold: {round(100 * table.get('threshold', 0.9))}%. "
+                      "Percent counts the characters both coders treated alike, coded or not, so it is high "
+                      "wherever most text is coded by neither; kappa and alpha discount that chance agreement.")
+    summary = table_rows(table, per_source=False)
+    _table(doc, summary, [0, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    detail = [r for r in table_rows(table) if r[1] != ALL_SOURCES]
+    if detail:
+        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        doc.add_heading("Per code and source", level=2)
+        _table(doc, detail, list(range(len(DOCX_HEADER))))
     atomic_write_with(path, lambda tmp: doc.save(str(tmp)))
 
 

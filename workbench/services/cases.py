@@ -221,6 +221,172 @@ def set_attribute_value(project: Project, case_id: int, attribute_id: int, value
     return Changes().add("updated", "case", case_id)
 
 
+def describe_case(project: Project, case_id: int, description: str) -> Changes:
+    with project.transaction() as s:
+        case = s.get(Case, case_id)
+        if case is None:
+            raise NotFoundError("case", f"#{case_id}")
+        if (case.description or "") != description:
+            case.description = description
+            case.updated_at = now_iso()
+    return Changes().add("updated", "case", case_id)
+
+
+# What goes with a case or an attribute, parents first: what undoing their deletion writes back.
+_CASE_ROWS = {"case_": "id", "attribute_value": "case_id", "case_source": "case_id", "case_passage": "case_id",
+              "memo": "case_id"}
+_ATTRIBUTE_ROWS = {"attribute": "id", "attribute_value": "attribute_id"}
+
+
+def _take_rows(session: Session, tables: dict[str, str], key: int) -> dict[str, list[dict]]:
+    from workbench.store.models import Base
+
+    t = Base.metadata.tables
+    return {name: [dict(r._mapping) for r in session.execute(select(t[name]).where(t[name].c[col] == key))]
+            for name, col in tables.items()}
+
+
+def _put_rows(project: Project, rows: dict[str, list[dict]], kind: str, key: int) -> Changes:
+    """Insert kept rows again (same ids and GUIDs) and lift their tombstones."""
+    from workbench.services.tombstones import unbury
+    from workbench.store.models import Base, Source
+
+    t = Base.metadata.tables
+    with project.transaction() as s:
+        sources = set(s.scalars(select(Source.id)))
+        for name, items in rows.items():
+            keep = [r for r in items if r.get("source_id") is None or r["source_id"] in sources]
+            if keep:
+                s.execute(insert(t[name]), keep)
+        unbury(s, [r["guid"] for items in rows.values() for r in items if r.get("guid")])
+    return Changes().add("created", kind, key)
+
+
+def delete_case_kept(project: Project, case_id: int, deleted_by: str = "") -> dict[str, list[dict]]:
+    """Delete a case as delete_case does (its sources stay), returning its rows, values, links and
+    memo so restore_case can bring it back exactly."""
+    with project.transaction() as s:
+        case = s.get(Case, case_id)
+        if case is None:
+            raise NotFoundError("case", f"#{case_id}")
+        rows = _take_rows(s, _CASE_ROWS, case_id)
+        bury(s, "case", [(case.guid, case.name)], deleted_by)
+        bury(s, "memo", [(m["guid"], case.name) for m in rows["memo"]], deleted_by)
+        s.delete(case)
+    return rows
+
+
+def restore_case(project: Project, rows: dict[str, list[dict]]) -> Changes:
+    return _put_rows(project, rows, "case", rows["case_"][0]["id"])
+
+
+def create_attribute(project: Project, name: str, type_: str = "text") -> Changes:
+    """A new attribute; refused when one compares equal to the name (the one name rule)."""
+    name = clean_name("attribute", name)
+    with project.transaction() as s:
+        existing = s.scalar(select(Attribute.name).where(Attribute.name_key == name_key(name)))
+        if existing is not None:
+            raise ValidationError(f"an attribute named {existing!r} already exists")
+        aid = ensure_attribute(s, name, type_)
+    return Changes().add("created", "attribute", aid)
+
+
+def rename_attribute(project: Project, attribute_id: int, name: str) -> Changes:
+    name = clean_name("attribute", name)
+    with project.transaction() as s:
+        attr = s.get(Attribute, attribute_id)
+        if attr is None:
+            raise NotFoundError("attribute", f"#{attribute_id}")
+        existing = s.scalar(select(Attribute.name).where(Attribute.name_key == name_key(name),
+                                                         Attribute.id != attribute_id))
+        if existing is not None:
+            raise ValidationError(f"an attribute named {existing!r} already exists")
+        attr.name = name
+        attr.updated_at = now_iso()
+    return Changes().add("updated", "attribute", attribute_id)
+
+
+def delete_attribute_kept(project: Project, attribute_id: int, deleted_by: str = "") -> dict[str, list[dict]]:
+    """Delete an attribute with its values (leaving a tombstone); returns them for restore_attribute."""
+    with project.transaction() as s:
+        attr = s.get(Attribute, attribute_id)
+        if attr is None:
+            raise NotFoundError("attribute", f"#{attribute_id}")
+        rows = _take_rows(s, _ATTRIBUTE_ROWS, attribute_id)
+        bury(s, "attribute", [(attr.guid, attr.name)], deleted_by)
+        s.delete(attr)
+    return rows
+
+
+def restore_attribute(project: Project, rows: dict[str, list[dict]]) -> Changes:
+    return _put_rows(project, rows, "attribute", rows["attribute"][0]["id"])
+
+
+def attribute_value(project: Project, case_id: int, attribute_id: int) -> str:
+    with project.reading() as s:
+        row = s.get(AttributeValue, (case_id, attribute_id))
+        return row.value if row else ""
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    name: str
+    description: str
+    source_ids: tuple[int, ...]
+    values: dict[int, str]  # attribute id -> canonical value
+
+
+@dataclass(frozen=True)
+class AttributeRow:
+    id: int
+    name: str
+    type: str
+
+
+def case_table(project: Project) -> tuple[list[CaseRow], list[AttributeRow]]:
+    """Every case with its description, sources and attribute values; the attributes in order."""
+    from workbench.store.models import Source
+
+    with project.reading() as s:
+        attrs = [AttributeRow(*r) for r in s.execute(select(Attribute.id, Attribute.name, Attribute.type)
+                                                     .order_by(Attribute.position, Attribute.name))]
+        values: dict[int, dict[int, str]] = {}
+        for cid, aid, value in s.execute(select(AttributeValue.case_id, AttributeValue.attribute_id,
+                                                AttributeValue.value)):
+            values.setdefault(cid, {})[aid] = value
+        links: dict[int, list[int]] = {}
+        for cid, sid in s.execute(select(CaseSource.case_id, CaseSource.source_id)
+                                  .join(Source, Source.id == CaseSource.source_id)
+                                  .order_by(Source.position, Source.name)):
+            links.setdefault(cid, []).append(sid)
+        cases = [CaseRow(r.id, r.name, r.description or "", tuple(links.get(r.id, ())), values.get(r.id, {}))
+                 for r in s.execute(select(Case.id, Case.name, Case.description).order_by(Case.position, Case.name))]
+    return cases, attrs
+
+
+CSV_FORMAT = ("First column: the case name. One column per attribute, headed by its name. "
+              "A column named “sources” lists the case's sources, separated by “;”. "
+              "Dates as YYYY-MM-DD, yes/no as yes or no; UTF-8, comma-separated.")
+
+
+def export_cases_csv(project: Project, path: str | Path) -> int:
+    """Write the cases × attributes table in the format import_cases_csv reads; returns the case count."""
+    from workbench.io.atomic import atomic_write_text
+    from workbench.store.models import Source
+
+    cases, attrs = case_table(project)
+    with project.reading() as s:
+        names = dict(s.execute(select(Source.id, Source.name)).all())
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\n")
+    out.writerow(["case"] + [a.name for a in attrs] + ["sources"])
+    for c in cases:
+        out.writerow([c.name] + [c.values.get(a.id, "") for a in attrs] + ["; ".join(names[i] for i in c.source_ids)])
+    atomic_write_text(path, "\ufeff" + buf.getvalue())  # a BOM, so spreadsheet programs read UTF-8
+    return len(cases)
+
+
 def link_source(project: Project, case_id: int, source_id: int, linked: bool = True) -> Changes:
     with project.transaction() as s:
         exists = s.get(CaseSource, (case_id, source_id))
@@ -410,6 +576,20 @@ def unlink_by_name(project: Project, case: str, source: str, start: int | None =
             there = f"its passages there: {', '.join(linked)}" if linked else "it has no passage there"
             raise ValidationError(f"{name} {start}-{end} is not a passage of case {case_name!r}; {there}")
         return LinkResult(case_name, name, unlink_passage_in(s, same[0].id, deleted_by))
+
+
+def set_links(project: Project, add: list[tuple[int, int]], remove: list[tuple[int, int]]) -> Changes:
+    """Link and unlink (case id, source id) pairs as one action."""
+    with project.transaction() as s:
+        for case_id, source_id in add:
+            if s.get(CaseSource, (case_id, source_id)) is None:
+                s.add(CaseSource(case_id=case_id, source_id=source_id))
+        for case_id, source_id in remove:
+            row = s.get(CaseSource, (case_id, source_id))
+            if row is not None:
+                s.delete(row)
+    pairs = add + remove
+    return Changes().add("updated", "case", *{c for c, _ in pairs}).add("updated", "source", *{x for _, x in pairs})
 
 
 @dataclass

@@ -1,6 +1,8 @@
 """Memos: the analyst's writing about the project, a source, a code, a case or a coding."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -68,3 +70,59 @@ def set_memo(project: Project, kind: str, target_id: int | None, text: str, auth
     with project.transaction() as s:
         mid = set_memo_in(s, kind, target_id, text, author_id, guid=guid)
     return Changes().add("updated", "memo", mid) if mid else Changes().add("deleted", "memo")
+
+
+@dataclass(frozen=True)
+class MemoRow:
+    """One memo as the memo list shows it: what it is on, where that is, who wrote it, when."""
+
+    id: int
+    kind: str  # project, source, case, code, coding
+    target_id: int | None  # the source, case, code or coding it is on
+    target: str  # the target in words: a source's name, a code's path, "code — source, characters a–b"
+    source_id: int | None  # where a coding memo's passage is
+    author: str
+    updated_at: str
+    text: str
+
+
+def list_memos(project: Project) -> list[MemoRow]:
+    """Every memo of the project: the project's first, then sources', cases', codes' and codings'."""
+    from workbench.services.lookup import CodeTree
+    from workbench.store.models import Case, Coder, Coding, Source
+
+    order = {"project": 0, "source": 1, "case": 2, "code": 3, "coding": 4}
+    with project.reading() as s:
+        tree = CodeTree(s)
+        sources = dict(s.execute(select(Source.id, Source.name)).all())
+        cases = dict(s.execute(select(Case.id, Case.name)).all())
+        authors = dict(s.execute(select(Coder.id, Coder.name)).all())
+        rows = s.execute(select(Memo.id, Memo.source_id, Memo.case_id, Memo.code_id, Memo.coding_id, Memo.author_id,
+                                Memo.updated_at, Memo.text)).all()
+        coding_ids = [r.coding_id for r in rows if r.coding_id is not None]
+        codings = {c.id: c for c in s.execute(select(Coding.id, Coding.source_id, Coding.code_id, Coding.start,
+                                                     Coding.end, Coder.name.label("coder"))
+                                              .join(Coder, Coder.id == Coding.coder_id)
+                                              .where(Coding.id.in_(coding_ids)))}
+    out = []
+    for r in rows:
+        source_id = None
+        if r.coding_id is not None:
+            c = codings.get(r.coding_id)
+            kind, target_id = "coding", r.coding_id
+            target = (f"{tree.path(c.code_id)} — {sources.get(c.source_id, '?')}, characters {c.start}–{c.end} "
+                      f"({c.coder})") if c else "a coding"
+            source_id = c.source_id if c else None
+        elif r.code_id is not None:
+            kind, target_id, target = "code", r.code_id, tree.path(r.code_id)
+        elif r.case_id is not None:
+            kind, target_id, target = "case", r.case_id, cases.get(r.case_id, "?")
+        elif r.source_id is not None:
+            kind, target_id, target = "source", r.source_id, sources.get(r.source_id, "?")
+            source_id = r.source_id
+        else:
+            kind, target_id, target = "project", None, "the project"
+        out.append(MemoRow(r.id, kind, target_id, target, source_id, authors.get(r.author_id, ""), r.updated_at,
+                           r.text))
+    out.sort(key=lambda m: (order[m.kind], m.target.casefold(), m.id))
+    return out

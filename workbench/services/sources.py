@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from workbench.core.changes import Changes
@@ -188,17 +188,29 @@ def delete_source(project: Project, source_id: int, deleted_by: str = "", *, for
         src = s.get(Source, source_id)
         if src is None:
             raise NotFoundError("source", f"#{source_id}")
-        codings = s.execute(select(Coding.id, Coding.guid).where(Coding.source_id == source_id)).all()
-        if codings and not force:
-            raise ValidationError(f"source {src.name!r} holds {len(codings)} coding{'s' if len(codings) != 1 else ''}")
-        memos = s.execute(
-            select(Memo.guid).where((Memo.source_id == source_id) | Memo.coding_id.in_([c.id for c in codings]))
-        ).scalars().all()
-        bury(s, "coding", [(c.guid, src.name) for c in codings], deleted_by)
-        bury(s, "memo", [(g, src.name) for g in memos], deleted_by)
-        bury(s, "source", [(src.guid, src.name)], deleted_by)
-        s.execute(delete(Source).where(Source.id == source_id))
+        n = s.scalar(select(func.count()).select_from(Coding).where(Coding.source_id == source_id))
+        if n and not force:
+            raise ValidationError(f"source {src.name!r} holds {n} coding{'s' if n != 1 else ''}")
+        _delete_source_in(s, source_id, deleted_by)
     return Changes().add("deleted", "source", source_id)
+
+
+def _delete_source_in(s: Session, source_id: int, deleted_by: str) -> None:
+    """Delete a source with what hangs on it, leaving a tombstone for each coding, memo and
+    case passage, so a merge sees the deletions and not an absence."""
+    src = s.get(Source, source_id)
+    if src is None:
+        raise NotFoundError("source", f"#{source_id}")
+    codings = s.execute(select(Coding.id, Coding.guid).where(Coding.source_id == source_id)).all()
+    memos = s.execute(
+        select(Memo.guid).where((Memo.source_id == source_id) | Memo.coding_id.in_([c.id for c in codings]))
+    ).scalars().all()
+    passages = s.scalars(select(CasePassage.guid).where(CasePassage.source_id == source_id)).all()
+    bury(s, "coding", [(c.guid, src.name) for c in codings], deleted_by)
+    bury(s, "memo", [(g, src.name) for g in memos], deleted_by)
+    bury(s, "case_passage", [(g, src.name) for g in passages], deleted_by)
+    bury(s, "source", [(src.guid, src.name)], deleted_by)
+    s.execute(delete(Source).where(Source.id == source_id))
 
 
 @dataclass(frozen=True)
@@ -227,9 +239,207 @@ def source_listing(project: Project) -> list[SourceListing]:
                 for r in rows]
 
 
+# Everything that goes with a source, parents first: what undoing its deletion writes back.
+_KEPT = ("source", "speaker_turn", "source_page", "case_source", "case_passage", "coding", "memo")
+
+
+def delete_source_kept(project: Project, source_id: int, deleted_by: str = "") -> dict[str, list[dict]]:
+    """Delete a source as delete_source does, returning every row that went with it (its text,
+    turns, pages, case links, codings, memos) so restore_source can put it back exactly."""
+    from workbench.store.models import Base
+
+    t = Base.metadata.tables
+    with project.transaction() as s:
+        coding_ids = select(Coding.id).where(Coding.source_id == source_id)
+        where = {"source": t["source"].c.id == source_id,
+                 "memo": (Memo.source_id == source_id) | Memo.coding_id.in_(coding_ids)}
+        rows = {name: [dict(r._mapping) for r in s.execute(
+            select(t[name]).where(where.get(name, t[name].c.get("source_id") == source_id)))] for name in _KEPT}
+        _delete_source_in(s, source_id, deleted_by)
+    return rows
+
+
+def restore_source(project: Project, rows: dict[str, list[dict]]) -> Changes:
+    """Undo delete_source_kept: the same rows, ids and GUIDs, alive again (their tombstones lifted).
+    Links to cases deleted since are left out."""
+    from workbench.services.tombstones import unbury
+    from workbench.store.models import Base, Case, SourceFolder
+
+    t = Base.metadata.tables
+    with project.transaction() as s:
+        cases = set(s.scalars(select(Case.id)))
+        folders = set(s.scalars(select(SourceFolder.id)))
+        for r in rows.get("source", []):
+            if r.get("folder_id") not in folders:
+                r["folder_id"] = None
+        for name in _KEPT:
+            keep = [r for r in rows.get(name, []) if "case_id" not in r or r["case_id"] is None
+                    or r["case_id"] in cases]
+            if keep:
+                s.execute(insert(t[name]), keep)
+        unbury(s, [r["guid"] for name in ("source", "coding", "memo", "case_passage") for r in rows.get(name, [])])
+    ids = [r["id"] for r in rows.get("source", [])]
+    return Changes().add("created", "source", *ids).add("created", "coding", *[r["id"] for r in rows["coding"]])
+
+
 def source_text(project: Project, name_or_id: str | int) -> str:
     from workbench.services.lookup import source_by_name
 
     with project.reading() as s:
         sid = name_or_id if isinstance(name_or_id, int) else source_by_name(s, name_or_id)
         return s.scalar(select(Source.text).where(Source.id == sid))
+
+
+# -- folders of sources ("Interviews", "Policy texts"), a filter in queries and the matrix -----------
+@dataclass(frozen=True)
+class FolderRow:
+    id: int
+    parent_id: int | None
+    name: str
+    path: str  # "Interviews/2019"
+    source_ids: tuple[int, ...]
+
+
+def folder_rows(project: Project) -> list[FolderRow]:
+    """Every folder in tree order (by position, then name), with the sources directly in it."""
+    from workbench.store.models import SourceFolder
+
+    with project.reading() as s:
+        rows = s.execute(select(SourceFolder.id, SourceFolder.parent_id, SourceFolder.name)
+                         .order_by(SourceFolder.position, SourceFolder.name_key)).all()
+        members: dict[int, list[int]] = {}
+        for sid, fid in s.execute(select(Source.id, Source.folder_id).where(Source.folder_id.is_not(None))
+                                  .order_by(Source.position, Source.name)):
+            members.setdefault(fid, []).append(sid)
+    by_id = {r.id: r for r in rows}
+
+    def path(fid: int) -> str:
+        parts, seen = [], set()
+        while fid is not None and fid in by_id and fid not in seen:
+            seen.add(fid)
+            parts.insert(0, by_id[fid].name)
+            fid = by_id[fid].parent_id
+        return "/".join(parts)
+
+    out: list[FolderRow] = []
+
+    def walk(parent: int | None) -> None:
+        for r in rows:
+            if r.parent_id == parent:
+                out.append(FolderRow(r.id, r.parent_id, r.name, path(r.id), tuple(members.get(r.id, ()))))
+                walk(r.id)
+
+    walk(None)
+    return out
+
+
+def _folder_named(session: Session, name: str, parent_id: int | None, except_id: int | None = None) -> str | None:
+    from workbench.store.models import SourceFolder
+
+    q = select(SourceFolder.name).where(SourceFolder.name_key == name_key(name),
+                                        SourceFolder.parent_id.is_(None) if parent_id is None
+                                        else SourceFolder.parent_id == parent_id)
+    if except_id is not None:
+        q = q.where(SourceFolder.id != except_id)
+    return session.scalar(q)
+
+
+def create_folder(project: Project, name: str, parent_id: int | None = None, folder_id: int | None = None,
+                  guid: str | None = None) -> Changes:
+    """A new folder (folder_id and guid: the one an undo brings back)."""
+    from workbench.store.models import SourceFolder
+
+    name = clean_name("folder", name)
+    with project.transaction() as s:
+        existing = _folder_named(s, name, parent_id)
+        if existing is not None:
+            raise ValidationError(f"a folder named {existing!r} already exists there")
+        pos = s.scalar(select(func.count()).select_from(SourceFolder))
+        folder = SourceFolder(name=name, parent_id=parent_id, position=pos)
+        if folder_id is not None:
+            folder.id = folder_id
+        if guid:
+            folder.guid = guid
+        s.add(folder)
+        s.flush()
+        fid = folder.id
+    return Changes().add("created", "folder", fid)
+
+
+def rename_folder(project: Project, folder_id: int, name: str) -> Changes:
+    from workbench.store.models import SourceFolder
+
+    name = clean_name("folder", name)
+    with project.transaction() as s:
+        folder = s.get(SourceFolder, folder_id)
+        if folder is None:
+            raise NotFoundError("folder", f"#{folder_id}")
+        existing = _folder_named(s, name, folder.parent_id, except_id=folder_id)
+        if existing is not None:
+            raise ValidationError(f"a folder named {existing!r} already exists there")
+        folder.name = name
+        folder.updated_at = now_iso()
+    return Changes().add("updated", "folder", folder_id)
+
+
+def delete_folder(project: Project, folder_id: int) -> Changes:
+    """Delete an empty-of-subfolders folder; its sources stay in the project, in no folder."""
+    from workbench.store.models import SourceFolder
+
+    with project.transaction() as s:
+        folder = s.get(SourceFolder, folder_id)
+        if folder is None:
+            raise NotFoundError("folder", f"#{folder_id}")
+        if s.scalar(select(SourceFolder.id).where(SourceFolder.parent_id == folder_id).limit(1)) is not None:
+            raise ValidationError(f"the folder {folder.name!r} holds folders; move or delete them first")
+        s.execute(update(Source).where(Source.folder_id == folder_id).values(folder_id=None))
+        s.delete(folder)
+    return Changes().add("deleted", "folder", folder_id).add("updated", "source")
+
+
+def move_to_folder(project: Project, source_ids: list[int], folder_id: int | None) -> Changes:
+    """Put sources into a folder (None: into no folder)."""
+    from workbench.store.models import SourceFolder
+
+    with project.transaction() as s:
+        if folder_id is not None and s.get(SourceFolder, folder_id) is None:
+            raise NotFoundError("folder", f"#{folder_id}")
+        s.execute(update(Source).where(Source.id.in_(source_ids)).values(folder_id=folder_id))
+    return Changes().add("updated", "source", *source_ids).add("updated", "folder")
+
+
+@dataclass(frozen=True)
+class SourceDetails:
+    """What Source properties shows: where the source came from and what was found in it."""
+
+    id: int
+    name: str
+    kind: str
+    original_name: str
+    imported_at: str
+    imported_by: str
+    encoding: str
+    length: int
+    turns: int
+    speakers: tuple[str, ...]
+    codings: int
+    case_ids: tuple[int, ...]
+    folder_id: int | None
+
+
+def source_details(project: Project, source_id: int) -> SourceDetails:
+    from workbench.store.models import Coder
+
+    with project.reading() as s:
+        row = s.execute(select(Source.id, Source.name, Source.kind, Source.original_name, Source.imported_at,
+                               Source.text_encoding, Source.length, Source.folder_id, Coder.name.label("coder"))
+                        .outerjoin(Coder, Coder.id == Source.imported_by_id).where(Source.id == source_id)).first()
+        if row is None:
+            raise NotFoundError("source", f"#{source_id}")
+        speakers = list(s.scalars(select(SpeakerTurn.speaker).where(SpeakerTurn.source_id == source_id)
+                                  .order_by(SpeakerTurn.start)))
+        codings = s.scalar(select(func.count()).select_from(Coding).where(Coding.source_id == source_id))
+        cases = tuple(s.scalars(select(CaseSource.case_id).where(CaseSource.source_id == source_id)))
+    return SourceDetails(row.id, row.name, row.kind, row.original_name, row.imported_at, row.coder or "",
+                         row.text_encoding, row.length, len(speakers), tuple(dict.fromkeys(speakers)), codings,
+                         cases, row.folder_id)

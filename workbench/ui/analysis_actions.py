@@ -7,6 +7,7 @@ from PySide6.QtGui import QAction
 
 from workbench.ui.panel_docks import ANALYSED, PanelSpec
 from workbench.ui.actions import make_action
+from workbench.ui.wording import count
 
 
 def _update_query(panel) -> None:
@@ -47,7 +48,10 @@ class AnalysisActions(QObject):
                                    "Search every source; code the hits in one step")
         self.frequencies = self._action("Code frequencies", self.open_frequencies, None, "analysisFrequencies",
                                         "Segments, sources, cases and coders per code, with a chart")
-        self.all = [self.query, self.matrix, self.cooccurrence, self.search, self.frequencies]
+        self.report = self._action("Word report…", self.word_report, None, "wordReport",
+                                   "The coded excerpts of the query as a Word document: title, template, paper, "
+                                   "grouping by code or by case")
+        self.all = [self.query, self.matrix, self.cooccurrence, self.search, self.frequencies, self.report]
         self._enable(False)
         window.project_opened.connect(lambda: self._enable(True))
         window.project_closing.connect(lambda: self._enable(False))
@@ -65,6 +69,8 @@ class AnalysisActions(QObject):
         menu.addActions([self.query, self.matrix, self.cooccurrence])
         menu.addSeparator()
         menu.addActions([self.search, self.frequencies])
+        menu.addSeparator()
+        menu.addAction(self.report)
         self.menu = menu
 
     # -- the panels ----------------------------------------------------------------------------
@@ -78,8 +84,16 @@ class AnalysisActions(QObject):
         from workbench.ui.panels.query_panel import QueryPanel
 
         panel = QueryPanel(ctx.project)
+        panel.project_name = ctx.name
         panel.coding_activated.connect(self.w.show_coding)
+        panel.export_finished.connect(lambda path, n: self.w.status_note(
+            f"Wrote the Word report ({count(n, 'excerpt')}) to {path}"))
         return panel
+
+    def word_report(self):
+        """The query panel's report (all coded segments when nothing is chosen there); returns the dialog."""
+        panel = self.open_query()
+        return panel._ask_export() if panel is not None else None
 
     def open_matrix(self):
         return self._open("matrixView", "Matrix", self._matrix, _update_matrix)
@@ -95,6 +109,7 @@ class AnalysisActions(QObject):
 
         panel = (MatrixView if kind == "matrix" else CooccurrencePanel)(ctx.project)
         panel.coding_activated.connect(self.w.show_coding)
+        panel.exported.connect(lambda path: self.w.status_note(f"Exported the table to {path}"))
         panel.refresh()  # a table on screen at once; it is quick (issue 4: 300 ms at 150 codes x 300 cases)
         return panel
 

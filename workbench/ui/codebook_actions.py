@@ -1,17 +1,16 @@
-"""Codebook and case actions of the window, with the command line's validation (the same services)."""
+"""Codebook actions of the window, with the command line's validation (the same services)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QColor
-from PySide6.QtWidgets import QColorDialog, QFileDialog, QInputDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QColorDialog, QInputDialog, QMenu
 
 from workbench.core.changes import Changes
 from workbench.core.errors import ValidationError, WorkbenchError
-from workbench.services import cases as case_service
 from workbench.services.codebook import count_codings
-from workbench.ui import settings
+from workbench.ui import file_dialogs, settings
 from workbench.ui.commands.base import StepCommand
 from workbench.ui.commands.codebook import (CreateCode, DeleteCode, DescribeCode, MergeCodes, MoveCode, RecolorCode,
                                             RenameCode)
@@ -42,28 +41,17 @@ class CodebookActions(QObject):
         self.w = window
         self.new_code = self._action("New code…", self.create_code, "Ctrl+Shift+N", "newCode")
         self.new_subcode = self._action("New subcode…", self.create_subcode, "", "newSubcode")
-        self.rename = self._action("Rename code", self.rename_current, "F2", "renameCode")
-        self.rename.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.rename = self._action("Rename code", self.rename_current, "", "renameCode")
         self.properties = self._action("Definition and colour…", self.edit_properties, "", "codeProperties")
         self.recolor = self._action("Colour…", self.recolor_current, "", "recolorCode")
-        self.delete = self._action("Delete code…", self.delete_current, "Delete", "deleteCode")
-        self.delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.delete = self._action("Delete code…", self.delete_current, "", "deleteCode")
         self.merge = self._action("Merge into…", self.merge_selected, "", "mergeCodes")
         self.code_memo = self._action("Memo on code", self.memo_current, "", "codeMemo")
         self.import_codebook = self._action("Import codebook…", self.import_codebook_dialog, "", "importCodebook")
         self.export_codebook = self._action("Export codebook…", self.export_codebook_dialog, "", "exportCodebook")
-        self.import_cases = self._action("Import cases from CSV…", self.import_cases_dialog, "", "importCases")
-        self.new_case = self._action("New case…", self.create_case, "", "newCase")
-        self.rename_case = self._action("Rename case…", self.rename_case_dialog, "", "renameCase")
-        self.delete_case = self._action("Delete case", self.delete_case_current, "", "deleteCase")
-        self.link_case = self._action("Add source to case…", self.link_source_dialog, "", "linkCase")
-        self.unlink_case = self._action("Remove source from case", self.unlink_source_current, "", "unlinkCase")
         panel = window.codebook_panel
-        panel.tree.addAction(self.rename)
-        panel.tree.addAction(self.delete)
         panel.tree.customContextMenuRequested.connect(self.tree_menu)
         panel.tree.doubleClicked.connect(lambda idx: self.edit_properties() if idx.column() == 1 else None)
-        window.source_panel.tree.customContextMenuRequested.connect(self.source_menu)
 
     def _action(self, text, slot, key, name) -> QAction:
         return make_action(self.w, text, slot, name=name, keys=key)
@@ -73,10 +61,10 @@ class CodebookActions(QObject):
         return self.w.ctx
 
     def confirm(self, title: str, text: str) -> bool:
-        """Ask before destroying work (tests replace this)."""
-        answer = QMessageBox.question(self.w, title, text, QMessageBox.StandardButton.Yes
-                                      | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Yes
+        """Ask before destroying work."""
+        from workbench.ui.dialogs.ask import confirm
+
+        return confirm(self.w, title, text)
 
     def ask_text(self, title: str, label: str, text: str = "") -> str | None:
         value, ok = QInputDialog.getText(self.w, title, label, text=text)
@@ -242,18 +230,16 @@ class CodebookActions(QObject):
     def import_codebook_dialog(self) -> None:
         if self.ctx is None:
             return
-        path, _ = QFileDialog.getOpenFileName(self.w, "Import codebook", "",
-                                              "Codebooks (*.txt *.csv *.qdc);;All files (*)")
+        path = file_dialogs.open_file(self.w, "codebook", "Import codebook",
+                                      "Codebooks (*.txt *.csv *.qdc);;All files (*)")
         if path:
             self.import_codebook_file(path)
 
     def export_codebook_dialog(self) -> None:
         if self.ctx is None:
             return
-        path, chosen = QFileDialog.getSaveFileName(self.w, "Export codebook", "codebook.txt",
-                                                   "Outline (*.txt);;CSV (*.csv);;REFI-QDA (*.qdc);;Word (*.docx)")
-        if path and not Path(path).suffix and "(*." in chosen:  # a bare name: the chosen format's suffix
-            path += chosen[chosen.index("(*.") + 2:-1]
+        path = file_dialogs.save_file(self.w, "codebook", "Export codebook", "codebook.txt",
+                                      "Outline (*.txt);;CSV (*.csv);;REFI-QDA (*.qdc);;Word (*.docx)")
         if path:
             self.export_codebook_file(path)
 
@@ -265,89 +251,3 @@ class CodebookActions(QObject):
             return
         if self.ctx.attempt(fn, self.ctx.project, Path(path), changes=Changes()) is not None:
             self.w.status_note(f"Exported the codebook to {path}")
-
-    # -- cases ----------------------------------------------------------------------------------
-    def import_cases_file(self, path: str) -> None:
-        r = self.ctx.attempt(case_service.import_cases_csv, self.ctx.project, path,
-                             changes=Changes().add("updated", "case"))
-        if r:
-            self.w.status_note(r.summary().capitalize())
-
-    def import_cases_dialog(self) -> None:
-        if self.ctx is None:
-            return
-        path, _ = QFileDialog.getOpenFileName(self.w, "Import cases", "", "CSV (*.csv);;All files (*)")
-        if path:
-            self.import_cases_file(path)
-
-    def create_case(self) -> None:
-        if self.ctx is None:
-            return
-        name = self.ask_text("New case", "Name of the new case:")
-        if name is not None:
-            self.ctx.attempt(case_service.create_case, self.ctx.project, name)
-
-    def _current_case(self) -> int | None:
-        cur = self.w.source_panel.current()
-        if not cur or cur[0] != "case" or cur[1] is None:
-            self.w.status_note("Select a case in the source list first")
-            return None
-        return cur[1]
-
-    def rename_case_dialog(self) -> None:
-        cid = self._current_case()
-        if cid is None:
-            return
-        old = self.w.source_panel.tree.currentIndex().data()
-        name = self.ask_text("Rename case", "New name:", old)
-        if name is not None:
-            self.ctx.attempt(case_service.rename_case, self.ctx.project, cid, name)
-
-    def delete_case_current(self) -> None:
-        cid = self._current_case()
-        if cid is None:
-            return
-        name = self.w.source_panel.tree.currentIndex().data()
-        if self.confirm("Delete case", f"Delete the case “{name}”? Its sources stay in the project."):
-            self.ctx.attempt(case_service.delete_case, self.ctx.project, cid, self.ctx.coder_name)
-
-    def link_source_dialog(self) -> None:
-        cur = self.w.source_panel.current()
-        if self.ctx is None or not cur or cur[0] != "source":
-            self.w.status_note("Select a source first")
-            return
-        names = [g.name for g in self.w.source_model.groups() if g.id is not None]
-        if not names:
-            self.w.status_note("The project has no cases yet: File > New case")
-            return
-        name, ok = QInputDialog.getItem(self.w, "Add to case", "Case:", names, 0, False)
-        if ok:
-            case_id = next(g.id for g in self.w.source_model.groups() if g.name == name)
-            self.ctx.attempt(case_service.link_source, self.ctx.project, case_id, cur[1], True)
-
-    def unlink_source_current(self) -> None:
-        idx = self.w.source_panel.tree.currentIndex()
-        cur = self.w.source_panel.current()
-        if not cur or cur[0] != "source" or not idx.parent().isValid():
-            return
-        case_id = idx.parent().data(Qt.ItemDataRole.UserRole)
-        if case_id is not None:
-            self.ctx.attempt(case_service.link_source, self.ctx.project, case_id, cur[1], False)
-
-    def source_menu(self, pos) -> None:
-        if self.ctx is None:
-            return
-        tree = self.w.source_panel.tree
-        menu = QMenu(tree)
-        menu.addAction(self.w.import_action)
-        menu.addAction(self.new_case)
-        cur = self.w.source_panel.current() if tree.indexAt(pos).isValid() else None
-        if cur and cur[0] == "source":
-            menu.addAction(self.link_case)
-            menu.addAction(self.unlink_case)
-            menu.addAction("Memo on source").triggered.connect(lambda: self.w.show_source_memo(cur[1], focus=True))
-        elif cur and cur[0] == "case" and cur[1] is not None:
-            menu.addAction(self.rename_case)
-            menu.addAction(self.delete_case)
-            menu.addAction("Memo on case").triggered.connect(lambda: self.w.show_case_memo(cur[1], focus=True))
-        menu.exec(tree.viewport().mapToGlobal(pos))

@@ -39,11 +39,9 @@ class CodingActions(QObject):
                                       "codeWithPicker", "Choose a code for the selected passage (type to filter)")
         self.in_vivo = self._action("In-vivo code", self.code_in_vivo, ["Ctrl+I"], "inVivo",
                                     "Make a new code named by the selected words and apply it")
-        self.uncode = self._action("Remove coding", self.remove_selected_coding, ["Delete"], "removeCoding",
-                                   "Remove the selected coding (click its bracket first)")
-        self.uncode.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        view.addAction(self.uncode)
-        window.coding_list.addAction(self.uncode)  # Delete on a selected row of the codings list too
+        # Del reaches it through Edit → Delete (edit_actions.py), which acts on the selection under the focus.
+        self.uncode = self._action("Remove coding", self.remove_selected_coding, [], "removeCoding",
+                                   "Remove the selected coding (click its bracket first; Del)")
         self.coding_memo = self._action("Memo on coding…", self.memo_on_selected_coding, [], "codingMemo",
                                         "Write a memo on the selected coding")
         self.quick: list[QAction] = []

@@ -9,6 +9,7 @@ from PySide6.QtGui import QUndoStack
 from workbench.core.changes import Changes
 from workbench.core.errors import WorkbenchError
 from workbench.services.coders import ensure_coder
+from workbench.services.handout import copy_for
 from workbench.store.project import Project
 from workbench.ui import settings
 
@@ -26,19 +27,36 @@ class ProjectContext(QObject):
         self.project = project
         self.path = project.path
         info = project.info()
-        self.guid, self.name = info.guid, info.name
+        self.guid, self.name, self.description = info.guid, info.name, info.description or ""
+        self.readonly = project.readonly
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(500)
         self.coder_id: int | None = None
-        self.coder_name: str = settings.coder_name()
+        self.copy_for = copy_for(project)  # {"key", "coder"} of a hand-out copy
+        # A copy shares its original's GUID: who codes it is remembered apart from the original.
+        self.coder_key = f"{self.guid}#{self.copy_for['key']}" if self.copy_for else self.guid
+        self.coder_name: str = self.initial_coder()
         self.ask_coder: Callable[[], str | None] | None = None  # the window's prompt
         self.recent_codes: list[int] = settings.recent_codes(self.guid)  # kept in memory, saved on close
 
     # -- the coder --------------------------------------------------------------------------
+    def initial_coder(self) -> str:
+        """Who codes when the project opens: whoever last coded it on this computer; for a hand-out
+        copy nobody has coded here yet, the person it was made for; else the name used last."""
+        return (settings.project_coder(self.coder_key) or (self.copy_for or {}).get("coder", "")
+                or settings.coder_name())
+
+    def coders_here(self) -> list[str]:
+        """Everyone who has coded this project on this computer (a shared lab computer: several)."""
+        return settings.coders_here(self.coder_key)
+
     def ensure_coder(self) -> int | None:
         """The id of the person coding, asking their name the first time; None if they decline."""
         if self.coder_id is not None:
             return self.coder_id
+        if self.readonly:
+            self.status.emit("The project is open read-only: nothing can be coded or changed")
+            return None
         name = self.coder_name or (self.ask_coder() if self.ask_coder else None)
         if not name or not name.strip():
             return None
@@ -49,17 +67,23 @@ class ProjectContext(QObject):
             self.error.emit(str(exc))
             return None
         self.coder_name = " ".join(name.split())
-        settings.set_coder_name(self.coder_name)
+        settings.set_coder_name(self.coder_name)  # the default for projects not coded here yet
+        settings.set_project_coder(self.coder_key, self.coder_name)
+        settings.add_coder_here(self.coder_key, self.coder_name)
         self.coder_changed.emit()
         return self.coder_id
 
     def set_coder(self, name: str) -> None:
-        """Change who is coding (Edit > Coder...)."""
+        """Change who is coding this project (Edit > Who is coding...); only the user does this."""
         self.coder_id = None
         self.coder_name = " ".join(name.split())
-        if self.coder_name:
+        if self.coder_name and not self.readonly:
             self.ensure_coder()
         self.coder_changed.emit()
+
+    def set_details(self, name: str, description: str) -> None:
+        """The project was renamed or described (File > Project properties)."""
+        self.name, self.description = name, description
 
     # -- edits ------------------------------------------------------------------------------
     def execute(self, command) -> bool:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog
 
+from workbench.ui import file_dialogs
 from workbench.ui.panel_docks import PanelSpec
 from workbench.ui.actions import make_action
 
@@ -48,15 +48,15 @@ class ExchangeActions(QObject):
 
     def add_to(self, file_menu) -> None:
         """File → Import ▸ and Export ▸, with the codebook and case files beside the REFI-QDA project."""
-        pa, cb = self.w.project_actions, self.w.codebook_actions
+        pa, cb, cases = self.w.project_actions, self.w.codebook_actions, self.w.case_actions
         self.import_menu = file_menu.addMenu("&Import")
         self.import_menu.setObjectName("importMenu")
-        self.import_menu.addActions([pa.import_sources, cb.import_codebook, cb.import_cases])
+        self.import_menu.addActions([pa.import_sources, cb.import_codebook, cases.import_cases])
         self.import_menu.addSeparator()
         self.import_menu.addAction(self.import_qdpx)
         self.export_menu = file_menu.addMenu("&Export")
         self.export_menu.setObjectName("exportMenu")
-        self.export_menu.addAction(cb.export_codebook)
+        self.export_menu.addActions([cb.export_codebook, cases.export_cases, self.w.memo_actions.export])
         self.export_menu.addSeparator()
         self.export_menu.addAction(self.export_qdpx)
 
@@ -68,11 +68,12 @@ class ExchangeActions(QObject):
 
     # -- QDPX import -----------------------------------------------------------------------------
     def import_qdpx_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.w, "Import a REFI-QDA project", "", QDPX_FILTER)
+        path = file_dialogs.open_file(self.w, "qdpx", "Import a REFI-QDA project", QDPX_FILTER)
         if not path:
             return
         suggested = str(Path(path).with_suffix(".qwb"))
-        out, _ = QFileDialog.getSaveFileName(self.w, "Save the imported project as", suggested, "Projects (*.qwb)")
+        out = file_dialogs.save_file(self.w, "project", "Save the imported project as", suggested,
+                                     file_dialogs.PROJECTS, ".qwb")
         if out:
             self.import_file(path, out)
 
@@ -107,8 +108,8 @@ class ExchangeActions(QObject):
         ctx = self.w.ctx
         if ctx is None:
             return
-        suggested = Path(ctx.path).with_suffix(".qdpx")
-        out, _ = QFileDialog.getSaveFileName(self.w, "Export as a REFI-QDA project", str(suggested), QDPX_FILTER)
+        out = file_dialogs.save_file(self.w, "qdpx", "Export as a REFI-QDA project", Path(ctx.path).stem + ".qdpx",
+                                     QDPX_FILTER, ".qdpx")
         if out:
             self.export_file(out)
 

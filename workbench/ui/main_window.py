@@ -3,20 +3,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHeaderView, QLabel, QMainWindow,
-                               QMessageBox, QStackedWidget, QTableView, QWidget)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHeaderView, QMainWindow, QMessageBox,
+                               QSizePolicy, QStackedWidget, QTableView, QWidget)
 
 from workbench.core.changes import Changes
-from workbench.core.errors import WorkbenchError
+from workbench.core.errors import ProjectLockedError, ProjectReadOnlyError, WorkbenchError
 from workbench.query import document as q
 from workbench.ui import settings
 from workbench.ui.analysis_actions import AnalysisActions
+from workbench.ui.case_actions import CaseActions
 from workbench.ui.codebook_actions import CodebookActions
 from workbench.ui.coding_actions import CodingActions
 from workbench.ui.context import ProjectContext
+from workbench.ui.edit_actions import EditActions
+from workbench.ui.help_actions import HelpActions
 from workbench.ui.exchange_actions import ExchangeActions
+from workbench.ui.memo_actions import MemoActions
 from workbench.ui.memo_targets import MemoTargets
 from workbench.ui.models import ID_ROLE
 from workbench.ui.models.code_tree import CodeTreeModel
@@ -24,13 +28,18 @@ from workbench.ui.models.codings import CodingListModel
 from workbench.ui.models.sources import SourceTreeModel
 from workbench.ui.panel_docks import PanelDocks
 from workbench.ui.project_actions import ProjectActions
+from workbench.ui.source_actions import SourceActions
 from workbench.ui.start_screen import StartScreen
 from workbench.ui.team_actions import TeamActions
 from workbench.ui.views.codebook_panel import CodebookPanel
+from workbench.ui.views.headings import source_headings
+from workbench.ui.views.coder_marks import coder_marks
 from workbench.ui.views.document_area import MINE, DocumentArea
 from workbench.ui.views.memo_pane import MemoPane
 from workbench.ui.views.source_panel import SourcePanel
 from workbench.ui.actions import make_action
+from workbench.ui.window_layout import StatusBar, WindowLayout
+from workbench.ui.wording import count
 
 Left, Right, Bottom = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
                        Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -75,13 +84,15 @@ class MainWindow(QMainWindow):
         head.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         head.resizeSection(0, 120)
         head.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        head.resizeSection(1, 64)
+        head.resizeSection(1, 86)  # a coder's name beside the coder's colour
         head.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         head.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
         head.resizeSection(3, 26)
         self.coding_list.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.memo_pane = MemoPane(self)
         self.start_screen = StartScreen(self)
+        # Hidden under an open project, it must not hold the window wider than a small screen.
+        self.start_screen.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.start_screen)
         self.stack.addWidget(self.area)
@@ -92,23 +103,23 @@ class MainWindow(QMainWindow):
         self.add_panel(self.codebook_panel, "Codebook", Left)
         self.add_panel(self.coding_list, "Codings in this source", Right)
         self.add_panel(self.memo_pane, "Memo", Right)
-        self.resizeDocks([self.docks["sourcePanel"], self.docks["codebookPanel"]], [260, 520], Qt.Orientation.Vertical)
-        self.resizeDocks([self.docks["codingList"], self.docks["memoPane"]], [520, 260], Qt.Orientation.Vertical)
-        self.resizeDocks([self.docks["sourcePanel"]], [300], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["codingList"]], [370], Qt.Orientation.Horizontal)
 
         self.memos = MemoTargets(self)
         self.project_actions = ProjectActions(self)
         self.coding_actions = CodingActions(self)
         self.codebook_actions = CodebookActions(self)
         self.panel_docks = PanelDocks(self)
+        self.case_actions, self.source_actions = CaseActions(self), SourceActions(self)
+        self.edit_actions, self.help_actions = EditActions(self), HelpActions(self)
+        self.memo_actions = MemoActions(self)
         self.analysis_actions, self.team_actions = AnalysisActions(self), TeamActions(self)
         self.exchange_actions = ExchangeActions(self)
         self._build_menus()
-        self._build_status_bar()
+        self.status = StatusBar(self)
+        self.status_coder = self.status.coder
         self._connect()
-        self._default_state = self.saveState()
-        self._restore_layout()
+        self.placement = WindowLayout(self)
+        self.placement.place()
         self._show_project_ui(False)
 
     # -- panels -----------------------------------------------------------------------------------
@@ -139,82 +150,9 @@ class MainWindow(QMainWindow):
         return make_action(self, text, slot, name=name, keys=key)
 
     def _build_menus(self) -> None:
-        pa, ca, cb = self.project_actions, self.coding_actions, self.codebook_actions
-        self.import_action = pa.import_sources
-        file_menu = self.menuBar().addMenu("&File")
-        for a in (pa.new, pa.open, pa.open_sample):
-            file_menu.addAction(a)
-        self.recent_menu = file_menu.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(pa.fill_recent_menu)
-        file_menu.addSeparator()
-        file_menu.addAction(pa.import_sources)
-        self.exchange_actions.add_to(file_menu)  # Import and Export submenus
-        file_menu.addSeparator()
-        file_menu.addActions([self.team_actions.hand_out, self.team_actions.merge])
-        file_menu.addSeparator()
-        file_menu.addAction(pa.close)
-        file_menu.addAction(pa.quit)
+        from workbench.ui.window_menus import build_menus
 
-        edit = self.menuBar().addMenu("&Edit")
-        self.undo_action = self._act("Undo", self.undo, QKeySequence.StandardKey.Undo, "undo")
-        self.redo_action = self._act("Redo", self.redo, [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")],
-                                     "redo")
-        self.find_action = self._act("Find in source…", self.open_find, QKeySequence.StandardKey.Find, "find")
-        self.find_next = self._act("Find next", self.area.find_bar.next, QKeySequence.StandardKey.FindNext, "findNext")
-        self.find_prev = self._act("Find previous", self.area.find_bar.previous,
-                                   QKeySequence.StandardKey.FindPrevious, "findPrevious")
-        self.coder_action = self._act("Coder name…", self.change_coder, None, "changeCoder")
-        self.project_memo_action = self._act("Project memo", lambda: self.memos.show_project(focus=True), None,
-                                             "projectMemo")
-        for a in (self.undo_action, self.redo_action, None, self.find_action, self.find_next, self.find_prev, None,
-                  self.project_memo_action, self.coder_action):
-            edit.addSeparator() if a is None else edit.addAction(a)
-
-        code = self.menuBar().addMenu("&Code")
-        for a in (ca.code_with, ca.in_vivo, ca.uncode, ca.coding_memo):
-            code.addAction(a)
-        quick = code.addMenu("Quick codes")
-        for a in ca.quick:
-            quick.addAction(a)
-        code.addSeparator()
-        code.addAction(ca.next_coding)
-        code.addAction(ca.prev_coding)
-        code.addSeparator()
-        for a in (cb.new_code, cb.new_subcode, cb.rename, cb.properties, cb.recolor, cb.code_memo, cb.merge, cb.delete):
-            code.addAction(a)
-        cases = self.menuBar().addMenu("C&ases")
-        for a in (cb.new_case, cb.rename_case, cb.delete_case, cb.link_case, cb.unlink_case, cb.import_cases):
-            cases.addAction(a)
-        self.analysis_actions.add_menu(self.menuBar())
-        self.team_actions.add_menu(self.menuBar())
-
-        self.view_menu = self.menuBar().addMenu("&View")
-        for dock in self.docks.values():
-            self.view_menu.addAction(dock.toggleViewAction())
-        self._view_sep = self.view_menu.addSeparator()
-        self.view_menu.addAction(self._act("Larger text", lambda: self.document_view.zoomIn(1),
-                                           QKeySequence.StandardKey.ZoomIn, "zoomIn"))
-        self.view_menu.addAction(self._act("Smaller text", lambda: self.document_view.zoomOut(1),
-                                           QKeySequence.StandardKey.ZoomOut, "zoomOut"))
-        self.view_menu.addAction(self.exchange_actions.last_report)
-        self.view_menu.addAction(self._act("Reset panel layout", self.reset_layout, None, "resetLayout"))
-
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(self._act("Keyboard shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents,
-                                      "shortcuts"))
-        help_menu.addAction(self._act("About", self.show_about, None, "about"))
-        self.codebook_panel.add_button(cb.new_code)
-        self.source_panel.import_button.setDefaultAction(pa.import_sources)
-
-    def _build_status_bar(self) -> None:
-        self.status_project = QLabel(self)
-        self.status_project.setObjectName("statusProject")
-        self.status_coder = QLabel(self)
-        self.status_coder.setObjectName("statusCoder")
-        self.status_counts = QLabel(self)
-        self.status_counts.setObjectName("statusCounts")
-        for w in (self.status_project, self.status_coder, self.status_counts):
-            self.statusBar().addPermanentWidget(w)
+        build_menus(self)
 
     def _connect(self) -> None:
         self.source_panel.source_activated.connect(self.open_source)
@@ -236,13 +174,20 @@ class MainWindow(QMainWindow):
         start.sample_requested.connect(self.project_actions.open_sample_project)
 
     # -- the project ---------------------------------------------------------------------------------
-    def open_project(self, path: str | Path) -> bool:
+    def open_project(self, path: str | Path, readonly: bool = False) -> bool:
+        """Open a project; one open for writing elsewhere (or on a read-only disk) is offered read-only."""
         from workbench.store.project import open_project
 
-        if self.ctx is not None and Path(path).resolve() == Path(self.ctx.path).resolve():
+        if self.ctx is not None and Path(path).resolve() == Path(self.ctx.path).resolve() \
+                and self.ctx.readonly == readonly:
             return True
         try:
-            project = open_project(Path(path))
+            project = open_project(Path(path), readonly=readonly)
+        except (ProjectLockedError, ProjectReadOnlyError) as exc:
+            if not readonly and self.offer_read_only(str(exc)):
+                return self.open_project(path, readonly=True)
+            self.last_error = str(exc)
+            return False
         except WorkbenchError as exc:
             self.show_error(str(exc))
             return False
@@ -261,10 +206,13 @@ class MainWindow(QMainWindow):
             model.project = project
             model.reload()
         self.refresh_pins()
+        self._choose_coder_at_open()
         self._refresh_coders()
         settings.remember_project(project.path, ctx.name)
-        self.setWindowTitle(f"{ctx.name} — Qualitative Workbench")
+        self._update_title()
         self._show_project_ui(True)
+        for warning in project.warnings:
+            self.status_note(warning)
         self._update_status()
         self._update_undo()
         last = settings.settings().value(f"last_source/{ctx.guid}")
@@ -277,12 +225,47 @@ class MainWindow(QMainWindow):
         self.project_opened.emit()
         return True
 
+    def offer_read_only(self, message: str) -> bool:
+        """The project cannot be opened for writing: say why and offer to open it read-only."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "The project cannot be changed here", message,
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("readOnlyOffer")
+        box.setInformativeText("You can still open it read-only: read, search, query and export, "
+                               "without changing anything.")
+        ok = box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
+        ok.setObjectName("openReadOnlyButton")
+        box.setDefaultButton(ok)
+        box.exec()
+        return box.clickedButton() is ok
+
+    def _choose_coder_at_open(self) -> None:
+        """Who codes is chosen per project. Where several people have coded this project on this
+        computer (a shared lab machine), ask which of them is at it now."""
+        ctx = self.ctx
+        if ctx.readonly:
+            return
+        here = ctx.coders_here()
+        if len(here) > 1:
+            name = self.ask_coder_name(f"Several people have coded “{ctx.name}” on this computer. "
+                                       "Who is coding now?")
+            if name:
+                ctx.set_coder(name)
+        elif ctx.coder_name:
+            settings.set_project_coder(ctx.coder_key, ctx.coder_name)
+
+    def _update_title(self) -> None:
+        ctx = self.ctx
+        if ctx is None:
+            self.setWindowTitle("Qualitative Workbench")
+        else:
+            self.setWindowTitle(f"{ctx.name}{' (read-only)' if ctx.readonly else ''} — Qualitative Workbench")
+
     def close_project(self) -> None:
         if self.ctx is None:
             return
         self.memo_pane.clear_target()
         self.project_actions.cancel_job(wait=True)  # the worker uses this project's engine
-        self._save_layout()
+        self.placement.save()
         self.project_closing.emit()
         self.ctx.close()
         self.ctx.deleteLater()
@@ -302,20 +285,31 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             dock.setVisible(on)
         if on:
-            self._restore_layout()
+            self.placement.restore_docks()
         for a in self._project_only_actions():
             a.setEnabled(on)
+        if on and self.ctx.readonly:
+            for a in self._editing_actions():
+                a.setEnabled(False)
         self._update_undo()
         self._update_status()
 
     def _project_only_actions(self) -> list[QAction]:
         """Actions that mean nothing without a project: off on the start screen rather than silent."""
-        ca, cb = self.coding_actions, self.codebook_actions
-        acts = [self.project_actions.close, self.project_actions.import_sources, ca.code_with, ca.in_vivo, ca.uncode,
-                ca.coding_memo, ca.next_coding, ca.prev_coding, *ca.quick, self.find_action, self.find_next,
-                self.find_prev, self.coder_action, self.project_memo_action]
-        acts += [a for a in vars(cb).values() if isinstance(a, QAction)]
+        ca = self.coding_actions
+        pa = self.project_actions
+        acts = [pa.close, pa.properties, ca.next_coding, ca.prev_coding, self.find_action, self.find_next,
+                self.find_prev, self.project_memo_action, self.source_actions.properties, self.source_actions.memo,
+                *self.case_actions.all, *self.memo_actions.all]
+        acts += self._editing_actions()
         return acts + [d.toggleViewAction() for d in self.docks.values()]
+
+    def _editing_actions(self) -> list[QAction]:
+        """Actions that change the project: off, too, when it is open read-only."""
+        ca, cb = self.coding_actions, self.codebook_actions
+        acts = [self.project_actions.import_sources, ca.code_with, ca.in_vivo, ca.uncode, ca.coding_memo, *ca.quick,
+                self.coder_action, *self.edit_actions.all, *self.source_actions.edits, *self.case_actions.edits]
+        return acts + [a for a in vars(cb).values() if isinstance(a, QAction) and a is not cb.export_codebook]
 
     # -- opening sources and codings ---------------------------------------------------------------------
     def open_source(self, source_id: int) -> None:
@@ -325,6 +319,9 @@ class MainWindow(QMainWindow):
         if doc is None:
             return
         self.document_view.load(doc, q.source_codings(self.ctx.project, source_id))
+        row = self.source_model.source(source_id)
+        self.document_view.set_headings(source_headings(self.ctx.project, source_id, row.kind if row else "",
+                                                        doc.text))
         self._selected_coding = None
         self.coding_model.reload(doc.text)
         self.area.show_source(doc.name, self._source_detail(doc))
@@ -337,7 +334,7 @@ class MainWindow(QMainWindow):
     def _source_detail(self, doc) -> str:
         cases = ", ".join(doc.cases) if doc.cases else "no case"
         n = len(self.document_view.layer)
-        return f"{cases}  ·  {len(doc.text):,} characters  ·  {n} codings"
+        return f"{cases}  ·  {count(len(doc.text), 'character')}  ·  {count(n, 'coding')}"
 
     def show_coding(self, coding_id: int) -> bool:
         """Open the coding's source, select its passage and scroll it into view (other panels call this)."""
@@ -430,7 +427,13 @@ class MainWindow(QMainWindow):
         if codebook or ch.touched("code_memo"):
             self.code_model.refresh()
             self.refresh_pins()
-        if "source" in ch.created or "source" in ch.deleted or ch.touched("case") or ch.touched("project"):
+        if ch.touched("project") and self.ctx is not None:
+            info = self.ctx.project.info()
+            self.ctx.set_details(info.name, info.description or "")
+            self._update_title()
+        if ("source" in ch.created or "source" in ch.deleted or ch.touched("case") or ch.touched("project")
+                or ch.touched("folder") or ch.touched("attribute") or (ch.updated.get("source") and
+                                                                       not ch.touched("coding"))):
             self.source_model.reload()
         elif ch.touched("coding"):
             self.source_model.refresh_counts(ch.updated.get("source"))
@@ -453,6 +456,10 @@ class MainWindow(QMainWindow):
                 view.add_codings(q.source_codings(self.ctx.project, sid, fresh))
             self.coding_model.sync()
         if view.source is not None:
+            if ch.touched("case") or ch.touched("source"):  # its name or its cases may have changed
+                fresh = q.source_document(self.ctx.project, view.source.id)
+                if fresh is not None and fresh.text == view.source.text:
+                    view.source = fresh
             self.area.show_source(view.source.name, self._source_detail(view.source))
         target = self.memo_pane.target
         if target is not None and (ch.deleted or ch.created) and self.memos.gone(*target):
@@ -479,7 +486,18 @@ class MainWindow(QMainWindow):
 
     def _refresh_coders(self) -> None:
         if self.ctx is not None:
-            self.area.set_coders(q.coders(self.ctx.project), self.ctx.coder_name)
+            coders = q.coders(self.ctx.project)
+            self.area.set_coders(coders, self.ctx.coder_name)
+            marks = coder_marks(coders)
+            if marks != self.document_view.margin.coder_marks:
+                self.document_view.margin.coder_marks = self.coding_model.coder_marks = marks
+                self.document_view.margin.update()
+
+    def show_coders(self, on: bool) -> None:
+        """Coder initials in the margin's labels (View → Show coders in the margin)."""
+        self.document_view.margin.show_coders = bool(on)
+        self.document_view.margin.update()
+        settings.settings().setValue("view/show_coders", bool(on))
 
     def _coder_filter(self, choice) -> None:
         if self.ctx is None:
@@ -512,19 +530,22 @@ class MainWindow(QMainWindow):
         if self.ctx is not None:
             self.area.find_bar.open_bar()
 
-    def ask_coder_name(self) -> str | None:
+    def ask_coder_name(self, question: str = "") -> str | None:
         from workbench.ui.dialogs.coder import CoderDialog
 
-        known = [name for _cid, name in q.coders(self.ctx.project)] if self.ctx else []
-        return CoderDialog.ask(known, settings.coder_name(), self)
+        ctx = self.ctx
+        here = ctx.coders_here() if ctx else []
+        known = here + [name for _cid, name in q.coders(ctx.project) if name not in here] if ctx else []
+        return CoderDialog.ask(known, (ctx.coder_name if ctx else "") or settings.coder_name(), self, question)
 
     def change_coder(self) -> None:
-        if self.ctx is None:
+        if self.ctx is None or self.ctx.readonly:
             return
         name = self.ask_coder_name()
         if name:
             self.ctx.set_coder(name)
             self._refresh_coders()
+            self.status_note(f"Coding “{self.ctx.name}” as {self.ctx.coder_name}")
 
     # -- status and messages -----------------------------------------------------------------------------
     def status_note(self, text: str) -> None:
@@ -540,22 +561,17 @@ class MainWindow(QMainWindow):
         box.open()
 
     def _update_status(self) -> None:
-        if self.ctx is None:
-            for w in (self.status_project, self.status_coder, self.status_counts):
-                w.setText("")
-            return
-        n = q.project_counts(self.ctx.project)
-        self.status_project.setText(f"  {self.ctx.name}  ")
-        self.status_coder.setText(f"  Coder: {self.ctx.coder_name or 'not set yet'}  ")
-        self.status_counts.setText(f"  {n['sources']} sources · {n['codes']} codes · {n['codings']} codings · "
-                                   f"{n['cases']} cases  ")
+        self.status.update()
 
     def show_shortcuts(self) -> None:
         rows = [("Ctrl+K", "code the selection with a code you type"), ("1 – 9", "apply the code pinned to that key"),
                 ("Ctrl+I", "in-vivo: a new code named by the selected words"),
-                ("Drag the selection onto a code", "code it"), ("Delete", "remove the selected coding"),
+                ("Drag the selection onto a code", "code it"),
+                ("Delete", "delete what is selected: the coding in the text or list, the code, source or case"),
+                ("F2", "rename the selected code, source, case or folder"),
                 ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"), ("Ctrl+F, F3", "find in the source, next hit"),
-                ("Ctrl+. / Ctrl+,", "next / previous coding of the selected code"), ("F2", "rename the code")]
+                ("Ctrl+. / Ctrl+,", "next / previous coding of the selected code"),
+                ("Ctrl+Shift+E", "cases and attributes"), ("Ctrl+Shift+Q", "query"), ("F1", "the user guide")]
         text = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows)
         QMessageBox.information(self, "Keyboard shortcuts", f"<table>{text}</table>")
 
@@ -566,30 +582,14 @@ class MainWindow(QMainWindow):
                                          "interviews and documents.")
 
     # -- layout and window events ---------------------------------------------------------------------------
-    def _restore_layout(self) -> None:
-        if not self.remember_layout:
-            return
-        s = settings.settings()
-        geom, state = s.value("window/geometry"), s.value("window/state")
-        if isinstance(geom, QByteArray) and not self.isVisible():
-            self.restoreGeometry(geom)
-        if isinstance(state, QByteArray) and self.ctx is not None:
-            self.restoreState(state)
-
-    def _save_layout(self) -> None:
-        if self.ctx is None or not self.remember_layout:
-            return
-        s = settings.settings()
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState())
-
     def reset_layout(self) -> None:
-        self.restoreState(self._default_state)
+        self.placement.default_docks()
         for dock in self.docks.values():
             dock.setVisible(self.ctx is not None)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.memo_pane.flush()
+        self.placement.save()
         self.close_project()
         super().closeEvent(event)
 

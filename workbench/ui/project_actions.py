@@ -1,16 +1,18 @@
-"""File actions: new, open, the sample project, recent projects, and importing sources as a background job."""
+"""File actions: new, open (also read-only), project properties, the sample project, recent projects,
+and importing sources as a background job."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths
+from PySide6.QtCore import QObject, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from workbench.core.changes import Changes
 from workbench.core.errors import WorkbenchError
-from workbench.ui import settings
+from workbench.ui import file_dialogs, settings
 from workbench.ui.jobs import Job, JobRunner
+from workbench.ui.wording import count
 from workbench.ui.start_screen import sample_project_path
 from workbench.ui.actions import make_action
 
@@ -32,6 +34,9 @@ class ProjectActions(QObject):
         self.job: Job | None = None
         self.new = self._action("New project…", self.new_project, QKeySequence.StandardKey.New, "newProject")
         self.open = self._action("Open project…", self.open_dialog, QKeySequence.StandardKey.Open, "openProject")
+        self.open_read_only = self._action("Open read-only…", self.open_read_only_dialog, None, "openReadOnly")
+        self.open_read_only.setToolTip("Look at a project without changing it (also when it is open elsewhere)")
+        self.properties = self._action("Project properties…", self.properties_dialog, None, "projectProperties")
         self.open_sample = self._action("Open the sample project", self.open_sample_project, None, "openSample")
         self.close = self._action("Close project", self.w.close_project, QKeySequence.StandardKey.Close,
                                   "closeProject")
@@ -44,27 +49,75 @@ class ProjectActions(QObject):
         return make_action(self.w, text, slot, name=name, keys=key)
 
     # -- projects -------------------------------------------------------------------------------
-    def new_project(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.w, "New project", "study.qwb", "Projects (*.qwb)")
-        if path:
-            self.create_project_at(path)
+    def new_project(self):
+        """Ask the project's name and description, then where to save it; returns the dialog."""
+        from workbench.ui.dialogs.project_details import ProjectDetailsDialog
 
-    def create_project_at(self, path: str) -> bool:
+        dialog = ProjectDetailsDialog(self.w, new=True)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def chosen() -> None:
+            stem = "".join(c if c.isalnum() or c in " -_" else " " for c in dialog.name()).strip() or "study"
+            path = file_dialogs.save_file(self.w, "project", "Save the new project as", f"{stem}.qwb",
+                                          file_dialogs.PROJECTS, ".qwb")
+            if path:
+                self.create_project_at(path, dialog.name(), dialog.description())
+
+        dialog.accepted.connect(chosen)
+        dialog.open()
+        return dialog
+
+    def create_project_at(self, path: str, name: str | None = None, description: str = "") -> bool:
+        from workbench.services.projects import set_project_details
         from workbench.store.project import create_project
 
         if not path.lower().endswith(".qwb"):
             path += ".qwb"
         try:
-            create_project(path, coder=settings.coder_name() or None).close()
+            project = create_project(path, name=name, coder=settings.coder_name() or None)
+            try:
+                if description:
+                    set_project_details(project, project.info().name, description)
+            finally:
+                project.close()
         except WorkbenchError as exc:
             self.w.show_error(str(exc))
             return False
         return self.w.open_project(path)
 
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.w, "Open project", "", "Projects (*.qwb);;All files (*)")
+        path = file_dialogs.open_file(self.w, "project", "Open project", "Projects (*.qwb);;All files (*)")
         if path:
             self.w.open_project(path)
+
+    def open_read_only_dialog(self) -> None:
+        path = file_dialogs.open_file(self.w, "project", "Open a project read-only",
+                                      "Projects (*.qwb);;All files (*)")
+        if path:
+            self.w.open_project(path, readonly=True)
+
+    def properties_dialog(self):
+        """File → Project properties: the name and description, as one undoable edit."""
+        from workbench.ui.commands.base import StepCommand
+        from workbench.ui.commands.project import SetProjectDetails
+        from workbench.ui.dialogs.project_details import ProjectDetailsDialog
+
+        ctx = self.w.ctx
+        if ctx is None:
+            return None
+        dialog = ProjectDetailsDialog(self.w, ctx.name, ctx.description)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if ctx.readonly:
+            dialog.buttons.button(dialog.buttons.StandardButton.Ok).setEnabled(False)
+
+        def done() -> None:
+            if (dialog.name(), dialog.description()) != (ctx.name, ctx.description):
+                ctx.execute(StepCommand(ctx, "Edit project properties",
+                                        [SetProjectDetails(dialog.name(), dialog.description())]))
+
+        dialog.accepted.connect(done)
+        dialog.open()
+        return dialog
 
     def open_sample_project(self) -> bool:
         """Open a working copy of the sample study (the shipped file stays pristine)."""
@@ -95,7 +148,7 @@ class ProjectActions(QObject):
     def import_dialog(self) -> None:
         if self.w.ctx is None:
             return
-        paths, _ = QFileDialog.getOpenFileNames(self.w, "Import sources", "", SOURCE_FILTER)
+        paths = file_dialogs.open_files(self.w, "sources", "Import sources", SOURCE_FILTER)
         if paths:
             self.import_files(paths)
 
@@ -114,7 +167,7 @@ class ProjectActions(QObject):
         job.failed.connect(self._failed)
         job.cancelled.connect(self._cancelled)
         self.job = job
-        panel.job_started(f"Importing {len(paths)} files…")
+        panel.job_started(f"Importing {count(len(paths), 'file')}…")
         JobRunner.instance().start(job)
         return job
 
@@ -136,8 +189,8 @@ class ProjectActions(QObject):
         done = [o for o in outcomes if o.status == "imported"]
         skipped = [o for o in outcomes if o.status == "skipped"]
         failed = [o for o in outcomes if o.status == "failed"]
-        self.w.status_note(f"Imported {len(done)} sources" + (f", {len(skipped)} skipped (already there)"
-                                                              if skipped else "") +
+        self.w.status_note(f"Imported {count(len(done), 'source')}" + (f", {len(skipped)} skipped (already there)"
+                                                                        if skipped else "") +
                            (f", {len(failed)} failed" if failed else ""))
         if failed:
             box = QMessageBox(QMessageBox.Icon.Warning, "Some files were not imported",

@@ -75,3 +75,50 @@ def recent_codes(project_guid: str) -> list[int]:
 
 def set_recent_codes(project_guid: str, ids: list[int]) -> None:
     settings().setValue(f"recent_codes/{project_guid}", json.dumps(list(ids)))
+
+
+# -- who codes which project on this computer (issue 9, finding 5) --------------------------------
+# Keyed by the project's coder key (its GUID, and for a hand-out copy the hand-out too: a copy
+# shares its original's GUID, and must not code as the original's person).
+def project_coder(key: str) -> str:
+    """The person who last coded (or was chosen to code) this project here; '' if none yet."""
+    return str(settings().value(f"project_coder/{key}", "") or "")
+
+
+def set_project_coder(key: str, name: str) -> None:
+    settings().setValue(f"project_coder/{key}", name)
+
+
+def coders_here(key: str) -> list[str]:
+    """Everyone who has coded this project on this computer, most recent first."""
+    raw = settings().value(f"coders_here/{key}", "[]")
+    try:
+        names = json.loads(raw) if isinstance(raw, str) else []
+    except ValueError:
+        names = []
+    return [n for n in names if isinstance(n, str) and n]
+
+
+def add_coder_here(key: str, name: str) -> None:
+    names = [name] + [n for n in coders_here(key) if n.casefold() != name.casefold()]
+    settings().setValue(f"coders_here/{key}", json.dumps(names[:20]))
+
+
+# -- the folder last used for each kind of file ------------------------------------------------------
+def last_folder(kind: str) -> str:
+    """The folder a file dialog for this kind of file (project, sources, report...) last used."""
+    folder = str(settings().value(f"last_folder/{kind}", "") or "")
+    return folder if folder and Path(folder).is_dir() else ""
+
+
+def remember_folder(kind: str, path: str | Path) -> None:
+    p = Path(path)
+    settings().setValue(f"last_folder/{kind}", str(p if p.is_dir() else p.parent))
+
+
+def start_path(kind: str, name: str = "") -> str:
+    """Where a file dialog opens: the kind's last folder (with a suggested file name)."""
+    folder = last_folder(kind)
+    if not folder:
+        return name
+    return str(Path(folder) / name) if name else folder

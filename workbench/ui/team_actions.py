@@ -6,8 +6,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
+from workbench.ui import file_dialogs
 from workbench.ui.jobs import JobRunner
 from workbench.ui.panel_docks import PanelSpec
 from workbench.ui.actions import make_action
@@ -54,8 +55,9 @@ class TeamActions(QObject):
         return make_action(self.w, text, slot, name=name, tip=tip, bare=True)
 
     def _enable(self, on: bool) -> None:
-        for a in self.all:
-            a.setEnabled(on)
+        readonly = on and self.w.ctx is not None and self.w.ctx.readonly
+        for a in self.all:  # a read-only project can be compared, not merged into or handed out
+            a.setEnabled(on and not (readonly and a in (self.hand_out, self.merge)))
 
     def _closing(self) -> None:
         self._enable(False)
@@ -88,7 +90,8 @@ class TeamActions(QObject):
             return
         name = " ".join(name.split())
         suggested = Path(ctx.path).with_name(f"{Path(ctx.path).stem} - {name}.qwb")
-        dest, _ = QFileDialog.getSaveFileName(self.w, f"Save the copy for {name}", str(suggested), "Projects (*.qwb)")
+        dest = file_dialogs.save_file(self.w, "project", f"Save the copy for {name}", suggested,
+                                      file_dialogs.PROJECTS, ".qwb")
         if dest:
             self.hand_out_to(name, dest)
 
@@ -164,4 +167,6 @@ class TeamActions(QObject):
     def _agreement(self, ctx):
         from workbench.ui.panels.agreement_panel import AgreementPanel
 
-        return AgreementPanel(ctx.project)
+        panel = AgreementPanel(ctx.project, show_help=lambda: self.w.help_actions.show("agreement.md"))
+        panel.exported.connect(lambda path: self.w.status_note(f"Exported the agreement table to {path}"))
+        return panel

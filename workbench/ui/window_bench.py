@@ -1,4 +1,5 @@
-"""The coding window's timings for bench_document: open to painted, coding, scrolling, memory (issue 3).
+"""The coding window's timings for bench_document: open to painted, coding, scrolling, memory (issue 3);
+the sample project opened to a painted window, and each panel and dialog of issue 10 opened.
 
 Kept in ui because it drives the real window; workbench/bench/bench_document.py prepares the
 workload and calls measure().
@@ -152,10 +153,83 @@ def measure(project_path: Path, tmp: Path, sid: int, big: int | None = None) -> 
     figures.append(_scroll_figure(window, app, big if big is not None else sid))
     figures.append(Figure("document.resident_memory", round(rss_mb(), 1), "MB", 500,
                           "VmRSS of the process with the project open in the window"))
+    figures += panel_figures(window, app)
     window.close_project()
     window.close()
     window.deleteLater()
     app.processEvents()
+    figures.append(sample_open_figure(app, tmp))
     return figures
+
+
+def _timed(app, open_it, widget_of) -> float:
+    """ms from the call that opens a panel or dialog to it painted."""
+    app.processEvents()
+    t0 = time.perf_counter()
+    widget = widget_of(open_it())
+    widget.repaint()
+    return (time.perf_counter() - t0) * 1000
+
+
+def panel_figures(window, app) -> list[Figure]:
+    """Each panel and dialog of issue 10 opened on the workload (first opening, to painted)."""
+    from workbench.query.document import project_counts
+
+    n = project_counts(window.ctx.project)
+    cases_note = f"{n['cases']} cases, {n['codings']:,} codings in the project"
+    sid = window.document_view.source_id or window.source_model.source_ids()[0]
+    frame = lambda panel: panel.parentWidget()  # noqa: E731 - the panel in its dock's frame
+    same = lambda w: w  # noqa: E731
+    rows = [
+        ("panel.cases_table", lambda: window.case_actions.show_panel(), frame, cases_note + "; the cases x attributes table"),
+        ("panel.memo_list", lambda: window.memo_actions.show_list(), frame, "every memo of the project"),
+        ("panel.source_properties", lambda: window.source_actions.properties_dialog(sid), same,
+         "the most-coded source's properties dialog"),
+        ("panel.project_properties", lambda: window.project_actions.properties_dialog(), same, ""),
+        ("panel.report_dialog", lambda: window.analysis_actions.word_report(), same,
+         "the query panel (made here) and the report's options"),
+        ("panel.agreement", lambda: window.team_actions.open_agreement(), frame, "the panel, before Compare"),
+        ("panel.merge_dialog", lambda: window.team_actions.merge_dialog([]), same, "before a file is chosen"),
+        ("panel.user_guide", lambda: window.help_actions.show("guide.md"), same, "Help > User guide with its pictures"),
+    ]
+    out = []
+    for name, open_it, widget_of, note in rows:
+        ms = _timed(app, open_it, widget_of)
+        out.append(Figure(name, round(ms, 1), "ms", 200, (note + "; " if note else "") + "first opening, to painted"))
+        for w in app.topLevelWidgets():  # dialogs close again; docked panels stay
+            if w is not window and w.isVisible() and w.objectName() != "mainWindow":
+                w.close()
+    return out
+
+
+def sample_open_figure(app, tmp: Path) -> Figure:
+    """A fresh window opening the sample project, to its text, margin and panels painted."""
+    import shutil
+
+    from workbench.ui.app import most_coded_source
+    from workbench.ui.main_window import MainWindow
+    from workbench.ui.start_screen import sample_project_path
+
+    src = sample_project_path()
+    if src is None:
+        return Figure("window.open_sample", 0.0, "ms", None, "the sample project is not installed")
+    copy = tmp / "sample-open.qwb"
+    shutil.copy(src, copy)
+    t0 = time.perf_counter()
+    window = MainWindow()
+    window.resize(1400, 900)
+    window.show()
+    window.open_project(copy)
+    sid = most_coded_source(window)
+    if sid is not None:
+        window.open_source(sid)
+    window.repaint()
+    ms = (time.perf_counter() - t0) * 1000
+    window.close_project()
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    return Figure("window.open_sample", round(ms, 1), "ms", 1500,
+                  "new window, sample project opened, its most-coded source shown, window painted")
 
 

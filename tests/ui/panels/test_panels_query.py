@@ -127,7 +127,7 @@ def test_export_to_word_runs_as_a_job(qtbot, query_panel, tmp_path):
     out = tmp_path / "panel.docx"
     with qtbot.waitSignal(panel.export_finished, timeout=20000) as blocker:
         panel.export_report(out, group_by="code")
-    assert blocker.args == [str(out)]
+    assert blocker.args == [str(out), 2]
     JobRunner.instance().wait()
     paras = [(p.style.name, p.text) for p in docx.Document(str(out)).paragraphs]
     assert ("Heading 1", "autonomy") in paras

@@ -1,34 +1,29 @@
 """File → Merge projects…: pick files, preview what comes in and the conflicts, apply as a job."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
 )
 
+from workbench.ui.dialogs.merge_words import (KIND_TITLES, change_word, field_words, option_words, side_text,
+                                              summary_html)
 from workbench.ui.jobs import Job, JobRunner
-
-KIND_TITLES = {"source": "Sources", "code": "Codes", "coding": "Codings", "case": "Cases", "attribute": "Attributes",
-               "value": "Attribute values", "link": "Case–source links", "memo": "Memos", "coder": "Coders",
-               "tombstone": "Deletions recorded"}
+from workbench.ui.wording import count
 
 
 def _plan_job(project, others, report, should_stop):
@@ -73,9 +68,18 @@ class MergeDialog(QDialog):
         self.preview_button.clicked.connect(self.preview)
         self.tree = QTreeWidget(objectName="mergePreview")
         self.tree.setHeaderLabels(["What comes in", "New", "Updated", "Deleted"])
+        self.tree.setWordWrap(True)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setStretchLastSection(False)
         self.conflicts = QTableWidget(0, 5, objectName="mergeConflicts")
-        self.conflicts.setHorizontalHeaderLabels(["Conflict", "Field", "Ours", "Other", "Resolution"])
-        self.conflicts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.conflicts.setHorizontalHeaderLabels(["Conflict", "What", "In this project", "In the other file",
+                                                  "Resolution"])
+        self.conflicts.setWordWrap(True)  # contents are never cut: rows grow to show them whole
+        self.conflicts.verticalHeader().hide()
+        head = self.conflicts.horizontalHeader()
+        head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        head.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        head.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.status = QLabel("Choose the project files of your team members.", objectName="mergeStatus")
         self.progress = QProgressBar(objectName="mergeProgress")
         self.progress.hide()
@@ -84,7 +88,7 @@ class MergeDialog(QDialog):
         self.apply_button.clicked.connect(self.apply)
         self.cancel_button = QPushButton("Cancel", objectName="mergeCancel")
         self.cancel_button.clicked.connect(self._cancel)
-        self.report_view = QPlainTextEdit(objectName="mergeReport", readOnly=True)
+        self.report_view = QTextBrowser(objectName="mergeReport")
         self.report_view.hide()
         top = QHBoxLayout()
         top.addWidget(self.files, 1)
@@ -112,7 +116,9 @@ class MergeDialog(QDialog):
 
     # -- files and preview ------------------------------------------------------------
     def _browse(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Project files to merge", "", "Projects (*.qwb)")
+        from workbench.ui import file_dialogs
+
+        paths = file_dialogs.open_files(self, "project", "Project files to merge", file_dialogs.PROJECTS)
         for p in paths:
             self.files.addItem(p)
 
@@ -139,28 +145,39 @@ class MergeDialog(QDialog):
             self.tree.addTopLevelItem(top)
             for change in ("new", "updated", "deleted"):
                 for name in plan.items[kind][change]:
-                    top.addChild(QTreeWidgetItem([f"{change}: {name}"]))
+                    child = QTreeWidgetItem([f"{change_word(kind, change)}: {name}"])
+                    child.setToolTip(0, child.text(0))
+                    top.addChild(child)
         self.conflicts.setRowCount(len(plan.conflicts))
         for row, c in enumerate(plan.conflicts):
-            for col, text in enumerate([c.label, c.field, _short(c.ours), _short(c.other)]):
+            what = f"{c.kind} {field_words(c.field)}" if c.kind != "deletion" else field_words(c.field)
+            for col, text in enumerate([c.label, what, side_text(c.ours), side_text(c.other)]):
                 item = QTableWidgetItem(text)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 item.setData(Qt.ItemDataRole.UserRole, c.id)
+                item.setToolTip(text)
                 self.conflicts.setItem(row, col, item)
             combo = QComboBox(objectName=f"mergeResolution{row}")
-            combo.addItems(c.options)
-            combo.setCurrentText(c.default)
+            for option in c.options:
+                combo.addItem(option_words(c.kind, option), option)
+            combo.setCurrentIndex(combo.findData(c.default))
             self.conflicts.setCellWidget(row, 4, combo)
+        fm = self.conflicts.fontMetrics()
+        self.conflicts.setColumnWidth(0, fm.horizontalAdvance("n" * 22))
+        self.conflicts.setColumnWidth(1, fm.horizontalAdvance("n" * 16))
+        self.conflicts.setColumnWidth(4, max((self.conflicts.cellWidget(r, 4).sizeHint().width()
+                                              for r in range(self.conflicts.rowCount())), default=120) + 8)
+        self.conflicts.resizeRowsToContents()
         n = len(plan.conflicts)
-        self.status.setText(f"{n} conflict{'s' if n != 1 else ''}; check the proposed resolutions, then apply."
-                            if n else "No conflicts. Apply to merge.")
+        self.status.setText(f"{count(n, 'conflict')}: each shows both versions and the proposed choice; change any, "
+                            "then apply." if n else "No conflicts. Apply to merge.")
         self.apply_button.setEnabled(True)
 
     def resolutions(self) -> dict[str, str]:
         out = {}
         for row in range(self.conflicts.rowCount()):
             cid = self.conflicts.item(row, 0).data(Qt.ItemDataRole.UserRole)
-            out[cid] = self.conflicts.cellWidget(row, 4).currentText()
+            out[cid] = self.conflicts.cellWidget(row, 4).currentData()
         return out
 
     # -- applying ---------------------------------------------------------------------
@@ -173,19 +190,10 @@ class MergeDialog(QDialog):
         self._start(Job(_apply_job, self.project, plan, self.resolutions(), label="Merging"), self._show_report)
 
     def _show_report(self, report) -> None:
-        body = report.to_json()
-        lines = [f"Merged {', '.join(Path(o['path']).name for o in body['others'])} "
-                 f"(backup: {body.get('backup') or 'none'})"]
-        for kind, c in body["counts"].items():
-            if any(c.values()):
-                lines.append(f"{KIND_TITLES.get(kind, kind)}: {c['new']} new, {c['updated']} updated, "
-                             f"{c['deleted']} deleted")
-        for c in body["conflicts"]:
-            lines.append(f"Conflict {c['label']} ({c['field']}): {c['resolution']}")
-        lines.append("")
-        lines.append(json.dumps(body, ensure_ascii=False, indent=1))
-        self.report_view.setPlainText("\n".join(lines))
+        self.report_view.setHtml(summary_html(report.to_json()))
         self.report_view.show()
+        self.tree.hide()
+        self.conflicts.hide()
         self.status.setText("Merged. The report is kept in the project.")
         self.cancel_button.setText("Close")
         self.merged.emit(report)
@@ -220,10 +228,3 @@ class MergeDialog(QDialog):
             self.plan = None
         self.reject()
 
-
-def _short(side: dict) -> str:
-    value = side.get("value")
-    text = "" if value is None else str(value)
-    if len(text) > 80:
-        text = text[:77] + "…"
-    return f"{text}  ({side.get('time', '')[:16].replace('T', ' ')})"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QListWidget, QListWidgetItem,
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QListWidget, QListWidgetItem,
                                QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout)
 
 from workbench.core.errors import WorkbenchError
@@ -61,7 +61,9 @@ class ReportHistoryDialog(QDialog):
         self.text.setPlainText(report_text(r) if r else "")
 
     def export_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export report", "report.txt", "Text (*.txt);;JSON (*.json)")
+        from workbench.ui import file_dialogs
+
+        path = file_dialogs.save_file(self, "report", "Export report", "report.txt", "Text (*.txt);;JSON (*.json)")
         if path:
             self.export_to(path)
 
@@ -77,4 +79,7 @@ class ReportHistoryDialog(QDialog):
         except WorkbenchError as exc:
             QMessageBox.warning(self, "Export report", str(exc))
             return False
+        window = self.parent()
+        if hasattr(window, "status_note"):
+            window.status_note(f"Exported the report to {path}")
         return True

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from workbench.query.document import CodeRow, code_counts, code_rows
 from workbench.store.project import Project
 from workbench.ui.models import ID_ROLE
+from workbench.ui.wording import count
 from workbench.ui.views.document_view import PASSAGE_MIME, read_passage
 
 CODES_MIME = "application/x-qwb-codes"  # JSON list of code ids being dragged
@@ -36,13 +37,15 @@ def swatch(color: str, size: int = 12) -> QIcon:
 
 
 class CodeTreeModel(QAbstractItemModel):
-    """Columns: the code (swatch, name, pin key) and its number of codings."""
+    """Columns: the code (swatch, name, pin key), its own number of codings, and for a code with
+    subcodes the number with theirs (NVivo's aggregate)."""
 
     rename_requested = Signal(int, str)  # code id, new name
     move_requested = Signal(int, object, int)  # code id, new parent id or None, position (-1: last)
     passage_dropped = Signal(int, dict)  # code id, {"source_id", "start", "end"}
 
-    HEADERS = ("Code", "Codings")
+    HEADERS = ("Code", "Codings", "All")
+    HEADER_TIPS = ("", "Codings of the code itself", "Codings of the code and all its subcodes (codes with subcodes)")
 
     def __init__(self, project: Project | None = None, parent=None):
         super().__init__(parent)
@@ -50,6 +53,7 @@ class CodeTreeModel(QAbstractItemModel):
         self._nodes: dict[int, _Node] = {}
         self._roots: list[int] = []
         self._icons: dict[str, QIcon] = {}
+        self._totals: dict[int, int] = {}  # code id -> codings of it and its subcodes
         self.pins: dict[int, int] = {}  # code id -> quick key 1..9
         if project is not None:
             self.reload()
@@ -72,13 +76,36 @@ class CodeTreeModel(QAbstractItemModel):
         for r in rows:
             if self._nodes[r.id].row != r:
                 self._nodes[r.id].row = r
-                self.dataChanged.emit(self.index_of(r.id, 0), self.index_of(r.id, 1))
+                self.dataChanged.emit(self.index_of(r.id, 0), self.index_of(r.id, 2))
+        self._sum_totals(emit=True)
 
     def _load(self, rows: list[CodeRow]) -> None:
         self._nodes = {r.id: _Node(r) for r in rows}
         self._roots = []
         for r in rows:  # rows come in tree order, so children lists come out ordered
             (self._nodes[r.parent_id].children if r.parent_id in self._nodes else self._roots).append(r.id)
+        self._sum_totals()
+
+    def _sum_totals(self, emit: bool = False) -> None:
+        """Each code's codings with its subcodes'; with emit, tell the view where a total moved."""
+        old, totals = self._totals, {}
+
+        def total(cid: int) -> int:
+            node = self._nodes[cid]
+            totals[cid] = node.row.count + sum(total(k) for k in node.children)
+            return totals[cid]
+
+        for cid in self._roots:
+            total(cid)
+        self._totals = totals
+        if emit:
+            for cid, n in totals.items():
+                if old.get(cid) != n and self._nodes[cid].children:
+                    idx = self.index_of(cid, 2)
+                    self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DisplayRole])
+
+    def total(self, code_id: int) -> int:
+        return self._totals.get(code_id, 0)
 
     def refresh_counts(self, code_ids: list[int] | None = None) -> None:
         """Re-count codings (of the given codes only, when named)."""
@@ -90,6 +117,7 @@ class CodeTreeModel(QAbstractItemModel):
                 node.row = replace(node.row, count=n)
                 idx = self.index_of(cid, 1)
                 self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DisplayRole])
+        self._sum_totals(emit=True)
 
     def set_pins(self, pins: dict[int, int]) -> None:
         self.pins = dict(pins)
@@ -150,6 +178,8 @@ class CodeTreeModel(QAbstractItemModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return self.HEADER_TIPS[section] or None
         return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
@@ -174,7 +204,9 @@ class CodeTreeModel(QAbstractItemModel):
                     self._icons[r.color] = swatch(r.color)
                 return self._icons[r.color]
             if role == Qt.ItemDataRole.ToolTipRole:
-                tip = f"<b>{r.path}</b> — {r.count} codings"
+                tip = f"<b>{r.path}</b> — {count(r.count, 'coding')}"
+                if self._nodes[r.id].children:
+                    tip += f"; {count(self.total(r.id), 'coding')} with its subcodes"
                 if r.description:
                     tip += f"<br/>{r.description[:400]}"
                 return tip
@@ -187,6 +219,18 @@ class CodeTreeModel(QAbstractItemModel):
                 return r.count
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        elif col == 2:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.total(r.id) if self._nodes[r.id].children else None
+            if role == Qt.ItemDataRole.ToolTipRole and self._nodes[r.id].children:
+                return f"{count(self.total(r.id), 'coding')} of “{r.name}” and its subcodes"
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if role == Qt.ItemDataRole.ForegroundRole and self._nodes[r.id].children:
+                from PySide6.QtGui import QPalette
+                from PySide6.QtWidgets import QApplication
+
+                return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
         return None
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:

@@ -19,6 +19,7 @@ class CodingListModel(QAbstractTableModel):
         self.text = ""
         self._rows: list[Span] = []
         self._icons: dict = {}
+        self.coder_marks: dict = {}  # coder id -> (initials, colour): a chip before the coder's name
 
     def reload(self, text: str | None = None) -> None:
         self.beginResetModel()
@@ -102,6 +103,11 @@ class CodingListModel(QAbstractTableModel):
             if r.color not in self._icons:
                 self._icons[r.color] = swatch(r.color)
             return self._icons[r.color]
+        if role == Qt.ItemDataRole.DecorationRole and col == 1 and r.coder_id in self.coder_marks:
+            color = self.coder_marks[r.coder_id][1].name()
+            if color not in self._icons:
+                self._icons[color] = swatch(color)
+            return self._icons[color]
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 3:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -1,4 +1,4 @@
-"""Sources grouped by case as a two-level Qt tree; a source in two cases shows under both."""
+"""Sources grouped by case (or by folder) as a two-level Qt tree; a source in two cases shows under both."""
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QSortFilterProxyModel, Qt
@@ -6,6 +6,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QSortFilterProxyMode
 from workbench.query.document import CaseGroup, SourceRow, case_groups, source_counts, source_rows
 from workbench.store.project import Project
 from workbench.ui.models import ID_ROLE, KIND_ROLE
+from workbench.ui.wording import count
 
 # internalId 0 marks a group (case) row; a source row carries its group's row + 1.
 _GROUP = 0
@@ -14,19 +15,37 @@ _GROUP = 0
 class SourceTreeModel(QAbstractItemModel):
     HEADERS = ("Source", "Codings")
 
+    GROUPINGS = ("case", "folder")
+
     def __init__(self, project: Project | None = None, parent=None):
         super().__init__(parent)
         self.project = project
+        self.grouping = "case"  # or "folder"
         self._groups: list[CaseGroup] = []
         self._sources: dict[int, SourceRow] = {}
+        self._case_tips: dict[int, str] = {}
         if project is not None:
             self.reload()
 
     def reload(self) -> None:
         self.beginResetModel()
         self._sources = {r.id: r for r in source_rows(self.project)} if self.project else {}
-        self._groups = case_groups(self.project) if self.project else []
+        if self.project is None:
+            self._groups = []
+        elif self.grouping == "folder":
+            self._groups = folder_groups(self.project, list(self._sources))
+        else:
+            self._groups = case_groups(self.project)
+            self._case_tips = case_tips(self.project)
         self.endResetModel()
+
+    def set_grouping(self, grouping: str) -> None:
+        if grouping in self.GROUPINGS and grouping != self.grouping:
+            self.grouping = grouping
+            self.reload()
+
+    def group_kind(self) -> str:
+        return self.grouping
 
     def refresh_counts(self, source_ids: list[int] | None = None) -> None:
         """Re-count codings (of the given sources only, when named)."""
@@ -100,13 +119,15 @@ class SourceTreeModel(QAbstractItemModel):
             if role == ID_ROLE:
                 return group.id
             if role == KIND_ROLE:
-                return "case"
+                return self.grouping
             if role == Qt.ItemDataRole.DisplayRole:
                 if index.column() == 0:
                     return group.name
                 return sum(self._sources[s].codings for s in group.source_ids if s in self._sources)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{group.name}: {len(group.source_ids)} sources"
+                if self.grouping == "case" and group.id is not None:
+                    return self._case_tips.get(group.id, group.name)
+                return f"{group.name}\n{count(len(group.source_ids), 'source')}"
             if role == Qt.ItemDataRole.FontRole and index.column() == 0:
                 from PySide6.QtGui import QFont
 
@@ -123,7 +144,7 @@ class SourceTreeModel(QAbstractItemModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return src.name if index.column() == 0 else src.codings
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{src.name} — {src.kind}, {src.length:,} characters, {src.codings} codings"
+                return f"{src.name}\n{src.kind}, {count(src.length, 'character')}, {count(src.codings, 'coding')}"
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -132,6 +153,34 @@ class SourceTreeModel(QAbstractItemModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+def case_tips(project: Project) -> dict[int, str]:
+    """What hovering a case shows: its name, its attribute values, how many sources it holds."""
+    from workbench.services.cases import case_table
+
+    cases, attrs = case_table(project)
+    tips = {}
+    for c in cases:
+        lines = [c.name] + [f"{a.name}: {c.values[a.id]}" for a in attrs if c.values.get(a.id)]
+        if c.description:
+            lines.append(c.description if len(c.description) < 200 else c.description[:200] + "…")
+        tips[c.id] = "\n".join(lines + [count(len(c.source_ids), "source")])
+    return tips
+
+
+def folder_groups(project: Project, order: list[int]) -> list[CaseGroup]:
+    """Folders (by path) with their sources; then the sources in no folder."""
+    from workbench.services.sources import folder_rows
+
+    groups, placed = [], set()
+    for f in folder_rows(project):
+        groups.append(CaseGroup(f.id, f.path, f.source_ids))
+        placed.update(f.source_ids)
+    loose = tuple(sid for sid in order if sid not in placed)
+    if loose:
+        groups.append(CaseGroup(None, "Not in a folder", loose))
+    return groups
 
 
 class SourceFilterProxy(QSortFilterProxyModel):

@@ -7,7 +7,6 @@ from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -23,6 +22,27 @@ from workbench.core.textpos import Utf16Map
 
 COLOURS = {"both": "#b7e4c7", "a": "#a9d6f5", "b": "#ffd6a5", "mixed": "#e0c3fc"}
 SOURCE_ROLE = Qt.ItemDataRole.UserRole
+CODE_ROLE = Qt.ItemDataRole.UserRole + 1
+HEADERS = ["Code / source", "Percent", "Kappa", "Alpha", "u-alpha", "Segments %"]
+# What each figure is and when it is low or undefined (docs/agreement.md says more: Help).
+HEADER_TIPS = [
+    "A code over all compared sources; open it for the figure per source. Selecting a row shows the "
+    "two coders' coding of that code in the text below.",
+    "<b>Percent agreement</b>: the share of characters on which both coders agree, coded or not coded. "
+    "In long texts most characters are coded by neither, so it is high even when the coders never coded "
+    "the same passage: 99% can sit beside a kappa of 0.",
+    "<b>Cohen's kappa</b>: agreement beyond what chance would give, from −1 to 1 (0: no better than "
+    "chance; above 0.6 is usually read as substantial). It is low when the coders rarely coded the same "
+    "characters, however high the percent. Shown as – (undefined) when both coded everything or neither "
+    "coded anything.",
+    "<b>Krippendorff's alpha</b> (nominal), on the same characters: like kappa, 0 is chance and 1 "
+    "perfect; 0.8 and above is the usual bar. Undefined (–) when nobody coded or everyone coded everything.",
+    "<b>Unitizing alpha</b>: how closely the coders' passage boundaries match, not just the characters "
+    "covered. Low when they coded roughly the same places with different starts and ends. Undefined (–) "
+    "without any coded passage.",
+    "<b>Segment agreement</b> (as MAXQDA): the share of coded passages the other coder also coded with "
+    "this code, overlapping by at least the threshold. Undefined (–) when nobody coded the code.",
+]
 
 
 def _fmt(value, digits: int = 3) -> str:
@@ -105,8 +125,9 @@ class AgreementPanel(QWidget):
     """Coders, threshold, the table per code (with its sources), exports, and the comparison view."""
 
     computed = Signal(dict)
+    exported = Signal(str)  # the path written
 
-    def __init__(self, project, parent=None):
+    def __init__(self, project, parent=None, show_help=None):
         super().__init__(parent)
         self.setObjectName("agreementPanel")
         self.project = project
@@ -126,9 +147,16 @@ class AgreementPanel(QWidget):
         word.clicked.connect(lambda: self._export("Word document (*.docx)", ".docx"))
         csv = QPushButton("Export CSV…", objectName="agreementExportCsv")
         csv.clicked.connect(lambda: self._export("CSV (*.csv)", ".csv"))
+        help_button = QPushButton("What do these figures mean?", objectName="agreementHelpButton")
+        help_button.setToolTip("Help: the agreement measures explained (docs/agreement.md)")
+        help_button.setEnabled(show_help is not None)
+        if show_help is not None:
+            help_button.clicked.connect(lambda: show_help())
         self.status = QLabel(objectName="agreementStatus")
         self.tree = QTreeWidget(objectName="agreementTable")
-        self.tree.setHeaderLabels(["Code / source", "Percent", "Kappa", "Alpha", "u-alpha", "Segments %"])
+        self.tree.setHeaderLabels(HEADERS)
+        for col, tip in enumerate(HEADER_TIPS):
+            self.tree.headerItem().setToolTip(col, tip)
         self.tree.setColumnWidth(0, 320)  # room for source names under their code
         self.tree.currentItemChanged.connect(self._row_chosen)
         self.comparison = ComparisonView(project)
@@ -137,6 +165,7 @@ class AgreementPanel(QWidget):
                   self.threshold, self.compute_button, word, csv):
             bar.addWidget(w)
         bar.addStretch()
+        bar.addWidget(help_button)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.tree)
         split.addWidget(self.comparison)
@@ -208,22 +237,30 @@ class AgreementPanel(QWidget):
         super().closeEvent(event)
 
     def _fill(self, data: dict) -> None:
-        from workbench.services.lookup import source_by_name
+        from workbench.services.lookup import CodeTree, code_by_path, source_by_name
 
         self.tree.clear()
         with self.project.reading() as s:
             ids = {name: source_by_name(s, name) for name in data["compared_sources"]}
+            tree = CodeTree(s)
+            codes = {c["code"]: code_by_path(s, c["code"], tree) for c in data["codes"]}
 
         def row(label: str, f: dict) -> QTreeWidgetItem:
-            return QTreeWidgetItem([label, _fmt(f["percent"], 2), _fmt(f["kappa"]), _fmt(f["alpha"]),
+            item = QTreeWidgetItem([label, _fmt(f["percent"], 2), _fmt(f["kappa"]), _fmt(f["alpha"]),
                                     _fmt(f["u_alpha"]), _fmt(f["segments"]["percent"], 1)])
+            for col in range(1, len(HEADERS)):
+                item.setToolTip(col, HEADER_TIPS[col])
+                item.setTextAlignment(col, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return item
 
         for c in data["codes"]:
             item = row(c["code"], c)
+            item.setData(0, CODE_ROLE, codes[c["code"]])
             self.tree.addTopLevelItem(item)
             for src in c["sources"]:
                 child = row(src["source"], src)
                 child.setData(0, SOURCE_ROLE, ids[src["source"]])
+                child.setData(0, CODE_ROLE, codes[c["code"]])
                 item.addChild(child)
         self.tree.addTopLevelItem(row("Overall", data["overall"]))
         n = len(data["compared_sources"])
@@ -231,11 +268,21 @@ class AgreementPanel(QWidget):
                             if n else "The two coders have no source in common yet.")
 
     def _row_chosen(self, item, _previous=None) -> None:
+        """The comparison follows the row: a source under a code shows that code there; a code shows
+        itself in the source where the coders differ most (its lowest percent)."""
         if item is None:
             return
+        code = item.data(0, CODE_ROLE)
         sid = item.data(0, SOURCE_ROLE)
+        if sid is None and code is not None and item.childCount():
+            worst = min((item.child(i) for i in range(item.childCount())),
+                        key=lambda c: float(c.text(1)) if c.text(1) not in ("", "–") else 101.0)
+            sid = worst.data(0, SOURCE_ROLE)
         if sid is not None:
-            self.comparison.show_source(sid, self.coders())
+            self.comparison.show_source(sid, self.coders(), [code] if code is not None else None)
+            name = item.text(0) if item.data(0, SOURCE_ROLE) is None else item.parent().text(0)
+            self.comparison.title.setText(f"{self.comparison.title.text()} — code “{name}”" if code is not None
+                                          else self.comparison.title.text())
 
     def export(self, path: str) -> None:
         from workbench.io.agreement_export import export_table
@@ -245,13 +292,16 @@ class AgreementPanel(QWidget):
         if self.table_data is not None:
             export_table(self.table_data, path)
             self.status.setText(f"Exported to {path}")
+            self.exported.emit(str(path))
 
     def _export(self, filter_: str, suffix: str) -> None:
         from workbench.core.errors import WorkbenchError
 
-        path, _ = QFileDialog.getSaveFileName(self, "Export agreement table", f"agreement{suffix}", filter_)
+        from workbench.ui import file_dialogs
+
+        path = file_dialogs.save_file(self, "report", "Export agreement table", f"agreement{suffix}", filter_, suffix)
         if path:
             try:
-                self.export(path if path.endswith(suffix) else path + suffix)
+                self.export(path)
             except WorkbenchError as exc:
                 self.status.setText(str(exc))

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -122,6 +121,7 @@ class MatrixView(QWidget):
     """Codes by a chosen dimension. Click a cell: its excerpts below; double-click one: coding_activated."""
 
     coding_activated = Signal(int)
+    exported = Signal(str)  # the path written
     object_name = "matrixView"
 
     def __init__(self, project_or_path, parent=None):
@@ -137,8 +137,10 @@ class MatrixView(QWidget):
         self.count = QComboBox(objectName="matrixCount")
         self.count.addItems(["segments", "sources", "chars"])
         self.with_children = QCheckBox("With subcodes", objectName="matrixWithChildren")
+        self.folder = QComboBox(objectName="matrixFolder")
+        self.folder.setToolTip("Count only the sources of one folder")
         row = QHBoxLayout()
-        for label, w in (("Columns", self.cols), ("Count", self.count)):
+        for label, w in (("Columns", self.cols), ("Count", self.count), ("Sources", self.folder)):
             row.addWidget(QLabel(label))
             row.addWidget(w)
         row.addWidget(self.with_children)
@@ -187,12 +189,41 @@ class MatrixView(QWidget):
         self.cols.addItems(["cases", "coders", "sources"] + [f"attr:{a}" for a in attrs])
         if current:
             self.cols.setCurrentText(current)
+        self._fill_folders()
+
+    def _fill_folders(self) -> None:
+        from sqlalchemy import select
+
+        from workbench.services.sources import folder_rows
+        from workbench.store.models import Source
+
+        with self.handle.project.reading() as s:
+            names = dict(s.execute(select(Source.id, Source.name)).all())
+        current = self.folder.currentText()
+        self.folder.clear()
+        self.folder.addItem("all sources", None)
+        for f in folder_rows(self.handle.project):
+            self.folder.addItem(f"in {f.path}", tuple(names[i] for i in f.source_ids))
+        if current:
+            self.folder.setCurrentIndex(max(self.folder.findText(current), 0))
 
     def compute(self) -> Matrix:
         from workbench.query.matrix import code_matrix
 
         return code_matrix(self.handle.project, self.cols.currentText(), self.count.currentText(),
-                           self.with_children.isChecked())
+                           self.with_children.isChecked(), self.source_filter())
+
+    def source_filter(self):
+        """The folder chosen, as the sources filter of the matrix and of its cells' excerpts."""
+        from workbench.core.errors import ValidationError
+        from workbench.query.segments import Filters
+
+        names = self.folder.currentData()
+        if names is None:
+            return None
+        if not names:
+            raise ValidationError(f"the folder {self.folder.currentText()[3:]!r} holds no sources yet")
+        return Filters(sources=names)
 
     def refresh(self) -> bool:
         try:
@@ -218,7 +249,7 @@ class MatrixView(QWidget):
         from workbench.query.matrix import cell_segments
 
         with self.handle.project.reading() as s:
-            return cell_segments(s, self.matrix, row, col)
+            return cell_segments(s, self.matrix, row, col, self.source_filter())
 
     def show_cell(self, index: QModelIndex) -> None:
         cell = self.model.cell(index)
@@ -234,8 +265,10 @@ class MatrixView(QWidget):
             self.coding_activated.emit(int(coding_id))
 
     def _ask_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export the table", "matrix.xlsx",
-                                              "Excel (*.xlsx);;CSV (*.csv);;Word (*.docx)")
+        from workbench.ui import file_dialogs
+
+        path = file_dialogs.save_file(self, "report", "Export the table", "matrix.xlsx",
+                                      "Excel (*.xlsx);;CSV (*.csv);;Word (*.docx)")
         if path:
             self.export_to(path)
 
@@ -250,6 +283,7 @@ class MatrixView(QWidget):
             self.status.setText(str(exc))
             return False
         self.status.setText(f"wrote {path}")
+        self.exported.emit(str(path))
         return True
 
     def showEvent(self, event) -> None:

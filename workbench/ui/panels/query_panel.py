@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core.errors import WorkbenchError
 from workbench.query.segments import Filters, query_segments
+from workbench.ui.wording import count
 from workbench.ui.panels.common import (
     ID_ROLE,
     ProjectHandle,
@@ -55,7 +55,7 @@ class QueryPanel(QWidget):
 
     coding_activated = Signal(int)
     results_changed = Signal(int)
-    export_finished = Signal(str)
+    export_finished = Signal(str, int)  # path, excerpts written
     export_failed = Signal(str)
 
     def __init__(self, project_or_path, parent=None):
@@ -63,8 +63,11 @@ class QueryPanel(QWidget):
         self.setObjectName("queryPanel")
         self.handle = ProjectHandle(project_or_path)
         self.job = None
+        self.stale = False  # the choices changed since the results were made
+        self.project_name = ""
         self._build()
         self.refresh_choices()
+        self._watch_choices()
 
     # --- building -----------------------------------------------------------------------
     def _build(self) -> None:
@@ -72,15 +75,20 @@ class QueryPanel(QWidget):
         self.codes.setHeaderHidden(True)
         self.with_children = QCheckBox("With subcodes", objectName="queryWithChildren")
         self.sources = QListWidget(objectName="querySources")
+        self.folder = QComboBox(objectName="queryFolder")
+        self.folder.setToolTip("Tick the sources of one folder (Interviews, Policy texts…)")
+        self.folder.activated.connect(self._folder_chosen)
         self.cases = QListWidget(objectName="queryCases")
         self.coders = QListWidget(objectName="queryCoders")
         self.attrs = QLineEdit(objectName="queryAttrs")
         self.attrs.setPlaceholderText("country=South Africa; year signed>=2005")
+        self.attrs.returnPressed.connect(self.run_query)  # Enter runs the query from any text field
         left = QWidget()
         form = QFormLayout(left)
         form.addRow(QLabel("Codes"))
         form.addRow(self.codes)
         form.addRow(self.with_children)
+        form.addRow("Folder", self.folder)
         form.addRow("Sources", self.sources)
         form.addRow("Cases", self.cases)
         form.addRow("Attributes", self.attrs)
@@ -106,6 +114,7 @@ class QueryPanel(QWidget):
 
         self.save_name = QLineEdit(objectName="saveQueryName")
         self.save_name.setPlaceholderText("name for this query")
+        self.save_name.returnPressed.connect(lambda: self.save_current(self.save_name.text()))
         self.save_button = QPushButton("Save", objectName="saveQuery")
         self.save_button.clicked.connect(lambda: self.save_current(self.save_name.text()))
         self.saved = QComboBox(objectName="savedQueries")
@@ -154,6 +163,22 @@ class QueryPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(split)
 
+    def _watch_choices(self) -> None:
+        """Results shown for other choices than those on screen are marked stale until run again."""
+        self.codes.itemChanged.connect(self._choices_changed)
+        for widget in (self.sources, self.cases, self.coders):
+            widget.itemChanged.connect(self._choices_changed)
+        self.with_children.toggled.connect(self._choices_changed)
+        self.attrs.textEdited.connect(self._choices_changed)
+        self.expr.textEdited.connect(self._choices_changed)
+
+    def _choices_changed(self, *_args) -> None:
+        if self.status.text() and not self.stale and self.job is None and self.model.rowCount() >= 0 \
+                and getattr(self, "_ran", False):
+            self.stale = True
+            self.status.setStyleSheet("background: #fff4ce; color: #4d3a00; padding: 1px 4px")
+            self.status.setText(self.status.text() + " — stale: the choices changed; press Enter or Run")
+
     def refresh_choices(self) -> None:
         """Reload codes, sources, cases, coders and saved queries, keeping what was checked."""
         from sqlalchemy import select
@@ -184,6 +209,31 @@ class QueryPanel(QWidget):
         fill_checklist(self.coders, coders, set(before.coders))
         self.saved.clear()
         self.saved.addItems([q.name for q in list_queries(self.handle.project)])
+        self.fill_folders()
+
+    def fill_folders(self) -> None:
+        from workbench.services.sources import folder_rows
+
+        names = dict(zip(self._source_ids(), [self.sources.item(i).text() for i in range(self.sources.count())]))
+        self.folder.clear()
+        self.folder.addItem("any folder", None)
+        for f in folder_rows(self.handle.project):
+            self.folder.addItem(f.path, [names[i] for i in f.source_ids if i in names])
+
+    def _source_ids(self) -> list[int]:
+        from sqlalchemy import select
+
+        from workbench.store.models import Source
+
+        with self.handle.project.reading() as s:
+            return list(s.scalars(select(Source.id).order_by(Source.position, Source.name)))
+
+    def _folder_chosen(self, _index: int) -> None:
+        """A folder ticks exactly its sources (the sources filter is what the query uses)."""
+        names = self.folder.currentData()
+        fill_checklist(self.sources, [self.sources.item(i).text() for i in range(self.sources.count())],
+                       set(names or ()))
+        self._choices_changed()
 
     # --- the query ------------------------------------------------------------------------
     def _code_items(self) -> list[QTreeWidgetItem]:
@@ -231,8 +281,9 @@ class QueryPanel(QWidget):
             self._error(str(exc))
             return False
         self.model.set_segments(segments)
+        self.stale, self._ran = False, True
         self.status.setStyleSheet("")
-        self.status.setText(f"{len(segments)} segments" + (" (stretches of text)" if expr else ""))
+        self.status.setText(count(len(segments), "segment") + (" (stretches of text)" if expr else ""))
         self.results_changed.emit(len(segments))
         return True
 
@@ -272,19 +323,39 @@ class QueryPanel(QWidget):
         return self.run_query()
 
     # --- the Word report ------------------------------------------------------------------
-    def _ask_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export the coded excerpts", "excerpts.docx", "Word (*.docx)")
-        if path:
-            self.export_report(path)
+    def _ask_export(self):
+        """The report's options (title, template, paper, grouping), then where to save it."""
+        from PySide6.QtCore import Qt as _Qt
 
-    def export_report(self, path: str | Path, group_by: str | None = None):
-        """Write the report of the current query off the GUI thread, with progress and Cancel."""
-        from workbench.io.exporters.docx_report import export_report_job
+        from workbench.ui import file_dialogs
+        from workbench.ui.dialogs.report_dialog import ReportDialog
+
+        dialog = ReportDialog(self.project_name or self.handle.path.stem, self.group_by.currentText(), self)
+        dialog.setAttribute(_Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def chosen() -> None:
+            options = dialog.options()
+            self.group_by.setCurrentText(options["group_by"])
+            path = file_dialogs.save_file(self, "report", "Save the Word report", "excerpts.docx", "Word (*.docx)",
+                                          ".docx")
+            if path:
+                self.export_report(path, **options)
+
+        dialog.accepted.connect(chosen)
+        dialog.open()
+        return dialog
+
+    def export_report(self, path: str | Path, group_by: str | None = None, title: str | None = None,
+                      template: str | None = None, paper: str | None = "default"):
+        """Write the report of the current query off the GUI thread, with progress and Cancel.
+        paper: "A4", "Letter", None (the template's), or "default" (the locale's)."""
+        from workbench.ui.dialogs.report_dialog import locale_paper, report_job
         from workbench.ui.jobs import Job, JobRunner
 
         filters, expr = self.query()
-        job = Job(export_report_job, str(self.handle.path), str(path), filters.to_dict(), expr,
-                  group_by or self.group_by.currentText(), label="Writing the Word report")
+        paper = locale_paper() if paper == "default" else paper
+        job = Job(report_job, str(self.handle.path), str(path), filters.to_dict(), expr,
+                  group_by or self.group_by.currentText(), title, template, paper, label="Writing the Word report")
         # Each reply checks it is for the job still wanted: a panel closed meanwhile wants none.
         job.progressed.connect(lambda *a: job is self.job and self._progress(*a))
         job.finished.connect(lambda n: job is self.job and self._export_done(str(path), n))
@@ -315,8 +386,8 @@ class QueryPanel(QWidget):
         self.job = None
 
     def _export_done(self, path: str, n: int) -> None:
-        self._export_end(f"wrote {n} excerpts to {path}")
-        self.export_finished.emit(path)
+        self._export_end(f"wrote {count(n, 'excerpt')} to {path}")
+        self.export_finished.emit(path, n)
 
     def _export_failed(self, message: str) -> None:
         self._export_end("")

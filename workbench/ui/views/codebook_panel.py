@@ -29,6 +29,7 @@ class CodeTreeView(QTreeView):
         self.setAnimated(True)
         self.setIndentation(16)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # the full path is the tooltip
 
     def dragMoveEvent(self, event) -> None:  # noqa: N802
         super().dragMoveEvent(event)

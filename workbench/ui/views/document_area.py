@@ -1,14 +1,36 @@
 """The centre of the window: the open source's title, the coder filter, the find bar and the document view."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from workbench.ui.views.document_view import DocumentView
 from workbench.ui.views.find_bar import FindBar
 
 MINE = -1  # the coder filter's "only mine" entry; resolved to the current coder's id
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that shortens its text in the middle to fit, the whole text as its tooltip."""
+
+    def __init__(self, text: str = "", parent=None):
+        super().__init__(parent)
+        self.full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.set_full_text(text)
+
+    def set_full_text(self, text: str) -> None:
+        self.full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        self.setText(self.fontMetrics().elidedText(self.full, Qt.TextElideMode.ElideMiddle, max(self.width(), 40)))
 
 
 class DocumentArea(QWidget):
@@ -19,13 +41,13 @@ class DocumentArea(QWidget):
         self.setObjectName("documentArea")
         self.view = DocumentView(self)
         self.find_bar = FindBar(self.view, self)
-        self.title = QLabel("No source open", self)
+        self.title = ElidedLabel("No source open", self)
         self.title.setObjectName("documentTitle")
         f = QFont(self.title.font())
         f.setPointSizeF(f.pointSizeF() * 1.25)
         f.setWeight(QFont.Weight.DemiBold)
         self.title.setFont(f)
-        self.subtitle = QLabel("", self)
+        self.subtitle = ElidedLabel("", self)
         self.subtitle.setObjectName("documentSubtitle")
         self.subtitle.setEnabled(False)
         self.coder_filter = QComboBox(self)
@@ -68,5 +90,5 @@ class DocumentArea(QWidget):
         self.coder_filter.blockSignals(False)
 
     def show_source(self, name: str | None, detail: str = "") -> None:
-        self.title.setText(name or "No source open")
-        self.subtitle.setText(detail)
+        self.title.set_full_text(name or "No source open")
+        self.subtitle.set_full_text(detail)

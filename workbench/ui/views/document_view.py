@@ -87,6 +87,7 @@ class DocumentView(QPlainTextEdit):
         self.layer.load(text, rows)
         self.highlighter.labels, self.highlighter.stamps = self._speaker_marks(doc) if doc else ([], [])
         self.highlighter.hits = []
+        self.highlighter.heads = []
         self.margin.selected = None
         self.setPlainText(display_text(text))  # the highlighter formats every block as it goes in
         self._update_margin_width()
@@ -107,6 +108,14 @@ class DocumentView(QPlainTextEdit):
             if k < t.label_end:
                 labels.append((to16(k), to16(t.label_end)))
         return labels, stamps
+
+    def set_headings(self, spans: list[tuple[int, int, int]]) -> None:
+        """Set a Word source's headings as headings: (start, end, level) in code points."""
+        to16 = self.layer.map.to_utf16
+        self.highlighter.heads = [(to16(a), to16(b), level) for a, b, level in spans]
+        if spans:
+            self.highlighter.rehighlight()
+            self.margin.update()
 
     def add_codings(self, rows: list[CodingRow]) -> None:
         self._refresh(self.layer.add(rows))

@@ -49,6 +49,8 @@ class CodingHighlighter(QSyntaxHighlighter):
         self.labels: list[tuple[int, int]] = []  # speaker labels, UTF-16
         self.stamps: list[tuple[int, int]] = []  # timestamps before them, shown dimmer
         self.hits: list[tuple[int, int]] = []  # find hits, UTF-16
+        self.heads: list[tuple[int, int, int]] = []  # a Word source's headings: start, end (UTF-16), level
+        self._head_formats: dict[int, QTextCharFormat] = {}
         self._formats: dict[tuple, QTextCharFormat] = {}
         self._base = QColor("#ffffff")
         self._text = QColor("#000000")
@@ -82,6 +84,10 @@ class CodingHighlighter(QSyntaxHighlighter):
         labels = _clip(self.labels, a, b) if self.labels else ()
         hits = _clip(self.hits, a, b) if self.hits else ()
         stamps = _clip(self.stamps, a, b) if self.stamps else ()
+        heads = [h for h in self.heads if h[0] < b and h[1] > a] if self.heads else ()
+        for x, y, level in heads:  # under everything else; a coded heading keeps its size (below)
+            x, y = max(x, a), min(y, b)
+            self.setFormat(x - a, y - x, self.head_format(level))
         if not spans and not hits:  # the common plain block: at most a timestamp and a speaker label
             for x, y in labels:
                 x, y = max(x, a), min(y, b)
@@ -121,7 +127,22 @@ class CodingHighlighter(QSyntaxHighlighter):
             hit = _covers(hits, x, y)
             dim = _covers(stamps, x, y)
             if active or bold or hit or dim:
-                self.setFormat(x - a, y - x, self._format(active, bold, hit, dim))
+                fmt = self._format(active, bold, hit, dim)
+                head = next((h for h in heads if h[0] <= x and h[1] >= y), None)
+                if head is not None:
+                    fmt = QTextCharFormat(fmt)
+                    fmt.merge(self.head_format(head[2]))
+                self.setFormat(x - a, y - x, fmt)
+
+    def head_format(self, level: int) -> QTextCharFormat:
+        """Bold and larger, by level (0 is the Title); sizes relative to the document's font."""
+        fmt = self._head_formats.get(level)
+        if fmt is None:
+            fmt = self._head_formats[level] = QTextCharFormat()
+            fmt.setFontWeight(QFont.Weight.Bold)
+            base = self.document().defaultFont().pointSizeF() if self.document() else 11.0
+            fmt.setFontPointSize(base * {0: 1.6, 1: 1.4, 2: 1.2}.get(level, 1.08))
+        return fmt
 
     def _format(self, active, bold: bool, hit: bool, dim: bool = False) -> QTextCharFormat:
         """The format of a segment under `active` codings ((length, id, code, span), innermost first):

@@ -47,6 +47,8 @@ class CodingMargin(QWidget):
         self._overflow: list[Bracket] = []
         self._hover: int | None = None
         self.selected: int | None = None
+        self.show_coders = False  # each label starts with its coder's initials in the coder's colour
+        self.coder_marks: dict[int, tuple[str, QColor]] = {}
 
     def columns(self) -> int:
         return min(self.view.layer.ncols, MAX_COLS)
@@ -173,13 +175,31 @@ class CodingMargin(QWidget):
             text_rect = br.label.adjusted(12, 0, 0, 0)
             if strong:
                 p.fillRect(br.label.adjusted(10, 0, 2, 0), base)
-            p.setPen(pal.color(QPalette.ColorRole.Text if strong else QPalette.ColorRole.WindowText))
             f = self.font()
+            mark = self.coder_marks.get(br.span.row.coder_id) if self.show_coders else None
+            if mark is not None:
+                text_rect = self._paint_coder(p, text_rect, *mark)
+            p.setPen(pal.color(QPalette.ColorRole.Text if strong else QPalette.ColorRole.WindowText))
             f.setBold(strong)
             p.setFont(f)
             name = QFontMetrics(f).elidedText(br.span.row.code_name, Qt.TextElideMode.ElideRight, text_rect.width())
             p.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
         p.end()
+
+    def _paint_coder(self, p: QPainter, rect: QRect, initials: str, color: QColor) -> QRect:
+        """A small chip with the coder's initials at the left of rect; returns the room left."""
+        f = self.font()
+        f.setPointSizeF(f.pointSizeF() * 0.85)
+        f.setBold(True)
+        fm = QFontMetrics(f)
+        chip = QRect(rect.left(), rect.top() + 1, fm.horizontalAdvance(initials) + 6, rect.height() - 2)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(color)
+        p.drawRoundedRect(chip, 3, 3)
+        p.setPen(QColor("#ffffff"))
+        p.setFont(f)
+        p.drawText(chip, Qt.AlignmentFlag.AlignCenter, initials)
+        return rect.adjusted(chip.width() + 4, 0, 0, 0)
 
     # -- mouse ----------------------------------------------------------------------------
     def mouseMoveEvent(self, event) -> None:  # noqa: N802

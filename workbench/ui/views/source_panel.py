@@ -1,8 +1,8 @@
-"""The source list: sources grouped by case, a filter box, and import by button or by dropping files."""
+"""The source list: sources grouped by case or by folder, a filter box, and import by button or by dropping files."""
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QTimer, Qt, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QToolButton,
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QToolButton,
                                QTreeView, QVBoxLayout, QWidget)
 
 from workbench.ui.models import ID_ROLE, KIND_ROLE
@@ -35,7 +35,14 @@ class SourcePanel(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setIndentation(14)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # the full name is the tooltip
         name_and_count_columns(self, self.tree)
+        self.grouping = QComboBox(self)
+        self.grouping.setObjectName("sourceGrouping")
+        self.grouping.addItem("by case", "case")
+        self.grouping.addItem("by folder", "folder")
+        self.grouping.setToolTip("Group the sources by case or by folder")
+        self.grouping.currentIndexChanged.connect(lambda _i: model.set_grouping(self.grouping.currentData()))
         self.import_button = QToolButton(self)
         self.import_button.setObjectName("importButton")
         self.progress = QProgressBar(self)
@@ -58,6 +65,7 @@ class SourcePanel(QWidget):
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.filter, 1)
+        top.addWidget(self.grouping)
         top.addWidget(self.import_button)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
@@ -71,6 +79,9 @@ class SourcePanel(QWidget):
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
         model.modelReset.connect(self.tree.expandAll)
         self.tree.expandAll()
+
+    def set_grouping(self, grouping: str) -> None:
+        self.grouping.setCurrentIndex(max(self.grouping.findData(grouping), 0))
 
     def _filter(self, text: str) -> None:
         self.proxy.setFilterFixedString(text)

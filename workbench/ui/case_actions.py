@@ -1,0 +1,255 @@
+"""The Cases menu and the Cases panel's buttons: cases, attributes, their values and sources, CSV in
+and out, each edit one undoable command (issue 10, item 1)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu
+
+from workbench.services.cases import CSV_FORMAT, export_cases_csv
+from workbench.ui import file_dialogs
+from workbench.ui.actions import make_action
+from workbench.ui.commands.base import StepCommand
+from workbench.ui.commands.cases import (CreateAttribute, CreateCase, DeleteAttribute, DeleteCase, DescribeCase,
+                                         ImportCases, RenameAttribute, RenameCase, SetCaseSources, SetValue)
+from workbench.ui.dialogs.ask import ask_name, confirm
+from workbench.ui.panel_docks import PanelSpec
+from workbench.ui.wording import count
+
+CSV_FILTER = "CSV (*.csv);;All files (*)"
+
+
+class CaseActions(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.w = window
+        self.open_panel = self._action("Cases and attributes", self.show_panel, "casesPanelOpen",
+                                       "The cases × attributes table: edit, sort, filter, import and export",
+                                       "Ctrl+Shift+E")
+        self.new_case = self._action("New case…", self.create_case_dialog, "newCase", "Make a case")
+        self.rename_case = self._action("Rename case…", self.rename_case_dialog, "renameCase", "Rename the case")
+        self.delete_case = self._action("Delete case…", self.delete_current_case, "deleteCase",
+                                        "Delete the case (its sources stay); Edit → Undo brings it back")
+        self.case_sources = self._action("Sources of case…", self.case_sources_dialog, "caseSources",
+                                         "Tick the sources that belong to the case")
+        self.case_memo = self._action("Memo on case", self.memo_current, "caseMemo", "Write a memo on the case")
+        self.new_attribute = self._action("New attribute…", self.new_attribute_dialog, "newAttribute",
+                                          "An attribute of cases: text, number, date or yes/no")
+        self.import_cases = self._action("Import cases from CSV…", self.import_cases_dialog, "importCases",
+                                         f"Cases, attributes and sources from a CSV file. {CSV_FORMAT}")
+        self.export_cases = self._action("Export cases to CSV…", self.export_cases_dialog, "exportCases",
+                                         f"The cases × attributes table as CSV. {CSV_FORMAT}")
+        self.edits = [self.new_case, self.rename_case, self.delete_case, self.case_sources, self.new_attribute,
+                      self.import_cases]
+        self.all = [self.open_panel, *self.edits, self.case_memo, self.export_cases]
+
+    def _action(self, text, slot, name, tip, keys=None) -> QAction:
+        return make_action(self.w, text, slot, name=name, tip=tip, keys=keys, bare=True)
+
+    @property
+    def ctx(self):
+        return self.w.ctx
+
+    def add_menu(self, bar) -> QMenu:
+        menu = bar.addMenu("C&ases")
+        menu.setObjectName("casesMenu")
+        for a in (self.open_panel, None, self.new_case, self.rename_case, self.case_sources, self.case_memo,
+                  self.delete_case, None, self.new_attribute, None, self.import_cases, self.export_cases):
+            menu.addSeparator() if a is None else menu.addAction(a)
+        return menu
+
+    def confirm(self, title: str, text: str) -> bool:
+        return confirm(self.w, title, text)
+
+    def run(self, text: str, steps) -> bool:
+        return self.ctx is not None and self.ctx.execute(StepCommand(self.ctx, text, steps))
+
+    # -- the panel ----------------------------------------------------------------------------
+    def show_panel(self):
+        return self.w.panel_docks.open(PanelSpec("casesPanel", "Cases", self._build, None, frozenset()))
+
+    def _build(self, ctx):
+        from workbench.ui.panels.cases_panel import CasesPanel
+
+        panel = CasesPanel(ctx.project, self)
+        ctx.changed.connect(panel.on_changed)
+        panel.case_selected.connect(lambda cid: self.w.memos.show_case(cid))
+        return panel
+
+    def panel(self):
+        return self.w.panel_docks.panel("casesPanel")
+
+    def current_case(self, quiet: bool = False) -> int | None:
+        """The case selected in the Cases panel, else the case row selected in the source list."""
+        panel = self.panel()
+        if panel is not None and panel.isVisible() and panel.current_case() is not None:
+            return panel.current_case()
+        cur = self.w.source_panel.current()
+        if cur and cur[0] == "case" and cur[1] is not None:
+            return cur[1]
+        if not quiet:
+            self.w.status_note("Select a case first (in the Cases panel or the source list)")
+        return None
+
+    def case_name(self, case_id: int) -> str:
+        from sqlalchemy import select
+
+        from workbench.store.models import Case
+
+        with self.ctx.project.reading() as s:
+            return s.scalar(select(Case.name).where(Case.id == case_id)) or ""
+
+    # -- cases --------------------------------------------------------------------------------
+    def create_case(self, name: str) -> int | None:
+        step = CreateCase(name)
+        if self.run(f"New case “{' '.join(name.split())}”", [step]):
+            panel = self.panel()
+            if panel is not None:
+                panel.select_case(step.case_id)
+            return step.case_id
+        return None
+
+    def create_case_dialog(self):
+        if self.ctx is None:
+            return None
+        return ask_name(self.w, "New case", "Name of the new case (a city, a partnership, an interviewee):",
+                        self.create_case)
+
+    def rename(self, case_id: int, name: str) -> bool:
+        return self.run(f"Rename case to “{' '.join(name.split())}”", [RenameCase(case_id, name)])
+
+    def rename_case_dialog(self):
+        cid = self.current_case()
+        if cid is None:
+            return None
+        return ask_name(self.w, "Rename case", "New name:", lambda name: self.rename(cid, name), self.case_name(cid))
+
+    def delete(self, case_id: int) -> bool:
+        name = self.case_name(case_id)
+        return self.run(f"Delete case “{name}”", [DeleteCase(case_id, self.ctx.coder_name)])
+
+    def delete_current_case(self) -> bool:
+        cid = self.current_case()
+        if cid is None:
+            return False
+        name = self.case_name(cid)
+        n = len(self.sources_of(cid))
+        if not self.confirm("Delete case", f"Delete the case “{name}”? Its {count(n, 'source')} stay in the "
+                            "project; its attribute values and memo go with it.\n\nEdit → Undo brings it back."):
+            return False
+        ok = self.delete(cid)
+        if ok:
+            self.w.status_note(f"Deleted the case “{name}”; Edit → Undo brings it back")
+        return ok
+
+    def edit_cell(self, case_id: int, what: str, attribute_id, text: str) -> bool:
+        """An edit typed into the attribute table."""
+        if what == "name":
+            return self.rename(case_id, text)
+        if what == "description":
+            return self.run("Describe case", [DescribeCase(case_id, text)])
+        return self.run(f"Set value of case “{self.case_name(case_id)}”", [SetValue(case_id, attribute_id, text)])
+
+    def memo_current(self) -> None:
+        cid = self.current_case()
+        if cid is not None:
+            self.w.show_case_memo(cid, focus=True)
+
+    def sources_of(self, case_id: int) -> set[int]:
+        from sqlalchemy import select
+
+        from workbench.store.models import CaseSource
+
+        with self.ctx.project.reading() as s:
+            return set(s.scalars(select(CaseSource.source_id).where(CaseSource.case_id == case_id)))
+
+    def set_sources(self, case_id: int, source_ids: set[int]) -> bool:
+        if source_ids == self.sources_of(case_id):
+            return False
+        return self.run(f"Sources of case “{self.case_name(case_id)}”", [SetCaseSources(case_id, source_ids)])
+
+    def case_sources_dialog(self):
+        from workbench.ui.panels.cases_panel import CaseSourcesDialog
+
+        cid = self.current_case()
+        if cid is None:
+            return None
+        m = self.w.source_model
+        sources = [(sid, m.source(sid).name) for sid in m.source_ids()]
+        dialog = CaseSourcesDialog(self.case_name(cid), sources, self.sources_of(cid), self.w)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.set_sources(cid, dialog.checked()))
+        dialog.open()
+        return dialog
+
+    # -- attributes ---------------------------------------------------------------------------
+    def create_attribute(self, name: str, type_: str) -> int | None:
+        step = CreateAttribute(name, type_)
+        return step.attribute_id if self.run(f"New attribute “{' '.join(name.split())}”", [step]) else None
+
+    def new_attribute_dialog(self):
+        from workbench.ui.panels.cases_panel import AttributeDialog
+
+        if self.ctx is None:
+            return None
+        dialog = AttributeDialog(self.w)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.create_attribute(dialog.name(), dialog.type()))
+        dialog.open()
+        return dialog
+
+    def attribute_name(self, attribute_id: int) -> str:
+        from sqlalchemy import select
+
+        from workbench.store.models import Attribute
+
+        with self.ctx.project.reading() as s:
+            return s.scalar(select(Attribute.name).where(Attribute.id == attribute_id)) or ""
+
+    def rename_attribute_dialog(self, attribute_id: int):
+        old = self.attribute_name(attribute_id)
+        return ask_name(self.w, "Rename attribute", "New name:",
+                        lambda name: self.run(f"Rename attribute “{old}”", [RenameAttribute(attribute_id, name)]),
+                        old)
+
+    def delete_attribute(self, attribute_id: int) -> bool:
+        name = self.attribute_name(attribute_id)
+        if not self.confirm("Delete attribute", f"Delete the attribute “{name}” with its value in every case?"
+                            "\n\nEdit → Undo brings it back."):
+            return False
+        return self.run(f"Delete attribute “{name}”", [DeleteAttribute(attribute_id, self.ctx.coder_name)])
+
+    # -- CSV ----------------------------------------------------------------------------------
+    def import_cases_file(self, path: str) -> bool:
+        step = ImportCases(path)
+        if not self.run(f"Import cases from {Path(path).name}", [step]):
+            return False
+        self.w.status_note(f"{step.result.summary().capitalize()} (from {path}); Edit → Undo takes it back")
+        return True
+
+    def import_cases_dialog(self) -> None:
+        if self.ctx is None:
+            return
+        path = file_dialogs.open_file(self.w, "cases", "Import cases — " + CSV_FORMAT, CSV_FILTER)
+        if path:
+            self.import_cases_file(path)
+
+    def export_cases_file(self, path: str) -> bool:
+        from workbench.core.errors import WorkbenchError
+
+        try:
+            n = export_cases_csv(self.ctx.project, path)
+        except (WorkbenchError, OSError) as exc:
+            self.w.show_error(f"{path}: {getattr(exc, 'strerror', None) or exc}")
+            return False
+        self.w.status_note(f"Exported {count(n, 'case')} to {path}")
+        return True
+
+    def export_cases_dialog(self) -> None:
+        if self.ctx is None:
+            return
+        path = file_dialogs.save_file(self.w, "cases", "Export cases — " + CSV_FORMAT, "cases.csv", CSV_FILTER, ".csv")
+        if path:
+            self.export_cases_file(path)

@@ -1,0 +1,226 @@
+"""Case and attribute edits as undoable steps: create, rename, describe, delete, values, links.
+
+Deleting keeps every row that went (values, links, memo); undo writes them back with their ids
+and GUIDs and lifts the tombstones, so a later merge sees the case as never deleted.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from workbench.core.changes import Changes
+from workbench.services import cases as cs
+from workbench.store.models import Attribute, Case, CaseSource
+from workbench.store.project import Project
+from workbench.ui.commands.base import Step
+
+
+class CreateCase(Step):
+    def __init__(self, name: str, description: str = ""):
+        self.name, self.description = name, description
+        self.case_id: int | None = None
+        self.rows: dict | None = None
+
+    def do(self, project: Project) -> Changes:
+        ch = cs.create_case(project, self.name, self.description)
+        self.case_id = ch.created["case"][0]
+        return ch
+
+    def undo(self, project: Project) -> Changes:
+        self.rows = cs.delete_case_kept(project, self.case_id)
+        return Changes().add("deleted", "case", self.case_id)
+
+    def redo(self, project: Project) -> Changes:
+        return cs.restore_case(project, self.rows)
+
+
+class DeleteCase(Step):
+    def __init__(self, case_id: int, deleted_by: str = ""):
+        self.case_id, self.deleted_by = case_id, deleted_by
+        self.rows: dict | None = None
+
+    def do(self, project: Project) -> Changes:
+        self.rows = cs.delete_case_kept(project, self.case_id, self.deleted_by)
+        return self._changes("deleted")
+
+    def undo(self, project: Project) -> Changes:
+        cs.restore_case(project, self.rows)
+        return self._changes("created")
+
+    def _changes(self, what: str) -> Changes:
+        ch = Changes().add(what, "case", self.case_id)
+        ch.add("updated", "source", *[r["source_id"] for r in self.rows["case_source"]])
+        return ch.add("updated", "memo") if self.rows["memo"] else ch
+
+
+class _CaseField(Step):
+    """One field of a case (name or description); undo writes the old value back."""
+
+    field = ""
+
+    def __init__(self, case_id: int, value: str):
+        self.case_id, self.value, self.old = case_id, value, ""
+
+    def apply(self, project: Project, value: str) -> Changes:
+        raise NotImplementedError
+
+    def do(self, project: Project) -> Changes:
+        with project.reading() as s:
+            self.old = s.scalar(select(getattr(Case, self.field)).where(Case.id == self.case_id)) or ""
+        return self.apply(project, self.value)
+
+    def undo(self, project: Project) -> Changes:
+        return self.apply(project, self.old)
+
+
+class RenameCase(_CaseField):
+    field = "name"
+
+    def apply(self, project, value):
+        return cs.rename_case(project, self.case_id, value)
+
+
+class DescribeCase(_CaseField):
+    field = "description"
+
+    def apply(self, project, value):
+        return cs.describe_case(project, self.case_id, value)
+
+
+class SetValue(Step):
+    """One case's value of one attribute ('' clears it); the value is checked against the type."""
+
+    def __init__(self, case_id: int, attribute_id: int, value: str):
+        self.case_id, self.attribute_id, self.value, self.old = case_id, attribute_id, value, ""
+
+    def do(self, project: Project) -> Changes:
+        self.old = cs.attribute_value(project, self.case_id, self.attribute_id)
+        return self._set(project, self.value)
+
+    def undo(self, project: Project) -> Changes:
+        return self._set(project, self.old)
+
+    def _set(self, project: Project, value: str) -> Changes:
+        return cs.set_attribute_value(project, self.case_id, self.attribute_id, value).add(
+            "updated", "attribute", self.attribute_id)
+
+
+class CreateAttribute(Step):
+    def __init__(self, name: str, type_: str):
+        self.name, self.type = name, type_
+        self.attribute_id: int | None = None
+        self.rows: dict | None = None
+
+    def do(self, project: Project) -> Changes:
+        ch = cs.create_attribute(project, self.name, self.type)
+        self.attribute_id = ch.created["attribute"][0]
+        return ch
+
+    def undo(self, project: Project) -> Changes:
+        self.rows = cs.delete_attribute_kept(project, self.attribute_id)
+        return Changes().add("deleted", "attribute", self.attribute_id)
+
+    def redo(self, project: Project) -> Changes:
+        return cs.restore_attribute(project, self.rows)
+
+
+class RenameAttribute(Step):
+    def __init__(self, attribute_id: int, name: str):
+        self.attribute_id, self.name, self.old = attribute_id, name, ""
+
+    def do(self, project: Project) -> Changes:
+        with project.reading() as s:
+            self.old = s.scalar(select(Attribute.name).where(Attribute.id == self.attribute_id))
+        return cs.rename_attribute(project, self.attribute_id, self.name)
+
+    def undo(self, project: Project) -> Changes:
+        return cs.rename_attribute(project, self.attribute_id, self.old)
+
+
+class DeleteAttribute(Step):
+    def __init__(self, attribute_id: int, deleted_by: str = ""):
+        self.attribute_id, self.deleted_by = attribute_id, deleted_by
+        self.rows: dict | None = None
+
+    def do(self, project: Project) -> Changes:
+        self.rows = cs.delete_attribute_kept(project, self.attribute_id, self.deleted_by)
+        return Changes().add("deleted", "attribute", self.attribute_id)
+
+    def undo(self, project: Project) -> Changes:
+        return cs.restore_attribute(project, self.rows)
+
+
+class SetCaseSources(Step):
+    """Make a case hold exactly these sources (whole-source links)."""
+
+    def __init__(self, case_id: int, source_ids: set[int]):
+        self.case_id, self.source_ids = case_id, set(source_ids)
+        self.old: set[int] = set()
+
+    def _apply(self, project: Project, want: set[int], have: set[int]) -> Changes:
+        ch = cs.set_links(project, [(self.case_id, s) for s in sorted(want - have)],
+                          [(self.case_id, s) for s in sorted(have - want)])
+        return ch.add("updated", "case", self.case_id)
+
+    def do(self, project: Project) -> Changes:
+        with project.reading() as s:
+            self.old = set(s.scalars(select(CaseSource.source_id).where(CaseSource.case_id == self.case_id)))
+        return self._apply(project, self.source_ids, self.old)
+
+    def undo(self, project: Project) -> Changes:
+        return self._apply(project, self.old, self.source_ids)
+
+    def redo(self, project: Project) -> Changes:
+        return self._apply(project, self.source_ids, self.old)
+
+
+class ImportCases(Step):
+    """Cases and attributes from a CSV. The import may touch many rows, so this step keeps the
+    case tables before and after it; undo and redo write one or the other back (one transaction)."""
+
+    TABLES = ("case_", "attribute", "attribute_value", "case_source")
+
+    def __init__(self, path: str):
+        self.path = path
+        self.before: dict[str, list[dict]] = {}
+        self.after: dict[str, list[dict]] = {}
+        self.result: cs.CasesCsvResult | None = None
+
+    def _state(self, project: Project) -> dict[str, list[dict]]:
+        from workbench.store.models import Base
+
+        t = Base.metadata.tables
+        with project.reading() as s:
+            return {name: [dict(r._mapping) for r in s.execute(select(t[name]))] for name in self.TABLES}
+
+    def _write(self, project: Project, state: dict[str, list[dict]]) -> Changes:
+        from sqlalchemy import delete, insert
+
+        from workbench.store.models import AttributeValue, Base
+
+        t = Base.metadata.tables
+        with project.transaction() as s:
+            for name in ("case_", "attribute"):
+                keep = {r["id"] for r in state[name]}
+                s.execute(delete(t[name]).where(t[name].c.id.not_in(keep)))
+                have = set(s.scalars(select(t[name].c.id)))
+                missing = [r for r in state[name] if r["id"] not in have]
+                if missing:
+                    s.execute(insert(t[name]), missing)
+            s.execute(delete(AttributeValue))
+            s.execute(delete(CaseSource))
+            for name in ("attribute_value", "case_source"):
+                if state[name]:
+                    s.execute(insert(t[name]), state[name])
+        return Changes().add("updated", "case").add("updated", "attribute").add("updated", "source")
+
+    def do(self, project: Project) -> Changes:
+        self.before = self._state(project)
+        self.result = cs.import_cases_csv(project, self.path)
+        self.after = self._state(project)
+        return Changes().add("updated", "case").add("updated", "attribute").add("updated", "source")
+
+    def undo(self, project: Project) -> Changes:
+        return self._write(project, self.before)
+
+    def redo(self, project: Project) -> Changes:
+        return self._write(project, self.after)

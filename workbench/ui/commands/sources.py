@@ -1,0 +1,148 @@
+"""Source edits as undoable steps: rename, delete (with everything that goes with it), folders, case links."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from workbench.core.changes import Changes
+from workbench.services import cases as case_service
+from workbench.services import sources as src
+from workbench.store.models import CaseSource, Source, SourceFolder
+from workbench.store.project import Project
+from workbench.ui.commands.base import Step
+
+
+class RenameSource(Step):
+    def __init__(self, source_id: int, name: str):
+        self.source_id, self.name, self.old = source_id, name, ""
+
+    def do(self, project: Project) -> Changes:
+        with project.reading() as s:
+            self.old = s.scalar(select(Source.name).where(Source.id == self.source_id))
+        return src.rename_source(project, self.source_id, self.name)
+
+    def undo(self, project: Project) -> Changes:
+        return src.rename_source(project, self.source_id, self.old)
+
+
+class DeleteSource(Step):
+    """Delete a source with its codings, memos and links (tombstones left); undo brings back the
+    same rows, ids and GUIDs, so a later merge sees nothing deleted."""
+
+    def __init__(self, source_id: int, deleted_by: str = ""):
+        self.source_id, self.deleted_by = source_id, deleted_by
+        self.rows: dict[str, list[dict]] = {}
+
+    def do(self, project: Project) -> Changes:
+        self.rows = src.delete_source_kept(project, self.source_id, self.deleted_by)
+        return self._changes("deleted")
+
+    def undo(self, project: Project) -> Changes:
+        src.restore_source(project, self.rows)
+        return self._changes("created")
+
+    def _changes(self, what: str) -> Changes:
+        ch = Changes().add(what, "source", self.source_id).add(what, "coding", *[r["id"] for r in self.rows["coding"]])
+        ch.add("updated", "code_count", *{r["code_id"] for r in self.rows["coding"]})
+        if self.rows["memo"]:
+            ch.add("updated", "memo")
+        if self.rows["case_source"]:
+            ch.add("updated", "case", *{r["case_id"] for r in self.rows["case_source"]})
+        return ch
+
+
+class SetSourceCases(Step):
+    """Make a source belong to exactly these cases (whole-source links)."""
+
+    def __init__(self, source_id: int, case_ids: set[int]):
+        self.source_id, self.case_ids = source_id, set(case_ids)
+        self.old: set[int] = set()
+
+    def _apply(self, project: Project, want: set[int], have: set[int]) -> Changes:
+        ch = case_service.set_links(project, [(c, self.source_id) for c in sorted(want - have)],
+                                    [(c, self.source_id) for c in sorted(have - want)])
+        return ch.add("updated", "source", self.source_id)
+
+    def do(self, project: Project) -> Changes:
+        with project.reading() as s:
+            self.old = set(s.scalars(select(CaseSource.case_id).where(CaseSource.source_id == self.source_id)))
+        return self._apply(project, self.case_ids, self.old)
+
+    def undo(self, project: Project) -> Changes:
+        return self._apply(project, self.old, self.case_ids)
+
+    def redo(self, project: Project) -> Changes:
+        return self._apply(project, self.case_ids, self.old)
+
+
+class CreateFolder(Step):
+    def __init__(self, name: str, parent_id: int | None = None):
+        self.name, self.parent_id = name, parent_id
+        self.folder_id: int | None = None
+        self.guid: str | None = None
+
+    def do(self, project: Project) -> Changes:
+        ch = src.create_folder(project, self.name, self.parent_id, self.folder_id, self.guid)
+        self.folder_id = ch.created["folder"][0]
+        with project.reading() as s:
+            self.guid = s.scalar(select(SourceFolder.guid).where(SourceFolder.id == self.folder_id))
+        return ch
+
+    def undo(self, project: Project) -> Changes:
+        return src.delete_folder(project, self.folder_id)
+
+
+class RenameFolder(Step):
+    def __init__(self, folder_id: int, name: str):
+        self.folder_id, self.name, self.old = folder_id, name, ""
+
+    def do(self, project: Project) -> Changes:
+        with project.reading() as s:
+            self.old = s.scalar(select(SourceFolder.name).where(SourceFolder.id == self.folder_id))
+        return src.rename_folder(project, self.folder_id, self.name)
+
+    def undo(self, project: Project) -> Changes:
+        return src.rename_folder(project, self.folder_id, self.old)
+
+
+class DeleteFolder(Step):
+    """Delete a folder; its sources stay, in no folder. Undo makes it again with its sources."""
+
+    def __init__(self, folder_id: int):
+        self.folder_id = folder_id
+        self.row: dict = {}
+        self.members: list[int] = []
+
+    def do(self, project: Project) -> Changes:
+        with project.reading() as s:
+            f = s.get(SourceFolder, self.folder_id)
+            self.row = {"name": f.name, "parent_id": f.parent_id, "guid": f.guid} if f else {}
+            self.members = list(s.scalars(select(Source.id).where(Source.folder_id == self.folder_id)))
+        return src.delete_folder(project, self.folder_id)
+
+    def undo(self, project: Project) -> Changes:
+        ch = src.create_folder(project, self.row["name"], self.row["parent_id"], self.folder_id, self.row["guid"])
+        if self.members:
+            ch.merge(src.move_to_folder(project, self.members, self.folder_id))
+        return ch
+
+
+class MoveToFolder(Step):
+    """Put sources into a folder (None: out of any); undo puts each back where it was."""
+
+    def __init__(self, source_ids: list[int], folder_id: int | None):
+        self.source_ids, self.folder_id = list(source_ids), folder_id
+        self.old: dict[int, int | None] = {}
+
+    def do(self, project: Project) -> Changes:
+        with project.reading() as s:
+            self.old = dict(s.execute(select(Source.id, Source.folder_id).where(Source.id.in_(self.source_ids))).all())
+        return src.move_to_folder(project, self.source_ids, self.folder_id)
+
+    def undo(self, project: Project) -> Changes:
+        ch = Changes()
+        by_folder: dict[int | None, list[int]] = {}
+        for sid, fid in self.old.items():
+            by_folder.setdefault(fid, []).append(sid)
+        for fid, ids in by_folder.items():
+            ch.merge(src.move_to_folder(project, ids, fid))
+        return ch
