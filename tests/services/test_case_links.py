@@ -125,5 +125,5 @@ def test_deleting_a_case_or_source_removes_its_passages_and_buries_the_case_ones
 
     link_by_name(project, "Addis Ababa", "policy.txt", 3, 9)
     _, policy = ids(project)
-    delete_source(project, policy, deleted_by="Thandi")
+    delete_source(project, policy, deleted_by="Thandi", force=True)
     assert rows(project_path) == []  # the foreign key cascades; the source's tombstone covers it

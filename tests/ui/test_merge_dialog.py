@@ -89,7 +89,7 @@ def test_the_merge_result_is_a_summary_in_words(qtbot, two_copies):
     with open_project(project_path) as p:  # deleted here, coded there: a deletion against work
         with p.reading() as s:
             addis = source_by_name(s, "interview_addis.txt")
-        sources.delete_source(p, addis, "Thandi")
+        sources.delete_source(p, addis, "Thandi", force=True)
     with open_project(other) as p:
         with p.reading() as s:
             code, src, coder = code_by_path(s, "city autonomy"), source_by_name(s, "interview_addis.txt"), \

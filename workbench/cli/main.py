@@ -20,7 +20,7 @@ COMMANDS = [
     ("open", "open_cmd", "open the window on a project (--screenshot renders it to PNG and exits)"),
     ("new", "new", "create an empty project file"),
     ("import", "import_cmd", "import sources (.txt .md .docx .odt .rtf .pdf .html)"),
-    ("cases", "cases", "create or update cases from a CSV file"),
+    ("cases", "cases", "create or update cases from a CSV file; link a source, or a passage of one, to a case"),
     ("codebook", "codebook", "import or export the codebook (.txt outline, .csv, .qdc, .docx export)"),
     ("codes", "codes", "list, rename, move, merge or delete codes of the codebook"),
     ("sources", "sources", "list, rename or delete sources"),
