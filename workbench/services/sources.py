@@ -17,6 +17,7 @@ from workbench.core.timeutil import now_iso
 from workbench.io.importers.base import ImportedDocument, document_from_bytes, read_document
 from workbench.io.importers.textcheck import shown
 from workbench.services.coders import ensure_coder
+from workbench.services.storage_errors import database_problem
 from workbench.services.tombstones import bury
 from workbench.store.models import CaseSource, Coding, Memo, Source, SpeakerTurn
 from workbench.store.project import Project
@@ -166,7 +167,8 @@ def _import_one(project: Project, path: str | Path, coder: str | None, case: str
     except WorkbenchError as exc:
         return ImportOutcome(str(path), "failed", shown(f"{path}: {exc}"))
     except SQLAlchemyError as exc:  # a full disk or a read-only project: nothing of this file was kept
-        return ImportOutcome(str(path), "failed", shown(f"{path}: could not be stored ({_reason(exc)})"))
+        problem = database_problem(exc) or _reason(exc)
+        return ImportOutcome(str(path), "failed", shown(f"{path}: not imported into {project.path}: {problem}"))
     if sid is None:
         return ImportOutcome(str(path), "skipped", shown(f"{path}: the same text is already in the project; skipped"))
     return ImportOutcome(str(path), "imported", shown("; ".join(doc.warnings)), sid)
