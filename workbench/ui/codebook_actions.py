@@ -345,6 +345,7 @@ class CodebookActions(QObject):
         if cur and cur[0] == "source":
             menu.addAction(self.link_case)
             menu.addAction(self.unlink_case)
+            menu.addAction(self.w.source_panel.encoding_action)
             menu.addAction("Memo on source").triggered.connect(lambda: self.w.show_source_memo(cur[1], focus=True))
         elif cur and cur[0] == "case" and cur[1] is not None:
             menu.addAction(self.rename_case)
