@@ -84,3 +84,13 @@ def test_a_file_name_that_is_not_utf8_is_imported_under_a_valid_name(capsys, pro
     assert lines[1] == f"imported {after}"
     code = main(["text", str(project_path), "Jörg.txt"])
     assert code == 0 and capsys.readouterr().out == "Interviewer: from a Latin-1 disk\n"
+
+
+def test_a_file_name_with_a_line_break_is_still_one_line(capsys, project_path, tmp_path):
+    odd = tmp_path / "two\nlines\x13"  # no extension: refused, and the refusal must stay one line
+    odd.write_text("Interviewer: x\n", encoding="utf-8")
+    code = main(["import", str(project_path), str(odd)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.splitlines() == [f"workbench import: {tmp_path}/two\\nlines\\x13: cannot import files without an "
+                                "extension; the workbench reads .docx, .htm, .html, .md, .odt, .pdf, .rtf, .txt"]

@@ -48,6 +48,8 @@ def one_line(err: str) -> str:
      "code path is empty"),
     (["query", "{p}", "--code", "autonomy//x", "--json"], "empty name"),
     (["matrix", "{p}", "--rows", "codes", "--cols", "cases", "--code", "/x", "--json"], "starts with '/'"),
+    (["query", "{p}", "--code=--", "--json"], "no code named '--'"),  # argparse drops the value's '--'
+    (["query", "{p}", "--code=autonomy", "--coder=--", "--json"], "no coder named '--'"),
     (["code", "{p}", "--source", "policy.txt", "--code", "autonomy", "--start", str(2**64), "--end",
       str(2**64 + 5)], "do not fit the source"),
     (["code", "{p}", "--source", "policy.txt", "--code", "autonomy", "--start", "0", "--end", str(2**70)],

@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         from workbench.cli.open_cmd import start_window
 
         return start_window(None)
+    _restore_double_dash(args)
     bad = _text_argument_not_utf8(args)
     if bad is not None:
         _say(f"workbench {args.command}: {bad}")
@@ -99,6 +100,19 @@ def _say(line: str) -> None:
     from workbench.cli.failures import shown
 
     print(" ".join(shown(line).splitlines()), file=sys.stderr)
+
+
+def _restore_double_dash(args: argparse.Namespace) -> None:
+    """argparse reads `--code=--` as an empty list (it drops the '--'); give such an option
+    the '--' it was given, so it reaches the command as the text typed."""
+    for action in getattr(args, "_parser", argparse.ArgumentParser())._actions:
+        if action.nargs is not None or not action.option_strings or not hasattr(args, action.dest):
+            continue
+        value = getattr(args, action.dest)
+        if isinstance(action, argparse._AppendAction) and isinstance(value, list):
+            setattr(args, action.dest, ["--" if item == [] else item for item in value])
+        elif value == []:
+            setattr(args, action.dest, "--")
 
 
 def _text_argument_not_utf8(args: argparse.Namespace) -> str | None:

@@ -11,6 +11,8 @@ import os
 import re
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Control characters and line separators (what str.splitlines breaks at); tab stays.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
 REPLACEMENT = "\ufffd"
 
 
@@ -45,9 +47,12 @@ def repair_name(name: str) -> tuple[str, str | None]:
 
 
 def shown(text: object) -> str:
-    """Text safe to print on any stream: bytes of a file name that are not UTF-8 appear as
-    \\xNN, other lone surrogates as \\udNNN; a message must never fail to print."""
+    """Text safe to print as one line on any stream: bytes of a file name that are not UTF-8
+    appear as \\xNN, other lone surrogates as \\udNNN, and line breaks and other control
+    characters (a file may be named so) as escapes; a message must never fail to print."""
     s = str(text)
+    if _CONTROL.search(s):
+        s = _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), s)
     if not has_surrogates(s):
         return s
     try:
