@@ -136,13 +136,14 @@ def help_text() -> str:
     mib = 2**20
     return (
         "Limits (a file past one is refused with a line saying which):\n"
-        f"  a file of at most {MAX_FILE_BYTES // mib} MiB, a regular file (no pipes or devices);\n"
-        f"  at most {MAX_TEXT_CHARS:,} characters of text from one file, and no more than {TEXT_PER_BYTE} "
-        f"a byte of it past the first {TEXT_FLOOR:,};\n"
-        f"  .docx/.odt: at most {MAX_TOTAL_BYTES // mib} MiB unpacked ({MAX_MEMBER_BYTES // mib} MiB a part, "
-        f"{MAX_RATIO}:1 packing past 1 MiB); .odt repeats at most {MAX_EXPANDED_CHARS:,} characters;\n"
-        f"  .pdf: pages parse at most {PDF_WORK_FLOOR // mib} MiB + {PDF_WORK_PER_BYTE} bytes per byte of the "
-        "file of content (pages sharing content count once);\n"
-        f"  list numbers up to {MAX_LIST_NUMBER:,}; Roman numerals up to {MAX_ROMAN}, letters up to "
-        f"{MAX_LETTERS} long, larger numbers are written in digits."
+        f"  a regular file (no pipe or device) of at most {MAX_FILE_BYTES // mib} MiB;\n"
+        f"  text of at most {MAX_TEXT_CHARS:,} characters, and of at most {TEXT_PER_BYTE} characters\n"
+        f"    a byte of the file ({TEXT_FLOOR:,} are always allowed);\n"
+        f"  .docx/.odt: at most {MAX_TOTAL_BYTES // mib} MiB unpacked, {MAX_MEMBER_BYTES // mib} MiB a part, "
+        f"a part past 1 MiB packed at most {MAX_RATIO}:1;\n"
+        f"    .odt repeated cells and spaces add at most {MAX_EXPANDED_CHARS:,} characters;\n"
+        f"  .pdf: page content parsed at most {PDF_WORK_FLOOR // mib} MiB + {PDF_WORK_PER_BYTE} bytes a byte "
+        "of the file\n    (pages sharing their content are read once);\n"
+        f"  list numbers up to {MAX_LIST_NUMBER:,}; Roman numerals up to {MAX_ROMAN} and letter numbering up to\n"
+        f"    {MAX_LETTERS} letters, larger numbers in digits."
     )

@@ -3,6 +3,11 @@
 A PDF holds glyphs placed on a page, not paragraphs, so this is pypdf's reading of the
 content streams: good for documents typed in a word processor, empty for scans (which
 are refused with a hint, since there is nothing to code without OCR).
+
+pypdf parses content slowly, and a few KB of PDF can ask it to parse gigabytes (many
+pages drawing one packed stream, a form drawn thousands of times). So pages that share
+their content and resources are read once, and the content each reading would parse is
+weighed first against a budget that grows with the file (limits.py; issue 12, item 5).
 """
 from __future__ import annotations
 
