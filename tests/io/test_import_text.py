@@ -52,8 +52,9 @@ def test_mixed_utf8_and_cp1252_warns(write):
     # A UTF-8 transcript with a line added in a Windows-1252 editor.
     data = "Interviewer: déjà vu?\n".encode() + b"Respondent: yes, at the caf\xe9 \x93Oasis\x94.\n"
     doc = read_document(write("m.txt", data))
-    assert doc.encoding == "cp1252"
-    assert doc.text.endswith("caf\u00e9 \u201cOasis\u201d.\n")
+    # The UTF-8 line stays UTF-8 (not "dÃ©jÃ"); only the other bytes are read as Windows-1252.
+    assert doc.encoding == "utf-8+cp1252"
+    assert doc.text == "Interviewer: d\u00e9j\u00e0 vu?\nRespondent: yes, at the caf\u00e9 \u201cOasis\u201d.\n"
     assert any("mixes UTF-8" in w for w in doc.warnings)
 
 
@@ -125,23 +126,26 @@ def test_dangling_symlink(tmp_path):
     assert "no such file" in _refused(link)
 
 
+def _fail_opening(monkeypatch, path, error):
+    real_open = os.open
+
+    def fake_open(name, *args, **kwargs):
+        if os.fspath(name) == os.fspath(path):
+            raise error
+        return real_open(name, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", fake_open)
+
+
 def test_permission_denied(write, monkeypatch):
     path = write("locked.txt", b"secret")
-
-    def deny(self):
-        raise PermissionError(13, "Permission denied", str(self))
-
-    monkeypatch.setattr(Path, "read_bytes", deny)
+    _fail_opening(monkeypatch, path, PermissionError(13, "Permission denied", str(path)))
     assert "permission denied" in _refused(path)
 
 
 def test_other_os_error(write, monkeypatch):
     path = write("io.txt", b"text")
-
-    def fail(self):
-        raise OSError(5, "Input/output error")
-
-    monkeypatch.setattr(Path, "read_bytes", fail)
+    _fail_opening(monkeypatch, path, OSError(5, "Input/output error"))
     assert "Input/output error" in _refused(path)
 
 

@@ -9,8 +9,13 @@ from workbench.core.errors import ValidationError
 
 NAME = "codebook"
 HELP = "import or export the codebook (.txt outline, .csv, .qdc, .docx export)"
-EPILOG = ("Outline: one code a line, two spaces a level, 'name | description'.\n"
-          "CSV: columns path, description, color.\n"
+EPILOG = ("Outline (.txt): one code a line, two spaces a level, 'name [#rrggbb] | description'; a line\n"
+          "starting with '#' is a comment. A name holding what the outline gives a meaning is written\n"
+          "with a backslash: \\# at its start, \\|, \\[ before a colour-like ending, \\\\ before these;\n"
+          "a newline in a description is \\n. Every name comes back unchanged.\n"
+          "CSV: columns path, description, color; a cell a spreadsheet would run as a formula is\n"
+          "written with a leading quote, which importing removes.\n"
+          "Limits: a codebook file of at most 50 MiB; importing takes time linear in its codes.\n"
           "Example: workbench codebook jhb.qwb --import codebook.txt")
 
 # Extension -> module in workbench.io with import_codebook(project, path) / export_codebook(project, path).

@@ -61,7 +61,7 @@ class CommandParser(argparse.ArgumentParser):
         self.description = getattr(module, "DESCRIPTION", module.HELP)
         self.epilog = getattr(module, "EPILOG", None)
         module.add_arguments(self)
-        self.set_defaults(_run=module.run)
+        self.set_defaults(_run=module.run, _parser=self)
 
     def parse_known_args(self, args=None, namespace=None):
         self.load()
@@ -87,22 +87,80 @@ def main(argv: list[str] | None = None) -> int:
         from workbench.cli.open_cmd import start_window
 
         return start_window(None)
+    _restore_double_dash(args)
+    bad = _text_argument_not_utf8(args)
+    if bad is not None:
+        _say(f"workbench {args.command}: {bad}")
+        return 2
     try:
         return int(args._run(args) or 0)
     except WorkbenchError as exc:
-        print(f"workbench {args.command}: {_naming_the_file(args, str(exc))}", file=sys.stderr)
+        _say(f"workbench {args.command}: {_naming_the_file(args, str(exc))}")
         return 1
     except BrokenPipeError:  # `workbench query ... | head`: the reader left; nothing to say
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
-        print(f"workbench {args.command}: interrupted", file=sys.stderr)
+        _say(f"workbench {args.command}: interrupted")
         return 130
+    except Exception as exc:  # never a traceback (CLI.md): one line saying what is wrong
+        _say(f"workbench {args.command}: {_naming_the_file(args, _problem(exc, args))}")
+        return 1
+
+
+def _problem(exc: Exception, args: argparse.Namespace) -> str:
+    from workbench.cli.failures import database_problem, unexpected_problem
+
+    return database_problem(exc) or unexpected_problem(exc, getattr(args, "project", None))
+
+
+def _say(line: str) -> None:
+    """One line on stderr, printable whatever bytes the names in it held."""
+    from workbench.cli.failures import shown
+
+    print(" ".join(shown(line).splitlines()), file=sys.stderr)
+
+
+def _restore_double_dash(args: argparse.Namespace) -> None:
+    """argparse reads `--code=--` as an empty list (it drops the '--'); give such an option
+    the '--' it was given, so it reaches the command as the text typed."""
+    for action in getattr(args, "_parser", argparse.ArgumentParser())._actions:
+        if action.nargs is not None or not action.option_strings or not hasattr(args, action.dest):
+            continue
+        value = getattr(args, action.dest)
+        if isinstance(action, argparse._AppendAction) and isinstance(value, list):
+            setattr(args, action.dest, ["--" if item == [] else item for item in value])
+        elif value == []:
+            setattr(args, action.dest, "--")
+
+
+def _text_argument_not_utf8(args: argparse.Namespace) -> str | None:
+    """Names, expressions and search words must be text: an argument the terminal passed as
+    bytes that are not UTF-8 is refused before it can reach the project (file paths may hold
+    any bytes the file system allows)."""
+    from workbench.cli.failures import has_surrogates, shown
+
+    for name, value in vars(args).items():
+        if name in _FILE_ARGS or name.startswith("_"):
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and has_surrogates(item):
+                return (f"{_flag(args, name)} '{shown(item)}' is not valid UTF-8 text; names, expressions "
+                        "and search words must be UTF-8 (set the terminal to UTF-8)")
+    return None
+
+
+def _flag(args: argparse.Namespace, dest: str) -> str:
+    """How the command line spells the argument stored under dest: '--code', or 'TEXT'."""
+    for action in getattr(args, "_parser", argparse.ArgumentParser())._actions:
+        if action.dest == dest:
+            return action.option_strings[-1] if action.option_strings else (action.metavar or dest.upper())
+    return dest
 
 
 # The arguments that hold file paths; an error that names none of them is about the project.
 _FILE_ARGS = ("project", "files", "others", "csv", "import_file", "export_file", "output", "out",
-              "qdpx", "docx", "xlsx", "template", "batch")
+              "qdpx", "docx", "xlsx", "template", "screenshot", "keep", "batch")
 
 
 def _naming_the_file(args: argparse.Namespace, message: str) -> str:

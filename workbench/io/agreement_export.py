@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from workbench.io.atomic import atomic_write_text, atomic_write_with
+from workbench.io.exporters.csv_cells import guard_row
 
 HEADER = ["code", "source", "characters", "coded by A", "coded by B", "coded by both", "percent agreement",
           "Cohen's kappa", "Krippendorff's alpha", "unitizing alpha", "segments matched %"]
@@ -40,7 +41,7 @@ def write_csv(table: dict, path: str | os.PathLike) -> None:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(HEADER)
-    w.writerows(table_rows(table))
+    w.writerows(guard_row(r) for r in table_rows(table))  # a code named =1+1 stays text in a spreadsheet
     atomic_write_text(path, "\ufeff" + buf.getvalue())  # a BOM so Excel reads UTF-8
 
 

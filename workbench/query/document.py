@@ -105,7 +105,8 @@ def code_rows(project: Project) -> list[CodeRow]:
         rows = {r.id: r for r in s.execute(select(Code.id, Code.parent_id, Code.name, Code.color, Code.description,
                                                   Code.position, Code.guid))}
         return [
-            CodeRow(cid, rows[cid].parent_id, rows[cid].name, tree.path(cid), rows[cid].color, rows[cid].description,
+            # tree.parent, not the stored parent: in a damaged file with a parent cycle, the tree cut it.
+            CodeRow(cid, tree.parent[cid], rows[cid].name, tree.path(cid), rows[cid].color, rows[cid].description,
                     rows[cid].position, counts.get(cid, 0), cid in memos, rows[cid].guid)
             for cid in tree.in_order()
         ]

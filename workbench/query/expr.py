@@ -12,6 +12,11 @@ each yields the maximal unbroken stretches of that text. `a NEAR/n b` keeps each
 left side (each coding when it is a code, each stretch when it is an expression) whose gap to
 some segment of the right side is at most n code points (overlapping or touching: gap 0).
 Every segment carries the codings that made it ("why"), as (coding id, start, end) atoms.
+
+Typed expressions are bounded (issue 12, item 8): parentheses nest at most MAX_NESTING deep,
+an expression names at most MAX_LEAVES code paths and NEAR/n takes n up to MAX_NEAR; past
+that the expression is refused in one line. Trees are walked with explicit stacks, so a
+long chain of ORs is no deeper for Python than a short one.
 """
 from __future__ import annotations
 
@@ -22,6 +27,10 @@ from dataclasses import dataclass
 from workbench.core.errors import ValidationError
 
 Atom = tuple[int, int, int]  # (coding id, start, end)
+
+MAX_NESTING = 100
+MAX_LEAVES = 1000
+MAX_NEAR = 1_000_000_000  # far beyond any source (texts are limited to 50 million characters)
 
 
 @dataclass(frozen=True)
@@ -42,7 +51,8 @@ class ExprError(ValidationError):
         where = "the end" if position >= len(text) else f"character {position + 1}"
         near = text[position:position + 12]
         shown = f" (at {near!r})" if near.strip() else ""
-        super().__init__(f"expression {text!r}: {problem} at {where}{shown}")
+        whole = text if len(text) <= 80 else text[:60] + "…"  # one readable line, however long the input
+        super().__init__(f"expression {whole!r}: {problem} at {where}{shown}")
 
 
 @dataclass(frozen=True)
@@ -101,7 +111,10 @@ def _tokens(text: str) -> list[tuple]:
                 dist = re.fullmatch(r"NEAR/(\d+)", up)
                 if not dist:
                     raise ExprError(text, i, "NEAR needs a distance in code points, e.g. NEAR/50")
-                out.append(("NEAR", int(dist.group(1)), i))
+                digits = dist.group(1).lstrip("0") or "0"
+                if len(digits) > len(str(MAX_NEAR)) or int(digits) > MAX_NEAR:
+                    raise ExprError(text, i, f"the NEAR distance is larger than {MAX_NEAR:,} code points")
+                out.append(("NEAR", int(digits), i))
             elif m:
                 raise ExprError(text, i, f"unknown word {word!r}; put code paths in double quotes")
             else:
@@ -114,7 +127,11 @@ def _tokens(text: str) -> list[tuple]:
 def parse(text: str) -> Node:
     """Parse an expression, raising ExprError naming the position where it fails."""
     toks = _tokens(text)
+    paths = sum(1 for t in toks if t[0] == "STR")
+    if paths > MAX_LEAVES:
+        raise ExprError(text, 0, f"it names {paths} code paths; at most {MAX_LEAVES} can be combined")
     pos = 0
+    depth = 0
 
     def peek():
         return toks[pos]
@@ -125,14 +142,19 @@ def parse(text: str) -> Node:
         return toks[pos - 1]
 
     def atom() -> Node:
+        nonlocal depth
         kind, value, at = take()
         if kind == "STR":
             return Leaf(value, at)
         if kind == "(":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise ExprError(text, at, f"parentheses are nested more than {MAX_NESTING} deep")
             node = expr()
             if peek()[0] != ")":
                 raise ExprError(text, peek()[2], "expected ')' to close the '(' at character " f"{at + 1}")
             take()
+            depth -= 1
             return node
         if kind == "NOT":
             raise ExprError(text, at, "NOT goes after AND and a left side: write \"a\" AND NOT \"b\"")
@@ -177,17 +199,44 @@ def parse(text: str) -> Node:
 
 
 def leaves(node: Node) -> list[Leaf]:
-    if isinstance(node, Leaf):
-        return [node]
-    return leaves(node.left) + leaves(node.right)
+    """The code paths of an expression, left to right."""
+    out, stack = [], [node]
+    while stack:
+        cur = stack.pop()
+        if isinstance(cur, Leaf):
+            out.append(cur)
+        else:
+            stack.extend((cur.right, cur.left))
+    return out
+
+
+def fold(node: Node, leaf, binary):
+    """Combine a tree bottom-up without recursion: leaf(Leaf) for leaves and
+    binary(Binary, left result, right result) for operators."""
+    results: list = []
+    stack: list[tuple[Node, bool]] = [(node, False)]
+    while stack:
+        cur, ready = stack.pop()
+        if isinstance(cur, Leaf):
+            results.append(leaf(cur))
+        elif ready:
+            right = results.pop()
+            results.append(binary(cur, results.pop(), right))
+        else:
+            stack.extend(((cur, True), (cur.right, False), (cur.left, False)))
+    return results[0]
 
 
 def render(node: Node) -> str:
     """The expression written back with full parentheses (for titles and tests)."""
-    if isinstance(node, Leaf):
-        return '"' + node.path.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    op = f"NEAR/{node.n}" if node.op == "NEAR" else node.op
-    return f"({render(node.left)} {op} {render(node.right)})"
+    def leaf(n: Leaf) -> str:
+        return '"' + n.path.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    def binary(n: Binary, left: str, right: str) -> str:
+        op = f"NEAR/{n.n}" if n.op == "NEAR" else n.op
+        return f"({left} {op} {right})"
+
+    return fold(node, leaf, binary)
 
 
 # --- interval algebra over one source ---------------------------------------------------
@@ -268,17 +317,18 @@ def near(left: list[Seg], right: list[Seg], n: int) -> list[Seg]:
 
 def evaluate(node: Node, leaf_value) -> Value:
     """The node's segments per source. `leaf_value(leaf)` gives a leaf's codings as segments."""
-    if isinstance(node, Leaf):
-        return leaf_value(node)
+    return fold(node, leaf_value, _combine)
+
+
+def _combine(node: Binary, left: Value, right: Value) -> Value:
     if node.op == "NEAR":
-        left = evaluate(node.left, leaf_value)
         if not isinstance(node.left, Leaf):
             left = {sid: stretches(v) for sid, v in left.items()}
-        right = {sid: stretches(v) for sid, v in evaluate(node.right, leaf_value).items()}
+        right = {sid: stretches(v) for sid, v in right.items()}
         out = {sid: near(segs, right[sid], node.n) for sid, segs in left.items() if sid in right}
         return {sid: v for sid, v in out.items() if v}
-    a = {sid: stretches(v) for sid, v in evaluate(node.left, leaf_value).items()}
-    b = {sid: stretches(v) for sid, v in evaluate(node.right, leaf_value).items()}
+    a = {sid: stretches(v) for sid, v in left.items()}
+    b = {sid: stretches(v) for sid, v in right.items()}
     if node.op == "OR":
         return {sid: stretches(a.get(sid, []) + b.get(sid, [])) for sid in a.keys() | b.keys()}
     if node.op == "AND":
@@ -314,14 +364,22 @@ def node_to_segments(session, node: Node, filters, sel, names) -> list:
     rows = coding_rows(session, sel, set().union(*leaf_ids.values()))
     by_id = {r[4]: r for r in rows}  # (source_id, start, end, code_id, id, guid, coder_id)
 
+    by_code: dict[int, list] = {}
+    for row in rows:
+        by_code.setdefault(row[3], []).append(row)
+    cache: dict[str, Value] = {}
+
     def leaf_value(leaf: Leaf) -> Value:
-        ids = leaf_ids[leaf.path]
+        # A path named twice is read once; the result is never changed in place.
+        if leaf.path in cache:
+            return cache[leaf.path]
         out: Value = {}
-        for sid, start, end, code, cid, _, _ in rows:
-            if code in ids:
+        for code in leaf_ids[leaf.path]:
+            for sid, start, end, _, cid, _, _ in by_code.get(code, ()):
                 out.setdefault(sid, []).append(Seg(start, end, ((cid, start, end),)))
         for v in out.values():
             v.sort(key=lambda s: (s.start, s.end))
+        cache[leaf.path] = out
         return out
 
     found = results(node, leaf_value)

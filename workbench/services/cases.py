@@ -22,6 +22,7 @@ from workbench.core.errors import ImportError_, NotFoundError, ValidationError
 from workbench.core.ids import new_guid
 from workbench.core.names import clean_name, name_key
 from workbench.core.timeutil import now_iso
+from workbench.io.importers.limits import read_regular_file
 from workbench.services.lookup import case_by_name, source_by_name
 from workbench.services.tombstones import bury, unbury
 from workbench.store.bulk import insert_rows
@@ -613,10 +614,7 @@ def import_cases_csv(project: Project, path: str | Path) -> CasesCsvResult:
     """Create or update cases from a CSV: first column the case name, others attributes,
     a column named 'sources' lists source names joined by ';'. All rows or none."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ImportError_(f"{path}: cannot be read ({exc.strerror})") from None
+    raw = read_regular_file(path)  # never blocks on a pipe, never reads a device without end
     if not raw.strip():
         raise ImportError_(f"{path}: the file is empty")
     try:
@@ -627,7 +625,10 @@ def import_cases_csv(project: Project, path: str | Path) -> CasesCsvResult:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text), dialect))
+    try:
+        rows = list(csv.reader(io.StringIO(text), dialect))
+    except csv.Error as exc:  # a field past csv's 128 KiB limit, a NUL...: one line, not a traceback
+        raise ImportError_(f"{path}: is not a readable CSV file ({exc})") from None
     rows = [r for r in rows if any(c.strip() for c in r)]
     if len(rows) < 2:
         raise ImportError_(f"{path}: needs a header row and at least one case")

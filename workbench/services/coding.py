@@ -66,22 +66,13 @@ def apply_codes_in(session: Session, items: list[NewCoding]) -> Changes:
     known_codes = set(session.scalars(select(Code.id).where(Code.id.in_(code_ids))))
     coder_ids = {it.coder_id for it in items}
     known_coders = set(session.scalars(select(Coder.id).where(Coder.id.in_(coder_ids))))
+    for it in items:
+        _check(it, lengths, known_codes, known_coders)
+    # Checked first: an offset past any text (even past 64 bits) is refused, never sent to SQLite.
     existing = existing_keys(session, {(it.source_id, it.code_id, it.coder_id, it.start, it.end) for it in items})
     now = now_iso()
     rows, memos = [], []
     for it in items:
-        length = lengths.get(it.source_id)
-        if length is None:
-            raise NotFoundError("source", f"#{it.source_id}")
-        if it.code_id not in known_codes:
-            raise NotFoundError("code", f"#{it.code_id}")
-        if it.coder_id not in known_coders:
-            raise NotFoundError("coder", f"#{it.coder_id}")
-        if not (0 <= it.start < it.end <= length):
-            raise ValidationError(
-                f"offsets {it.start}-{it.end} do not fit the source (it has {length} characters; "
-                "start must be below end)"
-            )
         key = (it.source_id, it.code_id, it.coder_id, it.start, it.end)
         if key in existing:
             changes.warnings.append(f"passage {it.start}-{it.end} already has this code by this coder; skipped")
@@ -102,6 +93,21 @@ def apply_codes_in(session: Session, items: list[NewCoding]) -> Changes:
     unbury(session, [it.guid for it in items if it.guid])  # a new GUID was never buried
     changes.add("created", "coding", *(cid for cid, _ in ids))
     return changes
+
+
+def _check(it: NewCoding, lengths: dict, known_codes: set, known_coders: set) -> None:
+    length = lengths.get(it.source_id)
+    if length is None:
+        raise NotFoundError("source", f"#{it.source_id}")
+    if it.code_id not in known_codes:
+        raise NotFoundError("code", f"#{it.code_id}")
+    if it.coder_id not in known_coders:
+        raise NotFoundError("coder", f"#{it.coder_id}")
+    if not (0 <= it.start < it.end <= length):
+        raise ValidationError(
+            f"offsets {it.start}-{it.end} do not fit the source (it has {length} characters; "
+            "start must be below end)"
+        )
 
 
 def apply_codes(project: Project, items: list[NewCoding]) -> Changes:

@@ -18,10 +18,47 @@ class CodeTree:
         self.parent: dict[int, int | None] = {r.id: r.parent_id for r in rows}
         self.name: dict[int, str] = {r.id: r.name for r in rows}
         self.position: dict[int, int] = {r.id: r.position for r in rows}
+        self.cut = self._cut_damage()
         self.children: dict[int | None, list[int]] = {}
         for r in sorted(rows, key=lambda r: (r.position, r.name.casefold())):
-            self.children.setdefault(r.parent_id, []).append(r.id)
+            self.children.setdefault(self.parent[r.id], []).append(r.id)
         self._paths: dict[int, str] = {}
+
+    def _cut_damage(self) -> list[int]:
+        """Make a damaged tree a tree again, in memory only: a code whose parent is missing,
+        or the smallest id of each parent cycle, is shown as a top-level code.
+
+        Only a damaged file has either (merge and move refuse to make a cycle), and every
+        walk up or down the tree would otherwise lose codes or never end. Returns the ids cut.
+        """
+        cut: list[int] = []
+        state: dict[int, int] = {}  # 1: on the current walk, 2: known to reach the top
+        for start in self.parent:
+            walk, cur = [], start
+            while cur is not None and state.get(cur) is None:
+                state[cur] = 1
+                walk.append(cur)
+                parent = self.parent[cur]
+                if parent is not None and parent not in self.parent:
+                    self.parent[cur] = parent = None  # a dangling parent id
+                    cut.append(cur)
+                elif parent is not None and state.get(parent) == 1:
+                    loop = walk[walk.index(parent):]
+                    root = min(loop)
+                    self.parent[root] = None
+                    cut.append(root)
+                    break
+                cur = parent
+            for c in walk:
+                state[c] = 2
+        return sorted(cut)
+
+    def add(self, code_id: int, parent_id: int | None, name: str, position: int) -> None:
+        """Record a code just created in the session, so bulk imports need not reload the tree."""
+        self.parent[code_id] = parent_id
+        self.name[code_id] = name
+        self.position[code_id] = position
+        self.children.setdefault(parent_id, []).append(code_id)
 
     def parts(self, code_id: int) -> list[str]:
         out = []
@@ -92,10 +129,7 @@ class CodeTree:
 
 def code_by_path(session: Session, path: str, tree: CodeTree | None = None) -> int:
     tree = tree or CodeTree(session)
-    try:
-        found = tree.find(path)
-    except ValueError as exc:
-        raise NotFoundError("code", path) from exc
+    found = tree.find(path)  # an empty part raises CodePathError, saying where
     if found is None:
         paths = list(tree.paths().values())
         raise NotFoundError("code", path, nearest(path, paths))

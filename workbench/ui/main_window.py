@@ -17,6 +17,7 @@ from workbench.ui.case_actions import CaseActions
 from workbench.ui.codebook_actions import CodebookActions
 from workbench.ui.coding_actions import CodingActions
 from workbench.ui.context import ProjectContext
+from workbench.ui.dialogs.source_encoding import choose_source_encoding
 from workbench.ui.edit_actions import EditActions
 from workbench.ui.help_actions import HelpActions
 from workbench.ui.exchange_actions import ExchangeActions
@@ -158,6 +159,7 @@ class MainWindow(QMainWindow):
         self.source_panel.source_activated.connect(self.open_source)
         self.source_panel.files_dropped.connect(self.project_actions.import_files)
         self.source_panel.cancel_requested.connect(self.project_actions.cancel_job)
+        self.source_panel.encoding_requested.connect(lambda sid: choose_source_encoding(self, sid))
         self.codebook_panel.code_selected.connect(lambda cid: self.memos.show_code(cid))
         self.code_model.rename_requested.connect(lambda cid, name: self.codebook_actions.rename_code(cid, name))
         # Moves reset the tree: run them after the drop event has finished with its indexes.

@@ -192,13 +192,29 @@ class ProjectActions(QObject):
         self.w.status_note(f"Imported {count(len(done), 'source')}" + (f", {len(skipped)} skipped (already there)"
                                                                         if skipped else "") +
                            (f", {len(failed)} failed" if failed else ""))
-        if failed:
-            box = QMessageBox(QMessageBox.Icon.Warning, "Some files were not imported",
-                              "\n".join(o.message for o in failed[:20]), QMessageBox.StandardButton.Ok, self.w)
-            box.setObjectName("importReport")
-            box.open()
+        noted = [o for o in done if o.message]
+        if failed or noted:
+            self._report(failed, skipped, noted)
         if done and self.w.document_view.source_id is None:
             self.w.open_source(done[0].source_id)
+
+    def _report(self, failed, skipped, noted) -> None:
+        """Every refused file with its reason, and the notes of the imported ones (a guessed
+        encoding and how sure), in one box; past 20 lines the rest are under Show Details."""
+        lines = [f"Not imported: {o.message}" for o in failed]
+        lines += [f"Skipped: {o.message}" for o in skipped]
+        lines += [f"Imported {Path(o.path).name}, but: {o.message}" for o in noted]
+        title = "Some files were not imported" if failed else "Notes on the imported files"
+        shown = lines[:20] + ([f"… and {len(lines) - 20} more (Show Details)"] if len(lines) > 20 else [])
+        box = QMessageBox(QMessageBox.Icon.Warning if failed else QMessageBox.Icon.Information, title,
+                          "\n".join(shown), QMessageBox.StandardButton.Ok, self.w)
+        box.setObjectName("importReport")
+        if len(lines) > 20:
+            box.setDetailedText("\n".join(lines))
+        if noted:
+            box.setInformativeText("A source whose letters look wrong can be read in another encoding "
+                                   "before it is coded: right-click it in the source list, Text encoding…")
+        box.open()
 
     def _failed(self, message: str) -> None:
         self._ended()

@@ -193,7 +193,7 @@ class SourceActions(QObject):
         menu.setObjectName("sourceMenu")
         cases = self.w.case_actions
         if cur and cur[0] == "source":
-            for a in (self.properties, self.memo, self.rename, None):
+            for a in (self.properties, self.memo, self.rename, self.w.source_panel.encoding_action, None):
                 menu.addSeparator() if a is None else menu.addAction(a)
             move = menu.addMenu("Move to folder")
             move.setObjectName("moveToFolderMenu")

@@ -1,4 +1,7 @@
-"""Coded excerpts as CSV, one row an excerpt (UTF-8 with a byte-order mark, so Excel reads it)."""
+"""Coded excerpts as CSV, one row an excerpt (UTF-8 with a byte-order mark, so Excel reads it).
+
+Text cells that a spreadsheet would run as a formula are written with a leading quote (csv_cells).
+"""
 from __future__ import annotations
 
 import csv
@@ -6,6 +9,7 @@ from pathlib import Path
 
 from workbench.core.errors import Cancelled
 from workbench.io.atomic import atomic_path
+from workbench.io.exporters.csv_cells import guard_row
 from workbench.io.exporters.excerpts import COLUMNS, ReportData
 
 
@@ -21,7 +25,7 @@ def write_csv(data: ReportData, path: str | Path, report=None, should_stop=None)
             for i in range(0, total, 5000):
                 if should_stop():
                     raise Cancelled("the export was cancelled; no file was written")
-                w.writerows(ex.row() for ex in data.excerpts[i:i + 5000])
+                w.writerows(guard_row(ex.row()) for ex in data.excerpts[i:i + 5000])
                 report(min(total, i + 5000), total, "Writing rows")
             if should_stop():
                 raise Cancelled("the export was cancelled; no file was written")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from workbench.core.errors import ValidationError
 from workbench.io.atomic import atomic_path
+from workbench.io.exporters.csv_cells import guard, guard_row
 from workbench.io.exporters.excerpts import xml_safe
 from workbench.query.matrix import Matrix
 
@@ -35,9 +36,9 @@ def write_matrix_csv(m: Matrix, path: str | Path) -> None:
     with atomic_path(path) as tmp:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
-            w.writerow(["code"] + m.cols)
+            w.writerow(guard_row(["code"] + [str(c) for c in m.cols]))  # formula-looking names as text
             for i, row in enumerate(m.cells):
-                w.writerow([m.rows[i]] + row)
+                w.writerow([guard(m.rows[i])] + row)
 
 
 def write_matrix_xlsx(m: Matrix, path: str | Path) -> None:

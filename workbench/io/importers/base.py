@@ -6,11 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.core.errors import ImportError_
-
-# Refuse sources larger than this (bytes on disk, and text after extraction):
-# far above any transcript, small enough that a hostile file cannot exhaust memory.
-MAX_FILE_BYTES = 200 * 1024 * 1024
-MAX_TEXT_CHARS = 50 * 1024 * 1024
+from workbench.io.importers.limits import MAX_FILE_BYTES, read_regular_file, text_limit, too_much_text
+from workbench.io.importers.textcheck import repair_name, repair_text
 
 # Extension -> module in workbench.io.importers whose `extract(path, data)` returns the text.
 FORMATS: dict[str, str] = {
@@ -76,51 +73,79 @@ def supported_suffixes() -> list[str]:
     return sorted(FORMATS)
 
 
-def read_document(path: str | Path) -> ImportedDocument:
-    """Read one file into an ImportedDocument, or raise ImportError_ naming the file and the problem."""
-    from workbench.io.transcript import find_turns
+def read_document(path: str | Path, encoding: str | None = None) -> ImportedDocument:
+    """Read one file into an ImportedDocument, or raise ImportError_ naming the file and the problem.
 
+    `encoding` forces the encoding of a text-like file (.txt, .md, .html) instead of the guess.
+    Whatever the file holds, the result is valid Unicode: what was not is repaired with a warning.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     try:
         if path.is_dir():
             raise ImportError_(f"{path}: is a folder, not a file; name the files in it (e.g. {path / '*.docx'})")
-        size = path.stat().st_size
-        if suffix not in FORMATS:
-            raise ImportError_(f"{path}: cannot import {suffix or 'files without an extension'}; "
-                               f"the workbench reads {', '.join(supported_suffixes())}")
-        if size > MAX_FILE_BYTES:
-            raise ImportError_(f"{path}: the file is {size // 2**20} MiB, larger than the workbench imports")
-        data = path.read_bytes()
+        path.stat()
     except FileNotFoundError:
         raise ImportError_(f"{path}: no such file") from None
-    except PermissionError:
-        raise ImportError_(f"{path}: cannot be read (permission denied)") from None
-    except IsADirectoryError:
-        raise ImportError_(f"{path}: is a folder, not a file") from None
     except OSError as exc:
         raise ImportError_(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if suffix not in FORMATS:
+        raise ImportError_(f"{path}: cannot import {suffix or 'files without an extension'}; "
+                           f"the workbench reads {', '.join(supported_suffixes())}")
+    return document_from_bytes(path, read_regular_file(path, MAX_FILE_BYTES), encoding)
+
+
+def document_from_bytes(path: Path, data: bytes, encoding: str | None = None) -> ImportedDocument:
+    """The document in `data`, read as a file named `path` (its suffix says the format);
+    also how a stored original is read again in another encoding."""
+    from workbench.io.transcript import find_turns
+
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ImportError_(f"{path}: cannot import {suffix or 'files without an extension'}; "
+                           f"the workbench reads {', '.join(supported_suffixes())}")
+    if encoding and FORMATS[suffix] not in _TEXT_LIKE:
+        raise ImportError_(f"{path}: an encoding can be chosen only for .txt, .md and .html files")
     if not data.strip():
         raise ImportError_(f"{path}: the file is empty")
-    module = importlib.import_module(f"workbench.io.importers.{FORMATS[suffix]}")
-    try:
-        extracted: Extracted = module.extract(path, data)
-    except ImportError_:
-        raise
-    except Exception as exc:  # a parser failing on a damaged file must not surface as a traceback
-        raise ImportError_(f"{path}: not a readable {suffix} file ({type(exc).__name__}: {exc})") from None
-    text = extracted.text
+    extracted = _extract(path, suffix, data, encoding)
+    text, lone = repair_text(extracted.text)
+    warnings = list(extracted.warnings)
+    if lone:
+        warnings.append(f"{lone} character{'s' if lone > 1 else ''} of the text {'were' if lone > 1 else 'was'} "
+                        "not valid Unicode (a damaged font map or a wrong charset?) and became \ufffd")
     if not text.strip():
         raise ImportError_(f"{path}: no text could be found in the file")
-    if len(text) > MAX_TEXT_CHARS:
-        raise ImportError_(f"{path}: the text is longer than the workbench imports ({len(text)} characters)")
+    if len(text) > text_limit(len(data)):
+        raise too_much_text(path, text_limit(len(data)))
+    name, note = repair_name(path.name)
+    if note:
+        warnings.append(note)
     return ImportedDocument(
-        name=path.name,
+        name=name,
         kind=suffix.lstrip(".").replace("htm", "html").replace("htmll", "html"),
         text=text,
         original=data,
         encoding=extracted.encoding,
         turns=find_turns(text),
-        warnings=extracted.warnings,
+        warnings=warnings,
         pages=extracted.pages,
     )
+
+
+_TEXT_LIKE = {"text", "markdown", "html"}
+
+
+def _extract(path: Path, suffix: str, data: bytes, encoding: str | None) -> Extracted:
+    module = importlib.import_module(f"workbench.io.importers.{FORMATS[suffix]}")
+    try:
+        return module.extract(path, data, encoding) if encoding else module.extract(path, data)
+    except ImportError_:
+        raise
+    except RecursionError:
+        raise ImportError_(f"{path}: is nested too deeply to read (a damaged or hostile {suffix} file)") from None
+    except MemoryError:
+        raise ImportError_(f"{path}: needs more memory to read than there is") from None
+    except Exception as exc:  # a parser failing on a damaged file must not surface as a traceback
+        detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        raise ImportError_(f"{path}: not a readable {suffix} file ({type(exc).__name__}: {detail})") from None

@@ -22,6 +22,7 @@ from xml.etree.ElementTree import Element
 from workbench.core.errors import ImportError_
 from workbench.io.importers.base import Extracted
 from workbench.io.importers.docx_numbering import ListNumbering, W
+from workbench.io.importers.limits import TextBudget
 from workbench.io.importers.listnumbers import roman
 from workbench.io.importers.sniff import describe_zip
 from workbench.io.importers.zipguard import Package, open_package
@@ -71,10 +72,13 @@ def _targets(pkg: Package, part: str) -> dict[str, str]:
 class _Writer:
     """Walks the document body and collects lines of text."""
 
-    def __init__(self, numbering: ListNumbering, footnotes: dict[str, Element], endnotes: dict[str, Element]):
+    def __init__(self, numbering: ListNumbering, footnotes: dict[str, Element], endnotes: dict[str, Element],
+                 budget: TextBudget):
         self.numbering = numbering
         self.notes = {"foot": footnotes, "end": endnotes}
         self.cited: dict[str, list[tuple[str, str]]] = {"foot": [], "end": []}  # (note id, label)
+        self.labels: dict[tuple[str, str], str] = {}  # (kind, note id) -> its label, once cited
+        self.budget = budget
 
     def blocks(self, parent: Element, out: list[str]) -> None:
         for child in parent:
@@ -107,6 +111,7 @@ class _Writer:
         label = self.numbering.label(p.find(PPR))
         if label:
             text = label + text if text else label.rstrip()
+        self.budget.charge(len(text) + 1)
         return text, boxes
 
     def inline(self, el: Element, parts: list[str], boxes: list[Element]) -> None:
@@ -150,13 +155,18 @@ class _Writer:
 
     def cite(self, kind: str, ref: Element) -> str:
         note_id = ref.get(f"{W}id", "")
+        if (kind, note_id) in self.labels:
+            # Word gives each note one reference; a file citing one note a thousand times
+            # would otherwise have its text written out a thousand times at the end.
+            label = self.labels[(kind, note_id)]
+            return "" if label == "*" else f"[{label}]"
         number = len(self.cited[kind]) + 1
         label = str(number) if kind == "foot" else roman(number)
         if _is_on_attr(ref.get(f"{W}customMarkFollows")):
-            self.cited[kind].append((note_id, "*"))
-            return ""  # the custom mark is the run that follows
+            label = "*"
+        self.labels[(kind, note_id)] = label
         self.cited[kind].append((note_id, label))
-        return f"[{label}]"
+        return "" if label == "*" else f"[{label}]"  # a custom mark is the run that follows
 
     def table(self, tbl: Element) -> list[str]:
         rows = []
@@ -227,7 +237,8 @@ def extract(path: Path, data: bytes) -> Extracted:
         return pkg.xml(parts[kind], _STRICT) if kind in parts else None
 
     numbering = ListNumbering(part("numbering"), part("styles"))
-    writer = _Writer(numbering, _notes(part("footnotes"), f"{W}footnote"), _notes(part("endnotes"), f"{W}endnote"))
+    writer = _Writer(numbering, _notes(part("footnotes"), f"{W}footnote"), _notes(part("endnotes"), f"{W}endnote"),
+                     TextBudget(path, len(data)))
     body = document.find(f"{W}body") if document is not None else None
     if body is None:
         raise ImportError_(f"{path}: {DAMAGED} (it has no document body)")

@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
+from workbench.io.importers.limits import MAX_LIST_NUMBER, list_number
 from workbench.io.importers.listnumbers import BULLET, format_number
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 VAL = f"{W}val"
 _SYMBOL_FONTS = {"symbol", "wingdings", "wingdings 2", "wingdings 3", "webdings"}
 _SUFFIX = {"tab": " ", "space": " ", "nothing": ""}
+MAX_LABEL = 64  # characters of a level's text (Word's dialog takes far fewer)
 
 
 @dataclass
@@ -52,9 +54,7 @@ def _bullet_text(lvl: Element, text: str) -> str:
 
 def _level(lvl: Element) -> Level:
     level = Level()
-    start = _val(lvl.find(f"{W}start"))
-    if start and start.lstrip("-").isdigit():
-        level.start = int(start)
+    level.start = list_number(_val(lvl.find(f"{W}start")), 1)
     level.fmt = _val(lvl.find(f"{W}numFmt"), "decimal") or "decimal"
     level.text = _val(lvl.find(f"{W}lvlText"), "") or ""
     level.suffix = _SUFFIX.get(_val(lvl.find(f"{W}suff"), "tab") or "tab", " ")
@@ -69,9 +69,9 @@ def _level(lvl: Element) -> Level:
 def _levels(parent: Element) -> dict[int, Level]:
     out = {}
     for lvl in parent.findall(f"{W}lvl"):
-        ilvl = lvl.get(f"{W}ilvl", "0")
-        if ilvl.isdigit():
-            out[int(ilvl)] = _level(lvl)
+        ilvl = list_number(lvl.get(f"{W}ilvl"), -1)
+        if 0 <= ilvl <= 8:
+            out[ilvl] = _level(lvl)
     return out
 
 
@@ -91,10 +91,10 @@ class ListNumbering:
                 levels = dict(abstracts[abstract_id])
                 overrides = {}
                 for override in num.findall(f"{W}lvlOverride"):
-                    ilvl = int(override.get(f"{W}ilvl", "0"))
+                    ilvl = list_number(override.get(f"{W}ilvl"), 0)
                     start = _val(override.find(f"{W}startOverride"))
-                    if start and start.lstrip("-").isdigit():
-                        overrides[ilvl] = int(start)
+                    if start is not None:
+                        overrides[ilvl] = list_number(start, 1)
                     full = override.find(f"{W}lvl")
                     if full is not None:
                         levels[ilvl] = _level(full)
@@ -115,7 +115,8 @@ class ListNumbering:
             numpr = style.find(f"{W}pPr/{W}numPr")
             if numpr is not None:
                 ilvl = _val(numpr.find(f"{W}ilvl"))
-                own[sid] = (_val(numpr.find(f"{W}numId")), int(ilvl) if ilvl and ilvl.isdigit() else None)
+                level = list_number(ilvl, -1)
+                own[sid] = (_val(numpr.find(f"{W}numId")), level if level >= 0 else None)
         for sid in set(own) | set(based):
             # numId and ilvl are inherited separately along the basedOn chain.
             num_id, ilvl, seen, cur = None, None, set(), sid
@@ -138,8 +139,8 @@ class ListNumbering:
         numpr = ppr.find(f"{W}numPr") if ppr is not None else None
         if numpr is not None:
             num_id = _val(numpr.find(f"{W}numId"))
-            lvl = _val(numpr.find(f"{W}ilvl"))
-            ilvl = int(lvl) if lvl and lvl.isdigit() else None
+            lvl = list_number(_val(numpr.find(f"{W}ilvl")), -1)
+            ilvl = lvl if lvl >= 0 else None
         if num_id is None and style in self.style_num:
             num_id, style_ilvl = self.style_num[style]
             ilvl = style_ilvl if ilvl is None else ilvl
@@ -162,12 +163,12 @@ class ListNumbering:
             lv = num.levels.get(i)
             return num.start_overrides.get(i, lv.start if lv else 1)
 
-        counters[ilvl] = start(ilvl) if counters[ilvl] is None else counters[ilvl] + 1
+        counters[ilvl] = start(ilvl) if counters[ilvl] is None else min(counters[ilvl] + 1, MAX_LIST_NUMBER)
         for deeper in range(ilvl + 1, 9):
             counters[deeper] = None
         if level.fmt == "bullet":
-            return level.text + level.suffix if level.text else ""
-        text = level.text
+            return level.text[:MAX_LABEL] + level.suffix if level.text else ""
+        text = level.text[:MAX_LABEL]  # a label as long as the file likes, on every paragraph, adds up
         if "%" in text:
             for i in range(ilvl, -1, -1):  # high levels first so %1 does not eat %10
                 lv = num.levels.get(i, Level())

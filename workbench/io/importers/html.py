@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from workbench.io.importers.base import Extracted
+from workbench.io.importers.limits import MAX_LIST_NUMBER, TextBudget, list_number
 from workbench.io.importers.listnumbers import BULLET, format_odf_number
 from workbench.io.importers.text import check_is_text, decode, normalize_newlines
 
@@ -29,11 +30,18 @@ _WS = re.compile(r"[ \t\n\r\f]+")
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.IGNORECASE)
 # The WHATWG encoding standard reads these labels as Windows-1252, as every browser does.
 _AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "cp819", "ibm819"}
+_WEB_CODECS = {codecs.lookup(name).name for name in (
+    "utf-8", "cp866", "iso8859-2", "iso8859-3", "iso8859-4", "iso8859-5", "iso8859-6", "iso8859-7",
+    "iso8859-8", "iso8859-10", "iso8859-13", "iso8859-14", "iso8859-15", "iso8859-16", "koi8-r", "koi8-u",
+    "mac-roman", "cp874", "cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257",
+    "cp1258", "mac-cyrillic", "gbk", "gb18030", "big5", "euc-jp", "iso2022-jp", "shift_jis", "cp932",
+    "euc-kr", "cp949")}
 
 
 class _Renderer(HTMLParser):
-    def __init__(self):
+    def __init__(self, budget: TextBudget):
         super().__init__(convert_charrefs=True)
+        self.budget = budget
         self.out: list[str] = []
         self.trailing_newlines = 0
         self.want_newlines = 0
@@ -63,8 +71,10 @@ class _Renderer(HTMLParser):
         self.space = False
         self.started = True
         if self.label is not None:
+            self.budget.charge(len(self.label))
             self.out.append(self.label)
             self.label = None
+        self.budget.charge(len(text))
         self.out.append(text)
         stripped = text.rstrip("\n")
         self.trailing_newlines = len(text) - len(stripped) if stripped else self.trailing_newlines + len(text)
@@ -106,8 +116,7 @@ class _Renderer(HTMLParser):
                 self._write("\n")
         elif tag in ("ul", "ol", "menu"):
             self._break(1 if self.lists else 2)
-            start = attributes.get("start") or "1"
-            number = int(start) if start.lstrip("-").isdigit() else 1
+            number = list_number(attributes.get("start"), 1)
             self.lists.append([tag, number, attributes.get("type") or "1"])
         elif tag == "li":
             self._break(1)
@@ -154,10 +163,8 @@ class _Renderer(HTMLParser):
             self.label = BULLET + " "
             return
         _, number, kind_type = self.lists[-1]
-        value = attributes.get("value")
-        if value and value.lstrip("-").isdigit():
-            number = int(value)
-        self.lists[-1][1] = number + 1
+        number = list_number(attributes.get("value"), number)
+        self.lists[-1][1] = min(number + 1, MAX_LIST_NUMBER)
         self.label = f"{format_odf_number(number, kind_type if kind_type in 'aAiI' else '1')}. "
 
     def handle_startendtag(self, tag, attrs):
@@ -234,13 +241,18 @@ def _declared_codec(data: bytes) -> str | None:
     if label.startswith("utf-16"):
         return "utf-8"  # a page saved as bytes cannot be UTF-16 without a BOM (WHATWG)
     try:
-        return codecs.lookup(label).name
+        codec = codecs.lookup(label).name
     except LookupError:
         return None
+    # Only the encodings of the WHATWG standard that browsers obey: a page declaring
+    # unicode_escape, rot13 or UTF-7 would otherwise pick one of Python's text transforms.
+    return codec if codec in _WEB_CODECS else None
 
 
-def decode_html(path: Path, data: bytes, warnings: list[str]) -> tuple[str, str]:
-    """A byte-order mark wins, then a <meta> charset, then the plain-text guesses."""
+def decode_html(path: Path, data: bytes, warnings: list[str], encoding: str | None = None) -> tuple[str, str]:
+    """The user's choice, else a byte-order mark, then a <meta> charset, then the plain-text guesses."""
+    if encoding:
+        return decode(path, data, warnings, encoding)
     boms = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
     codec = None if data.startswith(boms) else _declared_codec(data)
     if codec is not None:
@@ -251,11 +263,11 @@ def decode_html(path: Path, data: bytes, warnings: list[str]) -> tuple[str, str]
     return decode(path, data, warnings)
 
 
-def extract(path: Path, data: bytes) -> Extracted:
+def extract(path: Path, data: bytes, encoding: str | None = None) -> Extracted:
     check_is_text(path, data, expected="an HTML page")
     warnings: list[str] = []
-    source, encoding = decode_html(path, data, warnings)
-    renderer = _Renderer()
+    source, encoding = decode_html(path, data, warnings, encoding)
+    renderer = _Renderer(TextBudget(path, len(data)))
     renderer.feed(source)
     renderer.close()
     return Extracted(normalize_newlines(renderer.text()), encoding, warnings)

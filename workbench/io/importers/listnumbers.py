@@ -1,5 +1,12 @@
-"""Writing list numbers as Word and LibreOffice show them (1, a, iv, ...), shared by .docx and .odt."""
+"""Writing list numbers as Word and LibreOffice show them (1, a, iv, ...), shared by .docx, .odt and .html.
+
+A label is never longer than a few dozen characters, whatever number a file asks for:
+Roman numerals stop at MAX_ROMAN and letter numbering at MAX_LETTERS letters; past them
+the number is written in digits (issue 12, item 5: 85 bytes of HTML asked for 1.2 GB).
+"""
 from __future__ import annotations
+
+from workbench.io.importers.limits import MAX_LETTERS, MAX_ROMAN
 
 BULLET = "\u2022"
 
@@ -8,7 +15,7 @@ _ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "x
 
 
 def roman(n: int) -> str:
-    if n <= 0:
+    if n <= 0 or n > MAX_ROMAN:
         return str(n)
     out = []
     for value, letters in _ROMAN:
@@ -19,7 +26,7 @@ def roman(n: int) -> str:
 
 def letters_repeated(n: int) -> str:
     """Word's letter numbering: a..z, then aa, bb, ... zz, then aaa."""
-    if n <= 0:
+    if n <= 0 or (n - 1) // 26 + 1 > MAX_LETTERS:
         return str(n)
     return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
 

@@ -12,8 +12,8 @@ from workbench.io.importers.base import Extracted
 from workbench.io.importers.text import check_is_text, decode, normalize_newlines
 
 
-def extract(path: Path, data: bytes) -> Extracted:
+def extract(path: Path, data: bytes, encoding: str | None = None) -> Extracted:
     check_is_text(path, data, expected="a Markdown text file")
     warnings: list[str] = []
-    text, encoding = decode(path, data, warnings)
+    text, encoding = decode(path, data, warnings, encoding)
     return Extracted(normalize_newlines(text), encoding, warnings)

@@ -14,6 +14,7 @@ from xml.etree.ElementTree import Element
 
 from workbench.core.errors import ImportError_
 from workbench.io.importers.base import Extracted
+from workbench.io.importers.limits import TextBudget, list_number
 from workbench.io.importers.odt_lists import ListStyles
 from workbench.io.importers.sniff import describe_zip
 from workbench.io.importers.zipguard import open_package
@@ -75,11 +76,12 @@ class _Paragraph:
 
 
 class _Writer:
-    def __init__(self, path: Path, lists: ListStyles):
+    def __init__(self, path: Path, lists: ListStyles, budget: TextBudget):
         self.path = path
         self.lists = lists
         self.notes: list[tuple[str, Element]] = []
         self.expanded = 0
+        self.budget = budget
 
     def expand(self, count: int, size: int) -> int:
         """Charge `count` copies of `size` characters to the expansion budget."""
@@ -109,6 +111,7 @@ class _Writer:
             label = number.text + " "  # the writer stored the number it showed
         self.inline(el, para, boxes)
         text = para.text()
+        self.budget.charge(len(label) + len(text) + 1)
         out.append(label + text if text else label.rstrip())
         for box in boxes:
             self.blocks(box, out)
@@ -118,8 +121,7 @@ class _Writer:
         for child in el:
             tag = child.tag
             if tag == f"{TEXT}s":
-                count = child.get(f"{TEXT}c", "1")
-                spaces = min(int(count) if count.isdigit() else 1, MAX_REPEAT)
+                spaces = max(1, min(list_number(child.get(f"{TEXT}c"), 1), MAX_REPEAT))
                 para.literal(" " * self.expand(spaces, 1))
             elif tag == f"{TEXT}tab":
                 para.literal("\t")
@@ -164,8 +166,8 @@ class _Writer:
                 if child.tag in (P, H):
                     label = ""
                     if first and item.tag == LIST_ITEM:
-                        start = item.get(f"{TEXT}start-value")
-                        label = self.lists.label(style, level, int(start) if start and start.isdigit() else None)
+                        start = list_number(item.get(f"{TEXT}start-value"), -1)
+                        label = self.lists.label(style, level, start if start >= 0 else None)
                     self.paragraph(child, out, label)
                     first = False
                 elif child.tag == LIST:
@@ -200,8 +202,7 @@ class _Writer:
 
 
 def _repeat(el: Element, attr: str) -> int:
-    value = el.get(attr, "1")
-    return max(1, min(int(value), MAX_REPEAT)) if value.isdigit() else 1
+    return max(1, min(list_number(el.get(attr), 1), MAX_REPEAT))
 
 
 def _rows(parent: Element):
@@ -231,7 +232,7 @@ def extract(path: Path, data: bytes) -> Extracted:
     body = content.find(f"{OFFICE}body/{OFFICE}text") if content is not None else None
     if body is None:
         raise ImportError_(f"{path}: {DAMAGED} (it has no text body)")
-    writer = _Writer(path, ListStyles(content, pkg.xml("styles.xml")))
+    writer = _Writer(path, ListStyles(content, pkg.xml("styles.xml")), TextBudget(path, len(data)))
     lines: list[str] = []
     writer.blocks(body, lines)
     lines.extend(writer.notes_section())

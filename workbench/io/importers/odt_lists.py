@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
+from workbench.io.importers.limits import MAX_LIST_NUMBER, list_number
 from workbench.io.importers.listnumbers import BULLET, format_odf_number
 
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
@@ -23,7 +24,7 @@ class LevelStyle:
 
 
 def _int(value: str | None, default: int) -> int:
-    return int(value) if value and value.isdigit() else default
+    return max(0, list_number(value, default))
 
 
 def _level_style(el: Element) -> LevelStyle:
@@ -85,7 +86,7 @@ class ListStyles:
         if start_value is not None:
             counters[level] = start_value
         else:
-            counters[level] = own.start if counters[level] is None else counters[level] + 1
+            counters[level] = own.start if counters[level] is None else min(counters[level] + 1, MAX_LIST_NUMBER)
         numbers = []
         for i in range(max(0, level - own.display + 1), level + 1):
             lv = levels.get(i, LevelStyle())

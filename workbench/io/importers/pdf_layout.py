@@ -86,15 +86,17 @@ class PageLines:
     box: tuple[float, float] | None = None  # the page's left and right edge
 
 
-def page_lines(page) -> PageLines:
-    """The text lines of a pypdf page in pypdf's reading order, each with where it starts."""
+def page_lines(page, **extract) -> PageLines:
+    """The text lines of a pypdf page in pypdf's reading order, each with where it starts.
+
+    `extract` goes to pypdf's extract_text (pdf.py charges its content work through a visitor)."""
     parts: list[tuple[str, float | None, float | None, float]] = []
 
     def visit(text, cm, tm, font, size):
         if text:
             parts.append((normalize_newlines(text), *_place(cm, tm, size)))
 
-    page.extract_text(visitor_text=visit)
+    page.extract_text(visitor_text=visit, **extract)
     try:
         box = (float(page.mediabox.left), float(page.mediabox.right))
     except Exception:  # a damaged /MediaBox: no mirrored margin, the lines' ends still count

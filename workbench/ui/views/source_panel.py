@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QTimer, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QToolButton,
                                QTreeView, QVBoxLayout, QWidget)
 
@@ -16,6 +17,7 @@ class SourcePanel(QWidget):
     source_activated = Signal(int)
     files_dropped = Signal(list)  # local paths
     cancel_requested = Signal()
+    encoding_requested = Signal(int)  # source id: the user wants to read it in another encoding
 
     def __init__(self, model: SourceTreeModel, parent=None):
         super().__init__(parent)
@@ -76,6 +78,11 @@ class SourcePanel(QWidget):
         self._show_timer = QTimer(self)
         self._show_timer.setSingleShot(True)
         self._show_timer.timeout.connect(self.progress_box.show)
+        # In the source list's context menu: read a text source again in another encoding.
+        self.encoding_action = QAction("Text encoding…", self)
+        self.encoding_action.setObjectName("sourceEncoding")
+        self.encoding_action.setToolTip("Read this text source in another encoding (before it is coded)")
+        self.encoding_action.triggered.connect(self._encoding_requested)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
         model.modelReset.connect(self.tree.expandAll)
         self.tree.expandAll()
@@ -90,6 +97,11 @@ class SourcePanel(QWidget):
     def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         if current.isValid() and current.data(KIND_ROLE) == "source":
             self.source_activated.emit(current.data(ID_ROLE))
+
+    def _encoding_requested(self) -> None:
+        cur = self.current()
+        if cur and cur[0] == "source" and cur[1] is not None:
+            self.encoding_requested.emit(cur[1])
 
     def select_source(self, source_id: int) -> None:
         idx = self.proxy.mapFromSource(self.model.index_of_source(source_id))
