@@ -106,7 +106,7 @@ def _bad_rows():
         ("coded already", {"source": POLICY, "code": "Provincial Constraint", "start": taken[0], "end": taken[1],
                            "coder": "Thandi"}, "already has code"),
         ("not a number", {"source": POLICY, "code": "autonomy", "start": "twelve", "end": b}, "not a whole number"),
-        ("empty part", {"source": POLICY, "code": "autonomy//x", "start": a, "end": b}, "empty part"),
+        ("empty part", {"source": POLICY, "code": "autonomy//x", "start": a, "end": b}, "empty name"),
     ]
 
 

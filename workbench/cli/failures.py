@@ -2,7 +2,7 @@
 
 WorkbenchErrors already say what is wrong. Everything else that can escape a command is
 told apart here: the database refusing to write (read-only file, full disk, busy: see
-services/storage_errors.py), a damaged project (corrupt pages, missing tables, rows pointing
+store/sqlite.py), a damaged project (corrupt pages, missing tables, rows pointing
 nowhere, which surface as DatabaseError or as a KeyError/TypeError in the code that trusted
 them), and text that is not valid Unicode. What is none of these is a bug: it is still one
 line, and says so.
@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from workbench.io.importers.textcheck import has_surrogates, shown  # noqa: F401 - the CLI's printing
-from workbench.services.storage_errors import DAMAGED_HINT, database_problem, first_line  # noqa: F401
+from workbench.store.sqlite import DAMAGED_HINT, database_problem, first_line  # noqa: F401
 
 # Python errors that code trusting the project's rows raises when rows are missing or mangled.
 _DANGLING = (KeyError, TypeError, AttributeError, IndexError, LookupError, ValueError, AssertionError)

@@ -381,22 +381,55 @@ def writable_problem(path: Path) -> str | None:
     return None
 
 
+# What a failed read or write of the project file means, in words a user can act on: the
+# command line (one line per command, CLI.md), the import batch (one line per file) and
+# Project's transactions all say it so. The driver's exceptions carry SQLite's result code
+# name (Python 3.11+), which is stabler than its messages; the messages are the fallback.
+_FULL = {"SQLITE_FULL"}
+_READONLY = {"SQLITE_READONLY", "SQLITE_READONLY_DBMOVED", "SQLITE_READONLY_DIRECTORY",
+             "SQLITE_READONLY_RECOVERY", "SQLITE_READONLY_CANTLOCK", "SQLITE_READONLY_ROLLBACK",
+             "SQLITE_PERM", "SQLITE_AUTH"}
+_BUSY = {"SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_BUSY_SNAPSHOT", "SQLITE_BUSY_RECOVERY"}
+_CANTOPEN = {"SQLITE_CANTOPEN", "SQLITE_CANTOPEN_ISDIR", "SQLITE_CANTOPEN_FULLPATH"}
+
+DAMAGED_HINT = "restore it from a backup, or ask whoever sent it for a fresh copy"
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__
+
+
+def database_problem(exc: BaseException) -> str | None:
+    """What a database error (the driver's, or SQLAlchemy's wrapping one) means for the user, or
+    None when exc is not one."""
+    err = exc if isinstance(exc, sqlite3.Error) else getattr(exc, "orig", None)
+    if not isinstance(err, sqlite3.Error):
+        if type(exc).__module__.startswith("sqlalchemy"):
+            return f"the project file cannot be used ({type(exc).__name__}: {first_line(exc)}); {DAMAGED_HINT}"
+        return None
+    name = getattr(err, "sqlite_errorname", "") or ""
+    detail = first_line(err)
+    if name in _FULL or "disk is full" in detail:
+        return "the disk is full (or the project reached the size its file may have); nothing was changed. " \
+               "Free some space and try again"
+    if name in _READONLY or "readonly" in detail:
+        return "the project file is read-only (no permission to write it or its folder); nothing was changed. " \
+               "Copy it to a folder you can write, or change its permissions"
+    if name in _BUSY or "locked" in detail:
+        return "the project is busy: another program is writing it; nothing was changed. Try again in a moment"
+    if name in _CANTOPEN:
+        return f"the project file cannot be opened ({detail})"
+    if name.startswith("SQLITE_IOERR"):
+        return f"the project file could not be read or written (a disk error: {detail}); nothing was changed"
+    if isinstance(err, sqlite3.IntegrityError):
+        return f"the project file is damaged: its rows contradict each other ({detail}); {DAMAGED_HINT}"
+    return f"the project file is damaged ({detail}); {DAMAGED_HINT}"
+
+
 def error_words(exc: BaseException) -> str:
-    """An SQLite error as the user should read it: disk full, read-only, damaged, or locked."""
-    text = str(getattr(exc, "orig", exc) or exc)
-    low = text.lower()
-    if "database or disk is full" in low or "disk is full" in low:
-        return "the disk is full; nothing of this change was kept (free some space and try again)"
-    if "readonly" in low or "read-only" in low:
-        return "the project file cannot be written (read-only)"
-    if "locked" in low or "busy" in low:
-        return "the project is busy in another program; try again in a moment"
-    if "malformed" in low or "not a database" in low or "corrupt" in low or "no such table" in low \
-            or "no such column" in low:
-        return f"the project file is damaged ({text})"
-    if "disk i/o error" in low or "unable to open" in low:
-        return f"the project file cannot be read or written ({text})"
-    return f"the project file could not be used ({text})"
+    """Any error met while using the project file, in the words of database_problem."""
+    return database_problem(exc) or f"the project file could not be used ({first_line(exc)})"
 
 
 class WriteLock:
