@@ -19,7 +19,7 @@ from workbench.core.ids import new_guid
 from workbench.core.timeutil import now_iso
 from workbench.services.coders import ensure_coder
 from workbench.services.merge_state import HANDOUT_PREFIX
-from workbench.store import sqlite
+from workbench.store import files
 from workbench.store.models import ProjectInfo
 from workbench.store.project import Project, new_meta, open_project
 
@@ -52,17 +52,17 @@ def hand_out(project: Project, dest: str | os.PathLike, coder: str) -> Handout:
     # The record goes into the original first: the copy then carries it too (role changed below).
     with project.transaction() as s:
         new_meta(s, key, json.dumps(record | {"role": "original"}))
-    tmp = sqlite.temp_beside(dest)
+    tmp = files.temp_beside(dest)
     try:
-        sqlite.remove_with_sidecars(tmp)
-        sqlite.backup_copy(project.path, tmp)
+        files.remove_with_sidecars(tmp)
+        project.backend.copy_to_file(tmp)
         with open_project(tmp) as copy:
             with copy.transaction() as s:
                 new_meta(s, key, json.dumps(record | {"role": "copy"}))
                 ensure_coder(s, coder)
-        sqlite.settle_into_place(tmp, dest)
+        files.settle_into_place(tmp, dest)
     except BaseException:
-        sqlite.remove_with_sidecars(tmp)
+        files.remove_with_sidecars(tmp)
         _forget(project, key)  # no copy was made: the original must not record one
         raise
     return Handout(key, time, coder, original, dest)

@@ -20,13 +20,15 @@ import sqlite3
 import sys
 import tempfile
 import urllib.parse
+from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import QueuePool
 
-from workbench.core.errors import ProjectError, ProjectLockedError
+from workbench.core.errors import ProjectError, ProjectLockedError, ProjectReadOnlyError
+from workbench.store.backend import Backend, WriteLock as BackendWriteLock
 
 # 'QWB1' as a big-endian integer: marks a SQLite file as one of our projects.
 APPLICATION_ID = 0x51574231
@@ -366,7 +368,7 @@ def error_words(exc: BaseException) -> str:
     return f"the project file could not be used ({text})"
 
 
-class WriteLock:
+class WriteLock(BackendWriteLock):
     """An advisory lock held while a program has a project open for writing.
 
     On POSIX it is a flock() on the project file itself, which SQLite's own
@@ -420,3 +422,98 @@ class WriteLock:
 
 def is_not_a_database(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc)
+
+
+# -- the store.backend.Backend of a project file -------------------------------------------------
+class SqliteBackend(Backend):
+    """A project that is one SQLite file (see the module docstring)."""
+
+    kind = "sqlite"
+
+    def __init__(self, path: Path, readonly: bool):
+        from workbench.store.fts import Fts5Index
+
+        self.path = Path(path)
+        self.readonly = readonly
+        self.search = Fts5Index()
+        self._guard: SidecarGuard | None = None
+
+    def make_engine(self, readonly: bool, foreign_keys: bool = True) -> Engine:
+        if readonly and self._guard is None:
+            # what a look at an old WAL-mode file leaves is removed on close
+            self._guard = SidecarGuard(self.path)
+        return make_engine(self.path, readonly, foreign_keys)
+
+    @property
+    def location(self) -> Path:
+        return self.path
+
+    def lock_for_writing(self) -> "WriteLock":
+        problem = writable_problem(self.path)
+        if problem:
+            raise ProjectReadOnlyError(f"{self.path}: {problem}")
+        lock = WriteLock(self.path)
+        lock.acquire()
+        return lock
+
+    def revision(self) -> str:
+        return check_file(self.path)
+
+    def backup(self, tag: str) -> str:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
+        dest = self.path.with_name(f"{self.path.stem}.{tag}-{stamp}{self.path.suffix}")
+        return str(backup_copy(self.path, dest))
+
+    def copy_to_file(self, dest: Path) -> None:
+        backup_copy(self.path, dest)
+
+    def integrity_problems(self) -> list[str]:
+        return integrity_problems(self.path)
+
+    def error_words(self, exc: BaseException) -> str:
+        return error_words(exc)
+
+    def on_open(self, conn) -> list[str]:
+        planted = drop_foreign_objects(conn.connection.dbapi_connection)
+        if not planted:
+            return []
+        return [f"{self.path}: removed what the workbench never makes and someone put in the file: "
+                f"{', '.join(planted)}"]
+
+    def close(self) -> None:
+        if self._guard is not None:
+            self._guard.done()
+            self._guard = None
+
+
+def check_file(path: Path) -> str:
+    """Raise ProjectError unless path is a readable project file; return its revision."""
+    from workbench.store.schema_version import REVISIONS
+
+    if not path.exists():
+        raise ProjectError(f"{path}: no such file")
+    if path.is_dir():
+        raise ProjectError(f"{path}: is a folder, not a project file")
+    if not path.is_file():
+        raise ProjectError(f"{path}: not a project file (a device, pipe or other special file)")
+    try:
+        is_sqlite = looks_like_sqlite(path)
+    except OSError as exc:
+        raise ProjectError(f"{path}: cannot be read ({exc.strerror})") from None
+    if not is_sqlite:
+        raise ProjectError(f"{path}: not a workbench project (not an SQLite database)")
+    try:
+        app_id = read_application_id(path)
+        revision = read_revision(path)
+    except ProjectError:
+        raise
+    except Exception as exc:  # sqlite3.DatabaseError and friends: the header said SQLite
+        raise ProjectError(f"{path}: {error_words(exc)}") from None
+    if app_id != APPLICATION_ID or revision is None:
+        raise ProjectError(f"{path}: not a workbench project (an SQLite file of another program)")
+    if revision not in REVISIONS:
+        raise ProjectError(
+            f"{path}: made by a newer version of the workbench (schema {revision}); "
+            "update the program to open it. The file was left untouched."
+        )
+    return revision
