@@ -156,7 +156,7 @@ def import_qdpx(path: str | os.PathLike, out: str | os.PathLike, *, limits: Limi
     except Exception as exc:
         raise ImportError_(f"{path}: cannot be imported ({type(exc).__name__}: {exc})") from None
     finally:
-        from workbench.store.sqlite import remove_with_sidecars
+        from workbench.store.files import remove_with_sidecars
 
         remove_with_sidecars(tmp, ".lock")
     progress(4, 4, "")
@@ -170,7 +170,7 @@ def _check_stop(should_stop: Callable[[], bool] | None) -> None:
 
 def _build(tmp: Path, doc: QdeProject, texts: list[LoadedText], notes: dict[str, str], choice,
            rep: ImportReport) -> None:
-    from workbench.store import sqlite
+    from workbench.store import files
     from workbench.store.models import Report
     from workbench.store.project import create_project, new_meta
 
@@ -182,7 +182,7 @@ def _build(tmp: Path, doc: QdeProject, texts: list[LoadedText], notes: dict[str,
             s.add(Report(kind=REPORT_KIND, title=f"REFI-QDA import of {Path(rep.file).name}", body=rep.to_json()))
     finally:
         project.close()
-    sqlite.checkpoint(tmp)
+    files.make_whole(tmp)
 
 
 def _move_into_place(tmp: Path, out: Path) -> None:
