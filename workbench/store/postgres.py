@@ -84,6 +84,7 @@ class AdvisoryLock(WriteLock):
         conn.commit()
         if not got:
             conn.close()
+            self._engine.dispose()
             raise ProjectLockedError(f"{self.loc}: the project is open for writing in another program; "
                                      "close it there first, or open it read-only")
         self._conn = conn
@@ -125,10 +126,12 @@ class PostgresBackend(Backend):
         return make_engine(self.loc)
 
     def lock_for_writing(self) -> AdvisoryLock:
-        lock = AdvisoryLock(self.admin(), self.loc)
+        engine = self.admin()
+        lock = AdvisoryLock(engine, self.loc)
         try:
             lock.acquire()
         except DBAPIError as exc:
+            engine.dispose()
             raise ProjectError(f"{self.loc}: {self.error_words(exc)}") from None
         return lock
 
