@@ -27,13 +27,16 @@ _PG_STATE: dict = {}
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "file_only: runs on a project file only (files, locks, SQLite pragmas)")
+    config.addinivalue_line("markers", "server_only: runs on a PostgreSQL project only")
 
 
 def pytest_generate_tests(metafunc):
     if "engine" not in metafunc.fixturenames:
         return
     file_only = metafunc.definition.get_closest_marker("file_only") or "project_path" in metafunc.fixturenames
-    metafunc.parametrize("engine", ["sqlite"] if file_only else list(ENGINES), indirect=True)
+    server_only = metafunc.definition.get_closest_marker("server_only")
+    engines = ["sqlite"] if file_only else ["postgresql"] if server_only else list(ENGINES)
+    metafunc.parametrize("engine", engines, indirect=True)
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -2,11 +2,10 @@
 ATLAS.ti sample and the namespace variants seen in the wild import."""
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from refi_helpers import SAMPLES, assert_valid
 
+import store_read
 from workbench.cli.main import main
 from workbench.store.project import create_project
 
@@ -14,7 +13,7 @@ ATLAS_QDC = SAMPLES / "atlasti23.4win_codebook_requal-test.qdc"
 
 
 def codes(path) -> list[tuple]:
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = store_read.connect(path)
     rows = {r[0]: r[1:] for r in con.execute("SELECT id, parent_id, name, guid, color, description FROM code")}
     con.close()
 

@@ -127,7 +127,10 @@ class Fts5Index(SearchIndex):
         return matching_sources(session, match_expression(terms))
 
     def token_counts(self, session: Session, token: str, prefix: bool = False) -> dict[int, int] | None:
-        return token_counts(session, token, prefix)
+        # Exact only where FTS5 folds as query.search matches: ASCII. Beyond it FTS5 has its own
+        # case folding ('ΣΟΦΟΣ' is the term 'σοφοσ', the query 'σοφος' looks up 'σοφος' and finds 0),
+        # and a count too low made query.search trust it and drop real hits.
+        return token_counts(session, token, prefix) if token.isascii() else None
 
     def drop(self, session: Session) -> None:
         drop_index(session)

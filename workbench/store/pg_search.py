@@ -33,11 +33,12 @@ BATCH = 50
 
 @lru_cache(maxsize=65536)
 def fold_char(ch: str) -> str:
-    """One character's search key: decomposed, marks dropped, case folded both ways."""
+    """One character's search key: decomposed, marks dropped, case folded through upper case."""
     if unicodedata.combining(ch):
         return ""
     base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c)) or ch
-    return base.upper().lower()
+    up = base.upper()  # through upper case, so 'ς' and 'σ' (both 'Σ') meet; 'ß' (upper 'SS') stays itself
+    return up.lower() if len(up) == len(base) else base.lower()
 
 
 def fold_key(value: str) -> str:

@@ -261,12 +261,17 @@ def copy_schema(conn: Connection, src: str, dest: str) -> None:
             "ORDER BY ordinal_position"), {"s": src, "t": table}).scalars())
         conn.execute(text(f"INSERT INTO {quote(dest)}.{quote(table)} ({cols}) "
                           f"SELECT {cols} FROM {quote(src)}.{quote(table)}"))
+    reset_sequences(conn, dest)
+
+
+def reset_sequences(conn: Connection, schema: str) -> None:
+    """Set each id sequence of the schema past the largest id its table holds (after a copy)."""
     for table, col, seq in conn.execute(text(
             "SELECT c.table_name, c.column_name, pg_get_serial_sequence(quote_ident(c.table_schema) || '.' || "
             "quote_ident(c.table_name), c.column_name) FROM information_schema.columns c "
-            "WHERE c.table_schema = :s AND c.column_default LIKE 'nextval%'"), {"s": dest}).all():
+            "WHERE c.table_schema = :s AND c.column_default LIKE 'nextval%'"), {"s": schema}).all():
         conn.execute(text(f"SELECT setval(:seq, coalesce((SELECT max({quote(col)}) FROM "
-                          f"{quote(dest)}.{quote(table)}), 0) + 1, false)"), {"seq": seq})
+                          f"{quote(schema)}.{quote(table)}), 0) + 1, false)"), {"seq": seq})
 
 
 def drop_schema(conn: Connection, schema: str) -> None:

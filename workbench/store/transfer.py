@@ -1,18 +1,21 @@
-"""Copying a whole project between engines, row by row (a server project into a new project file).
+"""Copying a whole project between engines, row by row (server project to file, file to server).
 
 The copy goes through SQLAlchemy Core only, table by table in the order of the models'
-foreign keys, so it works from any engine into a project file. The file is built under a
-temporary name beside dest and linked into place only when complete, like every other
-project file the workbench writes.
+foreign keys, parents before children inside a table that refers to itself (codes, folders),
+so it works between any two engines. A file is built under a temporary name beside dest and
+linked into place only when complete, like every other project file the workbench writes;
+a server project is made, filled and its id sequences set in one transaction.
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 
 from sqlalchemy import select, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from workbench.core.errors import ProjectError
+from workbench.core.location import ServerLocation
 from workbench.store import sqlite
 from workbench.store.models import Base
 from workbench.store.schema_version import HEAD
@@ -30,16 +33,56 @@ def new_empty_file(engine: Engine) -> None:
         conn.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": HEAD})
 
 
-def copy_rows(src: Engine, dest: Engine) -> None:
+def copy_rows(src: Engine, dest: Engine | Connection) -> None:
     """Every row of every table of the models from src into the (empty) tables of dest."""
-    with src.connect() as read, dest.begin() as write:
+    with src.connect() as read, (dest.begin() if isinstance(dest, Engine) else nullcontext(dest)) as write:
         revision = read.execute(text("SELECT version_num FROM alembic_version")).scalar()
         if revision != HEAD:
             raise ProjectError(f"the project is at schema {revision}; open it for writing once to upgrade it")
         for table in Base.metadata.sorted_tables:
+            self_refs = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
             rows = read.execute(select(table)).mappings()
+            if self_refs:  # a few hundred codes or folders at most: order them parents first
+                ordered = _parents_first([dict(r) for r in rows], self_refs[0])
+                for i in range(0, len(ordered), BATCH):
+                    write.execute(table.insert(), ordered[i:i + BATCH])
+                continue
             while batch := rows.fetchmany(BATCH):
                 write.execute(table.insert(), [dict(r) for r in batch])
+
+
+def _parents_first(rows: list[dict], parent: str) -> list[dict]:
+    by_id = {r["id"]: r for r in rows}
+    done: set[int] = set()
+    out: list[dict] = []
+    for r in sorted(rows, key=lambda r: r["id"]):
+        chain = []
+        while r is not None and r["id"] not in done and r not in chain:
+            chain.append(r)
+            r = by_id.get(r[parent])
+        for row in reversed(chain):
+            done.add(row["id"])
+            out.append(row)
+    return out
+
+
+def copy_file_to_server(path: Path, loc: ServerLocation) -> None:
+    """A new server project at loc holding everything the project file at path holds."""
+    from workbench.store import postgres
+
+    src = sqlite.make_engine(path, readonly=True)
+    engine = postgres.make_engine(loc)
+    try:
+        with engine.connect() as conn:
+            if postgres.schema_exists(conn, loc.project):
+                raise ProjectError(f"{loc}: a project named {loc.project!r} already exists; choose another name")
+            postgres.create_schema_project(conn, loc.project)
+            copy_rows(src, conn)
+            postgres.reset_sequences(conn, loc.project)
+            conn.commit()
+    finally:
+        src.dispose()
+        engine.dispose()
 
 
 def write_file_copy(src: Engine, dest: Path) -> None:
