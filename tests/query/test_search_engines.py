@@ -12,6 +12,7 @@ import re
 import sys
 
 import pytest
+from sqlalchemy import text
 
 from workbench.query.search import _char_class, fold_char, parse_query, search, search_in
 from workbench.store.pg_search import fold_key
@@ -21,12 +22,13 @@ TEXTS = {
     "accents.txt": "CAFÉ society; the cafe\u0301 on Rue Zürich, São Paulo and Réunion. Ørsted, Łódź, Straße.",
     "punctuation.txt": "partner.Every city e-mail sign-off l'autonomie (province)… city_hall 2019. city,city",
     "lines.txt": "sister\ncity agreements\r\nsister  city, and the SISTER-CITY deal",
+    "apart.txt": "a sister of the city; memorandum, then signed",
     "greek.txt": "ΣΟΦΟΣ και σοφός; ΟΔΟΣ; ﬁnance ﬂow; ǅemal; İstanbul",
     "astral.txt": "Mayor 😀 said 𝐜𝐢𝐭𝐲 and city; the 𐐨𐐯 clinic",
 }
 QUERIES = ["cafe", "zurich", '"sao paulo"', "reunion", "orsted", "lodz", "strasse", "straße", "every", "partner",
            "mail", "sign*", "autonomie", "city", "cit*", '"sister city"', "sister", "hall", "2019", "σοφος",
-           "σοφός", "οδος", "finance", "ﬁnance", "ǆemal", "istanbul", "clinic", "said", "𐐨𐐯", "province"]
+           "σοφός", "οδος", '"memorandum signed"', '"memorandum then signed"', "finance", "ﬁnance", "ǆemal", "istanbul", "clinic", "said", "𐐨𐐯", "province"]
 
 
 def _token_char(c: str) -> bool:
@@ -55,8 +57,12 @@ def test_the_server_fold_gives_every_character_a_query_can_match_one_key():
     assert bad == []
 
 
-def test_combining_marks_vanish_from_the_server_key():
+def test_combining_marks_vanish_from_the_server_key_and_every_gap_is_one_space():
     assert fold_key("Rene\u0301") == fold_key("René") == fold_key("RENE") == "rene"
+    assert fold_key("sister,\n  city_hall") == "sister city hall"
+    gaps = [chr(cp) for cp in range(sys.maxunicode + 1)
+            if not 0xD800 <= cp <= 0xDFFF and not _token_char(chr(cp))]
+    assert {fold_key(x) for x in gaps} <= {"", " "}
 
 
 @pytest.fixture
@@ -109,3 +115,38 @@ def test_each_index_keeps_every_source_that_holds_a_hit(both):
                 holding = {h.source_id for h in search_in(s, q, None).hits}
                 candidates = set(index.matching_sources(s, parse_query(q)))
             assert holding <= candidates, (p.backend.kind, q)
+    server = both[1]
+    with server.reading() as s:  # a phrase narrows by the phrase, not by its words alone
+        only = server.backend.search.matching_sources(s, parse_query('"sister city"'))
+        names = {r[0] for r in s.execute(text("SELECT name FROM source WHERE id = ANY(:i)"), {"i": only})}
+    assert names == {"lines.txt"}  # apart.txt has both words, apart
+
+
+GLUED = "the SISTER-CITY deal; sister\u0301city and city\U0001F600 again"
+
+
+@pytest.fixture
+def glued(request, both, tmp_path):
+    """Both projects with one more text, where a mark or an emoji is glued to a word."""
+    from workbench.services.sources import import_files
+
+    f = tmp_path / "glued.txt"
+    f.write_text(GLUED, encoding="utf-8")
+    for p in both:
+        import_files(p, [f], coder="T")
+    return both
+
+
+def _glued_hits(p):
+    return [GLUED[h.start:h.end] for h in search(p, "city").hits if h.source == "glued.txt"]
+
+
+def test_a_server_project_finds_words_a_mark_or_an_emoji_is_glued_to(glued):
+    assert _glued_hits(glued[1]) == ["CITY", "city", "city"]
+
+
+@pytest.mark.xfail(reason="found here, left for query.search: FTS5 counts 'sister\u0301city' and 'city\U0001F600' "
+                          "as one token each, query.search as a word beside a boundary; a count that happens to equal "
+                          "the plain-literal finds makes find_in stop before 'CITY'")
+def test_a_project_file_finds_words_a_mark_or_an_emoji_is_glued_to(glued):
+    assert _glued_hits(glued[0]) == ["CITY", "city", "city"]

@@ -13,10 +13,14 @@ the same LIKE scans the folded texts, with the same answers. PostgreSQL's own te
 the fold is ours, and tests/core checks it against query.search's matching rules for every
 character. The table lives outside Alembic, as FTS5's does, and is made on first use; a
 removed source takes its row with it (ON DELETE CASCADE), texts never change after import,
-so the index is fresh when every source has its row.
+so the index is fresh when every source has its row. In the folded copy every run of
+characters that are not word characters (query.search's gaps between the words of a phrase)
+is one space, so a phrase is looked for whole, not only word by word.
 """
 from __future__ import annotations
 
+import itertools
+import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
@@ -29,6 +33,8 @@ from workbench.store.backend import SearchIndex, SearchTerm
 
 TABLE = "source_fold"
 BATCH = 50
+_GAP = re.compile(r"[\W_]+")
+MAX_PHRASE_JOINS = 3  # a phrase of up to 4 words is also looked for whole (2**3 spellings at most)
 
 
 @lru_cache(maxsize=65536)
@@ -43,9 +49,8 @@ def fold_char(ch: str) -> str:
 
 def fold_key(value: str) -> str:
     """A text's search key (not the same length as the text: only for finding candidates)."""
-    if value.isascii():
-        return value.lower()
-    return "".join(map(fold_char, value))
+    folded = value.lower() if value.isascii() else "".join(map(fold_char, value))
+    return _GAP.sub(" ", folded)
 
 
 def _like(token: str) -> str:
@@ -98,10 +103,24 @@ class TrigramIndex(SearchIndex):
         return True
 
     def matching_sources(self, session: Session, terms: Sequence[SearchTerm]) -> list[int]:
-        tokens = sorted({fold_key(tok) for t in terms for tok in t.tokens})
-        where = " AND ".join(f"folded LIKE :t{i}" for i in range(len(tokens))) or "TRUE"
-        return list(session.execute(text(f"SELECT source_id FROM {TABLE} WHERE {where}"),
-                                    {f"t{i}": _like(tok) for i, tok in enumerate(tokens)}).scalars())
+        params: dict[str, str] = {}
+
+        def like(pattern: str) -> str:
+            name = f"t{len(params)}"
+            params[name] = _like(pattern)
+            return f"folded LIKE :{name}"
+
+        where = [like(tok) for tok in sorted({fold_key(tok) for t in terms for tok in t.tokens})]
+        for t in terms:
+            keys = [fold_key(tok) for tok in t.tokens]
+            if 1 < len(keys) <= MAX_PHRASE_JOINS + 1:
+                # The words with a gap between them, folded to one space; or none, where the gap was
+                # only combining marks, which the folded copy drops.
+                spellings = {"".join(k + j for k, j in zip(keys, joins + ("",)))
+                             for joins in itertools.product((" ", ""), repeat=len(keys) - 1)}
+                where.append("(" + " OR ".join(like(sp) for sp in sorted(spellings)) + ")")
+        return list(session.execute(text(f"SELECT source_id FROM {TABLE} WHERE {' AND '.join(where) or 'TRUE'}"),
+                                    params).scalars())
 
     def drop(self, session: Session) -> None:
         session.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
