@@ -3,7 +3,7 @@
     .venv/bin/python scripts/bench_engines.py --size M [--keep DIR]
 
 Starts a throwaway cluster as the test suite does (tests/pg_server.py), uploads the benchmark
-workload into a server project (store.transfer.copy_file_to_server) and runs the query figures
+workload into a server project (store.postgres.copy_file_to_server) and runs the query figures
 of `workbench bench --only query` and the open/insert figures of `--only store` on both.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pg_server import Cluster  # noqa: E402
 from workbench.bench import bench_query, bench_store  # noqa: E402
 from workbench.bench.core import BenchContext, Figure, best_of  # noqa: E402
 from workbench.core.location import parse_server_location  # noqa: E402
-from workbench.store.transfer import copy_file_to_server  # noqa: E402
+from workbench.store.postgres import copy_file_to_server  # noqa: E402
 
 
 class ServerContext(BenchContext):

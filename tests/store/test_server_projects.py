@@ -145,7 +145,7 @@ def test_a_name_too_long_for_its_column_is_refused_before_the_server_sees_it(emp
 
 @pytest.mark.server_only
 def test_backup_copy_to_file_and_upload_keep_every_row(project_location, tmp_path):
-    from workbench.store.transfer import copy_file_to_server
+    from workbench.store.postgres import copy_file_to_server
 
     want = everything(project_location)
     with open_project(project_location) as p:

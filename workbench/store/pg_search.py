@@ -82,6 +82,8 @@ class TrigramIndex(SearchIndex):
                                    {"ids": missing[i:i + BATCH]}).all()
             session.execute(text(f"INSERT INTO {TABLE} (source_id, folded) VALUES (:i, :f)"),
                             [{"i": sid, "f": fold_key(body)} for sid, body in rows])
+        if missing:
+            session.execute(text(f"ANALYZE {TABLE}"))  # so the planner knows the trigram index pays
         return bool(missing)
 
     def _create(self, session: Session) -> None:
@@ -110,15 +112,18 @@ class TrigramIndex(SearchIndex):
             params[name] = _like(pattern)
             return f"folded LIKE :{name}"
 
-        where = [like(tok) for tok in sorted({fold_key(tok) for t in terms for tok in t.tokens})]
+        where, words = [], set()
         for t in terms:
             keys = [fold_key(tok) for tok in t.tokens]
             if 1 < len(keys) <= MAX_PHRASE_JOINS + 1:
                 # The words with a gap between them, folded to one space; or none, where the gap was
-                # only combining marks, which the folded copy drops.
+                # only combining marks, which the folded copy drops. Each spelling holds every word.
                 spellings = {"".join(k + j for k, j in zip(keys, joins + ("",)))
                              for joins in itertools.product((" ", ""), repeat=len(keys) - 1)}
                 where.append("(" + " OR ".join(like(sp) for sp in sorted(spellings)) + ")")
+            else:
+                words.update(keys)
+        where += [like(w) for w in sorted(words)]
         return list(session.execute(text(f"SELECT source_id FROM {TABLE} WHERE {' AND '.join(where) or 'TRUE'}"),
                                     params).scalars())
 

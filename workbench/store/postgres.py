@@ -343,3 +343,23 @@ def upgrade_server_project(backend: PostgresBackend, target: str) -> None:
             from None
     finally:
         engine.dispose()
+
+
+def copy_file_to_server(path: Path, loc: ServerLocation) -> None:
+    """A new server project at loc holding everything the project file at path holds."""
+    from workbench.store import sqlite
+    from workbench.store.transfer import copy_rows
+
+    src = sqlite.make_engine(path, readonly=True)
+    engine = make_engine(loc)
+    try:
+        with engine.connect() as conn:
+            if schema_exists(conn, loc.project):
+                raise ProjectError(f"{loc}: a project named {loc.project!r} already exists; choose another name")
+            create_schema_project(conn, loc.project)
+            copy_rows(src, conn)
+            reset_sequences(conn, loc.project)
+            conn.commit()
+    finally:
+        src.dispose()
+        engine.dispose()

@@ -1,4 +1,4 @@
-"""Copying a whole project between engines, row by row (server project to file, file to server).
+"""Copying a whole project between engines, row by row (postgres.copy_file_to_server goes the other way).
 
 The copy goes through SQLAlchemy Core only, table by table in the order of the models'
 foreign keys, parents before children inside a table that refers to itself (codes, folders),
@@ -15,7 +15,6 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Connection, Engine
 
 from workbench.core.errors import ProjectError
-from workbench.core.location import ServerLocation
 from workbench.store import sqlite
 from workbench.store.models import Base
 from workbench.store.schema_version import HEAD
@@ -66,25 +65,6 @@ def _parents_first(rows: list[dict], parent: str) -> list[dict]:
     return out
 
 
-def copy_file_to_server(path: Path, loc: ServerLocation) -> None:
-    """A new server project at loc holding everything the project file at path holds."""
-    from workbench.store import postgres
-
-    src = sqlite.make_engine(path, readonly=True)
-    engine = postgres.make_engine(loc)
-    try:
-        with engine.connect() as conn:
-            if postgres.schema_exists(conn, loc.project):
-                raise ProjectError(f"{loc}: a project named {loc.project!r} already exists; choose another name")
-            postgres.create_schema_project(conn, loc.project)
-            copy_rows(src, conn)
-            postgres.reset_sequences(conn, loc.project)
-            conn.commit()
-    finally:
-        src.dispose()
-        engine.dispose()
-
-
 def write_file_copy(src: Engine, dest: Path) -> None:
     """A new project file at dest holding everything the project behind src holds."""
     if dest.exists():
@@ -100,4 +80,3 @@ def write_file_copy(src: Engine, dest: Path) -> None:
         engine.dispose()
         sqlite.remove_with_sidecars(tmp)
         raise
-
