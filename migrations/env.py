@@ -20,7 +20,11 @@ def run() -> None:
 
 
 def _migrate(connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    # A server project is one PostgreSQL schema (store/postgres.py): the connection's search_path
+    # puts its tables there, and its alembic_version is kept beside them. A file has no schema.
+    schema = config.attributes.get("schema")
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
+                      version_table_schema=schema)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -43,3 +43,10 @@ def test_no_qt_and_no_upward_imports_below_ui(path):
             assert not name.startswith("workbench.cli"), f"{rel} imports {name}"
         if layer in ALLOWED and name.startswith("workbench."):
             assert name.split(".")[1] in ALLOWED[layer], f"{rel} ({layer}) imports {name}"
+
+
+def test_the_import_contracts_hold():
+    """pyproject.toml's [tool.importlinter] contracts: Qt only in ui, layers, no cycles, engines private."""
+    from importlinter.cli import lint_imports
+
+    assert lint_imports(config_filename=str(PKG.parent / "pyproject.toml"), no_cache=True) == 0

@@ -8,9 +8,9 @@ figures out from the 2x2 table, independently of workbench.query.agreement's int
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
+import store_read
 from workbench.cli.main import main
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_projects" / "johannesburg.qwb"
@@ -19,7 +19,7 @@ CODE = "provincial constraint/approval requirements"
 
 
 def _coded_units(coder: str) -> tuple[int, set[int]]:
-    con = sqlite3.connect(f"file:{SAMPLE}?mode=ro", uri=True)
+    con = store_read.connect(SAMPLE)
     try:
         length = con.execute("SELECT length FROM source WHERE name=?", (SOURCE,)).fetchone()[0]
         rows = con.execute(

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import importlib.util
-import sqlite3
 from pathlib import Path
 
 import pytest
+
+import store_read
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_projects" / "johannesburg.qwb"
@@ -20,7 +21,7 @@ def _builder():
 
 def dump(path: Path) -> dict:
     """The content of a project, without GUIDs and times, which differ between builds."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = store_read.connect(path)
     try:
         paths = {}
         rows = {r[0]: r for r in con.execute("SELECT id, parent_id, name FROM code")}
@@ -88,7 +89,7 @@ def test_sample_is_the_study_of_domain_md():
 
 
 def test_sample_words_counts():
-    con = sqlite3.connect(f"file:{SAMPLE}?mode=ro", uri=True)
+    con = store_read.connect(SAMPLE)
     for name, text in con.execute("SELECT name, text FROM source WHERE name LIKE 'interview%'"):
         assert len(text.split()) >= 1500, name
     con.close()

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from store_read import count, rows
 
 from workbench.cli.main import main
 
@@ -81,8 +82,8 @@ def test_code_offsets_count_code_points(capsys, tmp_path, tricky, source, phrase
         assert text[c.start:c.end] == phrase
 
 
-def test_info_json_keys(capsys, project_path):
-    code, out, _ = run(capsys, "info", project_path, "--json")
+def test_info_json_keys(capsys, project_location):
+    code, out, _ = run(capsys, "info", project_location, "--json")
     assert code == 0
     data = json.loads(out)
     assert set(data) == {"schema", "project", "sources", "codes", "codings", "cases", "coders"}
@@ -96,53 +97,43 @@ def test_info_json_keys(capsys, project_path):
     [(-1, 4, "do not fit"), (10, 10, "start must be below end"), (20, 5, "start must be below end"),
      (0, 10_000, "do not fit")],
 )
-def test_bad_offsets_exit_1_and_change_nothing(capsys, project_path, start, end, message):
-    code, out, err = run(capsys, "code", project_path, "--source", "policy.txt", "--code", "autonomy",
+def test_bad_offsets_exit_1_and_change_nothing(capsys, project_location, start, end, message):
+    code, out, err = run(capsys, "code", project_location, "--source", "policy.txt", "--code", "autonomy",
                          "--start", start, "--end", end, "--coder", "Thandi")
     assert code == 1 and out == ""
     assert message in err and err.count("\n") == 1
-    assert _codings(project_path) == 8
+    assert _codings(project_location) == 8
 
 
 def _codings(path) -> int:
-    import sqlite3
-
-    con = sqlite3.connect(path)
-    try:
-        return con.execute("SELECT count(*) FROM coding").fetchone()[0]
-    finally:
-        con.close()
+    return count(path, "coding")
 
 
-def test_unknown_code_suggests_nearest_names(capsys, project_path):
-    code, _, err = run(capsys, "code", project_path, "--source", "policy.txt", "--code", "autonomy/own fundng",
+def test_unknown_code_suggests_nearest_names(capsys, project_location):
+    code, _, err = run(capsys, "code", project_location, "--source", "policy.txt", "--code", "autonomy/own fundng",
                        "--start", 0, "--end", 5)
     assert code == 1
     assert "no code named 'autonomy/own fundng'" in err and "'autonomy/own funding'" in err
-    assert _codings(project_path) == 8
+    assert _codings(project_location) == 8
 
 
-def test_unknown_source_names_it(capsys, project_path):
-    code, _, err = run(capsys, "code", project_path, "--source", "polcy.txt", "--code", "autonomy",
+def test_unknown_source_names_it(capsys, project_location):
+    code, _, err = run(capsys, "code", project_location, "--source", "polcy.txt", "--code", "autonomy",
                        "--start", 0, "--end", 5)
     assert code == 1 and "polcy.txt" in err and "'policy.txt'" in err
 
 
-def test_code_then_uncode_leaves_a_tombstone(capsys, project_path):
-    code, out, _ = run(capsys, "code", project_path, "--source", "policy.txt", "--code", "autonomy",
+def test_code_then_uncode_leaves_a_tombstone(capsys, project_location):
+    code, out, _ = run(capsys, "code", project_location, "--source", "policy.txt", "--code", "autonomy",
                        "--start", 0, "--end", 10, "--coder", "Pieter", "--memo", "purpose clause")
     assert code == 0
     guid = out.strip()
-    assert _codings(project_path) == 9
-    assert run(capsys, "uncode", project_path, guid)[0] == 0
-    assert _codings(project_path) == 8
-    import sqlite3
-
-    con = sqlite3.connect(project_path)
-    assert con.execute("SELECT kind FROM tombstone WHERE guid=?", (guid,)).fetchone() == ("coding",)
-    assert con.execute("SELECT count(*) FROM memo").fetchone()[0] == 0  # the coding's memo went with it
-    con.close()
-    code, _, err = run(capsys, "uncode", project_path, guid)
+    assert _codings(project_location) == 9
+    assert run(capsys, "uncode", project_location, guid)[0] == 0
+    assert _codings(project_location) == 8
+    assert rows(project_location, "SELECT kind FROM tombstone WHERE guid = :g", g=guid) == [("coding",)]
+    assert count(project_location, "memo") == 0  # the coding's memo went with it
+    code, _, err = run(capsys, "uncode", project_location, guid)
     assert code == 1 and guid in err
 
 
@@ -154,39 +145,31 @@ def test_project_that_is_not_a_project(capsys, tmp_path):
     assert bogus.read_text() == "just some notes"
 
 
-def test_malformed_command_line_exits_2(capsys, project_path):
+def test_malformed_command_line_exits_2(capsys, project_location):
     with pytest.raises(SystemExit) as exc:
-        main(["code", str(project_path), "--source", "x"])
+        main(["code", str(project_location), "--source", "x"])
     assert exc.value.code == 2
 
 
-def test_cases_csv_infers_types_and_links_sources(capsys, project_path, tmp_path):
+def test_cases_csv_infers_types_and_links_sources(capsys, project_location, tmp_path):
     csv = tmp_path / "more.csv"
     csv.write_text("name,population,founded,active,sources\nTokyo,14000000,1943-07-01,yes,policy.txt\n",
                    encoding="utf-8")
-    code, out, err = run(capsys, "cases", project_path, "--csv", csv)
+    code, out, err = run(capsys, "cases", project_location, "--csv", csv)
     assert code == 0, err
     assert "population (number)" in out and "founded (date)" in out and "active (bool)" in out
-    import sqlite3
-
-    con = sqlite3.connect(project_path)
-    rows = dict(con.execute(
+    values = dict(rows(project_location,
         "SELECT a.name, v.value FROM attribute_value v JOIN attribute a ON a.id=v.attribute_id "
         "JOIN case_ c ON c.id=v.case_id WHERE c.name='Tokyo'"))
-    assert rows == {"population": "14000000", "founded": "1943-07-01", "active": "yes"}
-    con.close()
+    assert values == {"population": "14000000", "founded": "1943-07-01", "active": "yes"}
 
 
-def test_cases_csv_with_unknown_source_changes_nothing(capsys, project_path, tmp_path):
+def test_cases_csv_with_unknown_source_changes_nothing(capsys, project_location, tmp_path):
     csv = tmp_path / "bad.csv"
     csv.write_text("name,country,sources\nLyon,France,policy.txt\nTokyo,Japan,no-such.txt\n", encoding="utf-8")
-    code, _, err = run(capsys, "cases", project_path, "--csv", csv)
+    code, _, err = run(capsys, "cases", project_location, "--csv", csv)
     assert code == 1 and str(csv) in err and "line 3" in err and "no-such.txt" in err
-    import sqlite3
-
-    con = sqlite3.connect(project_path)
-    assert con.execute("SELECT count(*) FROM case_").fetchone()[0] == 2
-    con.close()
+    assert count(project_location, "case_") == 2
 
 
 def test_codebook_outline_and_csv_round_trip(capsys, empty_project, tmp_path):
@@ -221,17 +204,17 @@ def test_codebook_outline_and_csv_round_trip(capsys, empty_project, tmp_path):
     assert again.read_text(encoding="utf-8") == out_csv.read_text(encoding="utf-8")
 
 
-def test_codebook_outline_with_bad_indent_changes_nothing(capsys, project_path, tmp_path):
+def test_codebook_outline_with_bad_indent_changes_nothing(capsys, project_location, tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_text("autonomy\n   odd indent\n", encoding="utf-8")
-    code, _, err = run(capsys, "codebook", project_path, "--import", bad)
+    code, _, err = run(capsys, "codebook", project_location, "--import", bad)
     assert code == 1 and str(bad) in err and "line 2" in err
 
 
-def test_subcommands_without_a_window_never_import_qt(project_path):
+def test_subcommands_without_a_window_never_import_qt(project_location):
     script = (
         "import sys; from workbench.cli.main import main; "
-        f"rc = main(['info', {str(project_path)!r}, '--json']); "
+        f"rc = main(['info', {str(project_location)!r}, '--json']); "
         "assert rc == 0; "
         "qt = [m for m in sys.modules if m.startswith('PySide6')]; "
         "assert not qt, qt"
@@ -248,17 +231,17 @@ def test_subcommands_without_a_window_never_import_qt(project_path):
     ["query", "{p}", "--coder", "Nobody", "--json"],
     ["agreement", "{p}", "--coders", "Thandi", "Nobody", "--json"],
 ])
-def test_an_error_about_something_in_the_project_names_the_project_file(capsys, project_path, argv):
-    code, out, err = run(capsys, *[a.format(p=project_path) for a in argv])
+def test_an_error_about_something_in_the_project_names_the_project_file(capsys, project_location, argv):
+    code, out, err = run(capsys, *[a.format(p=project_location) for a in argv])
     assert code == 1 and out == ""
-    assert err.count("\n") == 1 and f": {project_path}: no " in err
+    assert err.count("\n") == 1 and f": {project_location}: no " in err
 
 
-def test_an_error_naming_another_file_is_not_prefixed_with_the_project(capsys, project_path, tmp_path):
+def test_an_error_naming_another_file_is_not_prefixed_with_the_project(capsys, project_location, tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_text("autonomy\n   odd indent\n", encoding="utf-8")
-    err = run(capsys, "codebook", project_path, "--import", bad)[2]
-    assert str(bad) in err and str(project_path) not in err
+    err = run(capsys, "codebook", project_location, "--import", bad)[2]
+    assert str(bad) in err and str(project_location) not in err
 
 
 def test_codebook_csv_child_listed_without_its_parent_gets_the_parent(capsys, empty_project, tmp_path):
@@ -274,29 +257,25 @@ def test_codebook_csv_child_listed_without_its_parent_gets_the_parent(capsys, em
         "autonomy,,#4e79a7", "autonomy/own funding,paid by the city,#4e79a7"]
 
 
-def test_codebook_csv_bad_colour_names_the_file_and_line_and_changes_nothing(capsys, project_path, tmp_path):
+def test_codebook_csv_bad_colour_names_the_file_and_line_and_changes_nothing(capsys, project_location, tmp_path):
     csv = tmp_path / "cb.csv"
     csv.write_text("path,description,color\nnew code,,#00ff00\nother,,notacolor\n", encoding="utf-8")
-    code, out, err = run(capsys, "codebook", project_path, "--import", csv)
+    code, out, err = run(capsys, "codebook", project_location, "--import", csv)
     assert code == 1 and out == ""
     assert str(csv) in err and "line 3" in err and "notacolor" in err
-    import sqlite3
-
-    con = sqlite3.connect(project_path)
-    assert con.execute("SELECT count(*) FROM code").fetchone()[0] == 5
-    con.close()
+    assert count(project_location, "code") == 5
 
 
-def test_json_is_utf8_even_when_the_locale_names_another_encoding(capsys, project_path):
+def test_json_is_utf8_even_when_the_locale_names_another_encoding(capsys, project_location):
     import os
 
-    text = run(capsys, "text", project_path, "interview_addis.txt")[1]
+    text = run(capsys, "text", project_location, "interview_addis.txt")[1]
     phrase = "deliver? \U0001F600"  # the emoji has no Latin-1 byte
     start = text.index(phrase)
-    assert run(capsys, "code", project_path, "--source", "interview_addis.txt", "--code", "development outcome",
+    assert run(capsys, "code", project_location, "--source", "interview_addis.txt", "--code", "development outcome",
                "--start", start, "--end", start + len(phrase), "--coder", "Thandi")[0] == 0
     env = {**os.environ, "PYTHONIOENCODING": "latin-1"}
-    done = subprocess.run([sys.executable, "-m", "workbench.cli.main", "query", str(project_path), "--json",
+    done = subprocess.run([sys.executable, "-m", "workbench.cli.main", "query", str(project_location), "--json",
                            "--source", "interview_addis.txt", "--coder", "Thandi"], capture_output=True, env=env)
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout.decode("utf-8"))

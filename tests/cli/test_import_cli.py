@@ -49,12 +49,12 @@ def _files(tmp_path):
     return [good_txt, empty, good_docx, fake_pdf, corrupt, missing, tmp_path]
 
 
-def test_mixed_good_and_bad_files(project_path, tmp_path, capsys):
+def test_mixed_good_and_bad_files(project_location, tmp_path, capsys):
     folder = tmp_path / "in"
     folder.mkdir()
     files = _files(folder)
-    before_sources, before_turns = _state(project_path)
-    code = main(["import", str(project_path), *map(str, files), "--coder", "Pieter"])
+    before_sources, before_turns = _state(project_location)
+    code = main(["import", str(project_location), *map(str, files), "--coder", "Pieter"])
     out, err = capsys.readouterr()
     assert code == 1
     assert out.splitlines() == [f"imported {files[0]}", f"imported {files[2]}"]
@@ -67,35 +67,35 @@ def test_mixed_good_and_bad_files(project_path, tmp_path, capsys):
         assert problem in line, line
         assert line.startswith("workbench import: ")
     assert "Traceback" not in err
-    after_sources, after_turns = _state(project_path)
+    after_sources, after_turns = _state(project_location)
     assert len(after_sources) == len(before_sources) + 2
     added = sorted(set(after_sources) - set(before_sources))
     assert [(name, kind) for name, kind, _ in added] == [("interview_cpt.txt", "txt"), ("policy.docx", "docx")]
     assert after_turns == before_turns + 3
 
 
-def test_only_bad_files_leave_the_project_unchanged(project_path, tmp_path, capsys):
+def test_only_bad_files_leave_the_project_unchanged(project_location, tmp_path, capsys):
     bad = tmp_path / "notes.txt"
     bad.write_bytes(b"%PDF-1.4\n%binary")
-    before = _state(project_path)
-    assert main(["import", str(project_path), str(bad)]) == 1
+    before = _state(project_location)
+    assert main(["import", str(project_location), str(bad)]) == 1
     out, err = capsys.readouterr()
     assert out == ""
     assert err.strip() == (f"workbench import: {bad}: is not a text file: it looks like a PDF document; "
                            "rename it to .pdf to import it")
-    assert _state(project_path) == before
+    assert _state(project_location) == before
 
 
-def test_same_content_twice_warns_and_skips(project_path, tmp_path, capsys):
+def test_same_content_twice_warns_and_skips(project_location, tmp_path, capsys):
     first = tmp_path / "a.txt"
     first.write_text("Interviewer: one\nRespondent: two\nInterviewer: three\n", encoding="utf-8")
     # The same text in another encoding and with CRLF: the stored text is identical.
     second = tmp_path / "b.txt"
     second.write_bytes(b"\xef\xbb\xbfInterviewer: one\r\nRespondent: two\r\nInterviewer: three\r\n")
-    assert main(["import", str(project_path), str(first)]) == 0
+    assert main(["import", str(project_location), str(first)]) == 0
     capsys.readouterr()
-    middle = _state(project_path)
-    code = main(["import", str(project_path), str(first), str(second)])
+    middle = _state(project_location)
+    code = main(["import", str(project_location), str(first), str(second)])
     out, err = capsys.readouterr()
     assert code == 0
     assert out == ""
@@ -103,11 +103,11 @@ def test_same_content_twice_warns_and_skips(project_path, tmp_path, capsys):
         f"warning: {first}: the same text is already in the project; skipped",
         f"warning: {second}: the same text is already in the project; skipped",
     ]
-    assert _state(project_path) == middle
+    assert _state(project_location) == middle
 
 
-def test_content_already_in_the_project_under_another_name(project_path, tmp_path, capsys):
-    project = open_project(project_path, readonly=True)
+def test_content_already_in_the_project_under_another_name(project_location, tmp_path, capsys):
+    project = open_project(project_location, readonly=True)
     try:
         with project.reading() as s:
             text = s.scalar(select(Source.text).where(Source.name == "policy.txt"))
@@ -115,10 +115,10 @@ def test_content_already_in_the_project_under_another_name(project_path, tmp_pat
         project.close()
     copy = tmp_path / "policy copy.md"
     copy.write_text(text, encoding="utf-16")
-    before = _state(project_path)
-    assert main(["import", str(project_path), str(copy)]) == 0
+    before = _state(project_location)
+    assert main(["import", str(project_location), str(copy)]) == 0
     assert capsys.readouterr().err == f"warning: {copy}: the same text is already in the project; skipped\n"
-    assert _state(project_path) == before
+    assert _state(project_location) == before
 
 
 def test_import_into_a_file_that_is_not_a_project(tmp_path, capsys):

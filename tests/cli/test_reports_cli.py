@@ -28,6 +28,6 @@ def test_reports_lists_a_merge_and_exports_it(capsys, project_path, tmp_path):
         backup.unlink()
 
 
-def test_unknown_report_is_named(capsys, project_path):
-    assert main(["reports", str(project_path), "--report", "nope"]) == 1
+def test_unknown_report_is_named(capsys, project_location):
+    assert main(["reports", str(project_location), "--report", "nope"]) == 1
     assert "nope" in capsys.readouterr().err

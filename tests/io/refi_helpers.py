@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import zipfile
 from pathlib import Path
 
 import pytest
+import store_read
 
 DATA = Path(__file__).parent / "refi_data"
 # The samples other tools wrote live in ../shared beside the checkout (see the briefs), never at one
@@ -60,7 +60,7 @@ def qde(body: str, origin: str = "Test tool 1.0", name: str = "Hand made") -> st
             f"{body}</Project>")
 
 
-def code_paths(con: sqlite3.Connection) -> dict[int, str]:
+def code_paths(con) -> dict[int, str]:
     rows = {r[0]: (r[1], r[2]) for r in con.execute("SELECT id, parent_id, name FROM code")}
 
     def path(i):
@@ -72,7 +72,7 @@ def code_paths(con: sqlite3.Connection) -> dict[int, str]:
 
 def snapshot(path: Path) -> dict:
     """Everything a round trip must keep, read with plain SQL (no workbench code), dates left out."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = store_read.connect(path)
     try:
         paths = code_paths(con)
         coders = dict(con.execute("SELECT id, name FROM coder"))
@@ -109,7 +109,7 @@ def snapshot(path: Path) -> dict:
 def report_body(path: Path) -> dict:
     import json
 
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = store_read.connect(path)
     try:
         rows = con.execute("SELECT body FROM report WHERE kind='qdpx-import'").fetchall()
     finally:

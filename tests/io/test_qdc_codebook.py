@@ -2,11 +2,10 @@
 ATLAS.ti sample and the namespace variants seen in the wild import."""
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from refi_helpers import SAMPLES, assert_valid, need_sample
 
+import store_read
 from workbench.cli.main import main
 from workbench.store.project import create_project
 
@@ -14,7 +13,7 @@ ATLAS_QDC = SAMPLES / "atlasti23.4win_codebook_requal-test.qdc"
 
 
 def codes(path) -> list[tuple]:
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = store_read.connect(path)
     rows = {r[0]: r[1:] for r in con.execute("SELECT id, parent_id, name, guid, color, description FROM code")}
     con.close()
 
@@ -32,13 +31,13 @@ def empty_path(tmp_path):
     return p
 
 
-def test_qdc_export_validates_and_round_trips(project_path, tmp_path, empty_path, capsys):
+def test_qdc_export_validates_and_round_trips(project_location, tmp_path, empty_path, capsys):
     qdc = tmp_path / "book.qdc"
-    assert main(["codebook", str(project_path), "--export", str(qdc)]) == 0
+    assert main(["codebook", str(project_location), "--export", str(qdc)]) == 0
     assert_valid(qdc.read_bytes(), "Codebook")
     assert main(["codebook", str(empty_path), "--import", str(qdc)]) == 0
     assert "5 codes created, 0 updated" in capsys.readouterr().out
-    assert codes(empty_path) == codes(project_path)
+    assert codes(empty_path) == codes(project_location)
     # Importing again changes nothing.
     assert main(["codebook", str(empty_path), "--import", str(qdc)]) == 0
     assert "0 codes created, 0 updated" in capsys.readouterr().out
@@ -91,16 +90,16 @@ def test_qdc_with_entities_or_garbage_refused(empty_path, tmp_path, capsys):
     assert codes(empty_path) == []
 
 
-def test_qdc_import_merges_into_existing_codes(project_path, tmp_path, capsys):
+def test_qdc_import_merges_into_existing_codes(project_location, tmp_path, capsys):
     qdc = tmp_path / "m.qdc"
     qdc.write_text('<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
                    '<Code guid="0a0a0a0a-0000-0000-0000-000000000009" name="Autonomy" isCodable="true" '
                    'color="#000000"><Description>acting alone</Description>'
                    '<Code guid="0a0a0a0a-0000-0000-0000-00000000000a" name="mayor as ambassador" isCodable="true"/>'
                    "</Code></Codes></CodeBook>")
-    before = {c[0]: c for c in codes(project_path)}
-    assert main(["codebook", str(project_path), "--import", str(qdc)]) == 0
+    before = {c[0]: c for c in codes(project_location)}
+    assert main(["codebook", str(project_location), "--import", str(qdc)]) == 0
     assert "1 codes created, 1 updated" in capsys.readouterr().out
-    after = {c[0]: c for c in codes(project_path)}
+    after = {c[0]: c for c in codes(project_location)}
     assert after["autonomy"] == ("autonomy", before["autonomy"][1], "#000000", "acting alone")
     assert after["autonomy/mayor as ambassador"][1] == "0a0a0a0a-0000-0000-0000-00000000000a"

@@ -1,15 +1,16 @@
 """Helpers for merge tests: a canonical dump of a project's content and random edits."""
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
+
+import store_read
 
 from workbench.core.paths import name_key
 
 
 def canonical(path: Path) -> dict:
     """Content by GUID (codings by source, code path, coder, offsets), independent of row ids."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = store_read.connect(path)
     try:
         q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
         codes = {r[0]: r[1:] for r in q("SELECT id, guid, parent_id, name, color, description, position FROM code")}
@@ -52,7 +53,7 @@ def canonical(path: Path) -> dict:
 
 def duplicates(path: Path) -> list:
     """Codes sharing parent and name (case and spaces ignored), and codings sharing their natural key."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = store_read.connect(path)
     try:
         seen, dup = set(), []
         for parent, name in con.execute("SELECT parent_id, name FROM code"):

@@ -328,7 +328,9 @@ def test_a_failed_hand_out_leaves_no_record_and_no_file(project, tmp_path, monke
     def fail(*_a, **_k):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(wsqlite, "settle_into_place", fail)
+    from workbench.store import files
+
+    monkeypatch.setattr(files, "settle_into_place", fail)
     dest = tmp_path / "for-pieter.qwb"
     with pytest.raises(OSError):
         hand_out(project, dest, "Pieter")

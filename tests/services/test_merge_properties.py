@@ -4,12 +4,12 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-import sqlite3
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from merge_support import OPS, apply_ops, canonical, duplicates
+import store_read
 from workbench.services.handout import hand_out
 from workbench.services.merge import merge_files
 from workbench.store import sqlite as wsqlite
@@ -44,7 +44,7 @@ def _copies(template, tmp_path, n, histories, handout_first=True):
 
 
 def _alive(path):
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = store_read.connect(path)
     try:
         alive = {}
         for table in ("code", "coding", "memo", "case_", "attribute", "source"):

@@ -110,7 +110,7 @@ def build_workload(spec: WorkloadSpec, folder: Path) -> tuple[Path, Path]:
     from workbench.services.coders import ensure_coder
     from workbench.services.coding import NewCoding, apply_codes_in
     from workbench.services.sources import import_files
-    from workbench.store import sqlite
+    from workbench.store import files
     from workbench.store.models import CaseSource, Source
     from workbench.store.project import create_project
     from sqlalchemy import select
@@ -164,6 +164,6 @@ def build_workload(spec: WorkloadSpec, folder: Path) -> tuple[Path, Path]:
             apply_codes_in(s, items)
     finally:
         project.close()
-    sqlite.checkpoint(project_path)
+    files.make_whole(project_path)
     done.write_text("ok")
     return project_path, sources_dir

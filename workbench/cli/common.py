@@ -5,7 +5,6 @@ import argparse
 import json
 import sys
 from contextlib import contextmanager
-from pathlib import Path
 
 
 @contextmanager
@@ -13,7 +12,7 @@ def project_arg(path: str, readonly: bool = False):
     """Open PROJECT for the length of a command."""
     from workbench.store.project import open_project  # here, not above: --help and info never load the store
 
-    project = open_project(Path(path), readonly=readonly)
+    project = open_project(path, readonly=readonly)  # a file path or a postgresql:// URL
     for line in project.warnings:
         warn(line)
     try:

@@ -51,13 +51,14 @@ def run(args) -> int:
                 pages = PageIndex(s, {seg.source_id for seg in segments})
         if args.save:
             save_query(project, args.save, {"filters": filters.to_dict(), "expr": expr}, replace=True)
-    if args.json:
-        print_json([_as_json(s, args.why, pages) for s in segments])
-        return 0
-    for s in segments:
-        text = " ".join(s.text.split())
-        text = text if len(text) <= 100 else text[:97] + "..."
-        print(f"{s.source} {s.start}-{s.end} [{s.code}] {s.coder}: {text}")
+        # Segments read their source texts when first shown: print while the project is open.
+        if args.json:
+            print_json([_as_json(s, args.why, pages) for s in segments])
+            return 0
+        for s in segments:
+            text = " ".join(s.text.split())
+            text = text if len(text) <= 100 else text[:97] + "..."
+            print(f"{s.source} {s.start}-{s.end} [{s.code}] {s.coder}: {text}")
     print(f"{len(segments)} segments" + (f"; saved as {args.save!r}" if args.save else ""))
     return 0
 

@@ -24,18 +24,16 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    from pathlib import Path
-
     from workbench.core.errors import ProjectLockedError, ProjectReadOnlyError
     from workbench.query.search import kwic, search
     from workbench.services.lookup import source_by_name
     from workbench.store.project import open_project
 
     try:
-        project = open_project(Path(args.project))  # to build or refresh the index
+        project = open_project(args.project)  # to build or refresh the index
     except (ProjectLockedError, ProjectReadOnlyError):
         # The window has it, or it cannot be written: read it, scanning the texts if the index is stale.
-        project = open_project(Path(args.project), readonly=True)
+        project = open_project(args.project, readonly=True)
     try:
         ids = None
         if args.source:

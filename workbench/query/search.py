@@ -1,9 +1,10 @@
 """Full-text search across sources: words, "phrases" and prefix*, case and diacritics ignored.
 
-FTS5 (store/fts.py) narrows the search to the sources that contain every term; the hits
+The project's search index (store.backend.SearchIndex: FTS5 in a file, a trigram index on
+PostgreSQL) narrows the search to the sources that may contain every term; the hits
 themselves are located here in Python with a regex over the stored text whose character
 classes take in upper and lower case and accented Latin letters, so offsets are code points
-of the stored text, as everywhere else, and no folded copy of a text is ever made. A
+of the stored text, as everywhere else, and the hits are the same on either engine. A
 read-only project whose index is stale is scanned instead, with the same answers.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.core.errors import ValidationError
-from workbench.store import fts
+from workbench.store.backend import SearchIndex
 from workbench.store.models import Source
 from workbench.store.project import Project
 
@@ -78,9 +79,6 @@ class Term:
 
     tokens: tuple[str, ...]
     prefix: bool = False
-
-    def fts(self) -> str:
-        return '"' + " ".join(self.tokens) + '"' + ("*" if self.prefix else "")
 
     def label(self) -> str:
         text = " ".join(self.tokens)
@@ -195,13 +193,14 @@ class SearchResult:
         return [h.as_json(self.texts[h.source_id], width) for h in self.hits]
 
 
-def search_in(session: Session, query: str, use_index: bool = True, source_ids: set[int] | None = None) -> SearchResult:
-    """Hits of every term in the sources that contain all the terms."""
+def search_in(session: Session, query: str, index: SearchIndex | None, source_ids: set[int] | None = None) \
+        -> SearchResult:
+    """Hits of every term in the sources that contain all the terms; without an index, every text is read."""
     terms = parse_query(query)
     counts: list[dict[int, int] | None] = [None] * len(terms)
-    if use_index:
-        candidates = set(fts.matching_sources(session, " ".join(t.fts() for t in terms)))
-        counts = [fts.token_counts(session, t.tokens[0], t.prefix) if len(t.tokens) == 1 else None for t in terms]
+    if index is not None:
+        candidates = set(index.matching_sources(session, terms))
+        counts = [index.token_counts(session, t.tokens[0], t.prefix) if len(t.tokens) == 1 else None for t in terms]
     else:
         candidates = set(session.scalars(select(Source.id)))
     if source_ids is not None:
@@ -230,16 +229,17 @@ def search_in(session: Session, query: str, use_index: bool = True, source_ids: 
             if (s, e) != last:  # two terms on the same words: one hit
                 hits.append(new(Hit, (sid, name, s, e, label)))
                 last = (s, e)
-    return SearchResult(query, terms, hits, texts, use_index)
+    return SearchResult(query, terms, hits, texts, index is not None)
 
 
 def search(project: Project, query: str, source_ids: set[int] | None = None) -> SearchResult:
-    """Search, bringing the FTS index up to date first when the project can be written."""
+    """Search, bringing the index up to date first when the project can be written."""
     parse_query(query)  # bad input fails before any write
+    index = project.backend.search
     if not project.readonly:
         with project.transaction() as s:
-            fts.ensure_index(s)
+            index.ensure(s)
         with project.reading() as s:
-            return search_in(s, query, True, source_ids)
+            return search_in(s, query, index, source_ids)
     with project.reading() as s:
-        return search_in(s, query, fts.is_fresh(s), source_ids)
+        return search_in(s, query, index if index.is_fresh(s) else None, source_ids)

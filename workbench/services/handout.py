@@ -23,8 +23,8 @@ from workbench.core.ids import new_guid
 from workbench.core.timeutil import now_iso
 from workbench.services.coders import ensure_coder
 from workbench.services.merge_state import HANDOUT_PREFIX
-from workbench.store import sqlite
 from workbench.core.names import MAX_LENGTH
+from workbench.store import files
 from workbench.store.models import ProjectInfo, ProjectMeta
 from workbench.store.project import Project, new_meta, open_project
 
@@ -59,10 +59,10 @@ def hand_out(project: Project, dest: str | os.PathLike, coder: str) -> Handout:
     # The record goes into the original first: the copy then carries it too (role changed below).
     with project.transaction() as s:
         new_meta(s, key, json.dumps(record | {"role": "original"}))
-    tmp = sqlite.temp_beside(dest)
+    tmp = files.temp_beside(dest)
     try:
-        sqlite.remove_with_sidecars(tmp)
-        sqlite.backup_copy(project.path, tmp)
+        files.remove_with_sidecars(tmp)
+        project.backend.copy_to_file(tmp)
         with open_project(tmp) as copy:
             with copy.transaction() as s:
                 new_meta(s, key, json.dumps(record | {"role": "copy"}))
@@ -70,9 +70,9 @@ def hand_out(project: Project, dest: str | os.PathLike, coder: str) -> Handout:
                 ensure_coder(s, coder)
                 info = s.scalars(select(ProjectInfo)).one()
                 info.name = copy_name(info.name, coder)
-        sqlite.settle_into_place(tmp, dest)
+        files.settle_into_place(tmp, dest)
     except BaseException:
-        sqlite.remove_with_sidecars(tmp)
+        files.remove_with_sidecars(tmp)
         _forget(project, key)  # no copy was made: the original must not record one
         raise
     return Handout(key, time, coder, original, dest)

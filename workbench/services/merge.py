@@ -14,20 +14,21 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import select
 
 from workbench.core.errors import Cancelled, ProjectError
+from workbench.core.location import parse_location
 from workbench.core.timeutil import now_iso
 from workbench.services.merge_conflicts import Conflict, Ctx, estimate_base, seen_versions
 from workbench.services.merge_rules import merge_states
 from workbench.services.merge_state import KINDS, State, load_state
 from workbench.services.merge_write import diff, write_state
-from workbench.store import sqlite
+from workbench.store import files
 from workbench.store.models import Coder, Report as ReportRow
-from workbench.store.project import Project, check_project_file, open_project
+from workbench.store.backend import same_location
+from workbench.store.project import Project, backend_for, check_project_file, open_project
 from workbench.store.schema_version import HEAD
 
 ReportFn = Callable[[int, int, str], None]
@@ -75,16 +76,13 @@ class MergeReport:
         return {"report": self.guid, **self.body}
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or os.path.samefile(a, b)
-    except OSError:
-        return False
+def _same_file(a: Path, b) -> bool:
+    return same_location(a, b)
 
 
 def load_other(project: Project, other: str | os.PathLike, tmp_holder: list) -> State:
     """Read another project file (never writing to it); an older version is upgraded in a temp copy."""
-    path = Path(other)
+    path = parse_location(other)
     if _same_file(path, project.path):
         raise ProjectError(f"{path}: is the project being merged into; a project cannot be merged with itself")
     revision = check_project_file(path)
@@ -93,7 +91,7 @@ def load_other(project: Project, other: str | os.PathLike, tmp_holder: list) -> 
         tmp = tempfile.TemporaryDirectory(prefix="workbench-merge-")
         tmp_holder.append(tmp)
         read_path = Path(tmp.name) / path.name
-        sqlite.backup_copy(path, read_path)
+        backend_for(path, readonly=True).copy_to_file(read_path)
         open_project(read_path).close()  # upgrades the copy; the original is left as it was
     other_project = open_project(read_path, readonly=True)
     try:
@@ -183,9 +181,8 @@ def plan_merge(project: Project, other_paths: list[str | os.PathLike], report: R
                      _items(ours, merged, changes), conflicts, matches, aliases, dropped, others, tmp)
 
 
-def backup_before_merge(path: Path) -> Path:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
-    return sqlite.backup_copy(path, path.with_name(f"{path.stem}.before-merge-{stamp}{path.suffix}"))
+def backup_before_merge(project: Project) -> str:
+    return project.backend.backup("before-merge")
 
 
 def apply_merge(project: Project, plan: MergePlan, resolutions: dict[str, str] | None = None,
@@ -199,7 +196,7 @@ def apply_merge(project: Project, plan: MergePlan, resolutions: dict[str, str] |
     total = 4
     if report:
         report(0, total, "backing up")
-    backup_path = backup_before_merge(project.path) if backup else None
+    backup_path = backup_before_merge(project) if backup else None
     stop = should_stop or (lambda: False)
     with project.transaction() as s:
         if report:
@@ -266,18 +263,18 @@ def merge_files(project_path: str | os.PathLike, other_paths: list[str | os.Path
 def copy_then_merge(project_path: str | os.PathLike, out: str | os.PathLike,
                     other_paths: list[str | os.PathLike], **kw) -> MergeReport:
     """Merge into a new file OUT that starts as a copy of the project; the project is not touched."""
-    src, dest = Path(project_path), Path(out)
+    src, dest = parse_location(project_path), Path(out)
     check_project_file(src)
     if dest.exists():
         raise ProjectError(f"{dest}: a file already exists there; choose another name")
     if not dest.parent.exists():
         raise ProjectError(f"{dest}: the folder {dest.parent} does not exist")
-    if any(_same_file(Path(p), src) for p in other_paths):
+    if any(_same_file(parse_location(p), src) for p in other_paths):
         raise ProjectError(f"{src}: a project cannot be merged with itself")
-    tmp = sqlite.temp_beside(dest)  # unique: two merges into one OUT never share a temporary file
+    tmp = files.temp_beside(dest)  # unique: two merges into one OUT never share a temporary file
     try:
-        sqlite.remove_with_sidecars(tmp)
-        sqlite.backup_copy(src, tmp)
+        files.remove_with_sidecars(tmp)
+        backend_for(src, readonly=True).copy_to_file(tmp)
         with open_project(tmp) as project:  # upgrades an older PROJECT in the new file only
             plan = plan_merge(project, other_paths, kw.get("report"), kw.get("should_stop"))
             try:
@@ -285,9 +282,9 @@ def copy_then_merge(project_path: str | os.PathLike, out: str | os.PathLike,
                                      kw.get("should_stop"), kw.get("by"), backup=False)
             finally:
                 plan.close()
-        sqlite.settle_into_place(tmp, dest)  # beside dest: a link, never over a file that appeared there
+        files.settle_into_place(tmp, dest)  # beside dest: a link, never over a file that appeared there
     except BaseException:
-        sqlite.remove_with_sidecars(tmp)
+        files.remove_with_sidecars(tmp)
         raise
     finally:
         # Upgrading the temporary copy backed it up beside itself; PROJECT itself is the backup.

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from workbench.core.names import name_key
-from workbench.store import sqlite
+from workbench.store.project import open_project
 from workbench.store.models import (
     Attribute,
     AttributeValue,
@@ -145,8 +145,9 @@ class _Writer:
         elif new and kind == "coding":  # many rows: plain executemany, then the ids by GUID
             self.s.execute(insert(model.__table__), [self.values_of(kind, g, rows[g]) for g in new])
             wanted = set(new)
-            self.ids[kind].update({g: rid for rid, g in self.s.connection().exec_driver_sql(
-                "SELECT id, guid FROM coding WHERE id > ?", (self.max_coding_id,)) if g in wanted})
+            table = model.__table__
+            self.ids[kind].update({g: rid for rid, g in self.s.connection().execute(
+                select(table.c.id, table.c.guid).where(table.c.id > self.max_coding_id)) if g in wanted})
         elif new:
             res = self.s.execute(insert(model).returning(model.id, model.guid),
                                  [self.values_of(kind, g, rows[g]) for g in new])
@@ -165,14 +166,16 @@ class _Writer:
         by_file: dict[str, list[str]] = defaultdict(list)
         for g in new:
             by_file[self.m.source[g].file].append(g)
+        src, turn = Source.__table__, SpeakerTurn.__table__
+        turn_cols = [turn.c[n] for n in ("speaker", "start", "end", "label_end", "timestamp", "timestamp_ms")]
         for file, guids in by_file.items():
-            con = sqlite.connect_readonly(file)
+            other = open_project(file, readonly=True)  # the other project, through the store as ours is
+            con = other.engine.connect()
             try:
                 for g in guids:
-                    full = dict(con.execute("SELECT * FROM source WHERE guid = ?", (g,)).fetchone())
+                    full = dict(con.execute(select(src).where(src.c.guid == g)).mappings().one())
                     turns = [dict(t) for t in con.execute(
-                        "SELECT speaker, start, \"end\", label_end, timestamp, timestamp_ms FROM speaker_turn "
-                        "WHERE source_id = ? ORDER BY start", (full["id"],))]
+                        select(*turn_cols).where(turn.c.source_id == full["id"]).order_by(turn.c.start)).mappings()]
                     full.pop("id")
                     row = self.m.source[g]
                     full.update(guid=g, name=row.name, name_key=name_key(row.name), position=row.position,
@@ -183,6 +186,7 @@ class _Writer:
                         self.s.execute(insert(SpeakerTurn), [t | {"source_id": sid} for t in turns])
             finally:
                 con.close()
+                other.close()
 
     def remove(self, kind: str) -> None:
         gone = self.ch[kind]["deleted"]

@@ -10,11 +10,13 @@ callers then scan the texts instead (same answers, slower).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from workbench.store.backend import SearchIndex, SearchTerm
 from workbench.store.models import ProjectMeta
 
 TABLE = "source_fts"
@@ -78,6 +80,11 @@ def ensure_index(session: Session) -> bool:
     return True
 
 
+def match_expression(terms: Sequence[SearchTerm]) -> str:
+    """The FTS5 MATCH expression that holds when every term does: "a b" phrases, "a"* prefixes."""
+    return " ".join('"' + " ".join(t.tokens) + '"' + ("*" if t.prefix else "") for t in terms)
+
+
 def matching_sources(session: Session, match: str) -> list[int]:
     """Ids of the sources whose text matches an FTS5 MATCH expression."""
     try:
@@ -105,3 +112,25 @@ def drop_index(session: Session) -> None:
     row = session.get(ProjectMeta, META_KEY)
     if row is not None:
         session.delete(row)
+
+
+class Fts5Index(SearchIndex):
+    """The SearchIndex of a project file (store.backend): FTS5 with its vocabulary table."""
+
+    def is_fresh(self, session: Session) -> bool:
+        return is_fresh(session)
+
+    def ensure(self, session: Session) -> bool:
+        return ensure_index(session)
+
+    def matching_sources(self, session: Session, terms: Sequence[SearchTerm]) -> list[int]:
+        return matching_sources(session, match_expression(terms))
+
+    def token_counts(self, session: Session, token: str, prefix: bool = False) -> dict[int, int] | None:
+        # Exact only where FTS5 folds as query.search matches: ASCII. Beyond it FTS5 has its own
+        # case folding ('ΣΟΦΟΣ' is the term 'σοφοσ', the query 'σοφος' looks up 'σοφος' and finds 0),
+        # and a count too low made query.search trust it and drop real hits.
+        return token_counts(session, token, prefix) if token.isascii() else None
+
+    def drop(self, session: Session) -> None:
+        drop_index(session)

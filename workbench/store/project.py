@@ -1,41 +1,50 @@
-"""Opening, creating and upgrading project files; sessions with one transaction per action."""
+"""Opening, creating and upgrading projects; sessions with one transaction per action.
+
+A project is a file or a schema on a PostgreSQL server (core.location): `open_project`
+opens either and returns the same `Project`; what differs between the engines sits
+behind `project.backend` (store/backend.py).
+"""
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import select, text
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from workbench.core.errors import ProjectError, ProjectReadOnlyError, ValidationError
+from workbench.core.errors import ProjectError, ValidationError
 from workbench.core.ids import new_guid
+from workbench.core.location import ServerLocation, parse_location
 from workbench.core.timeutil import now_iso
 from workbench.store import sqlite
-from workbench.store.models import Base, Coder, ProjectInfo, ProjectMeta
-from workbench.store.peek import check_project_file, upgrade_needed  # noqa: F401 (callers import it here)
+from workbench.store.backend import Backend, WriteLock
+from workbench.store.models import Coder, ProjectInfo, ProjectMeta
+from workbench.store.peek import upgrade_needed
 from workbench.store.schema_version import HEAD
+from workbench.store.sqlite_backend import SqliteBackend
 
 PROJECT_SUFFIX = ".qwb"
 
 
 class Project:
-    """An open project file. Each write goes through `transaction()`: all of it or none."""
+    """An open project. Each write goes through `transaction()`: all of it or none."""
 
-    def __init__(self, path: Path, engine: Engine, lock: sqlite.WriteLock | None, readonly: bool,
-                 warnings: list[str] | None = None, guard: sqlite.SidecarGuard | None = None):
-        self.path = path
-        self.engine = engine
+    def __init__(self, backend: Backend, lock: WriteLock | None, readonly: bool, warnings: list[str] | None = None):
+        self.backend = backend
+        self.engine = backend.make_engine(readonly)
         self.readonly = readonly
         self.warnings = list(warnings or [])  # said once to the user when the project opens
         self._lock = lock
-        self._guard = guard  # read-only: what a look at an old WAL-mode file leaves is removed on close
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
-        self._writer = engine.execution_options(workbench_write=True)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = self.engine.execution_options(workbench_write=True)
+
+    @property
+    def path(self) -> Path | ServerLocation:
+        """The project's file, or its server location (prints with the password hidden)."""
+        return self.backend.location
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -60,8 +69,9 @@ class Project:
     def _in_words(self, exc: DBAPIError) -> Exception:
         """A database error as one line naming the project (damaged, read-only, disk full, busy)."""
         if isinstance(exc, IntegrityError):
-            return ValidationError(f"{self.path}: the change breaks a rule of the project ({exc.orig})")
-        return ProjectError(f"{self.path}: {sqlite.error_words(exc)}")
+            first = (str(exc.orig).strip().splitlines() or [""])[0]  # PostgreSQL adds DETAIL lines
+            return ValidationError(f"{self.path}: the change breaks a rule of the project ({first})")
+        return ProjectError(f"{self.path}: {self.backend.error_words(exc)}")
 
     def info(self) -> ProjectInfo:
         with self.reading() as s:
@@ -77,9 +87,7 @@ class Project:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
-        if self._guard is not None:
-            self._guard.done()
-            self._guard = None
+        self.backend.close()
 
     def __enter__(self) -> "Project":
         return self
@@ -88,41 +96,50 @@ class Project:
         self.close()
 
 
-def _engine(path: Path, readonly: bool) -> Engine:
-    return sqlite.make_engine(path, readonly)
+def backend_for(location: str | os.PathLike | ServerLocation, readonly: bool) -> Backend:
+    """The backend of a location as typed (a file path or a postgresql:// URL)."""
+    loc = parse_location(location)
+    if isinstance(loc, ServerLocation):
+        from workbench.store.postgres import PostgresBackend
+
+        return PostgresBackend(loc, readonly)
+    return SqliteBackend(loc, readonly)
 
 
-def create_project(path: str | os.PathLike, name: str | None = None, coder: str | None = None) -> Project:
-    """Create a new, empty project file at path; refuses to overwrite anything.
+def create_project(location: str | os.PathLike | ServerLocation, name: str | None = None,
+                   coder: str | None = None) -> Project:
+    """Create a new, empty project at a file path or server location; refuses to overwrite anything.
 
-    The file is built under a unique temporary name beside path and linked into place only
+    A file is built under a unique temporary name beside path and linked into place only
     when complete: two programs making the same path at once get one project and one clear
-    refusal, and neither removes the other's file (issue 12).
+    refusal, and neither removes the other's file (issue 12). A server project is made in
+    one transaction (store/postgres.py).
     """
-    path = Path(path)
+    from workbench.core.names import clean_name
+
+    loc = parse_location(location)
+    if isinstance(loc, ServerLocation):
+        title = clean_name("project", name) if name else clean_name("project", loc.project)
+        from workbench.store.postgres import create_server_project
+
+        create_server_project(loc, lambda s: _first_rows(s, title, coder))
+        return open_project(loc)
+    path = loc
     if path.exists():
         raise ProjectError(f"{path}: a file already exists there; choose another name")
     if not path.parent.exists():
         raise ProjectError(f"{path}: the folder {path.parent} does not exist")
     if not os.access(path.parent, os.W_OK | os.X_OK):
         raise ProjectError(f"{path}: cannot write there (the folder {path.parent} is read-only)")
-    from workbench.core.names import clean_name
+    from workbench.store.transfer import new_empty_file
 
     title = clean_name("project", name) if name else clean_name("project", path.stem or "project")
     tmp = sqlite.temp_beside(path)
-    engine = _engine(tmp, readonly=False)
+    engine = sqlite.make_engine(tmp)
     try:
-        with engine.begin() as conn:
-            sqlite.set_application_id(conn.connection.dbapi_connection)
-            Base.metadata.create_all(conn)
-            conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
-                              "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"))
-            conn.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": HEAD})
+        new_empty_file(engine)
         with Session(engine) as s, s.begin():
-            s.add(ProjectInfo(guid=new_guid(), name=title))
-            s.add(ProjectMeta(key="created_with", value=_app_version()))
-            if coder:
-                s.add(Coder(name=clean_name("coder", coder)))
+            _first_rows(s, title, coder)
         engine.dispose()
         sqlite.place_new_file(tmp, path)
     except BaseException:
@@ -132,63 +149,77 @@ def create_project(path: str | os.PathLike, name: str | None = None, coder: str 
     return open_project(path)
 
 
+def _first_rows(s: Session, title: str, coder: str | None) -> None:
+    from workbench.core.names import clean_name
+
+    s.add(ProjectInfo(guid=new_guid(), name=title))
+    s.add(ProjectMeta(key="created_with", value=_app_version()))
+    if coder:
+        s.add(Coder(name=clean_name("coder", coder)))
+
+
 def _app_version() -> str:
     from workbench import __version__
 
     return __version__
 
 
-def open_project(path: str | os.PathLike, *, readonly: bool = False, upgrade: bool = True) -> Project:
+def check_project_file(location: str | os.PathLike | ServerLocation) -> str:
+    """Raise ProjectError unless location holds a readable project; return its revision."""
+    return backend_for(location, readonly=True).revision()
+
+
+def open_project(location: str | os.PathLike | ServerLocation, *, readonly: bool = False,
+                 upgrade: bool = True) -> Project:
     """Open a project, upgrading it (after a backup copy) when an older program wrote it."""
-    path = Path(path)
-    revision = check_project_file(path)
+    backend = backend_for(location, readonly)
+    where = backend.label
+    revision = backend.revision()
     lock = None
-    warnings: list[str] = []
-    if not readonly:
-        problem = sqlite.writable_problem(path)
-        if problem:
-            raise ProjectReadOnlyError(f"{path}: {problem}")
-        lock = sqlite.WriteLock(path)
-        lock.acquire()
     try:
+        if not readonly:
+            lock = backend.lock_for_writing()
         if revision != HEAD:
             if readonly or not upgrade:
-                raise upgrade_needed(path, revision)
-            backup_before_upgrade(path, revision)
-            run_migrations(path, HEAD)
-        guard = sqlite.SidecarGuard(path) if readonly else None
-        engine = _engine(path, readonly)
+                raise upgrade_needed(where, revision)
+            backup_before_upgrade(backend, revision)
+            run_migrations(backend, HEAD)
+        project = Project(backend, lock, readonly)
         try:
-            with engine.connect() if readonly else engine.begin() as conn:
+            with project.engine.connect() if readonly else project.engine.begin() as conn:
                 conn.execute(text("SELECT 1 FROM project")).fetchone()
                 if not readonly:
-                    planted = sqlite.drop_foreign_objects(conn.connection.dbapi_connection)
-                    if planted:
-                        warnings.append(f"{path}: removed what the workbench never makes and someone put in "
-                                        f"the file: {', '.join(planted)}")
+                    project.warnings += backend.on_open(conn)
         except DatabaseError as exc:
-            engine.dispose()
-            if guard is not None:
-                guard.done()
-            raise ProjectError(f"{path}: {sqlite.error_words(exc)}") from None
-        return Project(path, engine, lock, readonly, warnings, guard)
+            project._lock = None
+            project.close()
+            raise ProjectError(f"{where}: {backend.error_words(exc)}") from None
+        return project
     except BaseException:
         if lock is not None:
             lock.release()
+        backend.close()
         raise
 
 
-def backup_before_upgrade(path: Path, revision: str) -> Path:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
-    dest = path.with_name(f"{path.stem}.before-upgrade-{revision}-{stamp}{path.suffix}")
-    return sqlite.backup_copy(path, dest)
+def backup_before_upgrade(backend: Backend | Path, revision: str) -> str:
+    if isinstance(backend, Path):
+        backend = SqliteBackend(backend, readonly=False)
+    return backend.backup(f"before-upgrade-{revision}")
 
 
-def run_migrations(path: Path, target: str) -> None:
-    """Upgrade (or, for tests, downgrade) the file with the Alembic scripts; imports Alembic."""
+def run_migrations(backend: Backend | Path, target: str) -> None:
+    """Upgrade (or, for tests, downgrade) the project with the Alembic scripts; imports Alembic."""
     from workbench.store.migrate import upgrade
 
-    upgrade(path, target)
+    if isinstance(backend, Path):
+        upgrade(backend, target)
+    elif backend.kind == "sqlite":
+        upgrade(backend.location, target)
+    else:
+        from workbench.store.postgres import upgrade_server_project
+
+        upgrade_server_project(backend, target)
 
 
 def new_meta(session: Session, key: str, value: str) -> None:

@@ -89,7 +89,7 @@ def export_qdpx(project: Project | str | os.PathLike, out: str | os.PathLike, *,
     """Write `project` (open, or a path to open read-only) to the QDPX file `out`."""
     if isinstance(project, Project):
         return _export(project, Path(out), report, should_stop, compresslevel)
-    opened = open_project(Path(project), readonly=True)
+    opened = open_project(project, readonly=True)  # a file path or a postgresql:// URL
     try:
         return _export(opened, Path(out), report, should_stop, compresslevel)
     finally:

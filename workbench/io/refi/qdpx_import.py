@@ -21,7 +21,6 @@ from workbench.io.refi.qdpx_build import Builder, LoadedText
 from workbench.io.refi.report import REPORT_KIND, ImportReport
 from workbench.io.refi.safezip import Limits, QdpxArchive, open_qdpx
 from workbench.io.refi.xmlsafe import parse_xml
-from workbench.store import sqlite
 
 Progress = Callable[[int, int, str], None]
 
@@ -162,7 +161,9 @@ def import_qdpx(path: str | os.PathLike, out: str | os.PathLike, *, limits: Limi
     except Exception as exc:
         raise ImportError_(f"{path}: cannot be imported ({type(exc).__name__}: {exc})") from None
     finally:
-        sqlite.remove_with_sidecars(tmp, "-journal", ".lock")
+        from workbench.store.files import remove_with_sidecars
+
+        remove_with_sidecars(tmp, ".lock")
     progress(4, 4, "")
     return rep
 

@@ -18,23 +18,23 @@ import uuid
 from pathlib import Path
 
 from workbench.core.errors import ImportError_, ProjectError
-from workbench.store import sqlite
+from workbench.store import files
 
 
 def temp_for(out: Path) -> Path:
     """A fresh temporary path beside `out` (not created), after sweeping the leftovers of dead imports."""
-    sqlite.sweep_dead_temps(out.parent, out.name)
+    files.sweep_dead_temps(out.parent, out.name)
     return out.with_name(f".{out.name}.{os.getpid()}-{uuid.uuid4().hex[:12]}.part")
 
 
 def clear_stale_sidecars(out: Path) -> list[str]:
     """Remove the journal files at `out` that belong to no file there; their names (for the report)."""
-    return [f"{out.name}{s}" for s in sqlite.clear_stale_sidecars(out)]
+    return [f"{out.name}{s}" for s in files.clear_stale_sidecars(out)]
 
 
 def check_finished(tmp: Path, label: str) -> None:
     """Raise unless the closed project at `tmp` stands alone: its journal folded in, nothing pending."""
-    sqlite.checkpoint(tmp)
+    files.make_whole(tmp)
     for suffix in ("-wal", "-journal"):
         side = Path(f"{tmp}{suffix}")
         if side.exists() and side.stat().st_size > 0:
@@ -46,9 +46,9 @@ def check_finished(tmp: Path, label: str) -> None:
 
 def place(tmp: Path, out: Path) -> None:
     """Give the finished project at `tmp` the name `out`, never over a file that appeared there meanwhile."""
-    appeared = [f"{out.name}{s}" for s in sqlite.SIDECARS if Path(f"{out}{s}").exists()]
+    appeared = [f"{out.name}{s}" for s in files.SIDECARS if Path(f"{out}{s}").exists()]
     if appeared:
         raise ProjectError(f"{out}: {appeared[0]} appeared beside where the new project goes while it was being "
                            "built; SQLite would replay it onto the project. Nothing was written; remove it and "
                            "import again")
-    sqlite.place_new_file(tmp, out)
+    files.place_new_file(tmp, out)
