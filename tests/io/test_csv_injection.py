@@ -118,9 +118,26 @@ def test_codebook_csv_neutralises_and_round_trips_names_exactly(hostile, tmp_pat
 @pytest.mark.parametrize("text", ["=1+1", "'=1+1", "''@x", "'quoted'", "-5", "-", "'", "", "plain", "+-",
                                   "\t", "'\r", "=", "\uff1dSUM(1)", "-0.25"])
 def test_guard_is_reversible_and_leaves_only_safe_cells(text):
-    from workbench.io.exporters.csv_cells import guard, needs_guard, unguard
+    from workbench.core.csv_cells import guard, needs_guard, unguard
 
     cell = guard(text)
     assert unguard(cell) == text
     assert not cell.startswith(FORMULA_START) or PLAIN_NUMBER.fullmatch(cell)
     assert needs_guard(text) == (cell != text)
+
+
+def test_the_cases_table_csv_guards_formulas_and_reads_back_as_it_was(project, tmp_path):
+    """The cases × attributes export is a CSV a colleague opens in a spreadsheet too."""
+    import csv
+
+    from workbench.io.cases_csv import export_cases_csv
+    from workbench.services.cases import create_case, import_cases_csv
+
+    create_case(project, "=HYPERLINK(\"http://x\")")
+    out = tmp_path / "cases.csv"
+    export_cases_csv(project, out)
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        first = [row[0] for row in csv.reader(fh)]
+    assert "'=HYPERLINK(\"http://x\")" in first
+    result = import_cases_csv(project, out)
+    assert result.created == 0 and result.folded == []  # every case is found again under its own name

@@ -266,11 +266,11 @@ def test_a_symlink_to_dev_zero_is_refused_without_reading(tmp_path):
 
 
 def test_a_file_larger_than_it_said_is_read_only_up_to_the_limit(tmp_path, monkeypatch):
-    from workbench.io.importers import limits
+    from workbench.core import files
 
     big = tmp_path / "grows.txt"
     big.write_bytes(b"x" * 5000)
-    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 1000)
     with pytest.raises(ImportError_) as info:
-        limits.read_regular_file(big, 1000)
+        files.read_regular_file(big, 1000)
     assert "larger than" in str(info.value)

@@ -136,7 +136,7 @@ def test_search_finds_phrases_that_wrapped(project_path, capsys):
 
 
 def test_find_in_source_finds_phrases_that_wrapped(project_path):
-    from workbench.ui.views.find_bar import find_all
+    from workbench.query.document import find_all
 
     project = open_project(project_path, readonly=True)
     try:

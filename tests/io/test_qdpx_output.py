@@ -17,6 +17,7 @@ from workbench.core.errors import ImportError_, ProjectError
 from workbench.io.refi import qdpx_build
 from workbench.io.refi.qdpx_export import export_qdpx
 from workbench.io.refi.qdpx_import import import_qdpx
+from workbench.store import files
 from workbench.store import sqlite as wsqlite
 from workbench.store.project import open_project
 
@@ -144,7 +145,7 @@ def test_a_project_that_could_not_be_finished_is_never_reported_done(qdpx, tmp_p
     def checkpoint_that_cannot(path):
         Path(f"{path}-wal").write_bytes(b"\x37\x7f\x06\x82" + b"\x00" * 60)  # a WAL with pages still in it
 
-    monkeypatch.setattr(wsqlite, "checkpoint", checkpoint_that_cannot)
+    monkeypatch.setattr(files, "make_whole", checkpoint_that_cannot)
     out = tmp_path / "new.qwb"
     with pytest.raises(ImportError_, match="could not be finished"):
         import_qdpx(qdpx, out)

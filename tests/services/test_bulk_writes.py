@@ -86,6 +86,7 @@ def test_bulk_insert_gives_every_coding_its_id_and_skips_repeats(project, projec
     assert [got[i] for i in changes.created["coding"]] == items  # ids in the order the items came
 
 
+@pytest.mark.file_only  # the query plan is read with SQLite's EXPLAIN QUERY PLAN
 def test_bulk_coding_never_scans_the_coding_table(project):
     """The look-up of existing codings was a row-value IN planned as a full scan (issue 11)."""
     items = _random_items(project, 1200, seed=3)

@@ -30,10 +30,9 @@ def slope(points: list[tuple[float, float]]) -> float:
 
 def _raw_connection(path: Path):
     """A DB-API connection with exactly the pragmas the program's own connections get."""
-    from workbench.store import sqlite
+    from workbench.store.bulk import raw_file_connection
 
-    engine = sqlite.make_engine(path)
-    return engine, engine.raw_connection()
+    return raw_file_connection(path)
 
 
 # -- codings -----------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 WorkbenchErrors already say what is wrong. Everything else that can escape a command is
 told apart here: the database refusing to write (read-only file, full disk, busy: see
-store/sqlite.py), a damaged project (corrupt pages, missing tables, rows pointing
+store/errors.py), a damaged project (corrupt pages, missing tables, rows pointing
 nowhere, which surface as DatabaseError or as a KeyError/TypeError in the code that trusted
 them), and text that is not valid Unicode. What is none of these is a bug: it is still one
 line, and says so.
@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from workbench.io.importers.textcheck import has_surrogates, shown  # noqa: F401 - the CLI's printing
-from workbench.store.sqlite import DAMAGED_HINT, database_problem, first_line  # noqa: F401
+from workbench.core.text import has_surrogates, shown  # noqa: F401 - the CLI's printing
+from workbench.store.errors import DAMAGED_HINT, database_problem, file_damage, first_line  # noqa: F401
 
 # Python errors that code trusting the project's rows raises when rows are missing or mangled.
 _DANGLING = (KeyError, TypeError, AttributeError, IndexError, LookupError, ValueError, AssertionError)
@@ -24,13 +24,7 @@ def project_damage(project: str | os.PathLike | None) -> str | None:
     """The first problem SQLite's own checks find in the project, or None when it is sound."""
     if not project or not Path(project).is_file():
         return None
-    from workbench.store.sqlite import integrity_problems
-
-    try:
-        problems = integrity_problems(Path(project))
-    except Exception as exc:  # a file too damaged to check is damaged
-        return first_line(exc)
-    return problems[0][:200] if problems else None
+    return file_damage(Path(project))
 
 
 def unexpected_problem(exc: BaseException, project: str | None) -> str:

@@ -33,7 +33,7 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    from workbench.io.importers.textcheck import shown
+    from workbench.core.text import shown
     from workbench.services.sources import import_files
 
     with project_arg(args.project) as project:

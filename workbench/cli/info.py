@@ -16,8 +16,12 @@ def add_arguments(p):
 
 def run(args) -> int:
     # The sqlite3 module alone, not the ORM: a summary must not pay for loading SQLAlchemy (issue 11).
-    from workbench.store.peek import project_summary
+    from workbench.core.location import is_server_location
 
+    if is_server_location(args.project):  # a server has no file to peek at: read it through the store
+        from workbench.store.project import server_summary as project_summary
+    else:
+        from workbench.store.peek import project_summary
     summary = project_summary(args.project)
     data = {
         "schema": summary.schema,

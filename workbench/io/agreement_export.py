@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from workbench.io.atomic import atomic_write_text, atomic_write_with
-from workbench.io.exporters.csv_cells import guard_row
+from workbench.core.csv_cells import guard_row
 
 HEADER = ["code", "source", "characters", "coded by A", "coded by B", "coded by both", "percent agreement",
           "Cohen's kappa", "Krippendorff's alpha", "unitizing alpha", "segments matched %"]

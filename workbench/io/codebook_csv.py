@@ -15,7 +15,7 @@ from workbench.core.errors import ImportError_, ValidationError
 from workbench.core.paths import join_path, split_path
 from workbench.io.atomic import atomic_write_text
 from workbench.io.codebook_outline import read_text_file
-from workbench.io.exporters.csv_cells import guard_row, unguard
+from workbench.core.csv_cells import guard_row, unguard
 from workbench.store.project import Project
 
 

@@ -123,7 +123,7 @@ def escape_description(desc: str) -> str:
 
 def read_text_file(path: Path) -> str:
     """A codebook file's text: UTF-8 (with or without BOM), else Windows-1252."""
-    from workbench.io.importers.limits import read_regular_file
+    from workbench.core.files import read_regular_file
 
     data = read_regular_file(path, MAX_CODEBOOK_BYTES)
     if not data.strip():

@@ -1,6 +1,8 @@
 """Reads the coding window needs: a source with its codings, codebook rows with counts, sources by case."""
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -235,3 +237,10 @@ def project_counts(project: Project) -> dict[str, int]:
             name: s.scalar(select(func.count()).select_from(table))
             for name, table in (("sources", Source), ("codes", Code), ("codings", Coding), ("cases", Case))
         }
+
+
+def find_all(text: str, needle: str) -> list[tuple[int, int]]:
+    """Case-insensitive hits of needle in text, in code points (no lower-casing: it can change lengths)."""
+    if not needle:
+        return []
+    return [(m.start(), m.end()) for m in re.finditer(re.escape(needle), text, re.IGNORECASE)]

@@ -18,11 +18,12 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from workbench.core.changes import Changes
+from workbench.core.csv_cells import unguard
 from workbench.core.errors import ImportError_, NotFoundError, ValidationError
 from workbench.core.ids import new_guid
 from workbench.core.names import clean_name, name_key
 from workbench.core.timeutil import now_iso
-from workbench.io.importers.limits import read_regular_file
+from workbench.core.files import read_regular_file
 from workbench.services.lookup import case_by_name, source_by_name
 from workbench.services.tombstones import bury, unbury
 from workbench.store.bulk import insert_rows
@@ -371,23 +372,6 @@ CSV_FORMAT = ("First column: the case name. One column per attribute, headed by 
               "Dates as YYYY-MM-DD, yes/no as yes or no; UTF-8, comma-separated.")
 
 
-def export_cases_csv(project: Project, path: str | Path) -> int:
-    """Write the cases × attributes table in the format import_cases_csv reads; returns the case count."""
-    from workbench.io.atomic import atomic_write_text
-    from workbench.store.models import Source
-
-    cases, attrs = case_table(project)
-    with project.reading() as s:
-        names = dict(s.execute(select(Source.id, Source.name)).all())
-    buf = io.StringIO()
-    out = csv.writer(buf, lineterminator="\n")
-    out.writerow(["case"] + [a.name for a in attrs] + ["sources"])
-    for c in cases:
-        out.writerow([c.name] + [c.values.get(a.id, "") for a in attrs] + ["; ".join(names[i] for i in c.source_ids)])
-    atomic_write_text(path, "\ufeff" + buf.getvalue())  # a BOM, so spreadsheet programs read UTF-8
-    return len(cases)
-
-
 def link_source(project: Project, case_id: int, source_id: int, linked: bool = True) -> Changes:
     with project.transaction() as s:
         exists = s.get(CaseSource, (case_id, source_id))
@@ -629,7 +613,8 @@ def import_cases_csv(project: Project, path: str | Path) -> CasesCsvResult:
         rows = list(csv.reader(io.StringIO(text), dialect))
     except csv.Error as exc:  # a field past csv's 128 KiB limit, a NUL...: one line, not a traceback
         raise ImportError_(f"{path}: is not a readable CSV file ({exc})") from None
-    rows = [r for r in rows if any(c.strip() for c in r)]
+    # Cells the program's own export guarded against spreadsheet formulas come back as written.
+    rows = [[unguard(c) for c in r] for r in rows if any(c.strip() for c in r)]
     if len(rows) < 2:
         raise ImportError_(f"{path}: needs a header row and at least one case")
     header = [h.strip() for h in rows[0]]

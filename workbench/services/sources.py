@@ -16,10 +16,10 @@ from workbench.core.errors import Cancelled, ImportError_, NotFoundError, Valida
 from workbench.core.names import clean_name, name_key
 from workbench.core.timeutil import now_iso
 from workbench.io.importers.base import ImportedDocument, document_from_bytes, read_document
-from workbench.io.importers.textcheck import shown
+from workbench.core.text import shown
 from workbench.services.coders import ensure_coder
 from workbench.services.tombstones import bury
-from workbench.store import sqlite
+from workbench.store.errors import database_problem
 from workbench.store.models import Case, CasePassage, CaseSource, Coding, Memo, Source, SourcePage, SpeakerTurn
 from workbench.store.project import Project
 
@@ -173,7 +173,7 @@ def _import_one(project: Project, path: str | Path, coder: str | None, case: str
     except WorkbenchError as exc:
         return ImportOutcome(str(path), "failed", shown(f"{path}: {exc}"))
     except SQLAlchemyError as exc:  # a full disk or a read-only project: nothing of this file was kept
-        problem = sqlite.database_problem(exc) or _reason(exc)
+        problem = database_problem(exc) or _reason(exc)
         return ImportOutcome(str(path), "failed", shown(f"{path}: not imported into {project.path}: {problem}"))
     if sid is None:
         return ImportOutcome(str(path), "skipped", shown(f"{path}: the same text is already in the project; skipped"))

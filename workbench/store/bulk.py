@@ -84,3 +84,10 @@ def _portable_insert(session: Session, rows: list[tuple]) -> list[tuple[int, str
     result = session.execute(insert(table).returning(table.c.id, table.c.guid, sort_by_parameter_order=True),
                              [dict(zip(names, r)) for r in rows])
     return [tuple(r) for r in result]
+
+
+def raw_file_connection(path):
+    """(engine, DB-API connection) to a project file with exactly the program's own pragmas: the
+    benchmark's bare-executemany baseline runs on it (issue 11: bulk codings ≤ 2× that floor)."""
+    engine = sqlite.make_engine(path)
+    return engine, engine.raw_connection()

@@ -91,3 +91,4 @@ def project_summary(path: str | os.PathLike) -> ProjectSummary:
     finally:
         guard.done()
     return ProjectSummary(revision, rows[0][0], rows[0][1], coders=coders, **counts)
+

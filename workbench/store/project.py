@@ -22,7 +22,7 @@ from workbench.core.timeutil import now_iso
 from workbench.store import sqlite
 from workbench.store.backend import Backend, WriteLock
 from workbench.store.models import Coder, ProjectInfo, ProjectMeta
-from workbench.store.peek import upgrade_needed
+from workbench.store.peek import ProjectSummary, upgrade_needed
 from workbench.store.schema_version import HEAD
 from workbench.store.sqlite_backend import SqliteBackend
 
@@ -233,3 +233,17 @@ def new_meta(session: Session, key: str, value: str) -> None:
 def touch_project(session: Session) -> None:
     info = session.scalars(select(ProjectInfo)).one()
     info.updated_at = now_iso()
+
+
+def server_summary(location: ServerLocation | str) -> ProjectSummary:
+    """The same summary of a server project, read through the store (a server has no file to peek at)."""
+    from sqlalchemy import func
+
+    from workbench.store import models
+
+    tables = {"sources": models.Source, "codes": models.Code, "codings": models.Coding, "cases": models.Case}
+    with open_project(location, readonly=True) as project, project.reading() as s:
+        info = s.execute(select(models.ProjectInfo.guid, models.ProjectInfo.name)).one()
+        counts = {key: s.scalar(select(func.count()).select_from(m)) for key, m in tables.items()}
+        coders = list(s.scalars(select(models.Coder.name).order_by(models.Coder.name)))
+        return ProjectSummary(HEAD, info.guid, info.name, coders=coders, **counts)

@@ -8,7 +8,8 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
-from workbench.services.cases import CSV_FORMAT, export_cases_csv
+from workbench.io.cases_csv import export_cases_csv
+from workbench.services.cases import CSV_FORMAT
 from workbench.ui import file_dialogs
 from workbench.ui.actions import make_action
 from workbench.ui.commands.base import StepCommand

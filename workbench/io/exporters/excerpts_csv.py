@@ -9,7 +9,7 @@ from pathlib import Path
 
 from workbench.core.errors import Cancelled
 from workbench.io.atomic import atomic_path
-from workbench.io.exporters.csv_cells import guard_row
+from workbench.core.csv_cells import guard_row
 from workbench.io.exporters.excerpts import COLUMNS, ReportData
 
 

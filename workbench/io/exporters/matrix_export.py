@@ -8,7 +8,7 @@ from pathlib import Path
 
 from workbench.core.errors import ValidationError
 from workbench.io.atomic import atomic_path
-from workbench.io.exporters.csv_cells import guard, guard_row
+from workbench.core.csv_cells import guard, guard_row
 from workbench.io.exporters.excerpts import xml_safe
 from workbench.query.matrix import Matrix
 

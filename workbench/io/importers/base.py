@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.core.errors import ImportError_
-from workbench.io.importers.limits import MAX_FILE_BYTES, read_regular_file, text_limit, too_much_text
-from workbench.io.importers.textcheck import repair_name, repair_text
+from workbench.core.files import MAX_FILE_BYTES, read_regular_file
+from workbench.io.importers.limits import text_limit, too_much_text
+from workbench.core.text import repair_name, repair_text
 
 # Extension -> module in workbench.io.importers whose `extract(path, data)` returns the text.
 FORMATS: dict[str, str] = {

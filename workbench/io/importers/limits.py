@@ -7,17 +7,14 @@ is counted as it is produced. What goes past a limit is refused in one line nami
 """
 from __future__ import annotations
 
-import errno
-import os
-import stat
 from pathlib import Path
 
 from workbench.core.errors import ImportError_
+from workbench.core.files import MAX_FILE_BYTES
 
 # Files on disk and the text they give: at most MAX_TEXT_CHARS, and no more than
 # TEXT_PER_BYTE characters a byte of the file past the first TEXT_FLOOR (real documents give
 # a few characters a byte at most; a file sharing one page a thousand times gives thousands).
-MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_TEXT_CHARS = 50 * 1024 * 1024
 TEXT_FLOOR = 1024 * 1024
 TEXT_PER_BYTE = 100
@@ -30,6 +27,11 @@ PDF_WORK_PER_BYTE = 16
 MAX_LIST_NUMBER = 2**31 - 1
 MAX_ROMAN = 3999
 MAX_LETTERS = 32
+
+
+# .odt repeats and space counts let a small content.xml ask for gigabytes of text; the
+# characters they add are counted and a document past this is refused.
+MAX_EXPANDED_CHARS = 20_000_000
 
 
 def text_limit(file_bytes: int) -> int:
@@ -70,67 +72,8 @@ def list_number(text: str | None, default: int) -> int:
     return sign * int(body)
 
 
-def read_regular_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes, or ImportError_ saying why not.
-
-    A FIFO, socket or device (a symlink to /dev/zero) is refused without reading from it:
-    it is opened without blocking, checked with fstat, and any read stops at limit + 1.
-    """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(path, flags)
-    except FileNotFoundError:
-        raise ImportError_(f"{path}: no such file") from None
-    except PermissionError:
-        raise ImportError_(f"{path}: cannot be read (permission denied)") from None
-    except IsADirectoryError:
-        raise ImportError_(f"{path}: is a folder, not a file") from None
-    except OSError as exc:
-        if exc.errno == errno.ENXIO:  # a FIFO or socket nobody writes to
-            raise ImportError_(f"{path}: is not a regular file (a pipe or socket); import a saved file") from None
-        raise ImportError_(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise ImportError_(f"{path}: is a folder, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            raise ImportError_(f"{path}: is not a regular file ({_kind(info.st_mode)}); import a saved file")
-        if info.st_size > limit:
-            raise _too_large(path, info.st_size, limit)
-        chunks, size = [], 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError as exc:
-        raise ImportError_(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    finally:
-        os.close(fd)
-    if size > limit:
-        raise _too_large(path, size, limit)
-    return b"".join(chunks)
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "a pipe"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a file"
-
-
-def _too_large(path: Path, size: int, limit: int) -> ImportError_:
-    return ImportError_(f"{path}: the file is {size / 2**20:.0f} MiB or more, larger than the "
-                        f"{limit // 2**20} MiB the workbench imports")
-
-
 def help_text() -> str:
     """The limits in words, for `workbench import --help`."""
-    from workbench.io.importers.odt import MAX_EXPANDED_CHARS
     from workbench.io.importers.zipguard import MAX_MEMBER_BYTES, MAX_RATIO, MAX_TOTAL_BYTES
 
     mib = 2**20

@@ -14,7 +14,7 @@ from xml.etree.ElementTree import Element
 
 from workbench.core.errors import ImportError_
 from workbench.io.importers.base import Extracted
-from workbench.io.importers.limits import TextBudget, list_number
+from workbench.io.importers.limits import MAX_EXPANDED_CHARS, TextBudget, list_number
 from workbench.io.importers.odt_lists import ListStyles
 from workbench.io.importers.sniff import describe_zip
 from workbench.io.importers.zipguard import open_package
@@ -39,9 +39,6 @@ _SKIP_INLINE = {f"{OFFICE}annotation", f"{OFFICE}annotation-end", f"{TEXT}ruby-t
                 f"{SVG}desc", f"{TEXT}tracked-changes", NUMBER}
 _WS = re.compile(r"[ \t\r\n]+")
 MAX_REPEAT = 1000  # table:number-*-repeated beyond this is layout filler, not content
-# Repeats and space counts let a small content.xml ask for gigabytes of text; the
-# characters they add are counted and a document past this is refused.
-MAX_EXPANDED_CHARS = 20_000_000
 ODT_MIME = b"application/vnd.oasis.opendocument.text"
 
 

@@ -1,17 +1,10 @@
 """Find in the document: every hit shown at once, stepping through them with Enter / F3."""
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
-
-def find_all(text: str, needle: str) -> list[tuple[int, int]]:
-    """Case-insensitive hits of needle in text, in code points (no lower-casing: it can change lengths)."""
-    if not needle:
-        return []
-    return [(m.start(), m.end()) for m in re.finditer(re.escape(needle), text, re.IGNORECASE)]
+from workbench.query.document import find_all
 
 
 class FindBar(QWidget):
