@@ -44,7 +44,51 @@ def canonical(path: Path) -> dict:
             "values": sorted((cases[c], attrs[a], v) for c, a, v in q("SELECT case_id, attribute_id, value FROM attribute_value")),
             "links": sorted((cases[c], src[s]) for c, s in q("SELECT case_id, source_id FROM case_source")),
             "memos": memos,
+            "queries": {r[0]: r[1:] for r in q("SELECT guid, name, definition FROM saved_query")},
             "tombstones": sorted(r[0] for r in q("SELECT guid FROM tombstone")),
+        }
+    finally:
+        con.close()
+
+
+def content(path: Path) -> dict:
+    """What a user sees, with no GUID in it: two merges that agree here agree for the user."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
+        codes = {r[0]: r[1:] for r in q("SELECT id, parent_id, name, color, description FROM code")}
+
+        def cpath(cid):
+            parts = []
+            while cid is not None:
+                parts.append(codes[cid][1])
+                cid = codes[cid][0]
+            return "/".join(reversed(parts))
+
+        coders = dict(q("SELECT id, name FROM coder"))
+        src = dict(q("SELECT id, name FROM source"))
+        cases = dict(q("SELECT id, name FROM case_"))
+        attrs = dict(q("SELECT id, name FROM attribute"))
+        coding = {r[0]: (src[r[1]], cpath(r[2]), coders[r[3]], r[4], r[5])
+                  for r in q('SELECT id, source_id, code_id, coder_id, start, "end" FROM coding')}
+        memos = []
+        for title, text, s, c, cs, cd, author in q(
+                "SELECT title, text, source_id, code_id, case_id, coding_id, author_id FROM memo"):
+            target = (("source", src.get(s)) if s else ("code", cpath(c)) if c else ("case", cases.get(cs)) if cs
+                      else ("coding", coding.get(cd)) if cd else ("project", None))
+            memos.append((target, title, text, coders.get(author)))
+        return {
+            "coders": sorted(coders.values()),
+            "sources": sorted(src.values()),
+            "codes": sorted((cpath(cid), r[2], r[3]) for cid, r in codes.items()),
+            "codings": sorted(coding.values()),
+            "cases": sorted(q("SELECT name, description FROM case_")),
+            "attributes": sorted(q("SELECT name, type FROM attribute")),
+            "values": sorted((cases[c], attrs[a], v) for c, a, v in q(
+                "SELECT case_id, attribute_id, value FROM attribute_value")),
+            "links": sorted((cases[c], src[s]) for c, s in q("SELECT case_id, source_id FROM case_source")),
+            "memos": sorted(memos, key=repr),
+            "queries": sorted(q("SELECT name, definition FROM saved_query")),
         }
     finally:
         con.close()

@@ -15,8 +15,8 @@ from workbench.core.changes import Changes
 from workbench.core.errors import ImportError_, NotFoundError, ValidationError
 from workbench.core.timeutil import now_iso
 from workbench.services.lookup import case_by_name, source_by_name
-from workbench.services.tombstones import bury
-from workbench.store.models import Attribute, AttributeValue, Case, CaseSource
+from workbench.services.tombstones import bury, bury_pair, unbury_pair
+from workbench.store.models import Attribute, AttributeValue, Case, CaseSource, Source
 from workbench.store.project import Project
 
 TYPES = ("text", "number", "date", "bool")
@@ -145,13 +145,18 @@ def set_value_in(session: Session, case_id: int, attribute_id: int, value: str, 
     attr = session.get(Attribute, attribute_id)
     if attr is None:
         raise NotFoundError("attribute", f"#{attribute_id}")
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFoundError("case", f"#{case_id}")
     canonical = parse_value(value, attr.type)
     row = session.get(AttributeValue, (case_id, attribute_id))
     if canonical == "":
-        if row is not None:
+        if row is not None:  # a tombstone, so a merge does not bring the value back
+            bury_pair(session, "value", case.guid, attr.guid, f"{attr.name} = {row.value}")
             session.delete(row)
         return
     if row is None:
+        unbury_pair(session, "value", case.guid, attr.guid)
         session.add(AttributeValue(case_id=case_id, attribute_id=attribute_id, value=canonical, updated_by_id=by_id))
     elif row.value != canonical:
         row.value = canonical
@@ -167,10 +172,16 @@ def set_attribute_value(project: Project, case_id: int, attribute_id: int, value
 
 def link_source(project: Project, case_id: int, source_id: int, linked: bool = True) -> Changes:
     with project.transaction() as s:
+        case, source = s.get(Case, case_id), s.get(Source, source_id)
+        if case is None or source is None:
+            raise NotFoundError("case" if case is None else "source", f"#{case_id if case is None else source_id}")
         exists = s.get(CaseSource, (case_id, source_id))
+        guids = (case.guid, source.guid)
         if linked and exists is None:
+            unbury_pair(s, "link", *guids)
             s.add(CaseSource(case_id=case_id, source_id=source_id))
-        elif not linked and exists is not None:
+        elif not linked and exists is not None:  # a tombstone, so a merge does not bring the link back
+            bury_pair(s, "link", *guids, "source unlinked from case")
             s.delete(exists)
     return Changes().add("updated", "case", case_id)
 
