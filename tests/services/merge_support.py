@@ -113,12 +113,16 @@ def duplicates(path: Path) -> list:
 
 
 def apply_ops(path: Path, ops: list[tuple]) -> None:
-    """Replay random edits (indices taken modulo what exists) through the services, as a user would."""
+    """Replay random edits (indices taken modulo what exists) through the services, as a user would.
+
+    Each op is (kind, a, b, c); deletions name a deleter chosen by c: one of the two coders (so
+    some delete their own work and some another's) or no one.
+    """
     from sqlalchemy import select
 
     from workbench.core.errors import WorkbenchError
-    from workbench.services import cases, codebook, coding, memos
-    from workbench.store.models import Attribute, Case, Code, Coder, Coding, Source
+    from workbench.services import cases, codebook, coding, memos, saved_queries
+    from workbench.store.models import Attribute, Case, Code, Coder, Coding, SavedQuery, Source
     from workbench.store.project import open_project
 
     with open_project(path) as p:
@@ -130,30 +134,56 @@ def apply_ops(path: Path, ops: list[tuple]) -> None:
                 coders = list(s.scalars(select(Coder.id).order_by(Coder.id)))
                 case_ids = list(s.scalars(select(Case.id).order_by(Case.id)))
                 attrs = list(s.scalars(select(Attribute.id).order_by(Attribute.id)))
+                queries = list(s.scalars(select(SavedQuery.name).order_by(SavedQuery.id)))
+            who = DELETERS[c % len(DELETERS)]
+            pick = lambda items, i: items[i % len(items)]  # noqa: E731
             try:
                 if op == "code" and codes:
-                    sid, length = sources[a % len(sources)]
+                    sid, length = pick(sources, a)
                     start = b % (length - 1)
-                    coding.apply_code(p, sid, codes[c % len(codes)], coders[(a + c) % len(coders)],
+                    coding.apply_code(p, sid, pick(codes, c), coders[(a + c) % len(coders)],
                                       start, min(length, start + 1 + (c * 7) % 40))
                 elif op == "uncode" and codings:
-                    coding.remove_codings(p, [codings[a % len(codings)]])
+                    coding.remove_codings(p, [pick(codings, a)], deleted_by=who)
                 elif op == "new code":
-                    parent = None if b % 3 == 0 or not codes else codes[b % len(codes)]
-                    codebook.create_code(p, NAMES[a % len(NAMES)], parent)
+                    parent = None if b % 3 == 0 or not codes else pick(codes, b)
+                    codebook.create_code(p, pick(NAMES, a), parent)
                 elif op == "rename" and codes:
-                    codebook.rename_code(p, codes[a % len(codes)], NAMES[b % len(NAMES)])
+                    codebook.rename_code(p, pick(codes, a), pick(NAMES, b))
                 elif op == "recolour" and codes:
-                    codebook.recolor_code(p, codes[a % len(codes)], COLOURS[b % len(COLOURS)])
+                    codebook.recolor_code(p, pick(codes, a), pick(COLOURS, b))
+                elif op == "move" and codes:
+                    codebook.move_code(p, pick(codes, a), None if b % 4 == 0 else pick(codes, b))
+                elif op == "merge codes" and len(codes) > 1:
+                    codebook.merge_codes(p, [pick(codes, a)], pick(codes, b), deleted_by=who)
                 elif op == "delete code" and codes:
-                    codebook.delete_code(p, codes[a % len(codes)], force=True)
+                    codebook.delete_code(p, pick(codes, a), force=True, deleted_by=who)
                 elif op == "memo" and codes:
-                    memos.set_memo(p, "code", codes[a % len(codes)], MEMOS[b % len(MEMOS)])
+                    memos.set_memo(p, "code", pick(codes, a), pick(MEMOS, b), pick(coders, c))
+                elif op == "coding memo" and codings:
+                    memos.set_memo(p, "coding", pick(codings, a), pick(MEMOS, b), pick(coders, c))
                 elif op == "value" and case_ids and attrs:
-                    attr = attrs[b % len(attrs)]
+                    attr = pick(attrs, b)
                     with p.reading() as s:
                         kind = s.get(Attribute, attr).type
-                    cases.set_attribute_value(p, case_ids[a % len(case_ids)], attr, VALUES[kind][c % 3])
+                    cases.set_attribute_value(p, pick(case_ids, a), attr, VALUES[kind][c % 4])
+                elif op == "case":
+                    kinds = ("new", "rename", "delete")
+                    what = kinds[b % 3] if case_ids else "new"
+                    if what == "new":
+                        cases.create_case(p, pick(CASES, a))
+                    elif what == "rename":
+                        cases.rename_case(p, pick(case_ids, a), pick(CASES, c))
+                    else:
+                        cases.delete_case(p, pick(case_ids, a), deleted_by=who)
+                elif op == "link" and case_ids:
+                    cases.link_source(p, pick(case_ids, a), pick(sources, b)[0], linked=c % 2 == 0)
+                elif op == "query":
+                    if queries and b % 2:
+                        saved_queries.delete_query(p, pick(queries, a), deleted_by=who)
+                    else:
+                        saved_queries.save_query(p, pick(QUERIES, a), {"filters": {"codes": [pick(NAMES, c)]}},
+                                                 replace=True)
             except WorkbenchError:
                 pass  # a clash or an empty target: the user would have been told; nothing changed
 
@@ -161,6 +191,10 @@ def apply_ops(path: Path, ops: list[tuple]) -> None:
 NAMES = ["autonomy", "Autonomy ", "budget", "trade", "skills", "housing"]
 COLOURS = ["#112233", "#445566", "#778899"]
 MEMOS = ["first thought", "second thought", "a longer third thought", ""]
-VALUES = {"text": ["Africa", "Asia", "Europe"], "number": ["2001", "2010", "1999"],
-          "date": ["2001-01-01", "2002-02-02", "2003-03-03"], "bool": ["yes", "no", "yes"]}
-OPS = ["code", "code", "code", "uncode", "new code", "rename", "recolour", "delete code", "memo", "value"]
+VALUES = {"text": ["Africa", "Asia", "Europe", ""], "number": ["2001", "2010", "1999", ""],
+          "date": ["2001-01-01", "2002-02-02", "2003-03-03", ""], "bool": ["yes", "no", "yes", ""]}
+CASES = ["Johannesburg", "Cape Town", "Tokyo", "Nairobi"]
+QUERIES = ["funding talk", "Funding talk", "province"]
+DELETERS = ["Thandi", "Pieter", ""]
+OPS = ["code", "code", "code", "uncode", "new code", "rename", "recolour", "move", "merge codes", "delete code",
+       "memo", "coding memo", "value", "case", "link", "query"]

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from workbench.core.paths import name_key
 from workbench.services.merge_conflicts import Ctx
-from workbench.services.merge_state import KINDS, State
-from workbench.services.tombstones import pair_guid
+from workbench.services.merge_state import KINDS, State, TombRow
+from workbench.services.tombstones import deleters, pair_guid
 
 REDIRECT = re.compile(r"merged into guid:([0-9a-f-]{36})")
 
@@ -35,9 +35,16 @@ class Deletions:
 
 
 class _Index:
-    """What hangs off each entity of one side, to find work done on it."""
+    """What hangs off each entity of one side, to find work done on it. An entity the other side
+    folded into another (a redirect) hangs off the one it folds into: work on it is work there."""
 
-    def __init__(self, st: State):
+    def __init__(self, st: State, redirect: dict[str, str]):
+        self.redirect = redirect
+        self.folded: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for kind in KINDS:
+            for g in st.table(kind):
+                if g in redirect:
+                    self.folded[self.target(g)].append((kind, g))
         self.children: dict[str, list[str]] = defaultdict(list)
         for g, r in st.code.items():
             self.children[r.parent].append(g)
@@ -62,6 +69,13 @@ class _Index:
             self.links_by_case[case].append(t)
             self.links_by_source[source].append(t)
 
+    def target(self, guid: str | None) -> str | None:
+        """Where an entity ends up after the redirects (itself when it is not folded)."""
+        hops = 0
+        while guid in self.redirect and hops < 1000:
+            guid, hops = self.redirect[guid], hops + 1
+        return guid
+
 
 def change_time(row) -> str:
     return getattr(row, "updated_at", None) or row.created_at
@@ -81,6 +95,8 @@ def work_since(kind: str, guid: str, s: State, d: State, idx: _Index, after: str
         return not _known(d, k, g) or work_since(k, g, s, d, idx, after)
 
     if kind != "memo" and any(fresh("memo", m) for m in idx.memos.get((kind, guid), ())):
+        return True
+    if any(fresh(k, g) for k, g in idx.folded.get(guid, ())):
         return True
     if kind == "code":
         return (any(fresh("code", c) for c in idx.children.get(guid, ()))
@@ -117,9 +133,10 @@ def describe(st: State, kind: str, guid: str) -> str:
     return getattr(row, "name", guid)
 
 
-def _same_person(owner: str, deleter: str) -> bool:
-    """A deletion names its coder; one that names no one cannot be told apart from someone else's."""
-    return bool(deleter) and name_key(owner) == name_key(deleter)
+def _same_person(owner: str, deleted_by: str) -> bool:
+    """Whether the owner is among those who deleted it; a deletion that names no one cannot be
+    told apart from someone else's."""
+    return any(name_key(owner) == name_key(n) for n in deleters(deleted_by))
 
 
 def _owner(s: State, kind: str, guid: str) -> str | None:
@@ -137,11 +154,14 @@ def others_work(kind: str, guid: str, s: State, d: State, idx: _Index) -> list[t
 
     def visit(k: str, g: str) -> None:
         tomb = d.tombstones.get(g)
-        if tomb is None or REDIRECT.search(tomb.detail) or g not in s.table(k):
+        if tomb is None or g not in s.table(k):
             return  # not deleted there: nothing of it is lost by this deletion
-        owner = _owner(s, k, g)
-        if owner is not None and not _same_person(owner, tomb.deleted_by):
-            out.append((k, g, owner))
+        if REDIRECT.search(tomb.detail) is None:
+            owner = _owner(s, k, g)
+            if owner is not None and not _same_person(owner, tomb.deleted_by):
+                out.append((k, g, owner))
+        for fk, fg in idx.folded.get(g, ()):  # folded into it: goes with it
+            visit(fk, fg)
         if k != "memo":
             for m in idx.memos.get((k, g), ()):
                 visit("memo", m)
@@ -187,17 +207,19 @@ def _work_label(s: State, work: list[tuple[str, str, str]]) -> str:
     return f"{'coding' if k == 'coding' else 'memo'} by {owner}: {what}{more}"
 
 
-def _containers(kind: str, guid: str, s: State) -> list[str]:
+def _containers(kind: str, guid: str, s: State, idx: _Index) -> list[str]:
     """What an entity is deleted with when its container goes: a coding's code and source, a
-    memo's target, a code's parent."""
+    memo's target, a code's parent (each where it ends up after the redirects)."""
     row = s.table(kind)[guid]
     if kind == "coding":
-        return [row.code, row.source]
-    if kind == "memo":
-        return [row.target] if row.target else []
-    if kind == "code":
-        return [row.parent] if row.parent else []
-    return []
+        found = [row.code, row.source]
+    elif kind == "memo":
+        found = [row.target] if row.target else []
+    elif kind == "code":
+        found = [row.parent] if row.parent else []
+    else:
+        found = []
+    return [idx.target(g) for g in found]
 
 
 def _order(s: State, kind: str, guid: str) -> tuple:
@@ -210,21 +232,62 @@ def _order(s: State, kind: str, guid: str) -> tuple:
 def decide_deletions(ctx: Ctx, ours: State, other: State) -> Deletions:
     """Which tombstones of either side remove what the other side still has (docs/merge.md)."""
     out = Deletions()
-    for s, d, survivor in ((ours, other, "ours"), (other, ours, "other")):
-        found = [(g, t) for g, t in d.tombstones.items()
-                 if t.kind in KINDS and g in s.table(t.kind) and g not in d.table(t.kind)]
-        idx = _Index(s) if found else None
+    sides = ((ours, other, "ours"), (other, ours, "other"))
+    found: dict[str, list] = {}
+    for s, d, survivor in sides:
+        found[survivor] = []
+        for g, t in d.tombstones.items():
+            if t.kind in KINDS and g in s.table(t.kind) and g not in d.table(t.kind):
+                m = REDIRECT.search(t.detail)
+                if m:
+                    out.redirect[g] = m.group(1)
+                else:
+                    found[survivor].append((g, t))
+    _follow_dead_ends(ours, other, out.redirect)
+    _break_cycles(out.redirect, {g for st in (ours, other) for k in KINDS for g in st.table(k)})
+    for s, d, survivor in sides:
+        idx = _Index(s, out.redirect) if found[survivor] else None
         decided: dict[str, bool] = {}  # this side's entities deleted on the other: kept?
-        for guid, tomb in sorted(found, key=lambda x: _order(s, x[1].kind, x[0])):
-            m = REDIRECT.search(tomb.detail)
-            if m:
-                out.redirect[guid] = m.group(1)
-                continue
+        for guid, tomb in sorted(found[survivor], key=lambda x: _order(s, x[1].kind, x[0])):
             kept = _decide(ctx, s, d, survivor, guid, tomb, idx, decided)
             decided[guid] = kept
             (out.keep if kept else out.drop).add(guid)
         _decide_others(ctx, s, d, survivor, out)
     return out
+
+
+def _follow_dead_ends(ours: State, other: State, redirect: dict[str, str]) -> None:
+    """Redirects of entities alive on neither side still lead somewhere: X folded into Y on one
+    side and Y into Z on the other sends X to Z. Of two redirects of one GUID the merged
+    tombstone's wins (the earlier)."""
+    for g in set(ours.tombstones) | set(other.tombstones):
+        if g in redirect:
+            continue
+        tombs = [t for t in (ours.tombstones.get(g), other.tombstones.get(g)) if t is not None]
+        best = min(tombs, key=rank)
+        m = REDIRECT.search(best.detail)
+        if m and not (ours.alive(g) or other.alive(g)):
+            redirect[g] = m.group(1)
+
+
+def rank(t: TombRow) -> tuple:
+    """Which of two tombstones of one GUID stays: a redirect says more than a deletion; then the
+    earliest; then by the remaining fields, so either merge direction keeps the same one."""
+    return REDIRECT.search(t.detail) is None, t.deleted_at, t.detail, t.deleted_by, t.kind
+
+
+def _break_cycles(redirect: dict[str, str], alive: set[str]) -> None:
+    """Each side folded the other's entity into its own (A into B here, B into A there): the
+    redirects form a loop. Of the entities in it still alive on a side, the one with the smallest
+    GUID stays (of all, when none is); the others fold into it."""
+    for start in sorted(redirect):
+        seen, cur = [], start
+        while cur in redirect and cur not in seen:
+            seen.append(cur)
+            cur = redirect[cur]
+        if cur in seen:
+            loop = seen[seen.index(cur):]
+            del redirect[min([g for g in loop if g in alive] or loop)]
 
 
 def _decide(ctx: Ctx, s: State, d: State, survivor: str, guid: str, tomb, idx: _Index,
@@ -237,7 +300,7 @@ def _decide(ctx: Ctx, s: State, d: State, survivor: str, guid: str, tomb, idx: _
     if not changed and not work:
         return False
     if not changed:
-        with_it = [c for c in _containers(kind, guid, s) if c in decided]
+        with_it = [c for c in _containers(kind, guid, s, idx) if c in decided]
         if with_it:  # deleted with its container: it goes or stays with it, asked about once
             return all(decided[c] for c in with_it)
     who = tomb.deleted_by or "someone"

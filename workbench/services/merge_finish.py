@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 from workbench.core.paths import name_key
 from workbench.services.merge_conflicts import pick
-from workbench.services.merge_deletions import REDIRECT
+from workbench.services.merge_deletions import REDIRECT, rank
 from workbench.services.merge_state import KINDS, QueryRow, TombRow, ValueRow
-from workbench.services.tombstones import pair_guid
+from workbench.services.tombstones import join_deleters, pair_guid
 
 if TYPE_CHECKING:
     from workbench.services.merge_rules import _Merge
@@ -79,18 +79,21 @@ def extras(m: _Merge) -> None:
     r.handouts = list(handouts.values())
 
 
-def rank(t: TombRow) -> tuple:
-    """Which of two tombstones of one GUID stays: a redirect says more than a deletion; then the
-    earliest; then by the remaining fields, so either merge direction keeps the same one."""
-    return REDIRECT.search(t.detail) is None, t.deleted_at, t.detail, t.deleted_by, t.kind
-
-
 def tombstones(m: _Merge) -> None:
     r = m.r
+    """Both sides' tombstones: of two for one GUID the better-ranked (merge_deletions.rank), a
+    deletion naming the deleters of both (tombstones.join_deleters); then the new ones; none of
+    what is alive."""
     tombs = dict(m.ours.tombstones)
     for g, t in m.other.tombstones.items():
-        if g not in tombs or rank(t) < rank(tombs[g]):
+        mine = tombs.get(g)
+        if mine is None:
             tombs[g] = t
+            continue
+        best = min(mine, t, key=rank)
+        if REDIRECT.search(best.detail) is None:  # deleted in both: by whoever deleted it in either
+            best = best._replace(deleted_by=join_deleters(mine.deleted_by, t.deleted_by))
+        tombs[g] = best
     for g, target in m.alias.items():
         if g not in m.dels.redirect:  # folded here: later merges must follow it, not delete it
             old = tombs.get(g)

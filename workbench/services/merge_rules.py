@@ -216,6 +216,8 @@ class _Merge:
         ka, kb = self.res(a.code), self.res(b.code)
         if ka == kb:
             return min(a, b)._replace(created_at=created)
+        if (ka in self.r.code) != (kb in self.r.code):  # one side's code is gone: the other's
+            return (a if ka in self.r.code else b)._replace(created_at=created)
         ta = getattr(self.ours.code.get(a.code), "updated_at", "")
         tb = getattr(self.other.code.get(b.code), "updated_at", "")
         a_changed, b_changed = ta > self.ctx.base, tb > self.ctx.base

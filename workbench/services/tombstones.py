@@ -18,6 +18,19 @@ PAIR_NAMESPACE = uuid.UUID("8f0c6a52-3b7e-5d1a-9c4e-2a6f1b0d7e93")
 PAIR_KINDS = ("value", "link")  # value: (case, attribute); link: (case, source)
 
 
+DELETERS_SEP = "; "  # a tombstone merged from copies where different people deleted the same thing
+
+
+def deleters(deleted_by: str) -> list[str]:
+    """The people a tombstone names as having deleted the entity (none: unknown)."""
+    return [n for n in (x.strip() for x in deleted_by.split(DELETERS_SEP.strip())) if n]
+
+
+def join_deleters(*names: str) -> str:
+    """One deleted_by naming everyone who deleted the entity in any copy, in a fixed order."""
+    return DELETERS_SEP.join(sorted({n for x in names for n in deleters(x)}))
+
+
 def pair_guid(kind: str, first: str, second: str) -> str:
     """The GUID that stands for an attribute value or a case–source link in a tombstone."""
     if kind not in PAIR_KINDS:
