@@ -6,6 +6,9 @@ back from the code. Deletion rules: test_merge_rules_deletions.py.
 """
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from merge_build import (
@@ -300,3 +303,14 @@ def test_coders_on_both_sides_keep_the_earliest_record():
     r, _, _ = both(a, b)
     assert r.coder[THANDI] == CoderRow("Thandi", T[3])
     assert SRC in r.source
+
+
+def test_every_rule_in_docs_merge_md_has_a_test_named_after_it():
+    here = Path(__file__).resolve().parent
+    doc = (here.parents[1] / "docs" / "merge.md").read_text(encoding="utf-8")
+    rules = re.findall(r"\*\*([a-z][a-z0-9-]+)\*\*", doc[doc.index("## The rules"):doc.index("## Guarantees")])
+    tests = {name for f in ("test_merge_rules.py", "test_merge_rules_deletions.py")
+             for name in re.findall(r"^def (test_rule_\w+)\(", (here / f).read_text(encoding="utf-8"), re.M)}
+    names = {"test_rule_" + r.replace("-", "_") for r in rules}
+    assert len(rules) >= 40 and not [n for n in names if not any(t.startswith(n) for t in tests)]
+    assert not [t for t in tests if not any(t.startswith(n) for n in names)], "a rule test names no rule"

@@ -186,7 +186,9 @@ def passage(st: State, coding: str) -> str:
     if src is not None and src.file:
         try:
             con = sqlite3.connect(f"file:{Path(src.file)}?mode=ro", uri=True)
-            try:
+            try:  # read-only and defensive, as the store opens other people's files
+                con.execute("PRAGMA trusted_schema=OFF")
+                con.execute("PRAGMA cell_size_check=ON")
                 found = con.execute("SELECT substr(text, ?, ?) FROM source WHERE guid = ?",
                                     (row.start + 1, min(row.end - row.start, 80), row.source)).fetchone()
             finally:
