@@ -71,12 +71,17 @@ def test_rule_match_codes_by_path():
 
 def test_rule_match_by_name():
     other_thandi = G(905)
-    a = state(case={G(31): case("Johannesburg")}, attribute={G(33): attribute("Region")}, code={G(10): code("x")})
+    a = state(case={G(31): case("Johannesburg")}, attribute={G(33): attribute("Region")}, code={G(10): code("x")},
+              memo={G(60): memo("about the city", "case", G(31))})
     b = state(coders=(("thandi", other_thandi),), case={G(32): case(" johannesburg")},
               attribute={G(34): attribute("region")}, code={G(10): code("x")},
-              coding={G(20): coding(G(10), coder=other_thandi)}, values={(G(32), G(34)): value("Africa", by=None)})
+              coding={G(20): coding(G(10), coder=other_thandi)}, values={(G(32), G(34)): value("Africa", by=None)},
+              memo={G(61): memo("about the city", "case", G(32))})
     r, ctx, _ = both(a, b)
     assert list(r.case) == [G(31)] and list(r.attribute) == [G(33)]
+    assert list(r.memo) == [G(60)] and r.memo[G(60)].target == G(31)  # one memo per target: they fold
+    assert r.tombstones[G(61)].detail == f"merged into guid:{G(60)}" and r.tombstones[G(61)].kind == "memo"
+    assert [m["name"] for m in _matched(ctx, "case", "name")] == ["Johannesburg"]
     assert sorted(r.coder) == sorted([THANDI, PIETER])  # thandi is Thandi (the smaller GUID)
     assert r.coding[G(20)].coder == min(THANDI, other_thandi)
     assert r.values == {(G(31), G(33)): value("Africa", by=None)}
@@ -88,17 +93,20 @@ def test_rule_smaller_guid_stays():
     b = state(case={G(31): case("Johannesburg")}, code={G(42): code("autonomy")})
     r, _, _ = both(a, b)
     assert list(r.case) == [G(31)] and list(r.code) == [G(41)]
-    assert r.tombstones[G(32)].detail == f"merged into guid:{G(31)}"
-    assert r.tombstones[G(42)].detail == f"merged into guid:{G(41)}"
+    assert r.tombstones[G(32)].detail == f"merged into guid:{G(31)}" and r.tombstones[G(32)].kind == "case"
+    assert r.tombstones[G(42)].detail == f"merged into guid:{G(41)}" and r.tombstones[G(42)].kind == "code"
 
 
 def test_rule_equal_siblings_fold():
     # Thandi moves budget under finance; Pieter, meanwhile, made his own "Budget" there and coded with it.
-    a = state(code={G(40): code("finance"), G(41): code("budget", G(40), t=3)})
-    b = state(code={G(40): code("finance"), G(41): code("budget"), G(42): code("Budget", G(40), t=3, created=3)},
+    a = state(code={G(40): code("finance"), G(41): code("budget", G(40), t=3, description="money")})
+    b = state(code={G(40): code("finance"), G(41): code("budget", description="money", created=2),
+                    G(42): code("Budget", G(40), t=4, created=3)},
               coding={G(50): coding(G(42), PIETER, t=3)})
     r, _, _ = both(a, b, T[2])
     assert sorted(r.code) == [G(40), G(41)] and r.code[G(41)].parent == G(40)
+    # the later one's name; a description from the one that has it; the earliest creation
+    assert r.code[G(41)][1:] == ("Budget", "#4e79a7", "money", 0, T[1], T[4])
     assert r.coding[G(50)].code == G(41)
 
 
@@ -114,8 +122,10 @@ def test_rule_one_coding_per_passage():
 def test_rule_same_name_sources_renamed():
     a = state(with_source=False, source={G(61): source("policy.txt", "sha-1")})
     b = state(with_source=False, source={G(62): source("policy.txt", "sha-2")})
-    r, _, _ = both(a, b)
+    r, ctx, _ = both(a, b)
     assert (r.source[G(61)].name, r.source[G(62)].name) == ("policy.txt", "policy (2).txt")
+    assert ctx.matches == [{"kind": "source", "by": "renamed", "guid": G(62), "name": "policy (2).txt",
+                            "was": "policy.txt"}]
 
 
 def test_rule_sources_never_change():
@@ -171,13 +181,16 @@ def test_rule_one_side_changed_wins(changed):
 
 
 def test_rule_both_changed_latest_wins():
-    a = state(code={G(1): code("self-rule", t=3)}, case={G(2): case("Jhb", t=4)}, attribute={G(3): attribute("r")},
-              values={(G(2), G(3)): value("Asia", t=3)})
-    b = state(code={G(1): code("city autonomy", t=4)}, case={G(2): case("Joburg", t=3)},
+    a = state(code={G(1): code("self-rule", t=3, color="#111111")}, case={G(2): case("Jhb", t=4, description="x")},
+              attribute={G(3): attribute("r")}, values={(G(2), G(3)): value("Asia", t=3)})
+    b = state(code={G(1): code("city autonomy", t=4, color="#222222")}, case={G(2): case("Joburg", t=3, description="y")},
               attribute={G(3): attribute("r")}, values={(G(2), G(3)): value("Africa", t=4)})
     r, ctx, _ = both(a, b, T[2])
     assert (r.code[G(1)].name, r.case[G(2)].name, r.values[(G(2), G(3))].value) == ("city autonomy", "Jhb", "Africa")
-    assert sorted(c.kind for c in ctx.conflicts) == ["case", "code", "value"]
+    assert (r.code[G(1)].color, r.case[G(2)].description) == ("#222222", "x")
+    assert sorted((c.kind, c.field) for c in ctx.conflicts) == [
+        ("case", "description"), ("case", "name"), ("code", "color"), ("code", "name"), ("value", "value")]
+    assert all(c.options == ["ours", "other"] for c in ctx.conflicts)
     # a tie in time goes to the larger value, whichever side it is on
     tie_a, tie_b = state(code={G(1): code("city", t=3)}), state(code={G(1): code("self-rule", t=3)})
     r, ctx, _ = both(tie_a, tie_b, T[2])
@@ -217,6 +230,7 @@ def test_rule_saved_query_latest_version():
 
 def test_rule_lost_name_is_an_alias():
     a, b = state(code={G(1): code("self-rule", t=3)}), state(code={G(1): code("city autonomy", t=4)})
+    a.case[G(2)], b.case[G(2)] = case("Jhb", t=3), case("Joburg", t=4)  # other names leave no alias
     _, c1, c2 = both(a, b, T[2])
     for ctx in (c1, c2):
         assert ctx.aliases == [{"kind": "code", "guid": G(1), "name": "city autonomy", "alias": "self-rule"}]
@@ -243,8 +257,13 @@ def test_rule_position_from_the_recent_side():
               attribute={G(3): attribute("r", position=4, t=3)})
     b = state(code={G(1): code("x", position=5, t=4)}, case={G(2): case("c", position=3, t=4)},
               attribute={G(3): attribute("r", position=6, t=4)})
+    a.source[SRC] = a.source[SRC]._replace(position=7, updated_at=T[5])
+    b.source[SRC] = b.source[SRC]._replace(position=8, updated_at=T[4])
     r, _, _ = both(a, b, T[2])
     assert (r.code[G(1)].position, r.case[G(2)].position, r.attribute[G(3)].position) == (5, 1, 6)
+    assert r.source[SRC].position == 7
+    # the entity's change time is the later one, its creation the earlier
+    assert (r.attribute[G(3)].updated_at, r.case[G(2)].updated_at, r.case[G(2)].created_at) == (T[4], T[5], T[1])
 
 
 def test_rule_move_loop_cut_at_largest_guid():
@@ -279,10 +298,24 @@ def test_rule_coding_on_both_sides():
     assert r.coding[G(50)].code == G(3)
     assert [(c.kind, c.field, c.ours["value"], c.other["value"]) for c in ctx.conflicts] == [
         ("coding", "code", "Y", "Z")]
+    assert ctx.conflicts[0].options == ["ours", "other"]
+    r, _ = merge(a, b, T[2], resolutions={ctx.conflicts[0].id: "ours"})
+    assert r.coding[G(50)].code == G(2)
     # only one side's code changed since the base: that side, no question
     b.code[G(3)] = code("Z", t=1)
     r, ctx, _ = both(a, b, T[2])
     assert r.coding[G(50)].code == G(2) and ctx.conflicts == []
+
+
+def test_rule_coding_on_both_sides_and_its_memo():
+    # The coding's memo moved with it on each side (each folded the code elsewhere): it follows
+    # the later move, in both directions.
+    a = state(code={G(2): code("Y", t=4)}, memo={G(70): memo("why", "code", G(2), t=4)},
+              tombstones={G(1): redirect("code", G(2))})
+    b = state(code={G(3): code("Z", t=5)}, memo={G(70): memo("why", "code", G(3), t=5)},
+              tombstones={G(1): redirect("code", G(3))})
+    r, _, _ = both(a, b, T[2])
+    assert r.memo[G(70)].target == G(3)
 
 
 def test_rule_weighed_before_not_asked():

@@ -68,7 +68,8 @@ NEW_WORK = {  # entity b deleted, its kind, what a had at the base, what a attac
     "coding on a code": (X, "code", {"code": {X: code("X")}}, {"coding": {C2: coding(X, t=3)}}),
     "subcode of a code": (X, "code", {"code": {X: code("X")}}, {"code": {K: code("K", X, t=3)}}),
     "memo on a code": (X, "code", {"code": {X: code("X")}}, {"memo": {M: memo("m", "code", X, t=3)}}),
-    "coding in a source": (SRC, "source", {"code": {K: code("K")}}, {"coding": {C2: coding(K, t=3)}}),
+    "coding in a source": (SRC, "source", {"code": {K: code("K")}, "coding": {C1: coding(K)}},
+                           {"coding": {C2: coding(K, t=3)}}),
     "link of a source": (SRC, "source", {"case": {CASE: case("c")}}, {"links": {(CASE, SRC): T[3]}}),
     "value of a case": (CASE, "case", {"case": {CASE: case("c")}, "attribute": {ATTR: attribute("r")}},
                         {"values": {(CASE, ATTR): value("v", t=3)}}),
@@ -86,8 +87,9 @@ NEW_WORK = {  # entity b deleted, its kind, what a had at the base, what a attac
 def test_rule_deletion_meets_new_work(what):
     guid, kind, before, since = NEW_WORK[what]
     b = state(tombstones={guid: tomb(kind, 3, "Thandi")})
-    if kind == "source":
+    if kind == "source":  # deleted with the source: the coding b knew
         del b.source[SRC]
+        b.tombstones[C1] = tomb("coding", 3, "Thandi")
     # Without the new work the deletion applies...
     r, ctx, _ = both(state(**before), b, T[2])
     assert ctx.conflicts == [] and guid not in r.table(kind)
@@ -110,7 +112,7 @@ def test_rule_deletion_of_others_work(deleter, asked):
         sorted([f"deletion:{C1}:deleted", f"deletion:{M}:deleted"]) if asked else [])
     assert (C1 in r.coding, M in r.memo) == (asked, asked)
     for c in ctx.conflicts:
-        assert "by Thandi" in c.label and f"deleted by {deleter or 'someone'}" in c.label
+        assert "by Thandi" in c.label and f"deleted by {deleter or 'someone'}" in c.label and "more" not in c.label
         assert c.options == ["keep", "delete"] and c.default == "keep"
     if asked:
         (label,) = [c.label for c in ctx.conflicts if c.guid == C1]
@@ -211,6 +213,7 @@ def test_rule_pair_tombstones(changed, stays):
     r, ctx, _ = both(a, b, T[2])
     assert ((cid, aid) in r.values, (cid, SRC) in r.links) == (stays, stays)
     assert len(ctx.conflicts) == (2 if stays else 0)
+    assert all(c.label.endswith(", deleted by Thandi") for c in ctx.conflicts)
     assert (pair_guid("value", cid, aid) in r.tombstones) == (not stays)
     # A tombstone of a pair alive in its own file (re-linked by an import) is not a deletion.
     b.links[(cid, SRC)] = T[1]
@@ -239,11 +242,12 @@ def test_rule_redirect_loop_keeps_the_smallest_guid():
 def test_rule_redirect_loop_through_a_deleted_entity_keeps_the_living_one():
     # Side a folded Y into X and then deleted X; side b folded X into Y and coded with Y since.
     # X is alive nowhere: the loop Y -> X -> Y is cut at Y, which is alive, with b's new coding.
+    # (a's deletion of X is earlier than b's redirect of it: the redirect still says more.)
     y, x = G(1), G(2)  # the living one has the smaller GUID here; the next case swaps them
     for keep, gone in ((y, x), (x, y)):
-        a = state(tombstones={keep: redirect("code", gone, 3), gone: tomb("code", 4, "Pieter")})
+        a = state(tombstones={keep: redirect("code", gone, 3), gone: tomb("code", 3, "Pieter")})
         b = state(code={keep: code("Y", t=4)}, coding={C2: coding(keep, PIETER, t=4)},
-                  tombstones={gone: redirect("code", keep, 3)})
+                  tombstones={gone: redirect("code", keep, 4)})
         r, _, _ = both(a, b, T[2])
         assert list(r.code) == [keep] and r.coding[C2].code == keep
 
@@ -259,6 +263,12 @@ def test_rule_work_on_a_folded_entity_counts_for_its_target():
     del b.coding[C2]  # without it, the deletion applies
     r, ctx, _ = both(a, b, T[2])
     assert ctx.conflicts == [] and r.code == {}
+    # Pieter's coding in X, which a deleted with Y (as Thandi): another coder's work in Y.
+    b.coding[C1] = coding(X, PIETER)
+    a.tombstones[C1] = tomb("coding", 4, "Thandi")
+    r, ctx, _ = both(a, b, T[2])
+    assert [c.guid for c in ctx.conflicts] == [Y] and "coding by Pieter" in ctx.conflicts[0].label
+    assert r.coding[C1].code == Y
 
 
 def test_rule_deleted_with_its_container_goes_when_either_container_goes():
@@ -277,3 +287,13 @@ def test_rule_deleted_with_its_container_goes_when_either_container_goes():
     r, ctx, _ = both(a, b, T[2], resolutions={ids[X]: "keep", ids[s2]: "delete"})
     assert X in r.code and C2 in r.coding and C1 not in r.coding and s2 not in r.source
     assert ctx.dropped == {} and r.tombstones[C1].deleted_by == "Pieter"
+
+
+def test_rule_deleted_with_its_container_whatever_the_guids():
+    # The subcode's GUID sorts before its parent's: the parent is still decided first.
+    parent, child = G(9), G(8)
+    a = state(code={parent: code("P"), child: code("C", parent)}, coding={C1: coding(child, THANDI)})
+    b = state(tombstones={parent: tomb("code", 3, "Pieter"), child: tomb("code", 3, "Pieter"),
+                          C1: tomb("coding", 3, "Pieter")})
+    r, ctx, _ = both(a, b, T[2])
+    assert [c.guid for c in ctx.conflicts] == [parent] and child in r.code and C1 in r.coding
