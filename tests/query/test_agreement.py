@@ -1,4 +1,7 @@
-"""Inter-coder agreement against hand-worked examples and the krippendorff package."""
+"""Inter-coder agreement against hand-worked examples and the krippendorff package.
+
+References from raw spans and Krippendorff's published examples: test_agreement_reference.py.
+"""
 from __future__ import annotations
 
 import json
@@ -114,9 +117,11 @@ def _random_spans(rng, length, k):
 def test_nominal_alpha_matches_the_krippendorff_package(seed):
     rng = random.Random(seed)
     length, coders = 60, 2 + seed % 3
-    per = [union(_random_spans(rng, length, rng.randrange(1, 5))) for _ in range(coders)]
-    data = [[1 if any(a <= i < b for a, b in spans) else 0 for i in range(length)] for spans in per]
-    k_sum, dis = sweep(per)
+    raw = [_random_spans(rng, length, rng.randrange(1, 5)) for _ in range(coders)]
+    # The package's data come from the raw, overlapping spans character by character; ours from
+    # the program's own joining of them.
+    data = [[1 if any(a <= i < b for a, b in spans) else 0 for i in range(length)] for spans in raw]
+    k_sum, dis = sweep([union(spans) for spans in raw])
     ours = nominal_alpha(length, coders, k_sum, dis)
     theirs = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
     assert ours == pytest.approx(theirs)

@@ -45,7 +45,51 @@ def canonical(path: Path) -> dict:
             "values": sorted((cases[c], attrs[a], v) for c, a, v in q("SELECT case_id, attribute_id, value FROM attribute_value")),
             "links": sorted((cases[c], src[s]) for c, s in q("SELECT case_id, source_id FROM case_source")),
             "memos": memos,
+            "queries": {r[0]: r[1:] for r in q("SELECT guid, name, definition FROM saved_query")},
             "tombstones": sorted(r[0] for r in q("SELECT guid FROM tombstone")),
+        }
+    finally:
+        con.close()
+
+
+def content(path: Path) -> dict:
+    """What a user sees, with no GUID in it: two merges that agree here agree for the user."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
+        codes = {r[0]: r[1:] for r in q("SELECT id, parent_id, name, color, description FROM code")}
+
+        def cpath(cid):
+            parts = []
+            while cid is not None:
+                parts.append(codes[cid][1])
+                cid = codes[cid][0]
+            return "/".join(reversed(parts))
+
+        coders = dict(q("SELECT id, name FROM coder"))
+        src = dict(q("SELECT id, name FROM source"))
+        cases = dict(q("SELECT id, name FROM case_"))
+        attrs = dict(q("SELECT id, name FROM attribute"))
+        coding = {r[0]: (src[r[1]], cpath(r[2]), coders[r[3]], r[4], r[5])
+                  for r in q('SELECT id, source_id, code_id, coder_id, start, "end" FROM coding')}
+        memos = []
+        for title, text, s, c, cs, cd, author in q(
+                "SELECT title, text, source_id, code_id, case_id, coding_id, author_id FROM memo"):
+            target = (("source", src.get(s)) if s else ("code", cpath(c)) if c else ("case", cases.get(cs)) if cs
+                      else ("coding", coding.get(cd)) if cd else ("project", None))
+            memos.append((target, title, text, coders.get(author)))
+        return {
+            "coders": sorted(coders.values()),
+            "sources": sorted(src.values()),
+            "codes": sorted((cpath(cid), r[2], r[3]) for cid, r in codes.items()),
+            "codings": sorted(coding.values()),
+            "cases": sorted(q("SELECT name, description FROM case_")),
+            "attributes": sorted(q("SELECT name, type FROM attribute")),
+            "values": sorted((cases[c], attrs[a], v) for c, a, v in q(
+                "SELECT case_id, attribute_id, value FROM attribute_value")),
+            "links": sorted((cases[c], src[s]) for c, s in q("SELECT case_id, source_id FROM case_source")),
+            "memos": sorted(memos, key=repr),
+            "queries": sorted(q("SELECT name, definition FROM saved_query")),
         }
     finally:
         con.close()
@@ -70,12 +114,16 @@ def duplicates(path: Path) -> list:
 
 
 def apply_ops(path: Path, ops: list[tuple]) -> None:
-    """Replay random edits (indices taken modulo what exists) through the services, as a user would."""
+    """Replay random edits (indices taken modulo what exists) through the services, as a user would.
+
+    Each op is (kind, a, b, c); deletions name a deleter chosen by c: one of the two coders (so
+    some delete their own work and some another's) or no one.
+    """
     from sqlalchemy import select
 
     from workbench.core.errors import WorkbenchError
-    from workbench.services import cases, codebook, coding, memos
-    from workbench.store.models import Attribute, Case, Code, Coder, Coding, Source
+    from workbench.services import cases, codebook, coding, memos, saved_queries
+    from workbench.store.models import Attribute, Case, Code, Coder, Coding, SavedQuery, Source
     from workbench.store.project import open_project
 
     with open_project(path) as p:
@@ -87,30 +135,56 @@ def apply_ops(path: Path, ops: list[tuple]) -> None:
                 coders = list(s.scalars(select(Coder.id).order_by(Coder.id)))
                 case_ids = list(s.scalars(select(Case.id).order_by(Case.id)))
                 attrs = list(s.scalars(select(Attribute.id).order_by(Attribute.id)))
+                queries = list(s.scalars(select(SavedQuery.name).order_by(SavedQuery.id)))
+            who = DELETERS[c % len(DELETERS)]
+            pick = lambda items, i: items[i % len(items)]  # noqa: E731
             try:
                 if op == "code" and codes:
-                    sid, length = sources[a % len(sources)]
+                    sid, length = pick(sources, a)
                     start = b % (length - 1)
-                    coding.apply_code(p, sid, codes[c % len(codes)], coders[(a + c) % len(coders)],
+                    coding.apply_code(p, sid, pick(codes, c), coders[(a + c) % len(coders)],
                                       start, min(length, start + 1 + (c * 7) % 40))
                 elif op == "uncode" and codings:
-                    coding.remove_codings(p, [codings[a % len(codings)]])
+                    coding.remove_codings(p, [pick(codings, a)], deleted_by=who)
                 elif op == "new code":
-                    parent = None if b % 3 == 0 or not codes else codes[b % len(codes)]
-                    codebook.create_code(p, NAMES[a % len(NAMES)], parent)
+                    parent = None if b % 3 == 0 or not codes else pick(codes, b)
+                    codebook.create_code(p, pick(NAMES, a), parent)
                 elif op == "rename" and codes:
-                    codebook.rename_code(p, codes[a % len(codes)], NAMES[b % len(NAMES)])
+                    codebook.rename_code(p, pick(codes, a), pick(NAMES, b))
                 elif op == "recolour" and codes:
-                    codebook.recolor_code(p, codes[a % len(codes)], COLOURS[b % len(COLOURS)])
+                    codebook.recolor_code(p, pick(codes, a), pick(COLOURS, b))
+                elif op == "move" and codes:
+                    codebook.move_code(p, pick(codes, a), None if b % 4 == 0 else pick(codes, b))
+                elif op == "merge codes" and len(codes) > 1:
+                    codebook.merge_codes(p, [pick(codes, a)], pick(codes, b), deleted_by=who)
                 elif op == "delete code" and codes:
-                    codebook.delete_code(p, codes[a % len(codes)], force=True)
+                    codebook.delete_code(p, pick(codes, a), force=True, deleted_by=who)
                 elif op == "memo" and codes:
-                    memos.set_memo(p, "code", codes[a % len(codes)], MEMOS[b % len(MEMOS)])
+                    memos.set_memo(p, "code", pick(codes, a), pick(MEMOS, b), pick(coders, c))
+                elif op == "coding memo" and codings:
+                    memos.set_memo(p, "coding", pick(codings, a), pick(MEMOS, b), pick(coders, c))
                 elif op == "value" and case_ids and attrs:
-                    attr = attrs[b % len(attrs)]
+                    attr = pick(attrs, b)
                     with p.reading() as s:
                         kind = s.get(Attribute, attr).type
-                    cases.set_attribute_value(p, case_ids[a % len(case_ids)], attr, VALUES[kind][c % 3])
+                    cases.set_attribute_value(p, pick(case_ids, a), attr, VALUES[kind][c % 4])
+                elif op == "case":
+                    kinds = ("new", "rename", "delete")
+                    what = kinds[b % 3] if case_ids else "new"
+                    if what == "new":
+                        cases.create_case(p, pick(CASES, a))
+                    elif what == "rename":
+                        cases.rename_case(p, pick(case_ids, a), pick(CASES, c))
+                    else:
+                        cases.delete_case(p, pick(case_ids, a), deleted_by=who)
+                elif op == "link" and case_ids:
+                    cases.link_source(p, pick(case_ids, a), pick(sources, b)[0], linked=c % 2 == 0)
+                elif op == "query":
+                    if queries and b % 2:
+                        saved_queries.delete_query(p, pick(queries, a), deleted_by=who)
+                    else:
+                        saved_queries.save_query(p, pick(QUERIES, a), {"filters": {"codes": [pick(NAMES, c)]}},
+                                                 replace=True)
             except WorkbenchError:
                 pass  # a clash or an empty target: the user would have been told; nothing changed
 
@@ -118,6 +192,10 @@ def apply_ops(path: Path, ops: list[tuple]) -> None:
 NAMES = ["autonomy", "Autonomy ", "budget", "trade", "skills", "housing"]
 COLOURS = ["#112233", "#445566", "#778899"]
 MEMOS = ["first thought", "second thought", "a longer third thought", ""]
-VALUES = {"text": ["Africa", "Asia", "Europe"], "number": ["2001", "2010", "1999"],
-          "date": ["2001-01-01", "2002-02-02", "2003-03-03"], "bool": ["yes", "no", "yes"]}
-OPS = ["code", "code", "code", "uncode", "new code", "rename", "recolour", "delete code", "memo", "value"]
+VALUES = {"text": ["Africa", "Asia", "Europe", ""], "number": ["2001", "2010", "1999", ""],
+          "date": ["2001-01-01", "2002-02-02", "2003-03-03", ""], "bool": ["yes", "no", "yes", ""]}
+CASES = ["Johannesburg", "Cape Town", "Tokyo", "Nairobi"]
+QUERIES = ["funding talk", "Funding talk", "province"]
+DELETERS = ["Thandi", "Pieter", ""]
+OPS = ["code", "code", "code", "uncode", "new code", "rename", "recolour", "move", "merge codes", "delete code",
+       "memo", "coding memo", "value", "case", "link", "query"]

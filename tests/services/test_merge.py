@@ -75,12 +75,14 @@ def test_new_codings_from_both_sides_arrive_once_and_coders_stay_apart(pair):
 
 
 def test_a_deletion_removes_what_the_other_side_left_alone(pair):
+    # Pieter deletes a code that holds only his own coding: nothing of anyone else's goes with it.
     _, a, b = pair
     with open_project(b) as p:
-        code, _, _ = _ids(p, code="provincial constraint")
+        code, _, _ = _ids(p, code="development outcome/unrealised objective")
         codebook.delete_code(p, code, force=True, deleted_by="Pieter")
     plan_report = merge_files(a, [b])
-    assert "provincial constraint" not in {v[0] for v in canonical(a)["codes"].values()}
+    assert "development outcome/unrealised objective" not in {v[0] for v in canonical(a)["codes"].values()}
+    assert not [k for k in canonical(a)["codings"] if k[2] == "Pieter" and k[1].startswith("development")]
     assert plan_report.body["conflicts"] == []
 
 
@@ -97,7 +99,7 @@ def test_a_deletion_meeting_new_work_is_a_conflict_kept_by_default(pair):
     with open_project(b) as p:
         plan = plan_merge(p, [a])
         (conflict,) = [c for c in plan.conflicts if c.kind == "deletion"]
-        assert conflict.default == "keep" and conflict.label == "code provincial constraint"
+        assert conflict.default == "keep" and conflict.label.startswith("code provincial constraint, deleted by")
         apply_merge(p, plan)
     assert "provincial constraint" in {v[0] for v in canonical(b)["codes"].values()}
     # The user may choose the deletion instead: then the new work goes with it.

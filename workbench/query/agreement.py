@@ -30,6 +30,7 @@ from workbench.query.agreement_math import (
     sweep,
     u_alpha,
     union,
+    unit_spans,
 )
 from workbench.query.membership import WHOLE, Region, Regions
 from workbench.query.segments import Filters, resolve
@@ -111,7 +112,7 @@ def _cell(per_coder: list[list[tuple[int, int]]], length: int, threshold: float)
         t.disagree = t.k_sum - 2 * t.both  # k(m-k) is 1 where one coder alone coded, else 0
     else:
         t.k_sum, t.disagree = sweep(spans)
-    parts = [sections(s, length) for s in spans]
+    parts = [sections(unit_spans(s), length) for s in per_coder]
     t.u_observed = observed_u(parts)
     for p in parts:
         for a, b, is_unit in p:

@@ -23,6 +23,19 @@ def union(spans) -> Spans:
     return out
 
 
+def unit_spans(spans) -> Spans:
+    """A coder's units for unitizing alpha: codings that share a point join into one unit;
+    codings that only touch stay two units (Krippendorff's coders mark abutting units)."""
+    out: Spans = []
+    for a, b in sorted(spans):
+        if out and a < out[-1][1]:
+            if b > out[-1][1]:
+                out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
 def covered(spans: Spans) -> int:
     return sum(b - a for a, b in spans)
 

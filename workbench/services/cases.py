@@ -25,7 +25,7 @@ from workbench.core.names import clean_name, name_key
 from workbench.core.timeutil import now_iso
 from workbench.core.files import read_regular_file
 from workbench.services.lookup import case_by_name, source_by_name
-from workbench.services.tombstones import bury, unbury
+from workbench.services.tombstones import bury, bury_pair, pair_guid, unbury, unbury_pair
 from workbench.store.bulk import insert_rows
 from workbench.store.models import Attribute, AttributeValue, Case, CasePassage, CaseSource, Source
 from workbench.store.project import Project
@@ -207,6 +207,7 @@ def set_values_in(session: Session, values: dict[tuple[int, int], str], by_id: i
     changed = [dict(case_id=c, attribute_id=a, value=v, updated_at=now, updated_by_id=by_id)
                for (c, a), v in values.items() if v and (c, a) in before and before[(c, a)] != v]
     gone = [(c, a) for (c, a), v in values.items() if not v and (c, a) in before]
+    _tombstones_of_values(session, [(c, a) for c, a, *_ in new], gone, before)
     insert_rows(session, AttributeValue.__table__, ("case_id", "attribute_id", "value", "updated_at", "updated_by_id"),
                 new)
     if changed:
@@ -215,6 +216,24 @@ def set_values_in(session: Session, values: dict[tuple[int, int], str], by_id: i
         session.execute(delete(AttributeValue).where(
             AttributeValue.attribute_id == attribute_id,
             AttributeValue.case_id.in_([c for c, a in gone if a == attribute_id])))
+
+
+def _tombstones_of_values(session: Session, made: list[tuple[int, int]], gone: list[tuple[int, int]],
+                          before: dict[tuple[int, int], str]) -> None:
+    """A cleared value leaves a tombstone, so a merge does not bring it back; a value set again
+    lifts it (services.tombstones.pair_guid: the same GUID in every copy of the project)."""
+    if not made and not gone:
+        return
+    cases = {c for c, _ in made + gone}
+    attrs = {a for _, a in made + gone}
+    case_guid = dict(session.execute(select(Case.id, Case.guid).where(Case.id.in_(cases))).all())
+    attr = {r.id: r for r in session.execute(select(Attribute.id, Attribute.guid, Attribute.name)
+                                              .where(Attribute.id.in_(attrs)))}
+    if made:
+        unbury(session, [pair_guid("value", case_guid[c], attr[a].guid) for c, a in made])
+    if gone:
+        bury(session, "value", [(pair_guid("value", case_guid[c], attr[a].guid), f"{attr[a].name} = {before[(c, a)]}")
+                                for c, a in gone])
 
 
 def set_attribute_value(project: Project, case_id: int, attribute_id: int, value: str) -> Changes:
@@ -374,12 +393,28 @@ CSV_FORMAT = ("First column: the case name. One column per attribute, headed by 
 
 def link_source(project: Project, case_id: int, source_id: int, linked: bool = True) -> Changes:
     with project.transaction() as s:
-        exists = s.get(CaseSource, (case_id, source_id))
-        if linked and exists is None:
-            s.add(CaseSource(case_id=case_id, source_id=source_id))
-        elif not linked and exists is not None:
-            s.delete(exists)
+        set_link_in(s, case_id, source_id, linked)
     return Changes().add("updated", "case", case_id)
+
+
+def set_link_in(s: Session, case_id: int, source_id: int, linked: bool) -> bool:
+    """Link a whole source to a case, or unlink it; whether anything changed. Every such write
+    goes through here: unlinking leaves a tombstone, so a merge does not bring the link back, and
+    linking again lifts it."""
+    case, source = s.get(Case, case_id), s.get(Source, source_id)
+    if case is None or source is None:
+        raise NotFoundError("case" if case is None else "source", f"#{case_id if case is None else source_id}")
+    exists = s.get(CaseSource, (case_id, source_id))
+    guids = (case.guid, source.guid)
+    if linked and exists is None:
+        unbury_pair(s, "link", *guids)
+        s.add(CaseSource(case_id=case_id, source_id=source_id))
+        return True
+    if not linked and exists is not None:
+        bury_pair(s, "link", *guids, f"{source.name} unlinked from {case.name}")
+        s.delete(exists)
+        return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -529,10 +564,7 @@ def link_by_name(project: Project, case: str, source: str, start: int | None = N
         found = find_or_make_case(s, case)
         case_name = s.scalar(select(Case.name).where(Case.id == found.id))
         if start is None:
-            if s.get(CaseSource, (found.id, sid)) is not None:
-                return LinkResult(case_name, name, None, found.created, changed=False)
-            s.add(CaseSource(case_id=found.id, source_id=sid))
-            return LinkResult(case_name, name, None, found.created)
+            return LinkResult(case_name, name, None, found.created, changed=set_link_in(s, found.id, sid, True))
         record, made, warnings = link_passage_in(s, found.id, sid, start, end, created_by_id)
         return LinkResult(case_name, name, record, found.created, made, tuple(warnings) if made else ())
 
@@ -549,10 +581,7 @@ def unlink_by_name(project: Project, case: str, source: str, start: int | None =
         name = s.scalar(select(Source.name).where(Source.id == sid))
         case_name = s.scalar(select(Case.name).where(Case.id == cid))
         if start is None:
-            link = s.get(CaseSource, (cid, sid))
-            if link is not None:
-                s.delete(link)
-            return LinkResult(case_name, name, None, changed=link is not None)
+            return LinkResult(case_name, name, None, changed=set_link_in(s, cid, sid, False))
         same = _records(s, CasePassage.case_id == cid, CasePassage.source_id == sid,
                         CasePassage.start == start, CasePassage.end == end)
         if not same:
@@ -567,12 +596,9 @@ def set_links(project: Project, add: list[tuple[int, int]], remove: list[tuple[i
     """Link and unlink (case id, source id) pairs as one action."""
     with project.transaction() as s:
         for case_id, source_id in add:
-            if s.get(CaseSource, (case_id, source_id)) is None:
-                s.add(CaseSource(case_id=case_id, source_id=source_id))
+            set_link_in(s, case_id, source_id, True)
         for case_id, source_id in remove:
-            row = s.get(CaseSource, (case_id, source_id))
-            if row is not None:
-                s.delete(row)
+            set_link_in(s, case_id, source_id, False)
     pairs = add + remove
     return Changes().add("updated", "case", *{c for c, _ in pairs}).add("updated", "source", *{x for _, x in pairs})
 
@@ -709,6 +735,10 @@ def import_cases_csv(project: Project, path: str | Path) -> CasesCsvResult:
         new_links = {(cases[key][0], sid) for key, sid in links} - there
         insert_rows(s, CaseSource.__table__, ("case_id", "source_id", "created_at"),
                     [(c, sid, now) for c, sid in sorted(new_links)])
+        if new_links:  # a link made again is alive again for a merge
+            case_guid = dict(s.execute(select(Case.id, Case.guid)).all())
+            source_guid = dict(s.execute(select(Source.id, Source.guid)).all())
+            unbury(s, [pair_guid("link", case_guid[c], source_guid[x]) for c, x in new_links])
         linked = len(new_links)
     return CasesCsvResult(created, updated, types, linked, folded)
 

@@ -374,7 +374,12 @@ def restore_code(project: Project, snap: CodeSnapshot) -> Changes:
 
 def merge_codes(project: Project, source_ids: list[int], target_id: int, deleted_by: str = "") -> Changes:
     """Fold codes into target: their codings move over (a repeat by the same coder collapses),
-    their subcodes become the target's, their memos are appended to the target's; then they go."""
+    their subcodes become the target's, their memos are appended to the target's; then they go.
+
+    Whatever goes leaves a tombstone "merged into guid:X" naming what it became (docs/merge.md):
+    a later team merge follows it as a redirect, so a copy that still has the old code, coding
+    or memo folds it into the same place instead of deleting it or bringing it back.
+    """
     changes = Changes()
     with project.transaction() as s:
         target = _get(s, target_id)
@@ -383,37 +388,67 @@ def merge_codes(project: Project, source_ids: list[int], target_id: int, deleted
             if sid == target_id or target_id in tree.subtree(sid):
                 raise ValidationError("a code cannot be merged into itself or one of its subcodes")
             src = _get(s, sid)
-            existing = set(map(tuple, s.execute(
-                select(Coding.source_id, Coding.coder_id, Coding.start, Coding.end).where(Coding.code_id == target_id)
-            )))
-            dupes = []
-            for c in s.scalars(select(Coding).where(Coding.code_id == sid)):
-                key = (c.source_id, c.coder_id, c.start, c.end)
-                if key in existing:
-                    dupes.append(c)
-                else:
-                    existing.add(key)
-                    c.code_id = target_id
-            if dupes:
-                bury(s, "coding", [(c.guid, f"merged into {tree.path(target_id)}") for c in dupes], deleted_by)
-                s.execute(delete(Memo).where(Memo.coding_id.in_([c.id for c in dupes])))
-                s.execute(delete(Coding).where(Coding.id.in_([c.id for c in dupes])))
+            _fold_codings(s, tree, sid, target, deleted_by)
             for child in tree.children.get(sid, []):
                 move_code_in(s, child, target_id)
             for memo in s.scalars(select(Memo).where(Memo.code_id == sid)):
                 mine = s.scalars(select(Memo).where(Memo.code_id == target_id)).first()
                 if mine is None:
                     memo.code_id = target_id
+                    memo.updated_at = now_iso()
                 else:
-                    mine.text += f"\n\n--- from {src.name} ---\n{memo.text}"
-                    bury(s, "memo", [(memo.guid, "merged")], deleted_by)
+                    _append_memo(mine, memo, f"from {src.name}")
+                    bury(s, "memo", [(memo.guid, f"memo of {tree.path(sid)} {redirect(mine.guid)}")], deleted_by)
                     s.delete(memo)
             if not target.description and src.description:
                 target.description = src.description
             s.flush()
-            bury(s, "code", [(src.guid, f"{tree.path(sid)} merged into {tree.path(target_id)}")], deleted_by)
+            bury(s, "code", [(src.guid, f"{tree.path(sid)} {redirect(target.guid)} ({tree.path(target_id)})")],
+                 deleted_by)
             s.delete(src)
             s.flush()
             changes.add("deleted", "code", sid)
         target.updated_at = now_iso()
     return changes.add("updated", "code", target_id)
+
+
+def redirect(guid: str) -> str:
+    """The tombstone detail a merge follows as a redirect (merge_deletions.REDIRECT)."""
+    return f"merged into guid:{guid}"
+
+
+def _fold_codings(s: Session, tree: CodeTree, sid: int, target: Code, deleted_by: str) -> None:
+    """Move a code's codings to target; a repeat of one already there (same coder, passage) goes,
+    redirected to the one that stays, and its memo moves to it (or is appended to its memo)."""
+    existing = {(c.source_id, c.coder_id, c.start, c.end): c
+                for c in s.scalars(select(Coding).where(Coding.code_id == target.id))}
+    dupes = []
+    for c in s.scalars(select(Coding).where(Coding.code_id == sid)):
+        key = (c.source_id, c.coder_id, c.start, c.end)
+        if key in existing:
+            dupes.append((c, existing[key]))
+        else:
+            existing[key] = c
+            c.code_id = target.id
+    if not dupes:
+        return
+    path = tree.path(sid)
+    for dupe, kept in dupes:
+        memo = s.scalars(select(Memo).where(Memo.coding_id == dupe.id)).first()
+        if memo is not None:
+            theirs = s.scalars(select(Memo).where(Memo.coding_id == kept.id)).first()
+            if theirs is None:
+                memo.coding_id = kept.id
+                memo.updated_at = now_iso()
+            else:
+                _append_memo(theirs, memo, f"from {path}")
+                bury(s, "memo", [(memo.guid, f"memo of a coding of {path} {redirect(theirs.guid)}")], deleted_by)
+                s.delete(memo)
+    s.flush()
+    bury(s, "coding", [(d.guid, f"{path} {redirect(k.guid)}") for d, k in dupes], deleted_by)
+    s.execute(delete(Coding).where(Coding.id.in_([d.id for d, _ in dupes])))
+
+
+def _append_memo(mine: Memo, other: Memo, heading: str) -> None:
+    mine.text += f"\n\n--- {heading} ---\n{other.text}"
+    mine.updated_at = now_iso()

@@ -10,7 +10,7 @@ from workbench.core.changes import Changes
 from workbench.core.errors import ValidationError
 from workbench.core.timeutil import now_iso
 from workbench.services.tombstones import bury, unbury
-from workbench.store.models import Memo
+from workbench.store.models import Coder, Memo
 from workbench.store.project import Project
 
 TARGETS = {"project": None, "source": Memo.source_id, "code": Memo.code_id, "case": Memo.case_id, "coding": Memo.coding_id}
@@ -46,6 +46,8 @@ def set_memo_in(session: Session, kind: str, target_id: int | None, text: str, a
     memo = session.scalars(select(Memo).where(*_target_filter(kind, target_id)).order_by(Memo.id).limit(1)).first()
     if not text.strip():
         if memo is not None:
+            if not deleted_by and author_id is not None:  # the one writing is the one deleting
+                deleted_by = session.scalar(select(Coder.name).where(Coder.id == author_id)) or ""
             bury(session, "memo", [(memo.guid, kind)], deleted_by)
             session.delete(memo)
         return None

@@ -5,31 +5,46 @@ on the entity that the deleting side could not have seen: no change to it after
 the base time or after the deletion itself, and nothing attached to it (codings,
 subcodes, memos, values, links) that the deleting side never knew. Otherwise it
 is a conflict whose default keeps the entity, so no one's work is lost silently.
+So is a deletion that takes another coder's coding or memo with it (the tombstone
+names who deleted; the coding its coder, the memo its author), even with no work since.
 A tombstone "merged into guid:X" is no deletion but a redirect: the entity folds into X.
 """
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from workbench.core.paths import name_key
 from workbench.services.merge_conflicts import Ctx
-from workbench.services.merge_state import KINDS, State
+from workbench.services.merge_state import KINDS, State, TombRow
+from workbench.services.tombstones import deleters, pair_guid
 
 REDIRECT = re.compile(r"merged into guid:([0-9a-f-]{36})")
 
 
 @dataclass
 class Deletions:
-    drop: set[str] = field(default_factory=set)  # GUIDs removed from the side where they were alive
-    keep: set[str] = field(default_factory=set)  # GUIDs whose tombstone is overruled
+    # GUIDs removed from the side where they were alive / whose tombstone is overruled; for attribute
+    # values and case-source links the GUID derived from the pair (tombstones.pair_guid)
+    drop: set[str] = field(default_factory=set)
+    keep: set[str] = field(default_factory=set)
     redirect: dict[str, str] = field(default_factory=dict)  # GUID -> GUID it was folded into
 
 
 class _Index:
-    """What hangs off each entity of one side, to find work done on it."""
+    """What hangs off each entity of one side, to find work done on it. An entity the other side
+    folded into another (a redirect) hangs off the one it folds into: work on it is work there."""
 
-    def __init__(self, st: State):
+    def __init__(self, st: State, redirect: dict[str, str]):
+        self.redirect = redirect
+        self.folded: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for kind in KINDS:
+            for g in st.table(kind):
+                if g in redirect:
+                    self.folded[self.target(g)].append((kind, g))
         self.children: dict[str, list[str]] = defaultdict(list)
         for g, r in st.code.items():
             self.children[r.parent].append(g)
@@ -54,6 +69,13 @@ class _Index:
             self.links_by_case[case].append(t)
             self.links_by_source[source].append(t)
 
+    def target(self, guid: str | None) -> str | None:
+        """Where an entity ends up after the redirects (itself when it is not folded)."""
+        hops = 0
+        while guid in self.redirect and hops < 1000:
+            guid, hops = self.redirect[guid], hops + 1
+        return guid
+
 
 def change_time(row) -> str:
     return getattr(row, "updated_at", None) or row.created_at
@@ -73,6 +95,8 @@ def work_since(kind: str, guid: str, s: State, d: State, idx: _Index, after: str
         return not _known(d, k, g) or work_since(k, g, s, d, idx, after)
 
     if kind != "memo" and any(fresh("memo", m) for m in idx.memos.get((kind, guid), ())):
+        return True
+    if any(fresh(k, g) for k, g in idx.folded.get(guid, ())):
         return True
     if kind == "code":
         return (any(fresh("code", c) for c in idx.children.get(guid, ()))
@@ -109,29 +133,226 @@ def describe(st: State, kind: str, guid: str) -> str:
     return getattr(row, "name", guid)
 
 
+def _same_person(owner: str, deleted_by: str) -> bool:
+    """Whether the owner is among those who deleted it; a deletion that names no one cannot be
+    told apart from someone else's."""
+    return any(name_key(owner) == name_key(n) for n in deleters(deleted_by))
+
+
+def _owner(s: State, kind: str, guid: str) -> str | None:
+    """Whose work an entity is: a coding's coder, a memo's author (None: no one's in particular)."""
+    row = s.table(kind)[guid]
+    who = row.coder if kind == "coding" else row.author if kind == "memo" else None
+    coder = s.coder.get(who) if who else None
+    return coder.name if coder else None
+
+
+def others_work(kind: str, guid: str, s: State, d: State, idx: _Index) -> list[tuple[str, str, str]]:
+    """Codings and memos that side d deleted with this entity (or deleted itself) although another
+    coder made them: (kind, guid, owner) for the entity itself and what hangs on it."""
+    out: list[tuple[str, str, str]] = []
+
+    def visit(k: str, g: str) -> None:
+        tomb = d.tombstones.get(g)
+        if tomb is None or g not in s.table(k):
+            return  # not deleted there: nothing of it is lost by this deletion
+        if REDIRECT.search(tomb.detail) is None:
+            owner = _owner(s, k, g)
+            if owner is not None and not _same_person(owner, tomb.deleted_by):
+                out.append((k, g, owner))
+        for fk, fg in idx.folded.get(g, ()):  # folded into it: goes with it
+            visit(fk, fg)
+        if k != "memo":
+            for m in idx.memos.get((k, g), ()):
+                visit("memo", m)
+        if k == "code":
+            for c in idx.children.get(g, ()):
+                visit("code", c)
+            for c in idx.by_code.get(g, ()):
+                visit("coding", c)
+        elif k == "source":
+            for c in idx.by_source.get(g, ()):
+                visit("coding", c)
+
+    visit(kind, guid)
+    return out
+
+
+def passage(st: State, coding: str) -> str:
+    """A coding's offsets and the start of its text, read from the file the side came from."""
+    row = st.coding[coding]
+    text = ""
+    src = st.source.get(row.source)
+    if src is not None and src.file:
+        try:
+            con = sqlite3.connect(f"file:{Path(src.file)}?mode=ro", uri=True)
+            try:  # read-only and defensive, as the store opens other people's files
+                con.execute("PRAGMA trusted_schema=OFF")
+                con.execute("PRAGMA cell_size_check=ON")
+                found = con.execute("SELECT substr(text, ?, ?) FROM source WHERE guid = ?",
+                                    (row.start + 1, min(row.end - row.start, 80), row.source)).fetchone()
+            finally:
+                con.close()
+            text = found[0] if found and found[0] else ""
+        except sqlite3.Error:
+            text = ""  # the label only loses its quotation
+    quote = " ".join(text.split())
+    if row.end - row.start > 80:
+        quote += "…"
+    return f"{describe(st, 'coding', coding)} “{quote}”" if quote else describe(st, "coding", coding)
+
+
+def _work_label(s: State, work: list[tuple[str, str, str]]) -> str:
+    k, g, owner = work[0]
+    what = passage(s, g) if k == "coding" else describe(s, k, g)
+    more = f" and {len(work) - 1} more" if len(work) > 1 else ""
+    return f"{'coding' if k == 'coding' else 'memo'} by {owner}: {what}{more}"
+
+
+def _containers(kind: str, guid: str, s: State, idx: _Index) -> list[str]:
+    """What an entity is deleted with when its container goes: a coding's code and source, a
+    memo's target, a code's parent (each where it ends up after the redirects)."""
+    row = s.table(kind)[guid]
+    if kind == "coding":
+        found = [row.code, row.source]
+    elif kind == "memo":
+        found = [row.target] if row.target else []
+    elif kind == "code":
+        found = [row.parent] if row.parent else []
+    else:
+        found = []
+    return [idx.target(g) for g in found]
+
+
+def _order(s: State, kind: str, guid: str) -> tuple:
+    depth, cur = 0, s.code[guid].parent if kind == "code" else None
+    while cur is not None and cur in s.code and depth < 1000:
+        depth, cur = depth + 1, s.code[cur].parent
+    return KINDS.index(kind), depth, guid
+
+
 def decide_deletions(ctx: Ctx, ours: State, other: State) -> Deletions:
+    """Which tombstones of either side remove what the other side still has (docs/merge.md)."""
     out = Deletions()
     sides = ((ours, other, "ours"), (other, ours, "other"))
-    indexes = {}
+    found: dict[str, list] = {}
     for s, d, survivor in sides:
-        for guid, tomb in d.tombstones.items():
-            if tomb.kind not in KINDS or guid not in s.table(tomb.kind):
-                continue
-            m = REDIRECT.search(tomb.detail)
-            if m:
-                out.redirect[guid] = m.group(1)
-                continue
-            idx = indexes.get(survivor) or indexes.setdefault(survivor, _Index(s))
-            after = min(ctx.base, tomb.deleted_at) if ctx.base else ""
-            if not work_since(tomb.kind, guid, s, d, idx, after):
-                out.drop.add(guid)
-                continue
-            alive = ("kept and changed", change_time(s.table(tomb.kind)[guid]))
-            dead = (f"deleted by {tomb.deleted_by or 'someone'}", tomb.deleted_at)
-            ours_v, other_v = (alive, dead) if survivor == "ours" else (dead, alive)
-            res = ctx.conflict("deletion", "deleted", guid, f"{tomb.kind} {describe(s, tomb.kind, guid)}",
-                               ours_v, other_v, ["keep", "delete"], "keep")
-            if res == "":  # weighed before: leave ours as it is
-                res = "keep" if survivor == "ours" else "delete"
-            (out.keep if res == "keep" else out.drop).add(guid)
+        found[survivor] = []
+        for g, t in d.tombstones.items():
+            if t.kind in KINDS and g in s.table(t.kind) and g not in d.table(t.kind):
+                m = REDIRECT.search(t.detail)
+                if m:
+                    out.redirect[g] = m.group(1)
+                else:
+                    found[survivor].append((g, t))
+    _follow_dead_ends(ours, other, out.redirect)
+    _break_cycles(out.redirect, {g for st in (ours, other) for k in KINDS for g in st.table(k)})
+    for s, d, survivor in sides:
+        idx = _Index(s, out.redirect) if found[survivor] else None
+        decided: dict[str, bool] = {}  # this side's entities deleted on the other: kept?
+        for guid, tomb in sorted(found[survivor], key=lambda x: _order(s, x[1].kind, x[0])):
+            kept = _decide(ctx, s, d, survivor, guid, tomb, idx, decided)
+            decided[guid] = kept
+            (out.keep if kept else out.drop).add(guid)
+        _decide_others(ctx, s, d, survivor, out)
     return out
+
+
+def _follow_dead_ends(ours: State, other: State, redirect: dict[str, str]) -> None:
+    """Redirects of entities alive on neither side still lead somewhere: X folded into Y on one
+    side and Y into Z on the other sends X to Z. Of two redirects of one GUID the merged
+    tombstone's wins (the earlier)."""
+    for g in set(ours.tombstones) | set(other.tombstones):
+        if g in redirect:
+            continue
+        tombs = [t for t in (ours.tombstones.get(g), other.tombstones.get(g)) if t is not None]
+        best = min(tombs, key=rank)
+        m = REDIRECT.search(best.detail)
+        if m and not (ours.alive(g) or other.alive(g)):
+            redirect[g] = m.group(1)
+
+
+def rank(t: TombRow) -> tuple:
+    """Which of two tombstones of one GUID stays: a redirect says more than a deletion; then the
+    earliest; then by the remaining fields, so either merge direction keeps the same one."""
+    return REDIRECT.search(t.detail) is None, t.deleted_at, t.detail, t.deleted_by, t.kind
+
+
+def _break_cycles(redirect: dict[str, str], alive: set[str]) -> None:
+    """Each side folded the other's entity into its own (A into B here, B into A there): the
+    redirects form a loop. Of the entities in it still alive on a side, the one with the smallest
+    GUID stays (of all, when none is); the others fold into it."""
+    for start in sorted(redirect):
+        seen, cur = [], start
+        while cur in redirect and cur not in seen:
+            seen.append(cur)
+            cur = redirect[cur]
+        if cur in seen:
+            loop = seen[seen.index(cur):]
+            del redirect[min([g for g in loop if g in alive] or loop)]
+
+
+def _decide(ctx: Ctx, s: State, d: State, survivor: str, guid: str, tomb, idx: _Index,
+            decided: dict[str, bool]) -> bool:
+    """Whether one entity of side s, deleted on side d, stays."""
+    kind = tomb.kind
+    after = min(ctx.base, tomb.deleted_at) if ctx.base else ""
+    changed = work_since(kind, guid, s, d, idx, after)
+    work = others_work(kind, guid, s, d, idx)
+    if not changed and not work:
+        return False
+    if not changed:
+        with_it = [c for c in _containers(kind, guid, s, idx) if c in decided]
+        if with_it:  # deleted with its container: it goes or stays with it, asked about once
+            return all(decided[c] for c in with_it)
+    who = tomb.deleted_by or "someone"
+    if work and work[0][1] == guid:  # another coder's coding or memo itself
+        what = passage(s, guid) if kind == "coding" else describe(s, kind, guid)
+        label = f"{kind} by {work[0][2]}, deleted by {who}: {what}"
+        if len(work) > 1:
+            label += f" (and {_work_label(s, work[1:])})"
+    else:
+        label = f"{kind} {describe(s, kind, guid)}, deleted by {who}"
+        if work:
+            label += f", holds another coder's work ({_work_label(s, work)})"
+    if changed:
+        alive = ("kept and changed", change_time(s.table(kind)[guid]))
+    else:
+        alive = (f"kept: work of {', '.join(sorted({w[2] for w in work}))}", change_time(s.table(kind)[guid]))
+    return _ask(ctx, survivor, guid, label, alive, (f"deleted by {who}", tomb.deleted_at))
+
+
+def _ask(ctx: Ctx, survivor: str, guid: str, label: str, alive: tuple, dead: tuple) -> bool:
+    ours_v, other_v = (alive, dead) if survivor == "ours" else (dead, alive)
+    res = ctx.conflict("deletion", "deleted", guid, label, ours_v, other_v, ["keep", "delete"], "keep")
+    if res == "":  # weighed before: leave ours as it is
+        return survivor == "ours"
+    return res == "keep"
+
+
+def _decide_others(ctx: Ctx, s: State, d: State, survivor: str, out: Deletions) -> None:
+    """Deleted saved queries, cleared attribute values and removed case–source links: the schema
+    gives values and links no GUID, so their tombstones carry one derived from the pair."""
+    def weigh(guid: str, tomb, changed_at: str, label: str) -> None:
+        after = min(ctx.base, tomb.deleted_at) if ctx.base else ""
+        if changed_at <= after:
+            out.drop.add(guid)
+            return
+        who = tomb.deleted_by or "someone"
+        kept = _ask(ctx, survivor, guid, f"{label}, deleted by {who}", ("kept and changed", changed_at),
+                    (f"deleted by {who}", tomb.deleted_at))
+        (out.keep if kept else out.drop).add(guid)
+
+    tombs = d.tombstones
+    for g, q in s.queries.items():
+        if g in tombs and tombs[g].kind == "saved_query" and g not in d.queries:
+            weigh(g, tombs[g], q.updated_at, f"saved query {q.name}")
+    for (case, attr), v in s.values.items():
+        g = pair_guid("value", case, attr)
+        if g in tombs and (case, attr) not in d.values:
+            weigh(g, tombs[g], v.updated_at,
+                  f"value of {describe(s, 'case', case)} / {describe(s, 'attribute', attr)} = {v.value}")
+    for (case, source), t in s.links.items():
+        g = pair_guid("link", case, source)
+        if g in tombs and (case, source) not in d.links:
+            weigh(g, tombs[g], t, f"link {describe(s, 'case', case)} ↔ {describe(s, 'source', source)}")

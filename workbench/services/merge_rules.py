@@ -15,9 +15,9 @@ from workbench.core.errors import ProjectError
 from workbench.core.paths import name_key
 from workbench.core.timeutil import now_iso
 from workbench.services.merge_conflicts import Ctx, merge_text, newer, pick
-from workbench.services.merge_deletions import REDIRECT, decide_deletions, describe
+from workbench.services.merge_deletions import decide_deletions, describe
+from workbench.services.merge_finish import extras, row_ids, tombstones, values_and_links
 from workbench.services.merge_state import (
-    KINDS,
     AttributeRow,
     CaseRow,
     CodeRow,
@@ -27,7 +27,6 @@ from workbench.services.merge_state import (
     SourceRow,
     State,
     TombRow,
-    ValueRow,
 )
 
 
@@ -47,19 +46,25 @@ class _Merge:
             guid, hops = self.alias[guid], hops + 1
         return guid
 
-    def union(self, kind: str, combine) -> dict:
+    def union(self, kind: str, combine, follow: bool = False) -> dict:
+        """Both sides' rows of a kind, minus deletions that apply; redirected rows fold into their
+        target, or with `follow` stay in (memos: their text is then merged into the target's)."""
         out = {}
         skip = self.dels.drop
+        redirect = {} if follow else self.dels.redirect
         for g, row in self.ours.table(kind).items():
-            if g not in skip and g not in self.dels.redirect:
+            if g not in skip and g not in redirect:
                 out[g] = row
         for g, row in self.other.table(kind).items():
-            if g in skip or g in self.dels.redirect:
+            if g in skip or g in redirect:
                 continue
             out[g] = combine(g, out[g], row) if g in out else row
         for g in self.dels.redirect:
             if g in self.ours.table(kind) or g in self.other.table(kind):
-                self.kind_of_alias[g] = kind
+                if follow:
+                    self.alias.pop(g, None)
+                else:
+                    self.kind_of_alias[g] = kind
         return out
 
     def unify(self, kind: str, rows: dict, keyfn, combine, by: str) -> bool:
@@ -130,8 +135,9 @@ class _Merge:
     def attributes(self) -> None:
         def same(g, a: AttributeRow, b: AttributeRow) -> AttributeRow:
             name = pick(self.ctx, "attribute", "name", g, a.name, (a.name, a.updated_at), (b.name, b.updated_at))
-            return a._replace(name=name, type=a.type if a.type == b.type else "text",
-                              updated_at=max(a.updated_at, b.updated_at))
+            pos = a.position if newer((a.position, a.updated_at), (b.position, b.updated_at)) else b.position
+            return AttributeRow(name, a.type if a.type == b.type else "text", pos, min(a.created_at, b.created_at),
+                                max(a.updated_at, b.updated_at))
 
         rows = self.union("attribute", same)
 
@@ -202,8 +208,29 @@ class _Merge:
             fix_parents()
         self.r.code = rows
 
+    def coding_on_both(self, g: str, a: CodingRow, b: CodingRow) -> CodingRow:
+        """One coding alive on both sides. Only its code can differ (a code merged into another);
+        after following redirects both usually agree. If not (each side folded it elsewhere), the
+        side whose code changed after the base wins; both did: a conflict, default the later."""
+        created = min(a.created_at, b.created_at)
+        ka, kb = self.res(a.code), self.res(b.code)
+        if ka == kb:
+            return min(a, b)._replace(created_at=created)
+        if (ka in self.r.code) != (kb in self.r.code):  # one side's code is gone: the other's
+            return (a if ka in self.r.code else b)._replace(created_at=created)
+        ta = getattr(self.ours.code.get(a.code), "updated_at", "")
+        tb = getattr(self.other.code.get(b.code), "updated_at", "")
+        a_changed, b_changed = ta > self.ctx.base, tb > self.ctx.base
+        if a_changed != b_changed:
+            return (a if a_changed else b)._replace(created_at=created)
+        recent = "other" if (tb, kb) > (ta, ka) else "ours"
+        res = self.ctx.conflict("coding", "code", g, describe(self.ours, "coding", g),
+                                (describe(self.r, "code", ka), ta), (describe(self.r, "code", kb), tb),
+                                ["ours", "other"], recent)
+        return (b if res == "other" else a)._replace(created_at=created)
+
     def codings(self) -> None:
-        rows = self.union("coding", lambda g, a, b: a if a.created_at <= b.created_at else b)
+        rows = self.union("coding", self.coding_on_both)
         out: dict[str, CodingRow] = {}
         by_key: dict[tuple, str] = {}
         res, alias = self.res, self.alias
@@ -229,33 +256,6 @@ class _Merge:
                     out[win] = out[win]._replace(created_at=r.created_at)
         self.r.coding = out
 
-    def values_and_links(self) -> None:
-        r = self.r
-        merged: dict[tuple[str, str], ValueRow] = {}
-        for side_name, st in (("ours", self.ours), ("other", self.other)):
-            for (case, attr), v in st.values.items():
-                key = (self.res(case), self.res(attr))
-                if key[0] not in r.case or key[1] not in r.attribute:
-                    continue
-                have = merged.get(key)
-                if have is None:
-                    merged[key] = v._replace(updated_by=self.res(v.updated_by) if v.updated_by else None)
-                    continue
-                label = f"{r.case[key[0]].name} / {r.attribute[key[1]].name}"
-                a, b = (have, v) if side_name == "other" else (v, have)
-                value = pick(self.ctx, "value", "value", f"{key[0]}/{key[1]}", label,
-                             (a.value, a.updated_at), (b.value, b.updated_at))
-                winner = a if value == a.value else b
-                merged[key] = winner._replace(updated_at=max(a.updated_at, b.updated_at))
-        r.values = merged
-        links: dict[tuple[str, str], str] = {}
-        for st in (self.ours, self.other):
-            for (case, source), t in st.links.items():
-                key = (self.res(case), self.res(source))
-                if key[0] in r.case and key[1] in r.source:
-                    links[key] = min(t, links.get(key, t))
-        r.links = links
-
     def memos(self) -> None:
         r = self.r
 
@@ -263,9 +263,13 @@ class _Merge:
             text, t = merge_text(self.ctx, g, describe(self.ours, "memo", g), (a.text, a.updated_at),
                                  (b.text, b.updated_at))
             title = a.title if newer((a.title, a.updated_at), (b.title, b.updated_at)) else b.title
-            return a._replace(text=text, title=title, updated_at=t, created_at=min(a.created_at, b.created_at))
+            # A memo moves only when its code is merged into another: the later move wins.
+            where = a if self.res(a.target) == self.res(b.target) or newer((a.target, a.updated_at),
+                                                                            (b.target, b.updated_at)) else b
+            author = a.author if self.res(a.author) == self.res(b.author) else min(a.author or "", b.author or "")
+            return MemoRow(title, text, a.kind, where.target, author or None, min(a.created_at, b.created_at), t)
 
-        rows = self.union("memo", same)
+        rows = self.union("memo", same, follow=True)
         targets = {"source": r.source, "code": r.code, "case": r.case, "coding": r.coding}
         out: dict[str, MemoRow] = {}
         by_target: dict[tuple[str, str], str] = {}
@@ -286,7 +290,8 @@ class _Merge:
                 by_target[(m.kind, target)] = g
                 out[g] = m
                 continue
-            win, lose = (have, g) if have < g else (g, have)
+            # a memo folded into another by 'merge codes' yields to it; otherwise the smaller GUID stays
+            win, lose = sorted((have, g), key=lambda x: (x in self.dels.redirect, x))
             a = out.pop(have)
             text, t = merge_text(self.ctx, win, f"memo on {m.kind} {describe(r, m.kind, target)}",
                                  (a.text, a.updated_at), (m.text, m.updated_at))
@@ -297,82 +302,6 @@ class _Merge:
             self.kind_of_alias[lose] = "memo"
         r.memo = out
 
-    def extras(self) -> None:
-        r = self.r
-        queries = dict(self.ours.queries)
-        for g, q in self.other.queries.items():
-            if g not in queries or q.updated_at > queries[g].updated_at:
-                queries[g] = q
-        by_name: dict[str, str] = {}
-        for g in sorted(queries):
-            q = queries[g]
-            have = by_name.get(name_key(q.name))
-            if have is None:
-                by_name[name_key(q.name)] = g
-                continue
-            best = max((queries[have], q), key=lambda x: (x.updated_at, x.definition))
-            queries[have] = best
-            del queries[g]
-        r.queries = queries
-        r.reports = {**self.other.reports, **self.ours.reports}
-        handouts = {h["key"]: h for h in self.other.handouts}
-        handouts.update({h["key"]: h for h in self.ours.handouts})
-        r.handouts = list(handouts.values())
-
-    def tombstones(self) -> None:
-        r = self.r
-        tombs = dict(self.ours.tombstones)
-
-        def rank(t: TombRow) -> tuple:  # a redirect says more than a deletion; then the earliest
-            return (REDIRECT.search(t.detail) is None, t.deleted_at, t.detail)
-
-        for g, t in self.other.tombstones.items():
-            if g not in tombs or rank(t) < rank(tombs[g]):
-                tombs[g] = t
-        for g, target in self.alias.items():
-            if g not in self.dels.redirect:  # folded here: later merges must follow it, not delete it
-                old = tombs.get(g)
-                kind = self.kind_of_alias.get(g, "") or (old.kind if old else "")
-                tombs[g] = TombRow(kind, old.deleted_at if old else self.now, old.deleted_by if old else "",
-                                   f"merged into guid:{self.res(target)}")
-        for g, t in self.new_tombs.items():
-            tombs.setdefault(g, t)
-        for kind in KINDS:
-            table = r.table(kind)
-            for g in [g for g in tombs if g in table]:
-                del tombs[g]
-        r.tombstones = tombs
-
-    def ids(self) -> None:
-        """For each merged entity, the row of the file merged into that will hold it.
-
-        Rows already holding an entity keep it; then an entity takes its own row
-        (one dropped by an earlier file of the same merge may come back); then the
-        row of an entity folded into it."""
-        members: dict[str, list[str]] = defaultdict(list)
-        for g in self.alias:
-            members[self.res(g)].append(g)
-        self.r.db_ids = self.ours.db_ids
-        for kind in KINDS:
-            prev, db = self.ours.ids.get(kind, {}), self.ours.db_ids.get(kind, {})
-            table = self.r.table(kind)
-            ids = {g: prev[g] for g in table if g in prev}
-            taken = set(ids.values())
-            for g in table:
-                if g not in ids and g in db and db[g] not in taken:
-                    ids[g] = db[g]
-                    taken.add(db[g])
-            for g in table:
-                if g in ids:
-                    continue
-                for m in sorted(members.get(g, ())):
-                    rid = prev.get(m, db.get(m))
-                    if rid is not None and rid not in taken:
-                        ids[g] = rid
-                        taken.add(rid)
-                        break
-            self.r.ids[kind] = ids
-
     def run(self) -> State:
         self.coders()
         self.sources()
@@ -380,11 +309,11 @@ class _Merge:
         self.cases()
         self.codes()
         self.codings()
-        self.values_and_links()
+        values_and_links(self)
         self.memos()
-        self.extras()
-        self.tombstones()
-        self.ids()
+        extras(self)
+        tombstones(self)
+        row_ids(self)
         return self.r
 
 
