@@ -54,7 +54,7 @@ def canonical(path: Path) -> dict:
 
 def content(path: Path) -> dict:
     """What a user sees, with no GUID in it: two merges that agree here agree for the user."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = store_read.connect(path)
     try:
         q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
         codes = {r[0]: r[1:] for r in q("SELECT id, parent_id, name, color, description FROM code")}

@@ -25,7 +25,7 @@ from workbench.core.names import clean_name, name_key
 from workbench.core.timeutil import now_iso
 from workbench.core.files import read_regular_file
 from workbench.services.lookup import case_by_name, source_by_name
-from workbench.services.tombstones import bury, bury_pair, pair_guid, unbury, unbury_pair
+from workbench.services.tombstones import bury, bury_pair, pair_guid, unbury, unbury_of_kind, unbury_pair
 from workbench.store.bulk import insert_rows
 from workbench.store.models import Attribute, AttributeValue, Case, CasePassage, CaseSource, Source
 from workbench.store.project import Project
@@ -230,7 +230,7 @@ def _tombstones_of_values(session: Session, made: list[tuple[int, int]], gone: l
     attr = {r.id: r for r in session.execute(select(Attribute.id, Attribute.guid, Attribute.name)
                                               .where(Attribute.id.in_(attrs)))}
     if made:
-        unbury(session, [pair_guid("value", case_guid[c], attr[a].guid) for c, a in made])
+        unbury_of_kind(session, "value", [pair_guid("value", case_guid[c], attr[a].guid) for c, a in made])
     if gone:
         bury(session, "value", [(pair_guid("value", case_guid[c], attr[a].guid), f"{attr[a].name} = {before[(c, a)]}")
                                 for c, a in gone])
@@ -738,7 +738,7 @@ def import_cases_csv(project: Project, path: str | Path) -> CasesCsvResult:
         if new_links:  # a link made again is alive again for a merge
             case_guid = dict(s.execute(select(Case.id, Case.guid)).all())
             source_guid = dict(s.execute(select(Source.id, Source.guid)).all())
-            unbury(s, [pair_guid("link", case_guid[c], source_guid[x]) for c, x in new_links])
+            unbury_of_kind(s, "link", [pair_guid("link", case_guid[c], source_guid[x]) for c, x in new_links])
         linked = len(new_links)
     return CasesCsvResult(created, updated, types, linked, folded)
 

@@ -12,15 +12,14 @@ A tombstone "merged into guid:X" is no deletion but a redirect: the entity folds
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from workbench.core.paths import name_key
 from workbench.services.merge_conflicts import Ctx
 from workbench.services.merge_state import KINDS, State, TombRow
 from workbench.services.tombstones import deleters, pair_guid
+from workbench.store.peek import source_excerpt
 
 REDIRECT = re.compile(r"merged into guid:([0-9a-f-]{36})")
 
@@ -184,18 +183,7 @@ def passage(st: State, coding: str) -> str:
     text = ""
     src = st.source.get(row.source)
     if src is not None and src.file:
-        try:
-            con = sqlite3.connect(f"file:{Path(src.file)}?mode=ro", uri=True)
-            try:  # read-only and defensive, as the store opens other people's files
-                con.execute("PRAGMA trusted_schema=OFF")
-                con.execute("PRAGMA cell_size_check=ON")
-                found = con.execute("SELECT substr(text, ?, ?) FROM source WHERE guid = ?",
-                                    (row.start + 1, min(row.end - row.start, 80), row.source)).fetchone()
-            finally:
-                con.close()
-            text = found[0] if found and found[0] else ""
-        except sqlite3.Error:
-            text = ""  # the label only loses its quotation
+        text = source_excerpt(src.file, row.source, row.start, min(row.end - row.start, 80))
     quote = " ".join(text.split())
     if row.end - row.start > 80:
         quote += "…"

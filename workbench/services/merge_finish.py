@@ -8,7 +8,6 @@ never by which side is "ours".
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
 from workbench.core.paths import name_key
 from workbench.services.merge_conflicts import pick
@@ -16,11 +15,8 @@ from workbench.services.merge_deletions import REDIRECT, rank
 from workbench.services.merge_state import KINDS, QueryRow, TombRow, ValueRow
 from workbench.services.tombstones import join_deleters, pair_guid
 
-if TYPE_CHECKING:
-    from workbench.services.merge_rules import _Merge
 
-
-def values_and_links(m: _Merge) -> None:
+def values_and_links(m) -> None:
     r, res, drop = m.r, m.res, m.dels.drop
     merged: dict[tuple[str, str], ValueRow] = {}
     for side_name, st in (("ours", m.ours), ("other", m.other)):
@@ -56,7 +52,7 @@ def _later(q: QueryRow) -> tuple:
     return q.updated_at, q.definition, q.name
 
 
-def extras(m: _Merge) -> None:
+def extras(m) -> None:
     """Saved queries (deleted ones stay deleted unless changed since), reports and hand-out notes."""
     r, drop = m.r, m.dels.drop
     queries = {g: q for g, q in m.ours.queries.items() if g not in drop}
@@ -79,7 +75,7 @@ def extras(m: _Merge) -> None:
     r.handouts = list(handouts.values())
 
 
-def tombstones(m: _Merge) -> None:
+def tombstones(m) -> None:
     r = m.r
     """Both sides' tombstones: of two for one GUID the better-ranked (merge_deletions.rank), a
     deletion naming the deleters of both (tombstones.join_deleters); then the new ones; none of
@@ -110,7 +106,7 @@ def tombstones(m: _Merge) -> None:
     r.tombstones = {g: t for g, t in tombs.items() if g not in alive}
 
 
-def row_ids(m: _Merge) -> None:
+def row_ids(m) -> None:
     """For each merged entity, the row of the file merged into that will hold it.
 
     Rows already holding an entity keep it; then an entity takes its own row

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from workbench.core.timeutil import now_iso
@@ -65,3 +65,10 @@ def bury_pair(session: Session, kind: str, first: str, second: str, detail: str,
 def unbury_pair(session: Session, kind: str, first: str, second: str) -> None:
     """A value set again or a source linked again is alive again."""
     unbury(session, [pair_guid(kind, first, second)])
+
+
+def unbury_of_kind(session: Session, kind: str, guids: list[str]) -> None:
+    """unbury for many GUIDs of one kind at once: the kind's tombstones are read once, and only
+    the GUIDs among them are deleted, so a bulk write costs statements for what was buried."""
+    buried = set(session.scalars(select(Tombstone.guid).where(Tombstone.kind == kind)))
+    unbury(session, [g for g in guids if g in buried])

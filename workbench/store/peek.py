@@ -92,3 +92,24 @@ def project_summary(path: str | os.PathLike) -> ProjectSummary:
         guard.done()
     return ProjectSummary(revision, rows[0][0], rows[0][1], coders=coders, **counts)
 
+
+
+def source_excerpt(path: str | os.PathLike, source_guid: str, start: int, length: int) -> str:
+    """Up to length characters of a source's text from offset start, read read-only and
+    defensively from the project file at path (a merge input, perhaps someone else's copy);
+    "" when the file, the source or the text cannot be read: a label only loses its quotation."""
+    path = Path(path)
+    guard = wsqlite.SidecarGuard(path)
+    try:
+        con = wsqlite.connect(path, readonly=True)
+        try:
+            wsqlite.apply_pragmas(con, readonly=True)
+            found = con.execute("SELECT substr(text, ?, ?) FROM source WHERE guid = ?",
+                                (start + 1, length, source_guid)).fetchone()
+        finally:
+            con.close()
+    except (sqlite3.Error, OSError):
+        return ""
+    finally:
+        guard.done()
+    return found[0] if found and found[0] else ""
