@@ -49,7 +49,7 @@ def import_codebook(project: Project, path: Path) -> str:
         entries.append((parts, desc, color))
     from workbench.services.codebook_io import merge_entries
 
-    return merge_entries(project, entries)
+    return merge_entries(project, entries).result
 
 
 def _idx(header: list[str], *names: str) -> int | None:

@@ -138,7 +138,7 @@ def import_codebook(project: Project, path: Path) -> str:
     entries = parse_outline(path, read_text_file(path))
     from workbench.services.codebook_io import merge_entries
 
-    return merge_entries(project, entries)
+    return merge_entries(project, entries).result
 
 
 def export_codebook(project: Project, path: Path) -> str:
