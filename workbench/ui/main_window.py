@@ -8,7 +8,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHeaderView, QMainWindow, QMessageBox,
                                QSizePolicy, QStackedWidget, QTableView, QWidget)
 
-from workbench.core.changes import Changes
+from workbench.core.changes import Changes, Kind
 from workbench.core.errors import ProjectLockedError, ProjectReadOnlyError, WorkbenchError
 from workbench.query import document as q
 from workbench.ui import settings
@@ -425,22 +425,21 @@ class MainWindow(QMainWindow):
             return
         view = self.document_view
         sid = view.source_id
-        codebook = ch.touched("code")
-        if codebook or ch.touched("code_memo"):
+        codebook = ch.touched(Kind.CODE)
+        if codebook or Kind.CODE in ch.counts and not ch.touched(Kind.CODING):  # a code's memo
             self.code_model.refresh()
             self.refresh_pins()
-        if ch.touched("project") and self.ctx is not None:
+        if ch.touched(Kind.PROJECT) and self.ctx is not None:
             info = self.ctx.project.info()
             self.ctx.set_details(info.name, info.description or "")
             self._update_title()
-        if ("source" in ch.created or "source" in ch.deleted or ch.touched("case") or ch.touched("project")
-                or ch.touched("folder") or ch.touched("attribute") or (ch.updated.get("source") and
-                                                                       not ch.touched("coding"))):
+        if any(ch.touched(k) for k in (Kind.SOURCE, Kind.CASE, Kind.PROJECT, Kind.FOLDER, Kind.ATTRIBUTE,
+                                       Kind.LINK, Kind.VALUE, Kind.PASSAGE)):
             self.source_model.reload()
-        elif ch.touched("coding"):
-            self.source_model.refresh_counts(ch.updated.get("source"))
-        if ch.touched("coding") and not codebook:
-            self.code_model.refresh_counts(ch.updated.get("code_count"))
+        elif ch.touched(Kind.CODING):
+            self.source_model.refresh_counts(ch.ids("counts", Kind.SOURCE) or None)
+        if ch.touched(Kind.CODING) and not codebook:
+            self.code_model.refresh_counts(ch.ids("counts", Kind.CODE) or None)
         if sid is not None and sid not in self.source_model.source_ids():
             view.load(None, [])
             self.coding_model.reload("")
@@ -449,16 +448,17 @@ class MainWindow(QMainWindow):
             view.layer.load(view.source.text, q.source_codings(self.ctx.project, sid), view.layer.map)
             view.restyle()
             self.coding_model.reload()
-        elif sid is not None and ch.touched("coding"):
-            gone = ch.deleted.get("coding", [])
+        elif sid is not None and (ch.touched(Kind.CODING) or Kind.CODING in ch.counts):
+            gone = ch.ids("deleted", Kind.CODING)
             if gone:
                 view.remove_codings(gone)
-            fresh = ch.created.get("coding", []) + ch.updated.get("coding", [])
+            fresh = ch.ids("created", Kind.CODING) + ch.ids("updated", Kind.CODING) + ch.ids("counts", Kind.CODING)
+            fresh = [c for c in dict.fromkeys(fresh) if c not in gone]
             if fresh:
                 view.add_codings(q.source_codings(self.ctx.project, sid, fresh))
             self.coding_model.sync()
         if view.source is not None:
-            if ch.touched("case") or ch.touched("source"):  # its name or its cases may have changed
+            if any(ch.touched(k) for k in (Kind.CASE, Kind.SOURCE, Kind.LINK, Kind.PASSAGE)):  # name, cases
                 fresh = q.source_document(self.ctx.project, view.source.id)
                 if fresh is not None and fresh.text == view.source.text:
                     view.source = fresh
@@ -466,7 +466,7 @@ class MainWindow(QMainWindow):
         target = self.memo_pane.target
         if target is not None and (ch.deleted or ch.created) and self.memos.gone(*target):
             self.memo_pane.clear_target()  # writing on would land on nothing (or, before, on another memo)
-        elif ch.touched("memo"):
+        elif ch.touched(Kind.MEMO):
             self.memo_pane.reload()
         self._refresh_coders()
         self._update_status()
@@ -514,12 +514,12 @@ class MainWindow(QMainWindow):
     def undo(self) -> None:
         if self.ctx is not None:
             self.memo_pane.flush()
-            self.ctx.undo_stack.undo()
+            self.ctx.undo()
 
     def redo(self) -> None:
         if self.ctx is not None:
             self.memo_pane.flush()
-            self.ctx.undo_stack.redo()
+            self.ctx.redo()
 
     def _update_undo(self, *_):
         stack = self.ctx.undo_stack if self.ctx else None
