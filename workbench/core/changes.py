@@ -57,10 +57,20 @@ class Changes:
     result: Any = None
 
     def add(self, what: What | Literal["counts"], kind: Kind, *ids: int) -> "Changes":
-        """Record ids (none: "some of this kind, reload it") under created/updated/deleted/counts."""
+        """Record ids under created/updated/deleted/counts; no ids, nothing recorded."""
         if what not in (*WHATS, "counts"):
             raise ValueError(f"unknown change {what!r}")
-        getattr(self, what).setdefault(_kind(kind), []).extend(i for i in ids if i is not None)
+        ids = [i for i in ids if i is not None]
+        if ids:
+            getattr(self, what).setdefault(_kind(kind), []).extend(ids)
+        return self
+
+    def some(self, what: What, kind: Kind) -> "Changes":
+        """Say that rows of a kind were created/updated/deleted without naming them (a bulk write):
+        views of that kind reload whole."""
+        if what not in WHATS:
+            raise ValueError(f"unknown change {what!r}")
+        getattr(self, what).setdefault(_kind(kind), [])
         return self
 
     def ids(self, what: What | Literal["counts"], kind: Kind) -> list[int]:
@@ -71,6 +81,16 @@ class Changes:
         kind = _kind(kind)
         return any(kind in d for d in (self.created, self.updated, self.deleted))
 
+    def bulk(self) -> bool:
+        """Whether a kind is named without ids (`some`): views reload it whole."""
+        return any(not ids for d in (self.created, self.updated, self.deleted) for ids in d.values())
+
+    def only_codings(self) -> bool:
+        """A small edit of codings and their memos (coding, uncoding, a coding's memo, their undo):
+        exact ids, no other row touched; the counts of their codes and sources may have moved."""
+        rows = {k for d in (self.created, self.updated, self.deleted) for k in d}
+        return not self.bulk() and rows <= {Kind.CODING, Kind.MEMO}
+
     def kinds(self) -> set[Kind]:
         return {k for d in (self.created, self.updated, self.deleted, self.counts) for k in d}
 
@@ -78,7 +98,10 @@ class Changes:
         """Add another operation's changes (the result stays this one's unless it has none)."""
         for what in (*WHATS, "counts"):
             for kind, ids in getattr(other, what).items():
-                self.add(what, kind, *ids)
+                if ids:
+                    self.add(what, kind, *ids)
+                elif what in WHATS:
+                    self.some(what, kind)
         self.warnings.extend(other.warnings)
         if self.result is None:
             self.result = other.result

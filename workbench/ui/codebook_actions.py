@@ -223,7 +223,7 @@ class CodebookActions(QObject):
         except WorkbenchError as exc:
             self.ctx.error.emit(str(exc))
             return
-        result = self.ctx.attempt(fn, self.ctx.project, Path(path), changes=Changes().add("updated", Kind.CODE))
+        result = self.ctx.attempt(fn, self.ctx.project, Path(path), changes=Changes().some("updated", Kind.CODE))
         if result:
             self.w.status_note(f"Imported codebook from {Path(path).name}: {result}")
 

@@ -105,7 +105,7 @@ class ProjectContext(QObject):
             self.error.emit(str(exc))
             return None
         self.changed.emit(changes if changes is not None else (result if isinstance(result, Changes) else
-                                                                  Changes().add("updated", Kind.PROJECT)))
+                                                                  Changes().some("updated", Kind.PROJECT)))
         return result if result is not None else True
 
     def undo(self) -> bool:

@@ -200,6 +200,7 @@ class MainWindow(QMainWindow):
         ctx.error.connect(self.show_error)
         ctx.status.connect(self.status_note)
         ctx.coder_changed.connect(self._update_status)
+        ctx.coder_changed.connect(self._refresh_coders)  # a coder recorded on their first coding
         ctx.undo_stack.canUndoChanged.connect(self._update_undo)
         ctx.undo_stack.canRedoChanged.connect(self._update_undo)
         ctx.undo_stack.indexChanged.connect(self._update_undo)
@@ -444,7 +445,7 @@ class MainWindow(QMainWindow):
             view.load(None, [])
             self.coding_model.reload("")
             self.area.show_source(None)
-        elif sid is not None and codebook:
+        elif sid is not None and (codebook or ch.bulk() and ch.touched(Kind.CODING)):
             view.layer.load(view.source.text, q.source_codings(self.ctx.project, sid), view.layer.map)
             view.restyle()
             self.coding_model.reload()
@@ -456,7 +457,7 @@ class MainWindow(QMainWindow):
             fresh = [c for c in dict.fromkeys(fresh) if c not in gone]
             if fresh:
                 view.add_codings(q.source_codings(self.ctx.project, sid, fresh))
-            self.coding_model.sync()
+            self.coding_model.follow(gone, fresh)
         if view.source is not None:
             if any(ch.touched(k) for k in (Kind.CASE, Kind.SOURCE, Kind.LINK, Kind.PASSAGE)):  # name, cases
                 fresh = q.source_document(self.ctx.project, view.source.id)
@@ -468,6 +469,9 @@ class MainWindow(QMainWindow):
             self.memo_pane.clear_target()  # writing on would land on nothing (or, before, on another memo)
         elif ch.touched(Kind.MEMO):
             self.memo_pane.reload()
+        if ch.only_codings():  # coding and uncoding: no coder, source, code or case came or went
+            self.status.count_codings(len(ch.ids("created", Kind.CODING)) - len(ch.ids("deleted", Kind.CODING)))
+            return
         self._refresh_coders()
         self._update_status()
 

@@ -182,7 +182,7 @@ class ProjectActions(QObject):
         self.job = None
         self.w.source_panel.job_ended()
         if self.w.ctx is not None:
-            self.w.ctx.changed.emit(Changes().add("created", Kind.SOURCE))
+            self.w.ctx.changed.emit(Changes().some("created", Kind.SOURCE))
 
     def _finished(self, outcomes) -> None:
         self._ended()

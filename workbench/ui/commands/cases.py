@@ -172,7 +172,7 @@ class SetCaseSources(Step):
 
 def _bulk() -> Changes:
     """The case tables written back whole: every view of cases, attributes and links reloads."""
-    return Changes().add("updated", Kind.CASE).add("updated", Kind.ATTRIBUTE).add("updated", Kind.VALUE).add(
+    return Changes().some("updated", Kind.CASE).some("updated", Kind.ATTRIBUTE).some("updated", Kind.VALUE).some(
         "updated", Kind.LINK)
 
 

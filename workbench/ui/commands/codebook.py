@@ -165,7 +165,7 @@ class MergeCodes(Step):
             unbury(s, [r["guid"] for rows in self.rows.values() for r in rows])
         # A bulk write back: the views reload the codebook and the codings it names.
         ch = Changes().add("created", Kind.CODE, *self.source_ids).add("updated", Kind.CODE, self.target_id)
-        ch.add("updated", Kind.CODING, *[c["id"] for c in self.rows["coding"]]).add("updated", Kind.MEMO)
+        ch.add("updated", Kind.CODING, *[c["id"] for c in self.rows["coding"]]).some("updated", Kind.MEMO)
         return ch.add("counts", Kind.SOURCE, *{c["source_id"] for c in self.rows["coding"]})
 
     @staticmethod
