@@ -21,6 +21,7 @@ from workbench.ui.dialogs.source_encoding import choose_source_encoding
 from workbench.ui.edit_actions import EditActions
 from workbench.ui.help_actions import HelpActions
 from workbench.ui.exchange_actions import ExchangeActions
+from workbench.ui.jobs import JobRunner
 from workbench.ui.memo_actions import MemoActions
 from workbench.ui.memo_targets import MemoTargets
 from workbench.ui.models import ID_ROLE
@@ -267,7 +268,8 @@ class MainWindow(QMainWindow):
         if self.ctx is None:
             return
         self.memo_pane.clear_target()
-        self.project_actions.cancel_job(wait=True)  # the worker uses this project's engine
+        self.project_actions.cancel_job()
+        JobRunner.instance().stop_all()  # every job (import, merge, agreement) uses this project's engine
         self.placement.save()
         self.project_closing.emit()
         self.ctx.close()
