@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from workbench.core.changes import Changes, Kind
 from workbench.core.csv_cells import unguard
-from workbench.core.errors import ImportError_, NotFoundError, ValidationError
+from workbench.core.errors import ImportRefused, NotFoundError, ValidationError
 from workbench.core.ids import new_guid
 from workbench.core.names import clean_name, name_key
 from workbench.core.timeutil import now_iso
@@ -656,7 +656,7 @@ def import_cases_csv(project: Project, path: str | Path) -> Changes:
     path = Path(path)
     raw = read_regular_file(path)  # never blocks on a pipe, never reads a device without end
     if not raw.strip():
-        raise ImportError_(f"{path}: the file is empty")
+        raise ImportRefused(f"{path}: the file is empty")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -668,24 +668,24 @@ def import_cases_csv(project: Project, path: str | Path) -> Changes:
     try:
         rows = list(csv.reader(io.StringIO(text), dialect))
     except csv.Error as exc:  # a field past csv's 128 KiB limit, a NUL...: one line, not a traceback
-        raise ImportError_(f"{path}: is not a readable CSV file ({exc})") from None
+        raise ImportRefused(f"{path}: is not a readable CSV file ({exc})") from None
     # Cells the program's own export guarded against spreadsheet formulas come back as written.
     rows = [[unguard(c) for c in r] for r in rows if any(c.strip() for c in r)]
     if len(rows) < 2:
-        raise ImportError_(f"{path}: needs a header row and at least one case")
+        raise ImportRefused(f"{path}: needs a header row and at least one case")
     header = [h.strip() for h in rows[0]]
     if not header[0]:
-        raise ImportError_(f"{path}: the first column needs a header (the case name)")
+        raise ImportRefused(f"{path}: the first column needs a header (the case name)")
     body = rows[1:]
     for n, r in enumerate(body, start=2):
         if len(r) > len(header):
-            raise ImportError_(f"{path}: line {n} has {len(r)} columns, the header {len(header)}")
+            raise ImportRefused(f"{path}: line {n} has {len(r)} columns, the header {len(header)}")
     seen_cols: dict[str, str] = {}
     for h in header[1:]:
         if not h:
-            raise ImportError_(f"{path}: a column has no header (the attribute's name)")
+            raise ImportRefused(f"{path}: a column has no header (the attribute's name)")
         if name_key(h) in seen_cols:
-            raise ImportError_(f"{path}: the columns {seen_cols[name_key(h)]!r} and {h!r} name one attribute")
+            raise ImportRefused(f"{path}: the columns {seen_cols[name_key(h)]!r} and {h!r} name one attribute")
         seen_cols[name_key(h)] = h
     cols = {h: i for i, h in enumerate(header)}
     src_col = next((i for h, i in cols.items() if h.casefold() == "sources"), None)
@@ -704,7 +704,7 @@ def import_cases_csv(project: Project, path: str | Path) -> Changes:
             try:
                 clean = clean_name("attribute", name)
             except ValidationError as exc:
-                raise ImportError_(f"{path}: column {name!r}: {exc}") from None
+                raise ImportRefused(f"{path}: column {name!r}: {exc}") from None
             row = known.get(name_key(clean))
             if row is None:
                 types[name] = infer_type([r[i] if i < len(r) else "" for r in body])
@@ -726,11 +726,11 @@ def import_cases_csv(project: Project, path: str | Path) -> Changes:
         links: set[tuple[str, int]] = set()
         for n, r in enumerate(body, start=2):
             if not r[0].strip():
-                raise ImportError_(f"{path}: line {n} has no case name")
+                raise ImportRefused(f"{path}: line {n} has no case name")
             try:
                 case_name = clean_name("case", r[0])
             except ValidationError as exc:
-                raise ImportError_(f"{path}: line {n}: {exc}") from None
+                raise ImportRefused(f"{path}: line {n}: {exc}") from None
             key = name_key(case_name)
             if key not in cases:
                 cases[key] = (None, case_name)
@@ -744,14 +744,14 @@ def import_cases_csv(project: Project, path: str | Path) -> Changes:
                 try:
                     values[(key, attr_ids[name])] = parse_value(r[i] if i < len(r) else "", types[name])
                 except ValidationError as exc:
-                    raise ImportError_(f"{path}: line {n}, column {name!r}: {exc}") from None
+                    raise ImportRefused(f"{path}: line {n}, column {name!r}: {exc}") from None
             if src_col is not None and src_col < len(r):
                 for src_name in [x.strip() for x in r[src_col].split(";") if x.strip()]:
                     if name_key(src_name) not in sources:
                         try:
                             source_by_name(s, src_name)  # raises, with the nearest names
                         except NotFoundError as exc:
-                            raise ImportError_(f"{path}: line {n}: {exc}") from None
+                            raise ImportRefused(f"{path}: line {n}: {exc}") from None
                     links.add((key, sources[name_key(src_name)]))
         if new_cases:
             insert_rows(s, Case.__table__, ("guid", "name", "name_key", "description", "position", "created_at",

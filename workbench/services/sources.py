@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from workbench.core.changes import Changes, Kind
-from workbench.core.errors import Cancelled, ImportError_, NotFoundError, ValidationError, WorkbenchError
+from workbench.core.errors import Cancelled, ImportRefused, NotFoundError, ValidationError, WorkbenchError
 from workbench.core.names import clean_name, name_key
 from workbench.core.timeutil import now_iso
 from workbench.io.importers.base import ImportedDocument, document_from_bytes, read_document
@@ -161,7 +161,7 @@ def _import_one(project: Project, path: str | Path, coder: str | None, case: str
 
     try:
         doc = read_document(path, encoding)
-    except ImportError_ as exc:
+    except ImportRefused as exc:
         return ImportOutcome(str(path), "failed", shown(exc))
     except Exception as exc:  # whatever one file does, the files after it are still tried
         return ImportOutcome(str(path), "failed", shown(f"{path}: could not be read ({_reason(exc)})"))
@@ -231,7 +231,7 @@ def _read_again(src: Source, encoding: str) -> tuple[bytes, ImportedDocument]:
     suffix = Path(src.original_name or "").suffix or f".{src.kind}"
     try:
         return data, document_from_bytes(Path(src.name).with_suffix(suffix), data, encoding)
-    except ImportError_ as exc:
+    except ImportRefused as exc:
         raise ValidationError(str(exc)) from None
 
 
