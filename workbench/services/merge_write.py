@@ -36,6 +36,11 @@ MODELS = {"coder": Coder, "source": Source, "attribute": Attribute, "case": Case
           "coding": Coding, "memo": Memo}
 NAMED = ("coder", "source", "attribute", "case", "code")
 
+# A name a row holds while the merge moves names between rows (unique indexes hold at every statement):
+# names never hold control characters (core.names), so no user's name is ever this; not NUL, which
+# PostgreSQL's text refuses.
+PARKED = "\x01merge "
+
 
 def _same(kind: str, a, b) -> bool:
     if kind == "source":
@@ -97,7 +102,7 @@ class _Writer:
             if park:
                 self.s.execute(update(model).where(model.c.id == bindparam("rid")).values(
                     name=bindparam("tmp"), name_key=bindparam("tmp")),
-                    [{"rid": rid, "tmp": f"\x00merge {rid}"} for rid in park])
+                    [{"rid": rid, "tmp": f"{PARKED}{rid}"} for rid in park])
 
     def values_of(self, kind: str, g: str, row) -> dict:
         vals = self._values_of(kind, g, row)
@@ -139,7 +144,7 @@ class _Writer:
         elif kind == "code":  # parents may be new too: insert first, link parents in the update below
             if new:
                 res = self.s.execute(insert(model).returning(model.id, model.guid), [
-                    {"guid": g, "name": f"\x00merge {g}", "name_key": f"\x00merge {g}", "parent_id": None}
+                    {"guid": g, "name": f"{PARKED}{g}", "name_key": f"{PARKED}{g}", "parent_id": None}
                     for g in new])
                 self.ids[kind].update({r.guid: r.id for r in res})
         elif new and kind == "coding":  # many rows: plain executemany, then the ids by GUID
@@ -242,7 +247,7 @@ class _Writer:
         for g, q in m.queries.items():
             if g in have and ours.queries.get(g) != q:
                 s.execute(update(SavedQuery).where(SavedQuery.id == have[g]).values(
-                    name=f"\x00merge {g}", name_key=f"\x00merge {g}"))
+                    name=f"{PARKED}{g}", name_key=f"{PARKED}{g}"))
         for g, q in m.queries.items():
             if g in have and ours.queries.get(g) != q:
                 s.execute(update(SavedQuery).where(SavedQuery.id == have[g]).values(
