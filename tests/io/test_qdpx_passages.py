@@ -47,26 +47,26 @@ def _whole(path) -> list[tuple]:
                                         "JOIN source s ON s.id = l.source_id"))
 
 
-def test_passage_links_round_trip_through_qdpx(project_path, tmp_path):
-    _link_passages(project_path)
-    before = _passages(project_path)
+def test_passage_links_round_trip_through_qdpx(project_location, tmp_path):
+    _link_passages(project_location)
+    before = _passages(project_location)
     assert sorted((c, s, text) for _, c, s, _, _, text in before) == sorted(PASSAGES)
     qdpx = tmp_path / "out.qdpx"
-    export_qdpx(project_path, qdpx)
+    export_qdpx(project_location, qdpx)
     assert_valid(zipfile.ZipFile(qdpx).read("project.qde"))
     back = tmp_path / "back.qwb"
     rep = import_qdpx(qdpx, back)
     assert rep.skipped == [] and rep.not_carried == []
     assert rep.imported["passages"] == 3
     assert _passages(back) == before  # same GUIDs, cases, sources, offsets and text
-    assert _whole(back) == _whole(project_path)
+    assert _whole(back) == _whole(project_location)
 
 
-def test_exported_case_refers_to_a_selection_holding_the_passage(project_path, tmp_path):
-    spans = _link_passages(project_path)
-    guids = {(c, s, a, b): g for g, c, s, a, b, _ in _passages(project_path)}
+def test_exported_case_refers_to_a_selection_holding_the_passage(project_location, tmp_path):
+    spans = _link_passages(project_location)
+    guids = {(c, s, a, b): g for g, c, s, a, b, _ in _passages(project_location)}
     qdpx = tmp_path / "out.qdpx"
-    export_qdpx(project_path, qdpx)
+    export_qdpx(project_location, qdpx)
     with zipfile.ZipFile(qdpx) as z:
         root = ET.fromstring(z.read("project.qde"))
         texts = {}
