@@ -106,8 +106,8 @@ def view(st: State) -> dict:
     """A merged State without what depends on the moment of merging or the file it came from."""
     return {
         "coder": st.coder, "folder": st.folder, "source": {g: (*r[:5], r.folder) for g, r in st.source.items()},
-        "pages": st.pages, "code": st.code,
-        "coding": st.coding, "case": st.case, "case_passage": st.case_passage, "attribute": st.attribute, "memo": st.memo,
+        "pages": st.pages, "code": st.code, "coding": st.coding, "case": st.case, "case_passage": st.case_passage,
+        "attribute": st.attribute, "memo": st.memo,
         "values": st.values, "links": st.links, "queries": st.queries,
         "tombstones": {g: (t.kind, t.detail, t.deleted_by) for g, t in st.tombstones.items()},
     }

@@ -35,8 +35,8 @@ from workbench.store.models import (
 )
 from workbench.services.merge_state import KINDS, State
 
-MODELS = {"coder": Coder, "folder": SourceFolder, "source": Source, "attribute": Attribute, "case": Case, "case_passage": CasePassage,
-          "code": Code, "coding": Coding, "memo": Memo}
+MODELS = {"coder": Coder, "folder": SourceFolder, "source": Source, "attribute": Attribute, "case": Case,
+          "case_passage": CasePassage, "code": Code, "coding": Coding, "memo": Memo}
 NAMED = ("coder", "folder", "source", "attribute", "case", "code")
 TREES = ("folder", "code")  # kinds whose names are unique per parent
 
