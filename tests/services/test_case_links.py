@@ -127,3 +127,17 @@ def test_deleting_a_case_or_source_removes_its_passages_and_buries_the_case_ones
     _, policy = ids(project)
     delete_source(project, policy, deleted_by="Thandi", force=True)
     assert rows(project_path) == []  # the foreign key cascades; the source's tombstone covers it
+
+
+def test_deleting_a_case_as_the_window_does_buries_its_passages_and_undo_lifts_them(project, project_path):
+    # The window deletes through delete_case_kept (for undo): its passages must leave tombstones
+    # too, or a merge with a copy that still has them counts them as new work on the case.
+    from workbench.services.cases import delete_case_kept, restore_case
+
+    link_by_name(project, "Pretoria", "policy.txt", 0, 20)
+    (guid, *_), = rows(project_path)
+    case, _ = ids(project, "Pretoria")
+    kept = delete_case_kept(project, case, deleted_by="Thandi")
+    assert rows(project_path) == [] and tombstones(project)[guid] == "case_passage"
+    restore_case(project, kept)
+    assert [r[0] for r in rows(project_path)] == [guid] and guid not in tombstones(project)

@@ -12,7 +12,7 @@ import shutil
 import pytest
 
 from merge_support import canonical, content, duplicates
-from workbench.services import cases, codebook, coding, memos, saved_queries
+from workbench.services import cases, codebook, coding, memos, saved_queries, sources
 from workbench.services.handout import hand_out
 from workbench.services.lookup import attribute_by_name, case_by_name, code_by_path, coder_by_name, source_by_name
 from workbench.services.merge import merge_files
@@ -58,6 +58,22 @@ def _prepare(p):
     memos.set_memo(p, "coding", _coding_at(p, "autonomy/own funding", FUND), "note on funding", thandi)
     memos.set_memo(p, "coding", _coding_at(p, "autonomy", FUND), "note on autonomy", thandi)
     saved_queries.save_query(p, "funding talk", {"filters": {"codes": ["autonomy"]}})
+    cases.link_passage(p, _look(p, "case", "Addis Ababa"), _look(p, "source", "interview_jhb.txt"), 0, 20)
+    sources.create_folder(p, "Policy texts")
+    sources.move_to_folder(p, [_look(p, "source", "policy.txt")], _folder(p, "Policy texts"))
+
+
+def _folder(p, name):
+    return next(f.id for f in sources.folder_rows(p) if f.name == name)
+
+
+def _unlink_passage(p):
+    cases.unlink_by_name(p, "Addis Ababa", "interview_jhb.txt", 0, 20, deleted_by="Thandi")
+
+
+def _new_folder(p):
+    sources.create_folder(p, "Interviews")
+    sources.move_to_folder(p, [_look(p, "source", "interview_addis.txt")], _folder(p, "Interviews"))
 
 
 def _merge_codes(p):
@@ -102,6 +118,11 @@ EDITS = {
     "delete a memo": lambda p: memos.set_memo(p, "code", _look(p, "code", "autonomy"), "",
                                               _look(p, "coder", "Thandi")),
     "delete a saved query": lambda p: saved_queries.delete_query(p, "funding talk", deleted_by="Thandi"),
+    "link a passage": lambda p: cases.link_passage(p, _look(p, "case", "Johannesburg"),
+                                                   _look(p, "source", "interview_jhb.txt"), 30, 60),
+    "unlink a passage": _unlink_passage,
+    "new folder with a source": _new_folder,
+    "rename a folder": lambda p: sources.rename_folder(p, _folder(p, "Policy texts"), "Policies"),
 }
 
 

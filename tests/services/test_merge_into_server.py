@@ -21,7 +21,8 @@ from workbench.store.project import open_project
 
 # Edits that park names (renames, moves, new named rows) and a few that do not.
 WHICH = ["rename a code", "move a code under another", "merge codes", "new code and coding", "rename a case",
-         "new attribute with a value", "delete a code", "edit a memo"]
+         "new attribute with a value", "delete a code", "edit a memo", "link a passage", "unlink a passage",
+         "new folder with a source", "rename a folder"]
 
 
 @pytest.mark.parametrize("edit", WHICH)
@@ -42,7 +43,7 @@ def test_a_copy_merges_back_into_its_project_on_either_engine(project_location, 
             plan.close()
     assert report.body["conflicts"] == []
     assert content(project_location) == wanted
-    for table in ("code", "case_", "attribute", "source", "coder", "saved_query"):
+    for table in ("code", "case_", "attribute", "source", "source_folder", "coder", "saved_query"):
         parked = store_read.rows(project_location, f"SELECT name FROM {table} WHERE name LIKE :p",
                                  p=PARKED + "%")
         assert parked == [], f"{table} keeps a parked name"

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from workbench.core.paths import name_key
-from workbench.services.merge_conflicts import Ctx
+from workbench.services.merge_conflicts import Ctx, _j
 from workbench.services.merge_state import KINDS, State, TombRow
 from workbench.services.tombstones import deleters, pair_guid
 from workbench.store.peek import source_excerpt
@@ -67,6 +67,11 @@ class _Index:
         for (case, source), t in st.links.items():
             self.links_by_case[case].append(t)
             self.links_by_source[source].append(t)
+        self.passages_by_case: dict[str, list[str]] = defaultdict(list)
+        self.passages_by_source: dict[str, list[str]] = defaultdict(list)
+        for g, p in st.case_passage.items():
+            self.passages_by_case[p.case].append(g)
+            self.passages_by_source[p.source].append(g)
 
     def target(self, guid: str | None) -> str | None:
         """Where an entity ends up after the redirects (itself when it is not folded)."""
@@ -102,10 +107,12 @@ def work_since(kind: str, guid: str, s: State, d: State, idx: _Index, after: str
                 or any(fresh("coding", c) for c in idx.by_code.get(guid, ())))
     if kind == "source":
         return (any(fresh("coding", c) for c in idx.by_source.get(guid, ()))
-                or any(t > after for t in idx.links_by_source.get(guid, ())))
+                or any(t > after for t in idx.links_by_source.get(guid, ()))
+                or any(fresh("case_passage", p) for p in idx.passages_by_source.get(guid, ())))
     if kind == "case":
         return (any(t > after for t in idx.values_by_case.get(guid, ()))
-                or any(t > after for t in idx.links_by_case.get(guid, ())))
+                or any(t > after for t in idx.links_by_case.get(guid, ()))
+                or any(fresh("case_passage", p) for p in idx.passages_by_case.get(guid, ())))
     if kind == "attribute":
         return any(t > after for t in idx.values_by_attr.get(guid, ()))
     if kind == "coder":
@@ -129,6 +136,9 @@ def describe(st: State, kind: str, guid: str) -> str:
         return f"{describe(st, 'code', row.code)} on {src.name if src else row.source} {row.start}-{row.end}"
     if kind == "memo":
         return f"memo on {row.kind} {describe(st, row.kind, row.target) if row.target else ''}".strip()
+    if kind == "case_passage":
+        src = st.source.get(row.source)
+        return f"{describe(st, 'case', row.case)}: {src.name if src else row.source} {row.start}-{row.end}"
     return getattr(row, "name", guid)
 
 
@@ -203,6 +213,8 @@ def _containers(kind: str, guid: str, s: State, idx: _Index) -> list[str]:
     row = s.table(kind)[guid]
     if kind == "coding":
         found = [row.code, row.source]
+    elif kind == "case_passage":
+        found = [row.case, row.source]
     elif kind == "memo":
         found = [row.target] if row.target else []
     elif kind == "code":
@@ -284,8 +296,13 @@ def _decide(ctx: Ctx, s: State, d: State, survivor: str, guid: str, tomb, idx: _
             decided: dict[str, bool]) -> bool:
     """Whether one entity of side s, deleted on side d, stays."""
     kind = tomb.kind
+    if _weighed_before(ctx, guid, tomb):  # asked in an earlier merge into this project: as it is
+        return survivor == "ours"
     after = min(ctx.base, tomb.deleted_at) if ctx.base else ""
     changed = work_since(kind, guid, s, d, idx, after)
+    if kind == "case_passage" and not changed:  # no one's work of its own: goes or stays with its case
+        with_it = [c for c in _containers(kind, guid, s, idx) if c in decided]
+        return bool(with_it) and all(decided[c] for c in with_it)
     work = others_work(kind, guid, s, d, idx)
     if not changed and not work:
         return False
@@ -308,6 +325,14 @@ def _decide(ctx: Ctx, s: State, d: State, survivor: str, guid: str, tomb, idx: _
     else:
         alive = (f"kept: work of {', '.join(sorted({w[2] for w in work}))}", change_time(s.table(kind)[guid]))
     return _ask(ctx, survivor, guid, label, alive, (f"deleted by {who}", tomb.deleted_at))
+
+
+def _weighed_before(ctx: Ctx, guid: str, tomb) -> bool:
+    """Whether this deletion was a question in an earlier merge into this project (its report is
+    stored there): the answer stands even when what made it a question is gone since (the work
+    that kept a code moved elsewhere), so merging the same files again changes nothing."""
+    dead = f"deleted by {tomb.deleted_by or 'someone'}"
+    return (f"deletion:{guid}:deleted", _j(dead), tomb.deleted_at) in ctx.seen
 
 
 def _ask(ctx: Ctx, survivor: str, guid: str, label: str, alive: tuple, dead: tuple) -> bool:
