@@ -1,9 +1,9 @@
 """Linking passages of sources to cases (issue 9, finding 6): checks, tombstones and undo."""
 from __future__ import annotations
 
-import sqlite3
 
 import pytest
+import store_read
 from sqlalchemy import select
 
 from workbench.core.errors import NotFoundError, ValidationError
@@ -29,12 +29,8 @@ def ids(project, case="Johannesburg", source="policy.txt"):
 
 
 def rows(path) -> list[tuple]:
-    """case_passage as the file holds it, read with sqlite3 beside the application."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return con.execute("SELECT guid, case_id, source_id, start, \"end\" FROM case_passage ORDER BY id").fetchall()
-    finally:
-        con.close()
+    """case_passage as the project holds it, read beside the application (tests/store_read.py)."""
+    return store_read.rows(path, 'SELECT guid, case_id, source_id, start, "end" FROM case_passage ORDER BY id')
 
 
 def tombstones(project) -> dict[str, str]:

@@ -134,8 +134,17 @@ def test_the_merge_result_is_a_summary_in_words(qtbot, two_copies):
     ("coding by Naledi, deleted by Sipho: autonomy on a.txt 3-9 “self rule”",
      "Coding by Naledi, autonomy on a.txt 3-9 “self rule”"),
     ("code autonomy", "Code “autonomy”"),
+    ("case_passage Johannesburg: a.txt 3-9, deleted by Sipho", "Case passage “Johannesburg: a.txt 3-9”"),
 ])
 def test_a_deletion_conflict_names_the_thing_once_and_whose_work_it_holds(label, words):
     from workbench.ui.dialogs.merge_words import deleted_thing
 
     assert deleted_thing(label) == words
+
+
+def test_every_kind_a_merge_counts_has_words():
+    from workbench.services.merge_state import KINDS
+    from workbench.ui.dialogs.merge_words import KIND_TITLES, KIND_WORDS
+
+    for kind in (*KINDS, "value", "link", "tombstone"):
+        assert "_" not in KIND_WORDS[kind] and "_" not in KIND_TITLES[kind], kind

@@ -9,10 +9,10 @@ from workbench.ui.wording import count
 
 KIND_TITLES = {"source": "Sources", "code": "Codes", "coding": "Codings", "case": "Cases", "attribute": "Attributes",
                "value": "Attribute values", "link": "Case–source links", "memo": "Memos", "coder": "Coders",
-               "tombstone": "Records of deletions"}
+               "tombstone": "Records of deletions", "folder": "Source folders", "case_passage": "Passages of cases"}
 KIND_WORDS = {"source": "source", "code": "code", "coding": "coding", "case": "case", "attribute": "attribute",
               "value": "attribute value", "link": "case–source link", "memo": "memo", "coder": "coder",
-              "tombstone": "record of a deletion"}
+              "tombstone": "record of a deletion", "folder": "source folder", "case_passage": "case passage"}
 CHANGE_WORDS = {"new": "new", "updated": "changed", "deleted": "removed"}
 # A deletion record removed means the item it named stays (someone worked on it after).
 DELETION_CHANGES = {"new": "deletion recorded", "updated": "deletion record updated",
@@ -83,6 +83,7 @@ def deleted_thing(label: str) -> str:
     by who[, holds another coder's work (work)]" or "kind by owner, deleted by who: passage"; who
     deleted it is said again by the sides' values, so it is left out here."""
     kind, _, rest = label.partition(" ")
+    kind = KIND_WORDS.get(kind, kind)
     thing, sep, tail = rest.partition(", deleted by ")
     if not sep:
         return f"{kind.capitalize()} “{rest or kind}”"
@@ -101,7 +102,8 @@ def conflict_sentence(c: dict) -> str:
         return (f"{deleted_thing(what)}: {c['ours'].get('value')} here, {c['other'].get('value')} "
                 f"in the other file — {done}.")
     ours, other = c["ours"].get("value"), c["other"].get("value")
-    return (f"{c['kind'].capitalize()} “{what}”, {field_words(c['field'])}: this project had “{ours}”, the other "
+    kind = KIND_WORDS.get(c["kind"], c["kind"]).capitalize()
+    return (f"{kind} “{what}”, {field_words(c['field'])}: this project had “{ours}”, the other "
             f"file “{other}” — {done}.")
 
 
