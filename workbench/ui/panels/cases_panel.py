@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu, QTableView,
+                               QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu, QSplitter, QTableView,
                                QToolButton, QVBoxLayout, QWidget)
 
 from workbench.core.changes import Changes
@@ -81,7 +81,13 @@ class CasesPanel(QWidget):
         self.passages.currentItemChanged.connect(lambda *_: self._passage_buttons())
         self.passages.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.passages.customContextMenuRequested.connect(self._passages_menu)
-        self.passages.setMaximumHeight(self.fontMetrics().height() * 8)
+        self.passages.setMinimumHeight(self.fontMetrics().height() * 4 + 8)  # four passages before it scrolls
+        # The table above, the selected case's passages below: a splitter, the table getting the room.
+        upper, lower = QWidget(self), QWidget(self)
+        up = QVBoxLayout(upper)
+        up.setContentsMargins(0, 0, 0, 0)
+        up.addWidget(self.table, 1)
+        up.addLayout(bottom)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.passages_label, 1)
@@ -90,13 +96,20 @@ class CasesPanel(QWidget):
             b.setDefaultAction(action)
             b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             row.addWidget(b)
+        low = QVBoxLayout(lower)
+        low.setContentsMargins(0, 2, 0, 0)
+        low.addLayout(row)
+        low.addWidget(self.passages, 1)
+        self.split = QSplitter(Qt.Orientation.Vertical, self, objectName="casesSplit")
+        self.split.addWidget(upper)
+        self.split.addWidget(lower)
+        self.split.setStretchFactor(0, 4)
+        self.split.setStretchFactor(1, 1)
+        self.split.setChildrenCollapsible(False)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(top)
-        lay.addWidget(self.table, 1)
-        lay.addLayout(bottom)
-        lay.addLayout(row)
-        lay.addWidget(self.passages)
+        lay.addWidget(self.split, 1)
         self._shown_case: int | None = None
         self._sized()
         self.show_passages(None)
