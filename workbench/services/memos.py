@@ -99,22 +99,23 @@ def list_memos(project: Project) -> list[MemoRow]:
         sources = dict(s.execute(select(Source.id, Source.name)).all())
         cases = dict(s.execute(select(Case.id, Case.name)).all())
         authors = dict(s.execute(select(Coder.id, Coder.name)).all())
+        # A coding memo's passage comes in the same query (outer joins), not as a second query over
+        # an IN list of thousands of ids: the memo list of an L study opens in one read (issue 10, speed).
         rows = s.execute(select(Memo.id, Memo.source_id, Memo.case_id, Memo.code_id, Memo.coding_id, Memo.author_id,
-                                Memo.updated_at, Memo.text)).all()
-        coding_ids = [r.coding_id for r in rows if r.coding_id is not None]
-        codings = {c.id: c for c in s.execute(select(Coding.id, Coding.source_id, Coding.code_id, Coding.start,
-                                                     Coding.end, Coder.name.label("coder"))
-                                              .join(Coder, Coder.id == Coding.coder_id)
-                                              .where(Coding.id.in_(coding_ids)))}
+                                Memo.updated_at, Memo.text, Coding.source_id.label("c_source"),
+                                Coding.code_id.label("c_code"), Coding.start.label("c_start"),
+                                Coding.end.label("c_end"), Coder.name.label("c_coder"))
+                         .outerjoin(Coding, Coding.id == Memo.coding_id)
+                         .outerjoin(Coder, Coder.id == Coding.coder_id)).all()
     out = []
     for r in rows:
         source_id = None
         if r.coding_id is not None:
-            c = codings.get(r.coding_id)
             kind, target_id = "coding", r.coding_id
-            target = (f"{tree.path(c.code_id)} — {sources.get(c.source_id, '?')}, characters {c.start}–{c.end} "
-                      f"({c.coder})") if c else "a coding"
-            source_id = c.source_id if c else None
+            found = r.c_code is not None
+            target = (f"{tree.path(r.c_code)} — {sources.get(r.c_source, '?')}, characters {r.c_start}–{r.c_end} "
+                      f"({r.c_coder})") if found else "a coding"
+            source_id = r.c_source if found else None
         elif r.code_id is not None:
             kind, target_id, target = "code", r.code_id, tree.path(r.code_id)
         elif r.case_id is not None:
