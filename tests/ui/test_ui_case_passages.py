@@ -156,3 +156,30 @@ def test_add_to_case_needs_a_selection_and_adds_a_passage_once(case_window, qtbo
     assert [(n, s, e) for n, s, e, _ in passages(path)] == [("Johannesburg", a, b)]
     window.undo()
     assert passages(path) == []
+
+
+def test_del_in_the_passage_list_takes_the_passage_out_and_read_only_offers_no_add(case_window, qtbot):
+    window, path = case_window
+    view = window.document_view
+    a, b = select_with_qt(view, "we fund the exchanges")
+    jhb = rows(path, "SELECT id FROM case_ WHERE name = 'Johannesburg'")[0][0]
+    assert window.case_actions.link_passage(jhb, "", (view.source_id, a, b))
+    window.case_actions.open_panel.trigger()
+    panel = window.panel_docks.panel("casesPanel")
+    assert panel.select_case(jhb) and panel.passages.count() == 1
+    panel.passages.setCurrentRow(0)
+    panel.passages.setFocus()
+    qtbot.waitUntil(panel.passages.hasFocus)
+    qtbot.keyClick(panel.passages, Qt.Key.Key_Delete)
+    assert passages(path) == []
+    assert rows(path, "SELECT count(*) FROM coding") == [(0,)] and rows(path, "SELECT count(*) FROM source") == [(1,)]
+    window.undo()
+    assert [(n, s, e) for n, s, e, _ in passages(path)] == [("Johannesburg", a, b)]
+
+    window.close_project()
+    assert window.open_project(path, readonly=True)
+    window.open_source(window.source_model.source_ids()[0])
+    select_with_qt(window.document_view, "we fund the exchanges")
+    menu = window.document_view.menu_builder(window.document_view, [])
+    assert not next(x for x in menu.actions() if x.objectName() == "addToCase").isEnabled()
+    assert not window.case_actions.add_to_case.isEnabled() and not window.case_actions.remove_passage.isEnabled()
