@@ -108,24 +108,23 @@ def list_memos(project: Project) -> list[MemoRow]:
                          .outerjoin(Coding, Coding.id == Memo.coding_id)
                          .outerjoin(Coder, Coder.id == Coding.coder_id)).all()
     out = []
-    for r in rows:
+    for mid, m_source, m_case, m_code, m_coding, author, updated, text, c_source, c_code, a, b, c_coder in rows:
         source_id = None
-        if r.coding_id is not None:
-            kind, target_id = "coding", r.coding_id
-            found = r.c_code is not None
-            target = (f"{tree.path(r.c_code)} — {sources.get(r.c_source, '?')}, characters {r.c_start}–{r.c_end} "
-                      f"({r.c_coder})") if found else "a coding"
-            source_id = r.c_source if found else None
-        elif r.code_id is not None:
-            kind, target_id, target = "code", r.code_id, tree.path(r.code_id)
-        elif r.case_id is not None:
-            kind, target_id, target = "case", r.case_id, cases.get(r.case_id, "?")
-        elif r.source_id is not None:
-            kind, target_id, target = "source", r.source_id, sources.get(r.source_id, "?")
-            source_id = r.source_id
+        if m_coding is not None:
+            kind, target_id = "coding", m_coding
+            found = c_code is not None
+            target = (f"{tree.path(c_code)} — {sources.get(c_source, '?')}, characters {a}–{b} ({c_coder})"
+                      if found else "a coding")
+            source_id = c_source if found else None
+        elif m_code is not None:
+            kind, target_id, target = "code", m_code, tree.path(m_code)
+        elif m_case is not None:
+            kind, target_id, target = "case", m_case, cases.get(m_case, "?")
+        elif m_source is not None:
+            kind, target_id, target = "source", m_source, sources.get(m_source, "?")
+            source_id = m_source
         else:
             kind, target_id, target = "project", None, "the project"
-        out.append(MemoRow(r.id, kind, target_id, target, source_id, authors.get(r.author_id, ""), r.updated_at,
-                           r.text))
+        out.append(MemoRow(mid, kind, target_id, target, source_id, authors.get(author, ""), updated, text))
     out.sort(key=lambda m: (order[m.kind], m.target.casefold(), m.id))
     return out
