@@ -63,7 +63,8 @@ class CaseActions(QObject):
         menu = bar.addMenu("C&ases")
         menu.setObjectName("casesMenu")
         for a in (self.open_panel, None, self.new_case, self.rename_case, self.case_sources, self.add_to_case,
-                  self.case_memo, self.delete_case, None, self.new_attribute, None, self.import_cases, self.export_cases):
+                  self.case_memo, self.delete_case, None, self.new_attribute, None, self.import_cases,
+                  self.export_cases):
             menu.addSeparator() if a is None else menu.addAction(a)
         return menu
 
@@ -251,7 +252,8 @@ class CaseActions(QObject):
             return False
         ok = self.unlink_passage(pid)
         if ok:
-            self.w.status_note("Took the passage out of the case (its text and codings stay); Edit → Undo brings it back")
+            self.w.status_note("Took the passage out of the case (its text and codings stay); "
+                               "Edit → Undo brings it back")
         return ok
 
     def show_passage(self, source_id: int, start: int, end: int) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu, QSplitter, QTableView,
-                               QToolButton, QVBoxLayout, QWidget)
+                               QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu, QSplitter,
+                               QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from workbench.core.changes import Changes
 from workbench.services.cases import CSV_FORMAT, TYPES
@@ -155,12 +155,8 @@ class CasesPanel(QWidget):
         item = self.passages.currentItem()
         return item.data(ID_ROLE) if item is not None else None
 
-    def passage_row(self, passage_id: int) -> QListWidgetItem | None:
-        return next((self.passages.item(i) for i in range(self.passages.count())
-                     if self.passages.item(i).data(ID_ROLE) == passage_id), None)
-
     def _passage_buttons(self) -> None:
-        editable = any(a.isEnabled() for a in (self.actions.new_case,))  # off when the project is read-only
+        editable = self.actions.new_case.isEnabled()  # off when the project is open read-only
         self.actions.remove_passage.setEnabled(editable and self.current_passage() is not None)
 
     def _passage_activated(self, item: QListWidgetItem) -> None:
