@@ -224,6 +224,11 @@ class CodingActions(QObject):
                 act = sub.addAction(row.path)
                 act.setObjectName(f"recentCode{cid}")
                 act.triggered.connect(lambda _=False, c=cid: self.code_selection(c))
+        cases = getattr(self.w, "case_actions", None)
+        if cases is not None:  # Add to case…: the passage becomes part of a case (issue 10, item 1)
+            menu.addSeparator()
+            cases.add_to_case.setEnabled(has_sel and self.ctx is not None and not self.ctx.readonly)
+            menu.addAction(cases.add_to_case)
         if spans:
             menu.addSeparator()
         for span in spans:
