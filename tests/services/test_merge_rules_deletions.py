@@ -297,3 +297,26 @@ def test_rule_deleted_with_its_container_whatever_the_guids():
                           C1: tomb("coding", 3, "Pieter")})
     r, ctx, _ = both(a, b, T[2])
     assert [c.guid for c in ctx.conflicts] == [parent] and child in r.code and C1 in r.coding
+
+
+def test_rule_weighed_before_not_asked_for_what_went_with_its_container():
+    # Pieter deleted code X with Thandi's coding C1 (b). A first merge into a asks once, about X,
+    # and keeps both. Then a folds X into Y (merge codes): C1 now sits on Y and X is a redirect.
+    # Merging b again must not ask about C1: its deletion was weighed with X's question.
+    import json
+
+    from merge_build import merge
+
+    a = _with_x(code={Y: code("Y")})
+    b = _deleted("Pieter")
+    _, first = merge(a, b, T[2])
+    (asked,) = first.conflicts
+    assert asked.guid == X
+    assert asked.along == [{"key": f"deletion:{C1}:deleted", "value": "deleted by Pieter", "time": T[3]}]
+    seen = {(a_["key"], json.dumps(a_["value"]), a_["time"]) for a_ in asked.to_json()["along"]}
+    seen.add((asked.key, json.dumps(asked.other["value"]), asked.other["time"]))
+    folded = state(code={Y: code("Y", t=4)}, coding={C1: coding(Y)}, tombstones={X: redirect("code", Y, 4)})
+    r, again = merge(folded, b, T[2], seen=seen)
+    assert again.conflicts == [] and r.coding[C1].code == Y
+    _, unseen = merge(folded, b, T[2])  # without the first merge's record it is a question (default keep)
+    assert [c.guid for c in unseen.conflicts] == [C1]

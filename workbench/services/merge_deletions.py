@@ -302,6 +302,7 @@ def _decide(ctx: Ctx, s: State, d: State, survivor: str, guid: str, tomb, idx: _
     changed = work_since(kind, guid, s, d, idx, after)
     if kind == "case_passage" and not changed:  # no one's work of its own: goes or stays with its case
         with_it = [c for c in _containers(kind, guid, s, idx) if c in decided]
+        _along(ctx, guid, tomb, with_it)
         return bool(with_it) and all(decided[c] for c in with_it)
     work = others_work(kind, guid, s, d, idx)
     if not changed and not work:
@@ -309,6 +310,7 @@ def _decide(ctx: Ctx, s: State, d: State, survivor: str, guid: str, tomb, idx: _
     if not changed:
         with_it = [c for c in _containers(kind, guid, s, idx) if c in decided]
         if with_it:  # deleted with its container: it goes or stays with it, asked about once
+            _along(ctx, guid, tomb, with_it)
             return all(decided[c] for c in with_it)
     who = tomb.deleted_by or "someone"
     if work and work[0][1] == guid:  # another coder's coding or memo itself
@@ -327,12 +329,25 @@ def _decide(ctx: Ctx, s: State, d: State, survivor: str, guid: str, tomb, idx: _
     return _ask(ctx, survivor, guid, label, alive, (f"deleted by {who}", tomb.deleted_at))
 
 
+def _along(ctx: Ctx, guid: str, tomb, containers: list[str]) -> None:
+    """Note a deletion decided with its containers' questions on them, so the answer is stored
+    with theirs: a later merge of the same files, where the container has since been folded
+    into another (merge codes), does not ask about it again (weighed-before-not-asked)."""
+    for c in containers:
+        asked = ctx.by_key.get(f"deletion:{c}:deleted")
+        if asked is not None:
+            asked.along.append({"key": f"deletion:{guid}:deleted", "value": _dead(tomb), "time": tomb.deleted_at})
+
+
+def _dead(tomb) -> str:
+    return f"deleted by {tomb.deleted_by or 'someone'}"
+
+
 def _weighed_before(ctx: Ctx, guid: str, tomb) -> bool:
     """Whether this deletion was a question in an earlier merge into this project (its report is
     stored there): the answer stands even when what made it a question is gone since (the work
     that kept a code moved elsewhere), so merging the same files again changes nothing."""
-    dead = f"deleted by {tomb.deleted_by or 'someone'}"
-    return (f"deletion:{guid}:deleted", _j(dead), tomb.deleted_at) in ctx.seen
+    return (f"deletion:{guid}:deleted", _j(_dead(tomb)), tomb.deleted_at) in ctx.seen
 
 
 def _ask(ctx: Ctx, survivor: str, guid: str, label: str, alive: tuple, dead: tuple) -> bool:
