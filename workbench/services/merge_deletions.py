@@ -72,6 +72,13 @@ class _Index:
         for g, p in st.case_passage.items():
             self.passages_by_case[p.case].append(g)
             self.passages_by_source[p.source].append(g)
+        self.subfolders: dict[str | None, list[str]] = defaultdict(list)
+        for g, f in st.folder.items():
+            self.subfolders[f.parent].append(g)
+        self.by_folder: dict[str, list[str]] = defaultdict(list)
+        for g, r in st.source.items():
+            if r.folder is not None:
+                self.by_folder[r.folder].append(g)
 
     def target(self, guid: str | None) -> str | None:
         """Where an entity ends up after the redirects (itself when it is not folded)."""
@@ -117,6 +124,10 @@ def work_since(kind: str, guid: str, s: State, d: State, idx: _Index, after: str
         return any(t > after for t in idx.values_by_attr.get(guid, ()))
     if kind == "coder":
         return any(not _known(d, "coding", c) for c in idx.by_coder.get(guid, ()))
+    if kind == "folder":  # a source filed in it (or changed while in it) since, or a new subfolder
+        return (any(not _known(d, "source", g) or change_time(s.source[g]) > after
+                    for g in idx.by_folder.get(guid, ()))
+                or any(fresh("folder", f) for f in idx.subfolders.get(guid, ())))
     return False
 
 
