@@ -307,19 +307,25 @@ def test_rule_weighed_before_not_asked_for_what_went_with_its_container():
 
     from merge_build import merge
 
-    a = _with_x(code={Y: code("Y")})
-    b = _deleted("Pieter")
+    # With X went its subcode K, Thandi's coding C2 in K and her memo M on C2: all decided with X.
+    a = _with_x(code={Y: code("Y"), K: code("K", X)}, coding={C2: coding(K, start=20, end=30)},
+                memo={M: memo("why", "coding", C2)})
+    b = _deleted("Pieter", **{K: tomb("code", 3, "Pieter"), C2: tomb("coding", 3, "Pieter"),
+                              M: tomb("memo", 3, "Pieter")})
     _, first = merge(a, b, T[2])
     (asked,) = first.conflicts
     assert asked.guid == X
-    assert asked.along == [{"key": f"deletion:{C1}:deleted", "value": "deleted by Pieter", "time": T[3]}]
+    assert asked.along == [{"key": f"deletion:{g}:deleted", "value": "deleted by Pieter", "time": T[3]}
+                           for g in (K, C1, C2, M)]
     seen = {(a_["key"], json.dumps(a_["value"]), a_["time"]) for a_ in asked.to_json()["along"]}
     seen.add((asked.key, json.dumps(asked.other["value"]), asked.other["time"]))
-    folded = state(code={Y: code("Y", t=4)}, coding={C1: coding(Y)}, tombstones={X: redirect("code", Y, 4)})
+    folded = state(code={Y: code("Y", t=4)}, coding={C1: coding(Y), C2: coding(Y, start=20, end=30)},
+                   memo={M: memo("why", "coding", C2)},
+                   tombstones={X: redirect("code", Y, 4), K: redirect("code", Y, 4)})
     r, again = merge(folded, b, T[2], seen=seen)
-    assert again.conflicts == [] and r.coding[C1].code == Y
-    _, unseen = merge(folded, b, T[2])  # without the first merge's record it is a question (default keep)
-    assert [c.guid for c in unseen.conflicts] == [C1]
+    assert again.conflicts == [] and {r.coding[C1].code, r.coding[C2].code} == {Y} and M in r.memo
+    _, unseen = merge(folded, b, T[2])  # without the first merge's record: questions (default keep)
+    assert sorted(c.guid for c in unseen.conflicts) == [C1, C2]
 
 
 def _folders(**tables):

@@ -52,7 +52,7 @@ class Ctx:
     matches: list[dict] = field(default_factory=list)
     aliases: list[dict] = field(default_factory=list)
     dropped: dict[str, int] = field(default_factory=dict)
-    by_key: dict[str, Conflict] = field(default_factory=dict)
+    asked_by: dict[str, Conflict] = field(default_factory=dict)  # key -> the question that decided it
 
     def conflict(self, kind: str, fld: str, guid: str, label: str, ours: tuple, other: tuple,
                  options: list[str], default: str) -> str:
@@ -67,7 +67,7 @@ class Ctx:
         if c.resolution not in options:
             c.resolution = default
         self.conflicts.append(c)
-        self.by_key[key] = c
+        self.asked_by[key] = c
         return c.resolution
 
     def drop(self, kind: str, n: int = 1) -> None:

@@ -344,10 +344,12 @@ def _along(ctx: Ctx, guid: str, tomb, containers: list[str]) -> None:
     """Note a deletion decided with its containers' questions on them, so the answer is stored
     with theirs: a later merge of the same files, where the container has since been folded
     into another (merge codes), does not ask about it again (weighed-before-not-asked)."""
+    key = f"deletion:{guid}:deleted"
     for c in containers:
-        asked = ctx.by_key.get(f"deletion:{c}:deleted")
-        if asked is not None:
-            asked.along.append({"key": f"deletion:{guid}:deleted", "value": _dead(tomb), "time": tomb.deleted_at})
+        asked = ctx.asked_by.get(f"deletion:{c}:deleted")  # its own question, or the one it went with
+        if asked is not None and key not in ctx.asked_by:
+            asked.along.append({"key": key, "value": _dead(tomb), "time": tomb.deleted_at})
+            ctx.asked_by[key] = asked
 
 
 def _dead(tomb) -> str:
