@@ -206,14 +206,18 @@ def apply_ops(path: Path, ops: list[tuple]) -> None:
                         sid, length = pick(sources, b)
                         start = (a * 5) % (length - 1)  # few distinct spans, so copies link the same one
                         cases.link_passage(p, pick(case_ids, a), sid, start, min(length, start + 1 + c % 3 * 10))
-                elif op == "folder":
+                elif op == "folder":  # make a folder, file a source (or take it out), delete a folder
                     folders = sources_service.folder_rows(p)
-                    if b % 2 or not folders:
+                    what = b % 3 if folders else 0
+                    if what == 0:
                         parent = pick(folders, c).id if folders and c % 3 == 0 else None
                         sources_service.create_folder(p, pick(FOLDERS, a), parent)
-                    else:
+                    elif what == 1:
                         where = None if c % 4 == 0 else pick(folders, c).id
                         sources_service.move_to_folder(p, [pick(sources, a)[0]], where)
+                    else:
+                        leaves = [f for f in folders if not any(g.parent_id == f.id for g in folders)]
+                        sources_service.delete_folder(p, pick(leaves, a).id, deleted_by=who)
                 elif op == "query":
                     if queries and b % 2:
                         saved_queries.delete_query(p, pick(queries, a), deleted_by=who)
@@ -234,4 +238,4 @@ CASES = ["Johannesburg", "Cape Town", "Tokyo", "Nairobi"]
 QUERIES = ["funding talk", "Funding talk", "province"]
 DELETERS = ["Thandi", "Pieter", ""]
 OPS = ["code", "code", "code", "uncode", "new code", "rename", "recolour", "move", "merge codes", "delete code",
-       "memo", "coding memo", "value", "case", "link", "passage", "passage", "folder", "query"]
+       "memo", "coding memo", "value", "case", "link", "passage", "passage", "folder", "folder", "query"]

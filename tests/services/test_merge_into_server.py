@@ -22,7 +22,7 @@ from workbench.store.project import open_project
 # Edits that park names (renames, moves, new named rows) and a few that do not.
 WHICH = ["rename a code", "move a code under another", "merge codes", "new code and coding", "rename a case",
          "new attribute with a value", "delete a code", "edit a memo", "link a passage", "unlink a passage",
-         "new folder with a source", "rename a folder"]
+         "new folder with a source", "rename a folder", "delete a folder", "take a source out of a folder"]
 
 
 @pytest.mark.parametrize("edit", WHICH)

@@ -3,7 +3,7 @@
 Edits: coding and uncoding by either coder, new codes, rename, recolour, move, merge and delete
 codes, memos on codes and codings (written and deleted), case create/rename/delete, attribute
 values set and cleared, sources linked and unlinked, passages linked to cases and unlinked,
-folders of sources made and sources moved into them, saved queries saved and deleted; deletions
+folders of sources made and deleted and sources moved into and out of them, saved queries saved and deleted; deletions
 by the coder who made the work, by the other coder, or by no one named.
 """
 from __future__ import annotations

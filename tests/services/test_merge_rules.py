@@ -361,16 +361,22 @@ def test_rule_folders_match_by_path():
 
 
 @pytest.mark.parametrize("fa, ta, fb, tb, want", [
-    (G(1), 1, None, 1, G(1)),  # in a folder on one side only: in it
-    (G(1), 3, G(2), 2, G(1)),  # in another on each: the more recently changed source's
-    (G(1), 2, G(2), 2, G(2)),  # changed at the same time: ties by the folder's GUID (the larger)
+    (G(1), 1, None, 3, None),  # taken out of its folder on b since the base (a unchanged): out
+    (G(1), 3, None, 1, G(1)),  # filed on a since the base: in it
+    (G(1), 4, None, 3, G(1)),  # both changed it: the more recent change
+    (G(1), 3, None, 4, None),
+    (G(1), 3, G(2), 4, G(2)),  # in another on each: the more recently changed source's
+    (G(2), 4, G(1), 3, G(2)),
+    (G(1), 3, G(2), 3, G(2)),  # changed at the same time: ties by the folder's GUID (the larger)
+    (G(1), 3, None, 3, G(1)),  # a folder before none
+    (G(1), 1, None, 1, G(1)),  # neither changed (its folder's deletion on b overruled): in it
 ])
-def test_rule_source_folder_from_either_side(fa, ta, fb, tb, want):
+def test_rule_source_folder_from_the_changed_side(fa, ta, fb, tb, want):
     folders = {G(1): folder("Interviews"), G(2): folder("Policy texts")}
     a = state(with_source=False, folder=folders, source={G(20): source("jhb.txt", "sha-jhb", t=ta, folder=fa)})
     b = state(with_source=False, folder=folders, source={G(20): source("jhb.txt", "sha-jhb", t=tb, folder=fb)})
-    r, _, _ = both(a, b)
-    assert r.source[G(20)].folder == want
+    r, ctx, _ = both(a, b, T[2])
+    assert r.source[G(20)].folder == want and ctx.conflicts == []
 
 
 def test_rule_pages_travel_with_the_source():

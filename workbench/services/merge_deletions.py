@@ -72,6 +72,13 @@ class _Index:
         for g, p in st.case_passage.items():
             self.passages_by_case[p.case].append(g)
             self.passages_by_source[p.source].append(g)
+        self.subfolders: dict[str | None, list[str]] = defaultdict(list)
+        for g, f in st.folder.items():
+            self.subfolders[f.parent].append(g)
+        self.by_folder: dict[str, list[str]] = defaultdict(list)
+        for g, r in st.source.items():
+            if r.folder is not None:
+                self.by_folder[r.folder].append(g)
 
     def target(self, guid: str | None) -> str | None:
         """Where an entity ends up after the redirects (itself when it is not folded)."""
@@ -117,6 +124,10 @@ def work_since(kind: str, guid: str, s: State, d: State, idx: _Index, after: str
         return any(t > after for t in idx.values_by_attr.get(guid, ()))
     if kind == "coder":
         return any(not _known(d, "coding", c) for c in idx.by_coder.get(guid, ()))
+    if kind == "folder":  # a source filed in it (or changed while in it) since, or a new subfolder
+        return (any(not _known(d, "source", g) or change_time(s.source[g]) > after
+                    for g in idx.by_folder.get(guid, ()))
+                or any(fresh("folder", f) for f in idx.subfolders.get(guid, ())))
     return False
 
 
@@ -302,6 +313,7 @@ def _decide(ctx: Ctx, s: State, d: State, survivor: str, guid: str, tomb, idx: _
     changed = work_since(kind, guid, s, d, idx, after)
     if kind == "case_passage" and not changed:  # no one's work of its own: goes or stays with its case
         with_it = [c for c in _containers(kind, guid, s, idx) if c in decided]
+        _along(ctx, guid, tomb, with_it)
         return bool(with_it) and all(decided[c] for c in with_it)
     work = others_work(kind, guid, s, d, idx)
     if not changed and not work:
@@ -309,6 +321,7 @@ def _decide(ctx: Ctx, s: State, d: State, survivor: str, guid: str, tomb, idx: _
     if not changed:
         with_it = [c for c in _containers(kind, guid, s, idx) if c in decided]
         if with_it:  # deleted with its container: it goes or stays with it, asked about once
+            _along(ctx, guid, tomb, with_it)
             return all(decided[c] for c in with_it)
     who = tomb.deleted_by or "someone"
     if work and work[0][1] == guid:  # another coder's coding or memo itself
@@ -327,12 +340,27 @@ def _decide(ctx: Ctx, s: State, d: State, survivor: str, guid: str, tomb, idx: _
     return _ask(ctx, survivor, guid, label, alive, (f"deleted by {who}", tomb.deleted_at))
 
 
+def _along(ctx: Ctx, guid: str, tomb, containers: list[str]) -> None:
+    """Note a deletion decided with its containers' questions on them, so the answer is stored
+    with theirs: a later merge of the same files, where the container has since been folded
+    into another (merge codes), does not ask about it again (weighed-before-not-asked)."""
+    key = f"deletion:{guid}:deleted"
+    for c in containers:
+        asked = ctx.asked_by.get(f"deletion:{c}:deleted")  # its own question, or the one it went with
+        if asked is not None and key not in ctx.asked_by:
+            asked.along.append({"key": key, "value": _dead(tomb), "time": tomb.deleted_at})
+            ctx.asked_by[key] = asked
+
+
+def _dead(tomb) -> str:
+    return f"deleted by {tomb.deleted_by or 'someone'}"
+
+
 def _weighed_before(ctx: Ctx, guid: str, tomb) -> bool:
     """Whether this deletion was a question in an earlier merge into this project (its report is
     stored there): the answer stands even when what made it a question is gone since (the work
     that kept a code moved elsewhere), so merging the same files again changes nothing."""
-    dead = f"deleted by {tomb.deleted_by or 'someone'}"
-    return (f"deletion:{guid}:deleted", _j(dead), tomb.deleted_at) in ctx.seen
+    return (f"deletion:{guid}:deleted", _j(_dead(tomb)), tomb.deleted_at) in ctx.seen
 
 
 def _ask(ctx: Ctx, survivor: str, guid: str, label: str, alive: tuple, dead: tuple) -> bool:

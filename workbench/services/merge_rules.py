@@ -102,7 +102,8 @@ class _Merge:
     def folders(self) -> None:
         """Folders of sources: by GUID, then by path (names compared as codes are), so two copies
         that each made "Interviews" hold one folder; the more recently changed side's name, parent
-        and position. Deleting a folder leaves no tombstone, so a folder alive on either side stays."""
+        and position. A folder deleted on one side is gone (decide_deletions) unless the other
+        filed sources in it since (folder-deletion-meets-new-sources)."""
         def order(r: FolderRow) -> tuple:
             return r.updated_at, r.name, r.position, r.parent or ""
 
@@ -140,10 +141,17 @@ class _Merge:
 
     def sources(self) -> None:
         def folder(a: SourceRow, b: SourceRow) -> str | None:
-            """The folder of a source on both sides: the one it is in on either side, else (each in
-            another) the more recently changed source's, ties by the folder's GUID."""
+            """The folder of a source on both sides, a field of the source (source-folder-from-the-
+            changed-side): the side whose source changed after the base; both did: the more recent
+            (ties by the folder's GUID); neither (its folder deleted on one side, the deletion
+            overruled): the folder it is in on either side."""
             fa, fb = self.res(a.folder), self.res(b.folder)
-            if fa is None or fb is None or fa == fb:
+            if fa == fb:
+                return fa
+            a_changed, b_changed = a.updated_at > self.ctx.base, b.updated_at > self.ctx.base
+            if a_changed != b_changed:
+                return fa if a_changed else fb
+            if not a_changed and (fa is None or fb is None):
                 return fa or fb
             return fa if newer((fa, a.updated_at), (fb, b.updated_at)) else fb
 
