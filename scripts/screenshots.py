@@ -142,6 +142,42 @@ def close_bottom_panels(window) -> None:
             slot.dock.hide()
 
 
+def link_sample_passages(window) -> int | None:
+    """On the copy: the lines of a source naming a case become passages of it, as Add to case… does,
+    so the cases picture shows a case's passages listed under the table."""
+    from workbench.query.document import coders
+
+    ctx = window.ctx
+    asked = ctx.coder_id is None and not ctx.coder_name
+    if asked:  # one of the sample's coders, never a prompt; put back below so the pictures stay as they were
+        ctx.coder_name = coders(ctx.project)[0][1]
+    try:
+        return _link_lines_naming_a_case(window)
+    finally:
+        if asked:
+            ctx.coder_name, ctx.coder_id = "", None
+            ctx.coder_changed.emit()
+
+
+def _link_lines_naming_a_case(window) -> int | None:
+    from workbench.query.document import case_names, source_document
+
+    for cid, name in case_names(window.ctx.project):
+        whole = window.case_actions.sources_of(cid)
+        for sid in [s for s in window.source_model.source_ids() if s not in whole]:
+            text = source_document(window.ctx.project, sid).text
+            spans, at = [], 0
+            for line in text.split("\n"):
+                if name in line and len(line) > 40:
+                    spans.append((at, at + len(line)))
+                at += len(line) + 1
+            if len(spans) >= 2:
+                for a, b in spans[:3]:
+                    window.case_actions.link_passage(cid, name, (sid, a, b))
+                return cid
+    return None
+
+
 def shoot_more(app, window, tmp: Path, out: Path) -> list[str]:
     """The cases table, source properties, the memo list, a merge summary and a report page."""
     from workbench.ui.app import save_screenshot
@@ -149,7 +185,8 @@ def shoot_more(app, window, tmp: Path, out: Path) -> list[str]:
     close_bottom_panels(window)
     cases = window.case_actions.show_panel()
     cases.table.sortByColumn(3, __import__("PySide6.QtCore").QtCore.Qt.SortOrder.AscendingOrder)
-    cases.select_case(cases.model.cases[0].id, 3)
+    shown_case = link_sample_passages(window) or cases.model.cases[0].id
+    cases.select_case(shown_case, 3)
     save_screenshot(window, out / "cases.png")
 
     sid = max(window.source_model.source_ids(), key=lambda i: window.source_model.source(i).codings)

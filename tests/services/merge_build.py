@@ -9,7 +9,9 @@ from workbench.services.merge_state import (
     CodeRow,
     CoderRow,
     MergeCodingRow,
+    FolderRow,
     MemoRow,
+    PassageRow,
     QueryRow,
     SourceRow,
     State,
@@ -52,6 +54,11 @@ def coding(code_guid: str, coder: str = THANDI, start: int = 0, end: int = 10, t
     return MergeCodingRow(source, code_guid, coder, start, end, T[t])
 
 
+def passage(case_guid: str, start: int = 0, end: int = 10, t: int = 1, source: str = SRC,
+            by: str | None = THANDI) -> PassageRow:
+    return PassageRow(case_guid, source, start, end, T[t], by)
+
+
 def case(name: str, t: int = 1, description: str = "", position: int = 0) -> CaseRow:
     return CaseRow(name, description, position, T[1], T[t])
 
@@ -69,8 +76,12 @@ def memo(text: str, kind: str = "project", target: str | None = None, author: st
     return MemoRow("", text, kind, target, author, T[1], T[t])
 
 
-def source(name: str, sha: str, t: int = 1) -> SourceRow:
-    return SourceRow(name, sha, 100, 0, T[t], "")
+def source(name: str, sha: str, t: int = 1, folder: str | None = None) -> SourceRow:
+    return SourceRow(name, sha, 100, 0, T[t], "", folder)
+
+
+def folder(name: str, parent: str | None = None, t: int = 1, position: int = 0) -> FolderRow:
+    return FolderRow(parent, name, position, T[1], T[t])
 
 
 def query(name: str, definition: str = "{}", t: int = 1) -> QueryRow:
@@ -94,8 +105,9 @@ def merge(ours: State, other: State, base: str = "", resolutions: dict | None = 
 def view(st: State) -> dict:
     """A merged State without what depends on the moment of merging or the file it came from."""
     return {
-        "coder": st.coder, "source": {g: r[:5] for g, r in st.source.items()}, "code": st.code,
-        "coding": st.coding, "case": st.case, "attribute": st.attribute, "memo": st.memo,
+        "coder": st.coder, "folder": st.folder, "source": {g: (*r[:5], r.folder) for g, r in st.source.items()},
+        "pages": st.pages, "code": st.code, "coding": st.coding, "case": st.case, "case_passage": st.case_passage,
+        "attribute": st.attribute, "memo": st.memo,
         "values": st.values, "links": st.links, "queries": st.queries,
         "tombstones": {g: (t.kind, t.detail, t.deleted_by) for g, t in st.tombstones.items()},
     }

@@ -37,13 +37,20 @@ def canonical(path: Path) -> dict:
             memos[g] = (target, title, text)
         return {
             "coders": sorted(coders.values()),
-            "sources": {r[0]: r[1:] for r in q("SELECT guid, name, sha256 FROM source")},
+            "sources": {r[0]: r[1:] for r in q(
+                "SELECT s.guid, s.name, s.sha256, f.guid FROM source s LEFT JOIN source_folder f ON f.id = s.folder_id")},
+            "folders": {r[0]: r[1:] for r in q("SELECT f.guid, f.name, p.guid FROM source_folder f "
+                                               "LEFT JOIN source_folder p ON p.id = f.parent_id")},
+            "pages": sorted(q('SELECT s.guid, p.page, p.label, p.start, p."end" FROM source_page p '
+                              "JOIN source s ON s.id = p.source_id")),
             "codes": {r[0]: (cpath(cid), r[3], r[4], r[5]) for cid, r in codes.items()},
             "codings": sorted(coding_key.values()),
             "cases": {r[0]: r[1:] for r in q("SELECT guid, name, description FROM case_")},
             "attributes": {r[0]: r[1:] for r in q("SELECT guid, name, type FROM attribute")},
             "values": sorted((cases[c], attrs[a], v) for c, a, v in q("SELECT case_id, attribute_id, value FROM attribute_value")),
             "links": sorted((cases[c], src[s]) for c, s in q("SELECT case_id, source_id FROM case_source")),
+            "passages": {r[0]: (cases[r[1]], src[r[2]], r[3], r[4]) for r in q(
+                'SELECT guid, case_id, source_id, start, "end" FROM case_passage')},
             "memos": memos,
             "queries": {r[0]: r[1:] for r in q("SELECT guid, name, definition FROM saved_query")},
             "tombstones": sorted(r[0] for r in q("SELECT guid FROM tombstone")),
@@ -81,6 +88,9 @@ def content(path: Path) -> dict:
         return {
             "coders": sorted(coders.values()),
             "sources": sorted(src.values()),
+            "folders": sorted((r[0], r[1] or "") for r in q(
+                "SELECT f.name, p.name FROM source_folder f LEFT JOIN source_folder p ON p.id = f.parent_id")),
+            "in folders": sorted(q("SELECT s.name, f.name FROM source s JOIN source_folder f ON f.id = s.folder_id")),
             "codes": sorted((cpath(cid), r[2], r[3]) for cid, r in codes.items()),
             "codings": sorted(coding.values()),
             "cases": sorted(q("SELECT name, description FROM case_")),
@@ -88,6 +98,8 @@ def content(path: Path) -> dict:
             "values": sorted((cases[c], attrs[a], v) for c, a, v in q(
                 "SELECT case_id, attribute_id, value FROM attribute_value")),
             "links": sorted((cases[c], src[s]) for c, s in q("SELECT case_id, source_id FROM case_source")),
+            "passages": sorted((cases[c], src[s], a, b) for c, s, a, b in q(
+                'SELECT case_id, source_id, start, "end" FROM case_passage')),
             "memos": sorted(memos, key=repr),
             "queries": sorted(q("SELECT name, definition FROM saved_query")),
         }
@@ -108,6 +120,10 @@ def duplicates(path: Path) -> list:
         dup += [("coding", r) for r in con.execute(
             'SELECT source_id, code_id, coder_id, start, "end", count(*) FROM coding '
             'GROUP BY 1, 2, 3, 4, 5 HAVING count(*) > 1')]
+        dup += [("folder", r) for r in con.execute(
+            "SELECT coalesce(parent_id, 0), name, count(*) FROM source_folder GROUP BY 1, 2 HAVING count(*) > 1")]
+        dup += [("case_passage", r) for r in con.execute(
+            'SELECT case_id, source_id, start, "end", count(*) FROM case_passage GROUP BY 1, 2, 3, 4 HAVING count(*) > 1')]
         return dup
     finally:
         con.close()
@@ -123,7 +139,8 @@ def apply_ops(path: Path, ops: list[tuple]) -> None:
 
     from workbench.core.errors import WorkbenchError
     from workbench.services import cases, codebook, coding, memos, saved_queries
-    from workbench.store.models import Attribute, Case, Code, Coder, Coding, SavedQuery, Source
+    from workbench.services import sources as sources_service
+    from workbench.store.models import Attribute, Case, CasePassage, Code, Coder, Coding, SavedQuery, Source
     from workbench.store.project import open_project
 
     with open_project(path) as p:
@@ -179,6 +196,28 @@ def apply_ops(path: Path, ops: list[tuple]) -> None:
                         cases.delete_case(p, pick(case_ids, a), deleted_by=who)
                 elif op == "link" and case_ids:
                     cases.link_source(p, pick(case_ids, a), pick(sources, b)[0], linked=c % 2 == 0)
+                elif op == "passage" and case_ids:
+                    # link a passage, or unlink one of those there (by a, then its start), by `who`
+                    with p.reading() as s:
+                        there = list(s.scalars(select(CasePassage.id).order_by(CasePassage.id)))
+                    if there and b % 3 == 0:
+                        cases.unlink_passage(p, pick(there, a), deleted_by=who)
+                    else:
+                        sid, length = pick(sources, b)
+                        start = (a * 5) % (length - 1)  # few distinct spans, so copies link the same one
+                        cases.link_passage(p, pick(case_ids, a), sid, start, min(length, start + 1 + c % 3 * 10))
+                elif op == "folder":  # make a folder, file a source (or take it out), delete a folder
+                    folders = sources_service.folder_rows(p)
+                    what = b % 3 if folders else 0
+                    if what == 0:
+                        parent = pick(folders, c).id if folders and c % 3 == 0 else None
+                        sources_service.create_folder(p, pick(FOLDERS, a), parent)
+                    elif what == 1:
+                        where = None if c % 4 == 0 else pick(folders, c).id
+                        sources_service.move_to_folder(p, [pick(sources, a)[0]], where)
+                    else:
+                        leaves = [f for f in folders if not any(g.parent_id == f.id for g in folders)]
+                        sources_service.delete_folder(p, pick(leaves, a).id, deleted_by=who)
                 elif op == "query":
                     if queries and b % 2:
                         saved_queries.delete_query(p, pick(queries, a), deleted_by=who)
@@ -194,8 +233,9 @@ COLOURS = ["#112233", "#445566", "#778899"]
 MEMOS = ["first thought", "second thought", "a longer third thought", ""]
 VALUES = {"text": ["Africa", "Asia", "Europe", ""], "number": ["2001", "2010", "1999", ""],
           "date": ["2001-01-01", "2002-02-02", "2003-03-03", ""], "bool": ["yes", "no", "yes", ""]}
+FOLDERS = ["Interviews", "interviews ", "Policy texts", "2019"]
 CASES = ["Johannesburg", "Cape Town", "Tokyo", "Nairobi"]
 QUERIES = ["funding talk", "Funding talk", "province"]
 DELETERS = ["Thandi", "Pieter", ""]
 OPS = ["code", "code", "code", "uncode", "new code", "rename", "recolour", "move", "merge codes", "delete code",
-       "memo", "coding memo", "value", "case", "link", "query"]
+       "memo", "coding memo", "value", "case", "link", "passage", "passage", "folder", "folder", "query"]

@@ -1,9 +1,9 @@
 """Linking passages of sources to cases (issue 9, finding 6): checks, tombstones and undo."""
 from __future__ import annotations
 
-import sqlite3
 
 import pytest
+import store_read
 from sqlalchemy import select
 
 from workbench.core.changes import Kind
@@ -30,12 +30,8 @@ def ids(project, case="Johannesburg", source="policy.txt"):
 
 
 def rows(path) -> list[tuple]:
-    """case_passage as the file holds it, read with sqlite3 beside the application."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return con.execute("SELECT guid, case_id, source_id, start, \"end\" FROM case_passage ORDER BY id").fetchall()
-    finally:
-        con.close()
+    """case_passage as the project holds it, read beside the application (tests/store_read.py)."""
+    return store_read.rows(path, 'SELECT guid, case_id, source_id, start, "end" FROM case_passage ORDER BY id')
 
 
 def tombstones(project) -> dict[str, str]:
@@ -128,3 +124,17 @@ def test_deleting_a_case_or_source_removes_its_passages_and_buries_the_case_ones
     _, policy = ids(project)
     delete_source(project, policy, deleted_by="Thandi", force=True)
     assert rows(project_path) == []  # the foreign key cascades; the source's tombstone covers it
+
+
+def test_deleting_a_case_as_the_window_does_buries_its_passages_and_undo_lifts_them(project, project_path):
+    # The window deletes through delete_case_kept (for undo): its passages must leave tombstones
+    # too, or a merge with a copy that still has them counts them as new work on the case.
+    from workbench.services.cases import delete_case_kept, restore_case
+
+    link_by_name(project, "Pretoria", "policy.txt", 0, 20)
+    (guid, *_), = rows(project_path)
+    case, _ = ids(project, "Pretoria")
+    kept = delete_case_kept(project, case, deleted_by="Thandi").result
+    assert rows(project_path) == [] and tombstones(project)[guid] == "case_passage"
+    restore_case(project, kept)
+    assert [r[0] for r in rows(project_path)] == [guid] and guid not in tombstones(project)

@@ -13,7 +13,7 @@ import pytest
 
 from merge_support import canonical, content, duplicates
 from workbench.core.changes import Kind
-from workbench.services import cases, codebook, coding, memos, saved_queries
+from workbench.services import cases, codebook, coding, memos, saved_queries, sources
 from workbench.services.handout import hand_out
 from workbench.services.lookup import attribute_by_name, case_by_name, code_by_path, coder_by_name, source_by_name
 from workbench.services.merge import merge_files
@@ -59,6 +59,22 @@ def _prepare(p):
     memos.set_memo(p, "coding", _coding_at(p, "autonomy/own funding", FUND), "note on funding", thandi)
     memos.set_memo(p, "coding", _coding_at(p, "autonomy", FUND), "note on autonomy", thandi)
     saved_queries.save_query(p, "funding talk", {"filters": {"codes": ["autonomy"]}})
+    cases.link_passage(p, _look(p, "case", "Addis Ababa"), _look(p, "source", "interview_jhb.txt"), 0, 20)
+    sources.create_folder(p, "Policy texts")
+    sources.move_to_folder(p, [_look(p, "source", "policy.txt")], _folder(p, "Policy texts"))
+
+
+def _folder(p, name):
+    return next(f.id for f in sources.folder_rows(p) if f.name == name)
+
+
+def _unlink_passage(p):
+    cases.unlink_by_name(p, "Addis Ababa", "interview_jhb.txt", 0, 20, deleted_by="Thandi")
+
+
+def _new_folder(p):
+    sources.create_folder(p, "Interviews")
+    sources.move_to_folder(p, [_look(p, "source", "interview_addis.txt")], _folder(p, "Interviews"))
 
 
 def _merge_codes(p):
@@ -103,6 +119,13 @@ EDITS = {
     "delete a memo": lambda p: memos.set_memo(p, "code", _look(p, "code", "autonomy"), "",
                                               _look(p, "coder", "Thandi")),
     "delete a saved query": lambda p: saved_queries.delete_query(p, "funding talk", deleted_by="Thandi"),
+    "link a passage": lambda p: cases.link_passage(p, _look(p, "case", "Johannesburg"),
+                                                   _look(p, "source", "interview_jhb.txt"), 30, 60),
+    "unlink a passage": _unlink_passage,
+    "new folder with a source": _new_folder,
+    "rename a folder": lambda p: sources.rename_folder(p, _folder(p, "Policy texts"), "Policies"),
+    "delete a folder": lambda p: sources.delete_folder(p, _folder(p, "Policy texts"), deleted_by="Thandi"),
+    "take a source out of a folder": lambda p: sources.move_to_folder(p, [_look(p, "source", "policy.txt")], None),
 }
 
 
@@ -196,3 +219,42 @@ def test_a_copy_that_still_has_the_merged_code_brings_its_new_work_to_the_target
         (memo,) = [m for m in got["memos"] if m[0] == ("code", "autonomy")]
         assert "money matters, says Pieter" in memo[2] and "acting alone" in memo[2]
     assert content(into_original) == content(into_copy)
+
+
+def test_deleting_a_folder_buries_it_and_undo_lifts_it(original_and_copy, tmp_path):
+    # Undo (as the window does it: the folder again with its id and GUID, its sources filed back)
+    # leaves no tombstone, so a merge with the original keeps the folder in either direction.
+    import store_read
+
+    original, copy = original_and_copy
+    with open_project(copy) as p:
+        (folder,) = [f for f in sources.folder_rows(p) if f.name == "Policy texts"]
+        ((guid,),) = store_read.rows(copy, "SELECT guid FROM source_folder WHERE id = :i", i=folder.id)
+        sources.delete_folder(p, folder.id, deleted_by="Thandi")
+        tombs = store_read.rows(copy, "SELECT guid, kind, deleted_by, detail FROM tombstone")
+        assert tombs == [(guid, "folder", "Thandi", "Policy texts")]
+        sources.create_folder(p, "Policy texts", None, folder.id, guid)
+        sources.move_to_folder(p, list(folder.source_ids), folder.id)
+        assert store_read.rows(copy, "SELECT guid FROM tombstone") == []
+    wanted = content(original)
+    into_original, into_copy, reports = _both_ways(original, copy, tmp_path)
+    assert [r.body["conflicts"] for r in reports] == [[], []]
+    assert content(into_original) == content(into_copy) == wanted
+    assert ("policy.txt", "Policy texts") in wanted["in folders"]
+
+
+def test_a_folder_deleted_in_one_copy_with_a_source_filed_in_it_in_the_other_is_a_question(
+        original_and_copy, tmp_path):
+    original, copy = original_and_copy
+    with open_project(copy) as p:
+        sources.delete_folder(p, _folder(p, "Policy texts"), deleted_by="Thandi")
+    with open_project(original) as p:
+        sources.move_to_folder(p, [_look(p, "source", "interview_addis.txt")], _folder(p, "Policy texts"))
+    into_original, into_copy, reports = _both_ways(original, copy, tmp_path)
+    for r in reports:
+        (c,) = r.body["conflicts"]
+        assert (c["kind"], c["default"]) == ("deletion", "keep")
+        assert c["label"] == "folder Policy texts, deleted by Thandi"
+    for result in (into_original, into_copy):  # kept: with both sources it holds in the original
+        assert content(result)["in folders"] == [("interview_addis.txt", "Policy texts"),
+                                                 ("policy.txt", "Policy texts")]

@@ -196,3 +196,27 @@ def test_a_merge_twice_with_a_kept_deletion_asks_nothing_the_second_time(pieters
     before = content(original)
     again = merge_files(original, [copy])
     assert again.body["conflicts"] == [] and content(original) == before
+
+
+def test_a_coding_kept_with_its_code_is_not_asked_again_after_the_code_is_merged(pieters_copy):
+    # Pieter deletes a code holding Thandi's codings; the merge asks once (about the code) and keeps
+    # it. Thandi then merges that code into another. Merging Pieter's copy again asks nothing.
+    original, copy = pieters_copy
+    with open_project(copy) as p:
+        codebook.delete_code(p, _look(p, "code", "provincial constraint"), force=True, deleted_by="Pieter")
+    first = merge_files(original, [copy])
+    assert [c["guid"] for c in first.body["conflicts"]] == [_code_guid(original, "provincial constraint")]
+    with open_project(original) as p:
+        codebook.merge_codes(p, [_look(p, "code", "provincial constraint")], _look(p, "code", "development outcome"))
+    before = content(original)
+    again = merge_files(original, [copy])
+    assert again.body["conflicts"] == [] and content(original) == before
+
+
+def _code_guid(path, code):
+    from sqlalchemy import select
+
+    from workbench.store.models import Code
+
+    with open_project(path) as p, p.reading() as s:
+        return s.scalar(select(Code.guid).where(Code.id == code_by_path(s, code)))

@@ -2,7 +2,8 @@
 
 Edits: coding and uncoding by either coder, new codes, rename, recolour, move, merge and delete
 codes, memos on codes and codings (written and deleted), case create/rename/delete, attribute
-values set and cleared, sources linked and unlinked, saved queries saved and deleted; deletions
+values set and cleared, sources linked and unlinked, passages linked to cases and unlinked,
+folders of sources made and deleted and sources moved into and out of them, saved queries saved and deleted; deletions
 by the coder who made the work, by the other coder, or by no one named.
 """
 from __future__ import annotations
@@ -55,7 +56,7 @@ def _alive(path):
     con = store_read.connect(path)
     try:
         alive = {}
-        for table in ("code", "coding", "memo", "case_", "attribute", "source"):
+        for table in ("code", "coding", "memo", "case_", "case_passage", "attribute", "source", "source_folder"):
             alive.update({g: table for (g,) in con.execute(f"SELECT guid FROM {table}")})
         tombs = {g: d for g, d in con.execute("SELECT guid, detail FROM tombstone")}
         return alive, tombs

@@ -22,6 +22,7 @@ from merge_build import (
     case,
     code,
     coding,
+    folder,
     memo,
     merge,
     redirect,
@@ -329,6 +330,65 @@ def test_rule_weighed_before_not_asked():
     assert len(ctx.conflicts) == 1
 
 
+def test_rule_weighed_before_not_asked_deletion_stays_as_answered():
+    import json
+
+    from merge_build import tomb
+
+    # An earlier merge into a asked about b's deletion of X (X then held new work) and kept it;
+    # the work has moved away since, so X alone would now go without a question. The answer stands.
+    a, b = state(code={G(1): code("X")}), state(tombstones={G(1): tomb("code", 3, "Thandi")})
+    seen = {(f"deletion:{G(1)}:deleted", json.dumps("deleted by Thandi"), T[3])}
+    r, ctx = merge(a, b, T[2], seen=seen)
+    assert G(1) in r.code and ctx.conflicts == []
+    r, _ = merge(a, b, T[2])  # never asked: the deletion applies
+    assert G(1) not in r.code
+
+
+def test_rule_folders_match_by_path():
+    # "Interviews" made in each copy is one folder (the smaller GUID), its subfolders matched
+    # inside it; a folder renamed on one side since keeps the later name (ties: the larger name).
+    a = state(with_source=False, folder={G(2): folder("Interviews"), G(4): folder("2019", G(2)),
+                                         G(6): folder("Policy", t=4)},
+              source={G(20): source("jhb.txt", "sha-jhb", folder=G(4))})
+    b = state(with_source=False, folder={G(1): folder(" interviews"), G(3): folder("2019", G(1)),
+                                         G(6): folder("Policy texts", t=3)},
+              source={G(21): source("addis.txt", "sha-addis", folder=G(3))})
+    r, ctx, _ = both(a, b)
+    assert r.folder == {G(1): folder("Interviews"), G(3): folder("2019", G(1)), G(6): folder("Policy", t=4)}
+    assert {g: x.folder for g, x in r.source.items()} == {G(20): G(3), G(21): G(3)}
+    assert sorted(g for m in _matched(ctx, "folder", "path") for g in m["merged"]) == [G(2), G(4)]
+
+
+@pytest.mark.parametrize("fa, ta, fb, tb, want", [
+    (G(1), 1, None, 3, None),  # taken out of its folder on b since the base (a unchanged): out
+    (G(1), 3, None, 1, G(1)),  # filed on a since the base: in it
+    (G(1), 4, None, 3, G(1)),  # both changed it: the more recent change
+    (G(1), 3, None, 4, None),
+    (G(1), 3, G(2), 4, G(2)),  # in another on each: the more recently changed source's
+    (G(2), 4, G(1), 3, G(2)),
+    (G(1), 3, G(2), 3, G(2)),  # changed at the same time: ties by the folder's GUID (the larger)
+    (G(1), 3, None, 3, G(1)),  # a folder before none
+    (G(1), 1, None, 1, G(1)),  # neither changed (its folder's deletion on b overruled): in it
+])
+def test_rule_source_folder_from_the_changed_side(fa, ta, fb, tb, want):
+    folders = {G(1): folder("Interviews"), G(2): folder("Policy texts")}
+    a = state(with_source=False, folder=folders, source={G(20): source("jhb.txt", "sha-jhb", t=ta, folder=fa)})
+    b = state(with_source=False, folder=folders, source={G(20): source("jhb.txt", "sha-jhb", t=tb, folder=fb)})
+    r, ctx, _ = both(a, b, T[2])
+    assert r.source[G(20)].folder == want and ctx.conflicts == []
+
+
+def test_rule_pages_travel_with_the_source():
+    pdf = ((1, "", 0, 40), (2, "", 42, 90))
+    # a has the PDF (pages and all); b the same text imported under another GUID, and before
+    # pages were kept: the one source that stays (the smaller GUID) has the pages.
+    a = state(with_source=False, source={G(22): source("policy.pdf", "sha-policy")}, pages={G(22): pdf})
+    b = state(with_source=False, source={G(21): source("policy (copy).pdf", "sha-policy")})
+    r, _, _ = both(a, b)
+    assert list(r.source) == [G(21)] and r.pages == {G(21): pdf}
+
+
 def test_coders_on_both_sides_keep_the_earliest_record():
     a, b = state(coders=(("Thandi", THANDI),)), state(coders=(("Thandi", THANDI),))
     b.coder[THANDI] = CoderRow("Thandi", T[5])
@@ -342,7 +402,8 @@ def test_every_rule_in_docs_merge_md_has_a_test_named_after_it():
     here = Path(__file__).resolve().parent
     doc = (here.parents[1] / "docs" / "merge.md").read_text(encoding="utf-8")
     rules = re.findall(r"\*\*([a-z][a-z0-9-]+)\*\*", doc[doc.index("## The rules"):doc.index("## Guarantees")])
-    tests = {name for f in ("test_merge_rules.py", "test_merge_rules_deletions.py")
+    tests = {name for f in ("test_merge_rules.py", "test_merge_rules_deletions.py",
+                                           "test_merge_rules_passages.py")
              for name in re.findall(r"^def (test_rule_\w+)\(", (here / f).read_text(encoding="utf-8"), re.M)}
     names = {"test_rule_" + r.replace("-", "_") for r in rules}
     assert len(rules) >= 40 and not [n for n in names if not any(t.startswith(n) for t in tests)]

@@ -297,3 +297,91 @@ def test_rule_deleted_with_its_container_whatever_the_guids():
                           C1: tomb("coding", 3, "Pieter")})
     r, ctx, _ = both(a, b, T[2])
     assert [c.guid for c in ctx.conflicts] == [parent] and child in r.code and C1 in r.coding
+
+
+def test_rule_weighed_before_not_asked_for_what_went_with_its_container():
+    # Pieter deleted code X with Thandi's coding C1 (b). A first merge into a asks once, about X,
+    # and keeps both. Then a folds X into Y (merge codes): C1 now sits on Y and X is a redirect.
+    # Merging b again must not ask about C1: its deletion was weighed with X's question.
+    import json
+
+    from merge_build import merge
+
+    # With X went its subcode K, Thandi's coding C2 in K and her memo M on C2: all decided with X.
+    a = _with_x(code={Y: code("Y"), K: code("K", X)}, coding={C2: coding(K, start=20, end=30)},
+                memo={M: memo("why", "coding", C2)})
+    b = _deleted("Pieter", **{K: tomb("code", 3, "Pieter"), C2: tomb("coding", 3, "Pieter"),
+                              M: tomb("memo", 3, "Pieter")})
+    _, first = merge(a, b, T[2])
+    (asked,) = first.conflicts
+    assert asked.guid == X
+    assert asked.along == [{"key": f"deletion:{g}:deleted", "value": "deleted by Pieter", "time": T[3]}
+                           for g in (K, C1, C2, M)]
+    seen = {(a_["key"], json.dumps(a_["value"]), a_["time"]) for a_ in asked.to_json()["along"]}
+    seen.add((asked.key, json.dumps(asked.other["value"]), asked.other["time"]))
+    folded = state(code={Y: code("Y", t=4)}, coding={C1: coding(Y), C2: coding(Y, start=20, end=30)},
+                   memo={M: memo("why", "coding", C2)},
+                   tombstones={X: redirect("code", Y, 4), K: redirect("code", Y, 4)})
+    r, again = merge(folded, b, T[2], seen=seen)
+    assert again.conflicts == [] and {r.coding[C1].code, r.coding[C2].code} == {Y} and M in r.memo
+    _, unseen = merge(folded, b, T[2])  # without the first merge's record: questions (default keep)
+    assert sorted(c.guid for c in unseen.conflicts) == [C1, C2]
+
+
+def _folders(**tables):
+    """Side a: folder F ("Interviews") holding the source SRC, both unchanged since T[1]."""
+    from merge_build import folder, source
+
+    st = state(folder={F: folder("Interviews")} | tables.pop("folder", {}), **tables)
+    st.source[SRC] = source("interview.txt", "sha-interview", folder=F)
+    return st
+
+
+F, F2, S2 = G(30), G(31), G(803)
+
+
+def test_rule_folder_tombstones():
+    # b deleted the folder at T[3] (its source is in no folder there, unchanged); a did nothing.
+    a = _folders()
+    b = state(tombstones={F: tomb("folder", 3, "Pieter")})
+    r, ctx, _ = both(a, b, T[2])
+    assert ctx.conflicts == [] and r.folder == {} and r.source[SRC].folder is None
+    assert r.tombstones[F].kind == "folder"
+    # renamed on a after the deletion was made there (news to b): a question (deletion-meets-change)
+    from merge_build import folder
+
+    a.folder[F] = folder("Interviews 2019", t=4)
+    _, ctx, _ = both(a, b, T[2])
+    assert [(c.kind, c.guid, c.default) for c in ctx.conflicts] == [("deletion", F, "keep")]
+
+
+@pytest.mark.parametrize("resolution, stays", [(None, True), ("delete", False)])
+def test_rule_folder_deletion_meets_new_sources(resolution, stays):
+    from merge_build import source
+
+    # a filed a source b never knew (S2) in the folder since the base; b deleted the folder.
+    a = _folders()
+    a.source[S2] = source("new.txt", "sha-new", t=3, folder=F)
+    b = state(tombstones={F: tomb("folder", 3, "Pieter")})
+    _, ctx, _ = both(a, b, T[2])
+    (c,) = ctx.conflicts
+    assert (c.kind, c.guid, c.default) == ("deletion", F, "keep") and "folder Interviews" in c.label
+    res = {} if resolution is None else {c.id: resolution}
+    r, _, _ = both(a, b, T[2], resolutions=res)
+    assert (F in r.folder) == stays
+    # kept, it holds what it held on a: the new source and the old one b's deletion took out
+    assert {g: x.folder for g, x in r.source.items()} == {SRC: F if stays else None, S2: F if stays else None}
+
+
+def test_rule_folder_deletion_meets_new_sources_filed_or_a_subfolder():
+    from merge_build import folder, source
+
+    b = state(tombstones={F: tomb("folder", 3, "Pieter")})
+    b.source[SRC] = source("interview.txt", "sha-interview")  # unfiled by the deletion, unchanged
+    moved = _folders()
+    moved.source[SRC] = source("interview.txt", "sha-interview", t=4, folder=F)  # (re)filed since
+    sub = _folders(folder={F2: folder("2019", F, t=3)})  # a subfolder b never knew
+    old = _folders()  # filed before the base: no news
+    for a, asked in ((moved, True), (sub, True), (old, False)):
+        _, ctx, _ = both(a, b, T[2])
+        assert [c.guid for c in ctx.conflicts] == ([F] if asked else [])

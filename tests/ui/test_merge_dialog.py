@@ -119,8 +119,32 @@ def test_the_merge_result_is_a_summary_in_words(qtbot, two_copies):
         assert Path(backup).exists() and backup in text
         assert "What came in:" in text and "new coding" in text
         assert "2 conflicts" in text
-        assert "Source “interview_addis.txt”: deleted by Thandi here, kept and changed in the other file — kept it." \
-            in text
+        assert ("Source “interview_addis.txt” (it holds coding by Pieter: development outcome/unrealised objective"
+                in text)
+        assert "”): deleted by Thandi here, kept and changed in the other file — kept it." in text
         assert "Code “self-rule”, name: this project had “self-rule”, the other file “city autonomy” — took the " \
             "other file's." in text
         assert "{" not in text and "tombstone" not in text.lower() and "ours" not in text
+
+
+@pytest.mark.parametrize("label, words", [
+    ("source interview_addis.txt, deleted by Thandi", "Source “interview_addis.txt”"),
+    ("case Addis Ababa, deleted by Sipho, holds another coder's work (memo by Naledi: case Addis Ababa)",
+     "Case “Addis Ababa” (it holds memo by Naledi: case Addis Ababa)"),
+    ("coding by Naledi, deleted by Sipho: autonomy on a.txt 3-9 “self rule”",
+     "Coding by Naledi, autonomy on a.txt 3-9 “self rule”"),
+    ("code autonomy", "Code “autonomy”"),
+    ("case_passage Johannesburg: a.txt 3-9, deleted by Sipho", "Case passage “Johannesburg: a.txt 3-9”"),
+])
+def test_a_deletion_conflict_names_the_thing_once_and_whose_work_it_holds(label, words):
+    from workbench.ui.dialogs.merge_words import deleted_thing
+
+    assert deleted_thing(label) == words
+
+
+def test_every_kind_a_merge_counts_has_words():
+    from workbench.services.merge_state import KINDS
+    from workbench.ui.dialogs.merge_words import KIND_TITLES, KIND_WORDS
+
+    for kind in (*KINDS, "value", "link", "tombstone"):
+        assert "_" not in KIND_WORDS[kind] and "_" not in KIND_TITLES[kind], kind

@@ -269,3 +269,24 @@ def test_delete_on_a_row_of_the_codings_list_removes_that_coding(window, project
     assert cid not in window.document_view.layer.spans
     window.undo()
     assert sorted(codings_in(project_path, JHB)) == sorted(before)
+
+
+def test_a_read_only_project_offers_no_coding_from_the_text(window, project_path):
+    view = open_jhb(window)
+    cid = code_id(window, "autonomy/own funding")
+    select_phrase(window, "And the province?")
+    window.coding_actions.code_selection(cid)  # a recent code, so the recent menu is there
+    before = codings_in(project_path, JHB)
+    window.close_project()
+    assert window.open_project(project_path, readonly=True)
+    view = open_jhb(window)
+    select_phrase(window, PHRASE)
+    start = view.source.text.index("Every agreement")
+    spans = view.layer.at(view.layer.map.to_utf16(start + 3))
+    menu = window.coding_actions.document_menu(view, spans)
+    assert not window.coding_actions.code_with.isEnabled() and not window.coding_actions.in_vivo.isEnabled()
+    for span in spans:
+        assert not menu.findChild(type(window.undo_action), f"removeCoding{span.id}").isEnabled()
+    recent = menu.findChild(type(menu), "recentCodesMenu")
+    assert recent is None or not recent.isEnabled()
+    assert codings_in(project_path, JHB) == before

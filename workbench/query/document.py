@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import case as when, func, select
 
 from workbench.query.membership import CaseMap
 from workbench.services.lookup import CodeTree
@@ -180,6 +180,37 @@ def source_case_passages(project: Project, source_id: int) -> list[CasePassageRo
              .join(Case, Case.id == CasePassage.case_id).where(CasePassage.source_id == source_id)
              .order_by(CasePassage.start, CasePassage.end, Case.position, Case.name))
         return [CasePassageRow(*r) for r in s.execute(q)]
+
+
+def case_names(project: Project) -> list[tuple[int, str]]:
+    """(id, name) of every case, in the cases' order."""
+    with project.reading() as s:
+        return [tuple(r) for r in s.execute(select(Case.id, Case.name).order_by(Case.position, Case.name))]
+
+
+@dataclass(frozen=True)
+class CaseExcerptRow:
+    """A passage linked to a case, with its source's name and its first words (for the Cases panel)."""
+
+    id: int
+    source_id: int
+    source: str
+    start: int
+    end: int
+    excerpt: str
+
+
+def case_passage_excerpts(project: Project, case_id: int, width: int = 160) -> list[CaseExcerptRow]:
+    """The passages of one case by source order then start; each excerpt is at most `width`
+    characters, cut in SQL (substr counts characters on both engines), so a long source is never
+    loaded whole."""
+    span = CasePassage.end - CasePassage.start
+    with project.reading() as s:
+        q = (select(CasePassage.id, CasePassage.source_id, Source.name, CasePassage.start, CasePassage.end,
+                    func.substr(Source.text, CasePassage.start + 1, when((span < width, span), else_=width)))
+             .join(Source, Source.id == CasePassage.source_id).where(CasePassage.case_id == case_id)
+             .order_by(Source.position, Source.name, CasePassage.start, CasePassage.end))
+        return [CaseExcerptRow(*r) for r in s.execute(q)]
 
 
 def source_codings(project: Project, source_id: int, coding_ids: list[int] | None = None) -> list[CodingRow]:

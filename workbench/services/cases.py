@@ -303,6 +303,9 @@ def delete_case_kept(project: Project, case_id: int, deleted_by: str = "") -> Ch
         rows = _take_rows(s, _CASE_ROWS, case_id)
         bury(s, "case", [(case.guid, case.name)], deleted_by)
         bury(s, "memo", [(m["guid"], case.name) for m in rows["memo"]], deleted_by)
+        # as delete_case does: a merge must see these passages as deleted, not as never seen
+        bury(s, "case_passage", [(r.guid, _detail(s, r)) for r in _records(s, CasePassage.case_id == case_id)],
+             deleted_by)
         s.delete(case)
     changes = Changes().add("deleted", Kind.CASE, case_id)
     for name, kind in _ROW_KINDS.items():

@@ -110,32 +110,32 @@ def list_memos(project: Project) -> list[MemoRow]:
         sources = dict(s.execute(select(Source.id, Source.name)).all())
         cases = dict(s.execute(select(Case.id, Case.name)).all())
         authors = dict(s.execute(select(Coder.id, Coder.name)).all())
+        # A coding memo's passage comes in the same query (outer joins), not as a second query over
+        # an IN list of thousands of ids: the memo list of an L study opens in one read (issue 10, speed).
         rows = s.execute(select(Memo.id, Memo.source_id, Memo.case_id, Memo.code_id, Memo.coding_id, Memo.author_id,
-                                Memo.updated_at, Memo.text)).all()
-        coding_ids = [r.coding_id for r in rows if r.coding_id is not None]
-        codings = {c.id: c for c in s.execute(select(Coding.id, Coding.source_id, Coding.code_id, Coding.start,
-                                                     Coding.end, Coder.name.label("coder"))
-                                              .join(Coder, Coder.id == Coding.coder_id)
-                                              .where(Coding.id.in_(coding_ids)))}
+                                Memo.updated_at, Memo.text, Coding.source_id.label("c_source"),
+                                Coding.code_id.label("c_code"), Coding.start.label("c_start"),
+                                Coding.end.label("c_end"), Coder.name.label("c_coder"))
+                         .outerjoin(Coding, Coding.id == Memo.coding_id)
+                         .outerjoin(Coder, Coder.id == Coding.coder_id)).all()
     out = []
-    for r in rows:
+    for mid, m_source, m_case, m_code, m_coding, author, updated, text, c_source, c_code, a, b, c_coder in rows:
         source_id = None
-        if r.coding_id is not None:
-            c = codings.get(r.coding_id)
-            kind, target_id = "coding", r.coding_id
-            target = (f"{tree.path(c.code_id)} — {sources.get(c.source_id, '?')}, characters {c.start}–{c.end} "
-                      f"({c.coder})") if c else "a coding"
-            source_id = c.source_id if c else None
-        elif r.code_id is not None:
-            kind, target_id, target = "code", r.code_id, tree.path(r.code_id)
-        elif r.case_id is not None:
-            kind, target_id, target = "case", r.case_id, cases.get(r.case_id, "?")
-        elif r.source_id is not None:
-            kind, target_id, target = "source", r.source_id, sources.get(r.source_id, "?")
-            source_id = r.source_id
+        if m_coding is not None:
+            kind, target_id = "coding", m_coding
+            found = c_code is not None
+            target = (f"{tree.path(c_code)} — {sources.get(c_source, '?')}, characters {a}–{b} ({c_coder})"
+                      if found else "a coding")
+            source_id = c_source if found else None
+        elif m_code is not None:
+            kind, target_id, target = "code", m_code, tree.path(m_code)
+        elif m_case is not None:
+            kind, target_id, target = "case", m_case, cases.get(m_case, "?")
+        elif m_source is not None:
+            kind, target_id, target = "source", m_source, sources.get(m_source, "?")
+            source_id = m_source
         else:
             kind, target_id, target = "project", None, "the project"
-        out.append(MemoRow(r.id, kind, target_id, target, source_id, authors.get(r.author_id, ""), r.updated_at,
-                           r.text))
+        out.append(MemoRow(mid, kind, target_id, target, source_id, authors.get(author, ""), updated, text))
     out.sort(key=lambda m: (order[m.kind], m.target.casefold(), m.id))
     return out

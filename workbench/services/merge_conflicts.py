@@ -28,6 +28,9 @@ class Conflict:
     options: list[str]
     default: str
     resolution: str = ""
+    # deletions decided with this one (deleted-with-its-container), each {"key", "value", "time"} as
+    # ours/other are: a later merge counts them as weighed too (weighed-before-not-asked)
+    along: list[dict] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -49,6 +52,7 @@ class Ctx:
     matches: list[dict] = field(default_factory=list)
     aliases: list[dict] = field(default_factory=list)
     dropped: dict[str, int] = field(default_factory=dict)
+    asked_by: dict[str, Conflict] = field(default_factory=dict)  # key -> the question that decided it
 
     def conflict(self, kind: str, fld: str, guid: str, label: str, ours: tuple, other: tuple,
                  options: list[str], default: str) -> str:
@@ -63,6 +67,7 @@ class Ctx:
         if c.resolution not in options:
             c.resolution = default
         self.conflicts.append(c)
+        self.asked_by[key] = c
         return c.resolution
 
     def drop(self, kind: str, n: int = 1) -> None:
@@ -182,4 +187,6 @@ def seen_versions(ours: State) -> set[tuple[str, str, str]]:
             for side in ("ours", "other"):
                 v = c.get(side) or {}
                 seen.add((c.get("key", ""), _j(v.get("value")), v.get("time", "")))
+            for a in c.get("along") or []:
+                seen.add((a.get("key", ""), _j(a.get("value")), a.get("time", "")))
     return seen

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from workbench.core.paths import name_key
-from workbench.services.merge_conflicts import Ctx
+from workbench.services.merge_conflicts import Ctx, _j
 from workbench.services.merge_state import KINDS, State, TombRow
 from workbench.services.tombstones import deleters, pair_guid
 from workbench.store.peek import source_excerpt
@@ -67,6 +67,18 @@ class _Index:
         for (case, source), t in st.links.items():
             self.links_by_case[case].append(t)
             self.links_by_source[source].append(t)
+        self.passages_by_case: dict[str, list[str]] = defaultdict(list)
+        self.passages_by_source: dict[str, list[str]] = defaultdict(list)
+        for g, p in st.case_passage.items():
+            self.passages_by_case[p.case].append(g)
+            self.passages_by_source[p.source].append(g)
+        self.subfolders: dict[str | None, list[str]] = defaultdict(list)
+        for g, f in st.folder.items():
+            self.subfolders[f.parent].append(g)
+        self.by_folder: dict[str, list[str]] = defaultdict(list)
+        for g, r in st.source.items():
+            if r.folder is not None:
+                self.by_folder[r.folder].append(g)
 
     def target(self, guid: str | None) -> str | None:
         """Where an entity ends up after the redirects (itself when it is not folded)."""
@@ -102,14 +114,20 @@ def work_since(kind: str, guid: str, s: State, d: State, idx: _Index, after: str
                 or any(fresh("coding", c) for c in idx.by_code.get(guid, ())))
     if kind == "source":
         return (any(fresh("coding", c) for c in idx.by_source.get(guid, ()))
-                or any(t > after for t in idx.links_by_source.get(guid, ())))
+                or any(t > after for t in idx.links_by_source.get(guid, ()))
+                or any(fresh("case_passage", p) for p in idx.passages_by_source.get(guid, ())))
     if kind == "case":
         return (any(t > after for t in idx.values_by_case.get(guid, ()))
-                or any(t > after for t in idx.links_by_case.get(guid, ())))
+                or any(t > after for t in idx.links_by_case.get(guid, ()))
+                or any(fresh("case_passage", p) for p in idx.passages_by_case.get(guid, ())))
     if kind == "attribute":
         return any(t > after for t in idx.values_by_attr.get(guid, ()))
     if kind == "coder":
         return any(not _known(d, "coding", c) for c in idx.by_coder.get(guid, ()))
+    if kind == "folder":  # a source filed in it (or changed while in it) since, or a new subfolder
+        return (any(not _known(d, "source", g) or change_time(s.source[g]) > after
+                    for g in idx.by_folder.get(guid, ()))
+                or any(fresh("folder", f) for f in idx.subfolders.get(guid, ())))
     return False
 
 
@@ -129,6 +147,9 @@ def describe(st: State, kind: str, guid: str) -> str:
         return f"{describe(st, 'code', row.code)} on {src.name if src else row.source} {row.start}-{row.end}"
     if kind == "memo":
         return f"memo on {row.kind} {describe(st, row.kind, row.target) if row.target else ''}".strip()
+    if kind == "case_passage":
+        src = st.source.get(row.source)
+        return f"{describe(st, 'case', row.case)}: {src.name if src else row.source} {row.start}-{row.end}"
     return getattr(row, "name", guid)
 
 
@@ -203,6 +224,8 @@ def _containers(kind: str, guid: str, s: State, idx: _Index) -> list[str]:
     row = s.table(kind)[guid]
     if kind == "coding":
         found = [row.code, row.source]
+    elif kind == "case_passage":
+        found = [row.case, row.source]
     elif kind == "memo":
         found = [row.target] if row.target else []
     elif kind == "code":
@@ -284,14 +307,21 @@ def _decide(ctx: Ctx, s: State, d: State, survivor: str, guid: str, tomb, idx: _
             decided: dict[str, bool]) -> bool:
     """Whether one entity of side s, deleted on side d, stays."""
     kind = tomb.kind
+    if _weighed_before(ctx, guid, tomb):  # asked in an earlier merge into this project: as it is
+        return survivor == "ours"
     after = min(ctx.base, tomb.deleted_at) if ctx.base else ""
     changed = work_since(kind, guid, s, d, idx, after)
+    if kind == "case_passage" and not changed:  # no one's work of its own: goes or stays with its case
+        with_it = [c for c in _containers(kind, guid, s, idx) if c in decided]
+        _along(ctx, guid, tomb, with_it)
+        return bool(with_it) and all(decided[c] for c in with_it)
     work = others_work(kind, guid, s, d, idx)
     if not changed and not work:
         return False
     if not changed:
         with_it = [c for c in _containers(kind, guid, s, idx) if c in decided]
         if with_it:  # deleted with its container: it goes or stays with it, asked about once
+            _along(ctx, guid, tomb, with_it)
             return all(decided[c] for c in with_it)
     who = tomb.deleted_by or "someone"
     if work and work[0][1] == guid:  # another coder's coding or memo itself
@@ -308,6 +338,29 @@ def _decide(ctx: Ctx, s: State, d: State, survivor: str, guid: str, tomb, idx: _
     else:
         alive = (f"kept: work of {', '.join(sorted({w[2] for w in work}))}", change_time(s.table(kind)[guid]))
     return _ask(ctx, survivor, guid, label, alive, (f"deleted by {who}", tomb.deleted_at))
+
+
+def _along(ctx: Ctx, guid: str, tomb, containers: list[str]) -> None:
+    """Note a deletion decided with its containers' questions on them, so the answer is stored
+    with theirs: a later merge of the same files, where the container has since been folded
+    into another (merge codes), does not ask about it again (weighed-before-not-asked)."""
+    key = f"deletion:{guid}:deleted"
+    for c in containers:
+        asked = ctx.asked_by.get(f"deletion:{c}:deleted")  # its own question, or the one it went with
+        if asked is not None and key not in ctx.asked_by:
+            asked.along.append({"key": key, "value": _dead(tomb), "time": tomb.deleted_at})
+            ctx.asked_by[key] = asked
+
+
+def _dead(tomb) -> str:
+    return f"deleted by {tomb.deleted_by or 'someone'}"
+
+
+def _weighed_before(ctx: Ctx, guid: str, tomb) -> bool:
+    """Whether this deletion was a question in an earlier merge into this project (its report is
+    stored there): the answer stands even when what made it a question is gone since (the work
+    that kept a code moved elsewhere), so merging the same files again changes nothing."""
+    return (f"deletion:{guid}:deleted", _j(_dead(tomb)), tomb.deleted_at) in ctx.seen
 
 
 def _ask(ctx: Ctx, survivor: str, guid: str, label: str, alive: tuple, dead: tuple) -> bool:

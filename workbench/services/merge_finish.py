@@ -75,6 +75,22 @@ def extras(m) -> None:
     r.handouts = list(handouts.values())
 
 
+def pages(m) -> None:
+    """A source's PDF pages travel with it (docs/merge.md, pages-travel-with-the-source): of the
+    versions of one source (its GUID and those matched or folded into it, on either side) the one
+    with pages; two that differ (never for one text and one importer): the more pages, ties by
+    the values, so both directions agree."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for g in m.alias:
+        members[m.res(g)].append(g)
+    out = {}
+    for g in m.r.source:
+        found = [p for x in (g, *members.get(g, ())) for p in (m.ours.pages.get(x), m.other.pages.get(x)) if p]
+        if found:
+            out[g] = max(found, key=lambda p: (len(p), p))
+    m.r.pages = out
+
+
 def tombstones(m) -> None:
     r = m.r
     """Both sides' tombstones: of two for one GUID the better-ranked (merge_deletions.rank), a

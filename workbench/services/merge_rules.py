@@ -16,14 +16,16 @@ from workbench.core.paths import name_key
 from workbench.core.timeutil import now_iso
 from workbench.services.merge_conflicts import Ctx, merge_text, newer, pick
 from workbench.services.merge_deletions import decide_deletions, describe
-from workbench.services.merge_finish import extras, row_ids, tombstones, values_and_links
+from workbench.services.merge_finish import extras, pages, row_ids, tombstones, values_and_links
 from workbench.services.merge_state import (
     AttributeRow,
     CaseRow,
     CodeRow,
     CoderRow,
     MergeCodingRow,
+    FolderRow,
     MemoRow,
+    PassageRow,
     SourceRow,
     State,
     TombRow,
@@ -97,7 +99,62 @@ class _Merge:
                    lambda ms: CoderRow(ms[0][1].name, min(r.created_at for _, r in ms)), "name")
         self.r.coder = rows
 
+    def folders(self) -> None:
+        """Folders of sources: by GUID, then by path (names compared as codes are), so two copies
+        that each made "Interviews" hold one folder; the more recently changed side's name, parent
+        and position. A folder deleted on one side is gone (decide_deletions) unless the other
+        filed sources in it since (folder-deletion-meets-new-sources)."""
+        def order(r: FolderRow) -> tuple:
+            return r.updated_at, r.name, r.position, r.parent or ""
+
+        def same(g, a: FolderRow, b: FolderRow) -> FolderRow:
+            win = max(a, b, key=order)
+            return win._replace(created_at=min(a.created_at, b.created_at))
+
+        rows = self.union("folder", same)
+
+        def settle() -> None:
+            for g, r in list(rows.items()):
+                p = self.res(r.parent)
+                if p is not None and p not in rows:
+                    p = None
+                if p != r.parent:
+                    rows[g] = r._replace(parent=p)
+            for g in sorted(rows):  # moves on both sides can close a loop: cut it at the largest GUID
+                seen, cur = [], g
+                while cur is not None and cur not in seen:
+                    seen.append(cur)
+                    cur = rows[cur].parent
+                if cur is not None:
+                    cut = max(seen[seen.index(cur):])
+                    rows[cut] = rows[cut]._replace(parent=None)
+
+        def combine(ms):
+            best = max((r for _, r in ms), key=order)
+            return ms[0][1]._replace(name=best.name, position=best.position,
+                                     created_at=min(r.created_at for _, r in ms), updated_at=best.updated_at)
+
+        settle()
+        while self.unify("folder", rows, lambda r: (r.parent, name_key(r.name)), combine, "path"):
+            settle()
+        self.r.folder = rows
+
     def sources(self) -> None:
+        def folder(a: SourceRow, b: SourceRow) -> str | None:
+            """The folder of a source on both sides, a field of the source (source-folder-from-the-
+            changed-side): the side whose source changed after the base; both did: the more recent
+            (ties by the folder's GUID); neither (its folder deleted on one side, the deletion
+            overruled): the folder it is in on either side."""
+            fa, fb = self.res(a.folder), self.res(b.folder)
+            if fa == fb:
+                return fa
+            a_changed, b_changed = a.updated_at > self.ctx.base, b.updated_at > self.ctx.base
+            if a_changed != b_changed:
+                return fa if a_changed else fb
+            if not a_changed and (fa is None or fb is None):
+                return fa or fb
+            return fa if newer((fa, a.updated_at), (fb, b.updated_at)) else fb
+
         def same(g, a: SourceRow, b: SourceRow) -> SourceRow:
             if a.sha256 != b.sha256:
                 raise ProjectError(
@@ -106,13 +163,15 @@ class _Merge:
                     "be merged. Nothing was changed.")
             name = pick(self.ctx, "source", "name", g, a.name, (a.name, a.updated_at), (b.name, b.updated_at))
             pos = a.position if newer((a.position, a.updated_at), (b.position, b.updated_at)) else b.position
-            return a._replace(name=name, position=pos, updated_at=max(a.updated_at, b.updated_at))
+            return a._replace(name=name, position=pos, updated_at=max(a.updated_at, b.updated_at),
+                              folder=folder(a, b))
 
         rows = self.union("source", same)
 
         def combine(ms):
             best = max(ms, key=lambda m: (m[1].updated_at, m[1].name))[1]
-            return ms[0][1]._replace(name=best.name, position=best.position)
+            where = best.folder or min((r.folder for _, r in ms if r.folder), default=None)
+            return ms[0][1]._replace(name=best.name, position=best.position, folder=where)
 
         self.unify("source", rows, lambda r: r.sha256, combine, "content")
         taken: set[str] = set()
@@ -130,6 +189,11 @@ class _Merge:
                 taken.add(rows[g].name)
                 self.ctx.matches.append({"kind": "source", "by": "renamed", "guid": g, "name": rows[g].name,
                                          "was": name})
+        for g, r in rows.items():
+            where = self.res(r.folder) if r.folder else None
+            where = where if where in self.r.folder else None
+            if where != r.folder:
+                rows[g] = r._replace(folder=where)
         self.r.source = rows
 
     def attributes(self) -> None:
@@ -256,6 +320,40 @@ class _Merge:
                     out[win] = out[win]._replace(created_at=r.created_at)
         self.r.coding = out
 
+    def passages(self) -> None:
+        """Passages of sources linked to cases (docs/merge.md, one-link-per-passage): by GUID, then
+        one link per case, source and span (the smaller GUID stays, the earliest creation time);
+        they follow their case and source wherever those were matched or folded."""
+        def same(g: str, a: PassageRow, b: PassageRow) -> PassageRow:
+            # Only the case or source can differ (matched or folded elsewhere): the earlier record,
+            # ties by its values, so both directions agree.
+            return min(a, b, key=lambda p: (p.created_at, p.case, p.source, p.created_by or ""))
+
+        rows = self.union("case_passage", same)
+        out: dict[str, PassageRow] = {}
+        by_key: dict[tuple, str] = {}
+        res = self.res
+        for g in sorted(rows):
+            p = rows[g]
+            case, src = res(p.case), res(p.source)
+            if case not in self.r.case or src not in self.r.source:
+                self.ctx.drop("case_passage")
+                self.new_tombs[g] = TombRow("case_passage", self.now, "", "dropped with its deleted case or source")
+                continue
+            by = res(p.created_by) if p.created_by else None
+            p = p._replace(case=case, source=src, created_by=by if by in self.r.coder else None)
+            key = (case, src, p.start, p.end)
+            win = by_key.get(key)
+            if win is None:
+                by_key[key] = g
+                out[g] = p
+                continue
+            self.alias[g] = win  # linked in two copies: one link (the smaller GUID)
+            self.kind_of_alias[g] = "case_passage"
+            if p.created_at < out[win].created_at:
+                out[win] = out[win]._replace(created_at=p.created_at, created_by=p.created_by)
+        self.r.case_passage = out
+
     def memos(self) -> None:
         r = self.r
 
@@ -304,14 +402,17 @@ class _Merge:
 
     def run(self) -> State:
         self.coders()
+        self.folders()
         self.sources()
         self.attributes()
         self.cases()
         self.codes()
         self.codings()
+        self.passages()
         values_and_links(self)
         self.memos()
         extras(self)
+        pages(self)
         tombstones(self)
         row_ids(self)
         return self.r

@@ -19,6 +19,7 @@ from workbench.store.models import (
     Attribute,
     AttributeValue,
     Case,
+    CasePassage,
     CaseSource,
     Code,
     Coder,
@@ -28,6 +29,8 @@ from workbench.store.models import (
     Report,
     SavedQuery,
     Source,
+    SourceFolder,
+    SourcePage,
     Tombstone,
 )
 
@@ -46,6 +49,17 @@ class SourceRow(NamedTuple):
     position: int
     updated_at: str
     file: str  # the project file that holds the full row (text, original, turns)
+    folder: str | None = None  # GUID of the source folder it is in
+
+
+class FolderRow(NamedTuple):
+    """A folder of sources (table source_folder); folders nest."""
+
+    parent: str | None
+    name: str
+    position: int
+    created_at: str
+    updated_at: str
 
 
 class CodeRow(NamedTuple):
@@ -73,6 +87,17 @@ class CaseRow(NamedTuple):
     position: int
     created_at: str
     updated_at: str
+
+
+class PassageRow(NamedTuple):
+    """A passage of a source linked to a case (table case_passage): its own GUID, like a coding."""
+
+    case: str
+    source: str
+    start: int
+    end: int
+    created_at: str
+    created_by: str | None  # coder GUID
 
 
 class AttributeRow(NamedTuple):
@@ -122,7 +147,7 @@ class ReportRow(NamedTuple):
 
 
 # The entity kinds a merge handles, in dependency order (a kind refers only to kinds before it).
-KINDS = ("coder", "source", "attribute", "case", "code", "coding", "memo")
+KINDS = ("coder", "folder", "source", "attribute", "case", "case_passage", "code", "coding", "memo")
 
 
 @dataclass
@@ -133,12 +158,16 @@ class State:
     project_guid: str = ""
     handouts: list[dict] = field(default_factory=list)
     coder: dict[str, CoderRow] = field(default_factory=dict)
+    folder: dict[str, FolderRow] = field(default_factory=dict)
     source: dict[str, SourceRow] = field(default_factory=dict)
     attribute: dict[str, AttributeRow] = field(default_factory=dict)
     case: dict[str, CaseRow] = field(default_factory=dict)
+    case_passage: dict[str, PassageRow] = field(default_factory=dict)
     code: dict[str, CodeRow] = field(default_factory=dict)
     coding: dict[str, MergeCodingRow] = field(default_factory=dict)
     memo: dict[str, MemoRow] = field(default_factory=dict)
+    pages: dict[str, tuple[tuple[int, str, int, int], ...]] = field(default_factory=dict)  # source GUID ->
+    # its PDF pages (page, label, start, end), which travel with the source
     values: dict[tuple[str, str], ValueRow] = field(default_factory=dict)  # (case, attribute) GUIDs
     links: dict[tuple[str, str], str] = field(default_factory=dict)  # (case, source) GUIDs -> created_at
     tombstones: dict[str, TombRow] = field(default_factory=dict)
@@ -171,12 +200,24 @@ def load_state(session: Session, path: Path, label: str | None = None) -> State:
         st.coder[r.guid] = CoderRow(r.name, r.created_at)
         ids["coder"][r.guid] = r.id
         coder_guid[r.id] = r.guid
+    folders = session.execute(select(SourceFolder.id, SourceFolder.guid, SourceFolder.parent_id, SourceFolder.name,
+                                     SourceFolder.position, SourceFolder.created_at, SourceFolder.updated_at)).all()
+    folder_guid = {r.id: r.guid for r in folders}
+    for r in folders:
+        st.folder[r.guid] = FolderRow(folder_guid.get(r.parent_id), r.name, r.position, r.created_at, r.updated_at)
+        ids["folder"][r.guid] = r.id
     source_guid: dict[int, str] = {}
     for r in session.execute(select(Source.id, Source.guid, Source.name, Source.sha256, Source.length,
-                                    Source.position, Source.updated_at)):
-        st.source[r.guid] = SourceRow(r.name, r.sha256, r.length, r.position, r.updated_at, file)
+                                    Source.position, Source.updated_at, Source.folder_id)):
+        st.source[r.guid] = SourceRow(r.name, r.sha256, r.length, r.position, r.updated_at, file,
+                                      folder_guid.get(r.folder_id))
         ids["source"][r.guid] = r.id
         source_guid[r.id] = r.guid
+    pages: dict[str, list[tuple[int, str, int, int]]] = {}
+    for r in session.execute(select(SourcePage.source_id, SourcePage.page, SourcePage.label, SourcePage.start,
+                                    SourcePage.end).order_by(SourcePage.source_id, SourcePage.page)):
+        pages.setdefault(source_guid[r.source_id], []).append((r.page, r.label, r.start, r.end))
+    st.pages = {g: tuple(p) for g, p in pages.items()}
     attr_guid: dict[int, str] = {}
     for r in session.execute(select(Attribute.id, Attribute.guid, Attribute.name, Attribute.type, Attribute.position,
                                     Attribute.created_at, Attribute.updated_at)):
@@ -189,6 +230,12 @@ def load_state(session: Session, path: Path, label: str | None = None) -> State:
         st.case[r.guid] = CaseRow(r.name, r.description, r.position, r.created_at, r.updated_at)
         ids["case"][r.guid] = r.id
         case_guid[r.id] = r.guid
+    for r in session.execute(select(CasePassage.id, CasePassage.guid, CasePassage.case_id, CasePassage.source_id,
+                                    CasePassage.start, CasePassage.end, CasePassage.created_at,
+                                    CasePassage.created_by_id)):
+        st.case_passage[r.guid] = PassageRow(case_guid[r.case_id], source_guid[r.source_id], r.start, r.end,
+                                             r.created_at, coder_guid.get(r.created_by_id))
+        ids["case_passage"][r.guid] = r.id
     code_rows = session.execute(select(Code.id, Code.guid, Code.parent_id, Code.name, Code.color, Code.description,
                                        Code.position, Code.created_at, Code.updated_at)).all()
     code_guid = {r.id: r.guid for r in code_rows}

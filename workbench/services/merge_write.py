@@ -18,6 +18,7 @@ from workbench.store.models import (
     Attribute,
     AttributeValue,
     Case,
+    CasePassage,
     CaseSource,
     Code,
     Coder,
@@ -27,19 +28,27 @@ from workbench.store.models import (
     Report,
     SavedQuery,
     Source,
+    SourceFolder,
+    SourcePage,
     SpeakerTurn,
     Tombstone,
 )
 from workbench.services.merge_state import KINDS, State
 
-MODELS = {"coder": Coder, "source": Source, "attribute": Attribute, "case": Case, "code": Code,
-          "coding": Coding, "memo": Memo}
-NAMED = ("coder", "source", "attribute", "case", "code")
+MODELS = {"coder": Coder, "folder": SourceFolder, "source": Source, "attribute": Attribute, "case": Case,
+          "case_passage": CasePassage, "code": Code, "coding": Coding, "memo": Memo}
+NAMED = ("coder", "folder", "source", "attribute", "case", "code")
+TREES = ("folder", "code")  # kinds whose names are unique per parent
+
+# A name a row holds while the merge moves names between rows (unique indexes hold at every statement):
+# names never hold control characters (core.names), so no user's name is ever this; not NUL, which
+# PostgreSQL's text refuses.
+PARKED = "\x01merge "
 
 
 def _same(kind: str, a, b) -> bool:
     if kind == "source":
-        return a[:5] == b[:5]
+        return a[:5] == b[:5] and a.folder == b.folder
     return a == b
 
 
@@ -92,12 +101,12 @@ class _Writer:
             for g in self.ch[kind]["updated"]:
                 rid = self.ids[kind][g]
                 a, b = self.ours.table(kind)[by_id[rid]], self.m.table(kind)[g]
-                if a.name != b.name or (kind == "code" and a.parent != b.parent):
+                if a.name != b.name or (kind in TREES and a.parent != b.parent):
                     park.append(rid)
             if park:
                 self.s.execute(update(model).where(model.c.id == bindparam("rid")).values(
                     name=bindparam("tmp"), name_key=bindparam("tmp")),
-                    [{"rid": rid, "tmp": f"\x00merge {rid}"} for rid in park])
+                    [{"rid": rid, "tmp": f"{PARKED}{rid}"} for rid in park])
 
     def values_of(self, kind: str, g: str, row) -> dict:
         vals = self._values_of(kind, g, row)
@@ -108,8 +117,12 @@ class _Writer:
     def _values_of(self, kind: str, g: str, row) -> dict:
         if kind == "coder":
             return {"guid": g, "name": row.name, "created_at": row.created_at}
+        if kind == "folder":
+            return {"guid": g, "name": row.name, "position": row.position, "created_at": row.created_at,
+                    "updated_at": row.updated_at, "parent_id": self.id("folder", row.parent)}
         if kind == "source":
-            return {"guid": g, "name": row.name, "position": row.position, "updated_at": row.updated_at}
+            return {"guid": g, "name": row.name, "position": row.position, "updated_at": row.updated_at,
+                    "folder_id": self.id("folder", row.folder)}
         if kind == "attribute":
             return {"guid": g, "name": row.name, "type": row.type, "position": row.position,
                     "created_at": row.created_at, "updated_at": row.updated_at}
@@ -120,6 +133,10 @@ class _Writer:
             return {"guid": g, "name": row.name, "color": row.color, "description": row.description,
                     "position": row.position, "created_at": row.created_at, "updated_at": row.updated_at,
                     "parent_id": self.id("code", row.parent)}
+        if kind == "case_passage":
+            return {"guid": g, "case_id": self.id("case", row.case), "source_id": self.id("source", row.source),
+                    "start": row.start, "end": row.end, "created_at": row.created_at,
+                    "created_by_id": self.id("coder", row.created_by)}
         if kind == "coding":
             return {"guid": g, "source_id": self.id("source", row.source), "code_id": self.id("code", row.code),
                     "coder_id": self.id("coder", row.coder), "start": row.start, "end": row.end,
@@ -136,10 +153,10 @@ class _Writer:
         new = self.ch[kind]["new"]
         if kind == "source":
             self.insert_sources(new)
-        elif kind == "code":  # parents may be new too: insert first, link parents in the update below
+        elif kind in TREES:  # parents may be new too: insert first, link parents in the update below
             if new:
                 res = self.s.execute(insert(model).returning(model.id, model.guid), [
-                    {"guid": g, "name": f"\x00merge {g}", "name_key": f"\x00merge {g}", "parent_id": None}
+                    {"guid": g, "name": f"{PARKED}{g}", "name_key": f"{PARKED}{g}", "parent_id": None}
                     for g in new])
                 self.ids[kind].update({r.guid: r.id for r in res})
         elif new and kind == "coding":  # many rows: plain executemany, then the ids by GUID
@@ -152,7 +169,7 @@ class _Writer:
             res = self.s.execute(insert(model).returning(model.id, model.guid),
                                  [self.values_of(kind, g, rows[g]) for g in new])
             self.ids[kind].update({r.guid: r.id for r in res})
-        todo = self.ch[kind]["updated"] + (new if kind == "code" else [])
+        todo = self.ch[kind]["updated"] + (new if kind in TREES else [])
         if todo:
             params = []
             for g in todo:
@@ -179,7 +196,8 @@ class _Writer:
                     full.pop("id")
                     row = self.m.source[g]
                     full.update(guid=g, name=row.name, name_key=name_key(row.name), position=row.position,
-                                updated_at=row.updated_at, imported_by_id=None, folder_id=None)
+                                updated_at=row.updated_at, imported_by_id=None,
+                                folder_id=self.id("folder", row.folder))
                     sid = self.s.execute(insert(Source).returning(Source.id), [full]).scalar_one()
                     self.ids["source"][g] = sid
                     if turns:
@@ -194,12 +212,13 @@ class _Writer:
             return
         model = MODELS[kind].__table__
         rids = [self.ours.ids[kind][g] for g in gone]
-        if kind == "code":  # deepest first: a parent may only go once its children have
+        if kind in TREES:  # deepest first: a parent may only go once its children have
             depth = {}
+            tree = self.ours.table(kind)
             for g in gone:
-                d, cur = 0, self.ours.code[g].parent
+                d, cur = 0, tree[g].parent
                 while cur is not None and d < 1000:
-                    d, cur = d + 1, self.ours.code[cur].parent
+                    d, cur = d + 1, tree[cur].parent
                 depth[self.ours.ids[kind][g]] = d
             rids.sort(key=lambda r: -depth[r])
             for rid in rids:
@@ -207,6 +226,19 @@ class _Writer:
             return
         for i in range(0, len(rids), 500):
             self.s.execute(delete(model).where(model.c.id.in_(rids[i:i + 500])))
+
+    def pages(self) -> None:
+        """Each merged source's PDF pages, where they differ from the row's (a new source: none)."""
+        by_id = {rid: g for g, rid in self.ours.db_ids.get("source", {}).items()}
+        for g, rid in self.ids["source"].items():
+            old = self.ours.pages.get(by_id[rid], ()) if rid in by_id else ()
+            new = self.m.pages.get(g, ())
+            if old == new:
+                continue
+            self.s.execute(delete(SourcePage).where(SourcePage.source_id == rid))
+            if new:
+                self.s.execute(insert(SourcePage), [{"source_id": rid, "page": p, "label": label, "start": a,
+                                                      "end": b} for p, label, a, b in new])
 
     def small_tables(self) -> None:
         s, m, ours = self.s, self.m, self.ours
@@ -242,7 +274,7 @@ class _Writer:
         for g, q in m.queries.items():
             if g in have and ours.queries.get(g) != q:
                 s.execute(update(SavedQuery).where(SavedQuery.id == have[g]).values(
-                    name=f"\x00merge {g}", name_key=f"\x00merge {g}"))
+                    name=f"{PARKED}{g}", name_key=f"{PARKED}{g}"))
         for g, q in m.queries.items():
             if g in have and ours.queries.get(g) != q:
                 s.execute(update(SavedQuery).where(SavedQuery.id == have[g]).values(
@@ -262,9 +294,12 @@ class _Writer:
     def run(self) -> None:
         self.park_names()
         for kind in KINDS:
+            if kind == "case_passage":  # one link per case and span: a link that goes frees its span first
+                self.remove(kind)
             self.upsert(kind)
-        for kind in ("memo", "coding", "code", "case", "attribute", "source", "coder"):
+        for kind in ("memo", "coding", "code", "case", "attribute", "source", "folder", "coder"):
             self.remove(kind)
+        self.pages()
         self.small_tables()
         self.extras()
         self.s.flush()

@@ -18,7 +18,7 @@ from workbench.core.timeutil import now_iso
 from workbench.io.importers.base import ImportedDocument, document_from_bytes, read_document
 from workbench.core.text import shown
 from workbench.services.coders import ensure_coder
-from workbench.services.tombstones import bury
+from workbench.services.tombstones import bury, unbury
 from workbench.store.errors import database_problem
 from workbench.store.models import Case, CasePassage, CaseSource, Coding, Memo, Source, SourcePage, SpeakerTurn
 from workbench.store.project import Project
@@ -453,6 +453,7 @@ def create_folder(project: Project, name: str, parent_id: int | None = None, fol
             folder.id = folder_id
         if guid:
             folder.guid = guid
+            unbury(s, [guid])  # an undone deletion: the folder is alive again
         s.add(folder)
         s.flush()
         fid = folder.id
@@ -475,8 +476,9 @@ def rename_folder(project: Project, folder_id: int, name: str) -> Changes:
     return Changes().add("updated", Kind.FOLDER, folder_id)
 
 
-def delete_folder(project: Project, folder_id: int) -> Changes:
-    """Delete an empty-of-subfolders folder; its sources stay in the project, in no folder."""
+def delete_folder(project: Project, folder_id: int, deleted_by: str = "") -> Changes:
+    """Delete an empty-of-subfolders folder; its sources stay in the project, in no folder.
+    It leaves a tombstone, so a merge with a copy that still has it deletes it there too."""
     from workbench.store.models import SourceFolder
 
     with project.transaction() as s:
@@ -487,6 +489,7 @@ def delete_folder(project: Project, folder_id: int) -> Changes:
             raise ValidationError(f"the folder {folder.name!r} holds folders; move or delete them first")
         members = list(s.scalars(select(Source.id).where(Source.folder_id == folder_id)))
         s.execute(update(Source).where(Source.folder_id == folder_id).values(folder_id=None))
+        bury(s, "folder", [(folder.guid, folder.name)], deleted_by)
         s.delete(folder)
     return Changes().add("deleted", Kind.FOLDER, folder_id).add("updated", Kind.SOURCE, *members)
 
@@ -498,9 +501,10 @@ def move_to_folder(project: Project, source_ids: list[int], folder_id: int | Non
     with project.transaction() as s:
         if folder_id is not None and s.get(SourceFolder, folder_id) is None:
             raise NotFoundError("folder", f"#{folder_id}")
+        # A source's folder is a field of it: a move is a change (its time decides a merge).
         moved = list(s.scalars(select(Source.id).where(Source.id.in_(source_ids), Source.folder_id.is_distinct_from(
             folder_id))))
-        s.execute(update(Source).where(Source.id.in_(moved)).values(folder_id=folder_id))
+        s.execute(update(Source).where(Source.id.in_(moved)).values(folder_id=folder_id, updated_at=now_iso()))
     return Changes().add("updated", Kind.SOURCE, *moved)
 
 

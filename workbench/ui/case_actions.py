@@ -14,7 +14,8 @@ from workbench.ui import file_dialogs
 from workbench.ui.actions import make_action
 from workbench.ui.commands.base import StepCommand
 from workbench.ui.commands.cases import (CreateAttribute, CreateCase, DeleteAttribute, DeleteCase, DescribeCase,
-                                         ImportCases, RenameAttribute, RenameCase, SetCaseSources, SetValue)
+                                         ImportCases, LinkPassage, RenameAttribute, RenameCase, SetCaseSources,
+                                         SetValue, UnlinkPassage)
 from workbench.ui.dialogs.ask import ask_name, confirm
 from workbench.ui.panel_docks import PanelSpec
 from workbench.ui.wording import count
@@ -42,8 +43,13 @@ class CaseActions(QObject):
                                          f"Cases, attributes and sources from a CSV file. {CSV_FORMAT}")
         self.export_cases = self._action("Export cases to CSV…", self.export_cases_dialog, "exportCases",
                                          f"The cases × attributes table as CSV. {CSV_FORMAT}")
+        self.add_to_case = self._action("Add to case…", self.add_selection_dialog, "addToCase",
+                                        "Make the selected passage part of a case (pick one or type a new name)")
+        self.remove_passage = self._action("Remove passage from case", self.remove_current_passage,
+                                           "removeCasePassage", "Take the selected passage out of its case "
+                                           "(the text and its codings stay); Edit → Undo brings it back")
         self.edits = [self.new_case, self.rename_case, self.delete_case, self.case_sources, self.new_attribute,
-                      self.import_cases]
+                      self.import_cases, self.add_to_case, self.remove_passage]
         self.all = [self.open_panel, *self.edits, self.case_memo, self.export_cases]
 
     def _action(self, text, slot, name, tip, keys=None) -> QAction:
@@ -56,8 +62,9 @@ class CaseActions(QObject):
     def add_menu(self, bar) -> QMenu:
         menu = bar.addMenu("C&ases")
         menu.setObjectName("casesMenu")
-        for a in (self.open_panel, None, self.new_case, self.rename_case, self.case_sources, self.case_memo,
-                  self.delete_case, None, self.new_attribute, None, self.import_cases, self.export_cases):
+        for a in (self.open_panel, None, self.new_case, self.rename_case, self.case_sources, self.add_to_case,
+                  self.case_memo, self.delete_case, None, self.new_attribute, None, self.import_cases,
+                  self.export_cases):
             menu.addSeparator() if a is None else menu.addAction(a)
         return menu
 
@@ -184,6 +191,76 @@ class CaseActions(QObject):
         dialog.accepted.connect(lambda: self.set_sources(cid, dialog.checked()))
         dialog.open()
         return dialog
+
+    # -- passages -----------------------------------------------------------------------------
+    def link_passage(self, case_id: int | None, name: str, passage: tuple[int, int, int]) -> bool:
+        """Link passage (source id, start, end in code points) to the case case_id, or to a new case
+        named name when case_id is None: one command, one undo."""
+        if self.ctx is None:
+            return False
+        coder = self.ctx.ensure_coder()
+        sid, a, b = passage
+        steps = []
+        if case_id is None:
+            made = CreateCase(name)
+            steps.append(made)
+            target = lambda: made.case_id  # noqa: E731 - known once the case is made
+        else:
+            name, target = self.case_name(case_id), case_id
+        link = LinkPassage(target, sid, a, b, coder)
+        steps.append(link)
+        if not self.run(f"Add passage to case “{' '.join(name.split())}”", steps):
+            return False
+        if link.record is None:
+            self.w.status_note(f"That passage is already part of the case “{name}”")
+        else:
+            extra = f" ({'; '.join(link.warnings)})" if link.warnings else ""
+            made_word = " (new case)" if case_id is None else ""
+            self.w.status_note(f"Added {count(b - a, 'character')} to the case “{name}”{made_word}{extra}")
+        panel = self.panel()
+        if panel is not None:
+            panel.select_case(link.case_id)
+        return True
+
+    def add_selection_dialog(self):
+        """Add to case… on the passage selected in the document view."""
+        from workbench.query.document import case_names
+        from workbench.ui.dialogs.add_to_case import AddToCaseDialog
+
+        view = self.w.document_view
+        sel = view.selection_cp()
+        if self.ctx is None or view.source_id is None or sel is None:
+            self.w.status_note("Select a passage in the text first, then choose Add to case…")
+            return None
+        passage = (view.source_id, sel[0], sel[1])
+        where = f"{view.source.name}, characters {sel[0]}–{sel[1]}"
+        dialog = AddToCaseDialog(case_names(self.ctx.project), view.selected_text(), where,
+                                 self.current_case(quiet=True), self.w)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.link_passage(*dialog.choice(), passage))
+        dialog.open()
+        return dialog
+
+    def unlink_passage(self, passage_id: int) -> bool:
+        return self.run("Remove passage from case", [UnlinkPassage(passage_id, self.ctx.coder_name)])
+
+    def remove_current_passage(self) -> bool:
+        panel = self.panel()
+        pid = panel.current_passage() if panel is not None else None
+        if pid is None:
+            self.w.status_note("Select a passage in the Cases panel's list of passages first")
+            return False
+        ok = self.unlink_passage(pid)
+        if ok:
+            self.w.status_note("Took the passage out of the case (its text and codings stay); "
+                               "Edit → Undo brings it back")
+        return ok
+
+    def show_passage(self, source_id: int, start: int, end: int) -> None:
+        """Open a case passage's source with the passage selected."""
+        self.w.open_source(source_id)
+        if self.w.document_view.source_id == source_id:
+            self.w.document_view.select_cp(start, end)
 
     # -- attributes ---------------------------------------------------------------------------
     def create_attribute(self, name: str, type_: str) -> int | None:

@@ -211,28 +211,34 @@ class CodingActions(QObject):
     def document_menu(self, view, spans) -> QMenu:
         menu = QMenu(view)
         has_sel = view.selection_cp() is not None
+        writable = self.ctx is not None and not self.ctx.readonly
         for a in (self.code_with, self.in_vivo):
-            a.setEnabled(has_sel)
+            a.setEnabled(has_sel and writable)
             menu.addAction(a)
         recent = [cid for cid in self.ctx.recent_codes if self.w.code_model.row(cid)] if self.ctx else []
         if recent:
             sub = menu.addMenu("Code with recent")
             sub.setObjectName("recentCodesMenu")
-            sub.setEnabled(has_sel)
+            sub.setEnabled(has_sel and writable)
             for cid in recent[:8]:
                 row = self.w.code_model.row(cid)
                 act = sub.addAction(row.path)
                 act.setObjectName(f"recentCode{cid}")
                 act.triggered.connect(lambda _=False, c=cid: self.code_selection(c))
+        cases = getattr(self.w, "case_actions", None)
+        if cases is not None:  # Add to case…: the passage becomes part of a case (issue 10, item 1)
+            menu.addSeparator()
+            cases.add_to_case.setEnabled(has_sel and writable)
+            menu.addAction(cases.add_to_case)
         if spans:
             menu.addSeparator()
         for span in spans:
-            self._coding_submenu(menu, span.id, f"{span.row.code_path} — {span.row.coder}")
+            self._coding_submenu(menu, span.id, f"{span.row.code_path} — {span.row.coder}", writable)
         menu.addSeparator()
         menu.addAction(self.w.find_action)
         return menu
 
-    def _coding_submenu(self, menu: QMenu, coding_id: int, title: str) -> QMenu:
+    def _coding_submenu(self, menu: QMenu, coding_id: int, title: str, writable: bool = True) -> QMenu:
         sub = menu.addMenu(title)
         sub.setObjectName(f"codingMenu{coding_id}")
         sel = sub.addAction("Select passage")
@@ -241,6 +247,7 @@ class CodingActions(QObject):
         memo.triggered.connect(lambda: self.w.edit_coding_memo(coding_id))
         rm = sub.addAction("Remove coding")
         rm.setObjectName(f"removeCoding{coding_id}")
+        rm.setEnabled(writable)
         rm.triggered.connect(lambda: self.remove_coding(coding_id))
         return sub
 

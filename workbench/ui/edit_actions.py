@@ -46,6 +46,8 @@ class EditActions(QObject):
         panel = w.case_actions.panel()
         if panel is not None and _inside(focus, panel.table):
             return "case"
+        if panel is not None and _inside(focus, panel.passages):
+            return "case passage"
         return None
 
     def delete_selected(self) -> None:
@@ -62,6 +64,8 @@ class EditActions(QObject):
             w.case_actions.delete_current_case()
         elif what == "folder":
             w.source_actions.delete_current_folder()
+        elif what == "case passage":  # the passage leaves its case; its text and codings stay
+            w.case_actions.remove_current_passage()
         else:
             w.status_note("Select a coding, code, source or case to delete")
 

@@ -325,8 +325,8 @@ class MainWindow(QMainWindow):
             return
         self.document_view.load(doc, q.source_codings(self.ctx.project, source_id))
         row = self.source_model.source(source_id)
-        self.document_view.set_headings(source_headings(self.ctx.project, source_id, row.kind if row else "",
-                                                        doc.text))
+        kind = row.kind if row else ""
+        self.document_view.set_headings(source_headings(self.ctx.project, source_id, kind, doc.text), kind)
         self._selected_coding = None
         self.coding_model.reload(doc.text)
         self.area.show_source(doc.name, self._source_detail(doc))

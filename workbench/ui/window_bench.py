@@ -186,11 +186,49 @@ def _scroll_figure(window, app, sid: int) -> Figure:
                   f"max {max(times):.1f} ms")
 
 
+MEMO_WORDS = ("the province decides which partnerships the city keeps and why the agreement stalled after "
+              "the mayor left office while the unit kept the register").split()
+
+
+def add_panel_workload(project_path: Path, seed: int = 5) -> dict[str, int]:
+    """What an L study holds besides codings, so its panels open full: a memo on the project, every
+    source, case and code and on 3,000 codings (5%), and three passages of a source linked to each
+    case. One transaction; returns the counts for the figures' notes."""
+    from workbench.query.document import case_names, code_codings, code_rows, source_rows
+    from workbench.services.cases import link_passage_in
+    from workbench.services.memos import set_memo_in
+    from workbench.store.project import open_project
+
+    rnd = random.Random(seed)
+
+    def memo() -> str:
+        return " ".join(rnd.choice(MEMO_WORDS) for _ in range(rnd.randint(20, 90))).capitalize() + "."
+
+    with open_project(project_path) as project:
+        sources = [(r.id, r.length) for r in source_rows(project)]
+        cases = [cid for cid, _ in case_names(project)]
+        codes = [r.id for r in code_rows(project)]
+        codings = [c[0] for code in codes[:40] for c in code_codings(project, code)]
+        codings = rnd.sample(codings, min(3000, len(codings)))
+        with project.transaction() as s:
+            targets = ([("project", None)] + [("source", sid) for sid, _ in sources] + [("case", c) for c in cases]
+                       + [("code", c) for c in codes] + [("coding", c) for c in codings])
+            for kind, target in targets:
+                set_memo_in(s, kind, target, memo())
+            for cid in cases:
+                sid, length = rnd.choice(sources)
+                for _ in range(3):
+                    a = rnd.randrange(max(length - 600, 1))
+                    link_passage_in(s, cid, sid, a, min(a + rnd.randint(80, 500), length))
+    return {"memos": len(targets), "case_passages": 3 * len(cases)}
+
+
 def measure(project_path: Path, tmp: Path, sid: int, big: int | None = None) -> list[Figure]:
     """Open the window on the project and time what issue 3 asks for. sid: the source with ~2,000
     codings; big: a 0.9 MB source with as many, measured too when given."""
     from workbench.ui.main_window import MainWindow
 
+    extra = add_panel_workload(project_path)
     app = _app(tmp)
     window = MainWindow()
     window.resize(1400, 900)
@@ -208,7 +246,7 @@ def measure(project_path: Path, tmp: Path, sid: int, big: int | None = None) -> 
     figures.append(_scroll_figure(window, app, big if big is not None else sid))
     figures.append(Figure("document.resident_memory", round(rss_mb(), 1), "MB", 500,
                           "VmRSS of the process with the project open in the window"))
-    figures += panel_figures(window, app)
+    figures += panel_figures(window, app, extra)
     window.close_project()
     window.close()
     window.deleteLater()
@@ -226,18 +264,22 @@ def _timed(app, open_it, widget_of) -> float:
     return (time.perf_counter() - t0) * 1000
 
 
-def panel_figures(window, app) -> list[Figure]:
+def panel_figures(window, app, extra: dict[str, int] | None = None) -> list[Figure]:
     """Each panel and dialog of issue 10 opened on the workload (first opening, to painted)."""
     from workbench.query.document import project_counts
 
     n = project_counts(window.ctx.project)
+    extra = extra or {}
     cases_note = f"{n['cases']} cases, {n['codings']:,} codings in the project"
+    memos_note = f"{extra['memos']:,} memos" if "memos" in extra else "every memo"
     sid = window.document_view.source_id or window.source_model.source_ids()[0]
     frame = lambda panel: panel.parentWidget()  # noqa: E731 - the panel in its dock's frame
     same = lambda w: w  # noqa: E731
     rows = [
         ("panel.cases_table", lambda: window.case_actions.show_panel(), frame, cases_note + "; the cases x attributes table"),
-        ("panel.memo_list", lambda: window.memo_actions.show_list(), frame, "every memo of the project"),
+        ("panel.case_passages", lambda: _select_first_case(window), lambda panel: panel.passages,
+         f"{extra.get('case_passages', 0):,} case passages in the project; a case selected, its passages listed"),
+        ("panel.memo_list", lambda: window.memo_actions.show_list(), frame, f"{memos_note} of the project"),
         ("panel.source_properties", lambda: window.source_actions.properties_dialog(sid), same,
          "the most-coded source's properties dialog"),
         ("panel.project_properties", lambda: window.project_actions.properties_dialog(), same, ""),
@@ -255,6 +297,13 @@ def panel_figures(window, app) -> list[Figure]:
             if w is not window and w.isVisible() and w.objectName() != "mainWindow":
                 w.close()
     return out
+
+
+def _select_first_case(window):
+    """In the open Cases panel, select the first case (its passages fill the list below)."""
+    panel = window.case_actions.panel()
+    panel.select_case(panel.model.cases[0].id)
+    return panel
 
 
 def sample_open_figure(app, tmp: Path) -> Figure:

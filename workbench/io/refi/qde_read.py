@@ -108,6 +108,7 @@ class QCase:
     values: list[QValue] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     from_set: bool = False
+    selections: list[str] = field(default_factory=list)  # SelectionRef targets: passages of the case
 
 
 @dataclass
@@ -236,13 +237,15 @@ def read_project(root: Element) -> QdeProject:
                                      (v.get("typeOfVariable") or "Text").strip(), text_of(v, "Description")))
     for c in root.findall("Cases/Case"):
         case = QCase(c.get("guid") or "", (c.get("name") or "").strip(), text_of(c, "Description"), _values(c),
-                     [guid_key(r.get("targetGUID")) for r in c.findall("SourceRef")])
+                     [guid_key(r.get("targetGUID")) for r in c.findall("SourceRef")],
+                     selections=[guid_key(r.get("targetGUID")) for r in c.findall("SelectionRef")
+                                 if r.get("targetGUID")])
         p.cases.append(case)
-        n_code, n_sel = len(c.findall("CodeRef")), len(c.findall("SelectionRef"))
-        if n_code or n_sel:
+        n_code = len(c.findall("CodeRef"))
+        if n_code:
             p.dropped.append(Dropped("case references", case.name or c.get("guid") or "",
-                                     f"{n_code} code and {n_sel} selection references of a case (the workbench "
-                                     "links cases to whole sources only)"))
+                                     f"{n_code} code references of a case (the workbench links cases to sources "
+                                     "and passages, not to codes)"))
     sources = root.find("Sources")
     for el in (list(sources) if sources is not None else []):
         _read_source(p, el)

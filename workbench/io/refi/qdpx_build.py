@@ -18,7 +18,7 @@ from workbench.io.refi.qdpx_codes import CodeMaker, unique_name as _unique
 from workbench.io.refi.report import ImportReport
 from workbench.services.cases import parse_value
 from workbench.services.sources import pack_original, text_sha256
-from workbench.store.models import (Attribute, AttributeValue, Case, CaseSource, Coder, Coding, Memo,
+from workbench.store.models import (Attribute, AttributeValue, Case, CasePassage, CaseSource, Coder, Coding, Memo,
                                     ProjectInfo, Source, SpeakerTurn)
 
 VARIABLE_TYPES = {"text": "text", "boolean": "bool", "integer": "number", "float": "number", "date": "date",
@@ -65,6 +65,10 @@ class Builder:
         self.source_name: dict[int, str] = {}
         self.case: dict[str, int] = {}
         self.selection: dict[str, list[str]] = {}  # selection key -> coding guids
+        # selection key -> (source id, start, end, user, created): where a Case's SelectionRef points
+        self.placed: dict[str, tuple[int, int, int, str, str]] = {}
+        self.case_selections = {ref for q in doc.cases for ref in q.selections}
+        self.passage_rows: list[dict] = []
         self.coding_guid: dict[str, str] = {}  # file coding key -> stored guid
         self.attach: list[tuple[str, str, object]] = []  # (note key, target kind, target)
         self.descriptions: list[tuple[str, object, str]] = []  # (target kind, target, text)
@@ -190,10 +194,11 @@ class Builder:
                                   f"{span.problem}; its {len(sel.codings)} codings skipped")
                     continue
                 self._count_placement(placed.model.name, placed.fit)
+                self.placed.setdefault(sel.guid, (sid, span.start, span.end, sel.user, sel.created))
                 made = [self._coding(coding_rows, seen, sid, c, span.start, span.end, sel.user, sel.created, name)
                         for c in sel.codings]
                 made = [g for g in made if g]
-                if not sel.codings:
+                if not sel.codings and sel.guid not in self.case_selections:
                     uncoded += 1
                 self.selection.setdefault(sel.guid, []).extend(made)
                 if sel.description:
@@ -287,6 +292,7 @@ class Builder:
             name = _unique(" ".join(q.name.split()) or fallback, taken)
             cid = self._case(q.guid, name, q.description, pos, sids)
             self.case.setdefault(guid_key(q.guid), cid)
+            self._passages(cid, name, q.selections)
             self._values(cid, name, q.values)
             pos += 1
         for qt, values in by_source:
@@ -300,6 +306,9 @@ class Builder:
             self.rep.warn(f"source {self.source_name[sid]!r} carries variable values; kept on a case of its own")
         if self.link_rows:
             self.s.execute(insert(CaseSource.__table__), self.link_rows)
+        if self.passage_rows:
+            self.s.execute(insert(CasePassage.__table__), self.passage_rows)
+            self.counts["passages"] = len(self.passage_rows)
         if self.value_rows:
             self.s.execute(insert(AttributeValue.__table__), self.value_rows)
 
@@ -310,6 +319,25 @@ class Builder:
         self.link_rows += [{"case_id": cid, "source_id": sid} for sid in sids]
         self.counts["cases"] += 1
         return cid
+
+    def _passages(self, cid: int, case_name: str, refs: list[str]) -> None:
+        """A Case's SelectionRefs as passages of the case: each at the span its selection was placed
+        at (offsets through the same counting as the codings'), under the selection's GUID."""
+        seen: set[tuple[int, int, int]] = set()
+        for ref in refs:
+            found = self.placed.get(ref)
+            if found is None:
+                self.rep.skip("case passage", case_name, f"refers to selection GUID {ref}, which is not a text "
+                              "selection of an imported source (or could not be placed)")
+                continue
+            sid, start, end, user, created = found
+            if (sid, start, end) in seen:
+                continue
+            seen.add((sid, start, end))
+            self.passage_rows.append({
+                "guid": self._guid(ref), "case_id": cid, "source_id": sid, "start": start, "end": end,
+                "created_at": self._when(created, f"a passage of case {case_name!r}") or now_iso(),
+                "created_by_id": self.coder_for(user, f"a passage of case {case_name!r}") if user else None})
 
     def _values(self, cid: int, case_name: str, values) -> None:
         done: set[int] = set()

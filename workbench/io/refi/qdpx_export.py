@@ -26,8 +26,8 @@ from workbench.io.atomic import atomic_path
 from workbench.io.refi.qdpx_xml import INVALID, XmlOut, refuse_unholdable_names
 from workbench.services.lookup import CodeTree
 from workbench.services.sources import unpack_original
-from workbench.store.models import (Attribute, AttributeValue, Case, CaseSource, Code, Coder, Coding, Memo,
-                                    ProjectInfo, Source)
+from workbench.store.models import (Attribute, AttributeValue, Case, CasePassage, CaseSource, Code, Coder, Coding,
+                                    Memo, ProjectInfo, Source)
 from workbench.store.project import Project, open_project
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -128,6 +128,15 @@ class _Snapshot:
         self.case_sources: dict[int, list[int]] = defaultdict(list)
         for case_id, source_id in s.execute(select(CaseSource.case_id, CaseSource.source_id)):
             self.case_sources[case_id].append(source_id)
+        # A passage of a case is a PlainTextSelection without codings on its source (under the
+        # link's own GUID, so a round trip keeps it), referred to by a SelectionRef in the Case.
+        self.case_passages: dict[int, list] = defaultdict(list)
+        self.source_passages: dict[int, list] = defaultdict(list)
+        for r in s.execute(select(CasePassage.guid, CasePassage.case_id, CasePassage.source_id, CasePassage.start,
+                                  CasePassage.end, CasePassage.created_at, CasePassage.created_by_id)
+                           .order_by(CasePassage.source_id, CasePassage.start, CasePassage.end, CasePassage.guid)):
+            self.case_passages[r.case_id].append(r)
+            self.source_passages[r.source_id].append(r)
         self.sources = s.execute(select(Source.id, Source.guid, Source.name, Source.kind, Source.imported_by_id,
                                         Source.imported_at, Source.updated_at)
                                  .order_by(Source.position, Source.id)).all()
@@ -276,6 +285,8 @@ def _write_case(x: XmlOut, d: _Snapshot, c, number_kind: dict[int, str]) -> None
         x.close("VariableValue")
     for sid in d.case_sources.get(c.id, []):
         x.empty("SourceRef", {"targetGUID": G(d.source_guid[sid])})
+    for p in d.case_passages.get(c.id, []):
+        x.empty("SelectionRef", {"targetGUID": G(p.guid)})
     x.close("Case")
 
 
@@ -337,3 +348,8 @@ def _write_selections(x: XmlOut, d: _Snapshot, s, src, text: str) -> None:
             x.close("Coding")
         x.close("PlainTextSelection")
         i = j
+    for p in d.source_passages.get(src.id, []):  # passages of cases: offsets as stored, like codings
+        user = d.user(p.created_by_id)
+        x.empty("PlainTextSelection", {
+            "guid": G(p.guid), "name": _excerpt(text[p.start:p.end]), "startPosition": str(p.start),
+            "endPosition": str(p.end), "creatingUser": user, "creationDateTime": xsd_datetime(p.created_at)})

@@ -228,3 +228,58 @@ class ImportCases(Step):
 
     def redo(self, project: Project) -> Changes:
         return self._write(project, self.after)
+
+
+class LinkPassage(Step):
+    """Link start..end (code points) of a source to a case. The case id may be a callable, for a
+    case made by an earlier step of the same command. Undo unlinks it (a tombstone), redo puts the
+    same link back (its GUID kept, the tombstone lifted)."""
+
+    def __init__(self, case_id, source_id: int, start: int, end: int, created_by_id: int | None = None):
+        self._case_id, self.source_id, self.start, self.end = case_id, source_id, start, end
+        self.created_by_id = created_by_id
+        self.record: cs.PassageRecord | None = None
+        self.warnings: list[str] = []
+
+    @property
+    def case_id(self) -> int:
+        return self._case_id() if callable(self._case_id) else self._case_id
+
+    def do(self, project: Project) -> Changes:
+        ch = cs.link_passage(project, self.case_id, self.source_id, self.start, self.end, self.created_by_id)
+        self.warnings = list(ch.warnings)
+        made = ch.ids("created", Kind.PASSAGE)
+        if made:
+            self.record = next(r for r in cs.case_passages(project, self.case_id, self.source_id) if r.id == made[0])
+        return ch
+
+    def undo(self, project: Project) -> Changes:
+        if self.record is None:  # it was linked already: nothing was made, nothing to take back
+            return Changes()
+        return cs.unlink_passage(project, self.record.id)
+
+    def redo(self, project: Project) -> Changes:
+        if self.record is None:
+            return Changes()
+        ch = cs.restore_passage(project, self.record)
+        self.record = next(r for r in cs.case_passages(project, self.case_id, self.source_id)
+                           if r.guid == self.record.guid)
+        return ch
+
+
+class UnlinkPassage(Step):
+    """Take one passage out of its case (a tombstone); undo puts it back with its GUID."""
+
+    def __init__(self, passage_id: int, deleted_by: str = ""):
+        self.passage_id, self.deleted_by = passage_id, deleted_by
+        self.record: cs.PassageRecord | None = None
+
+    def do(self, project: Project) -> Changes:
+        ch = cs.unlink_passage(project, self.passage_id, self.deleted_by)
+        self.record = ch.result
+        return ch
+
+    def undo(self, project: Project) -> Changes:
+        ch = cs.restore_passage(project, self.record)
+        self.passage_id = ch.ids("created", Kind.PASSAGE)[0]  # a new row id; the GUID is the same
+        return ch

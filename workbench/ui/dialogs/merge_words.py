@@ -9,10 +9,10 @@ from workbench.ui.wording import count
 
 KIND_TITLES = {"source": "Sources", "code": "Codes", "coding": "Codings", "case": "Cases", "attribute": "Attributes",
                "value": "Attribute values", "link": "Case–source links", "memo": "Memos", "coder": "Coders",
-               "tombstone": "Records of deletions"}
+               "tombstone": "Records of deletions", "folder": "Source folders", "case_passage": "Passages of cases"}
 KIND_WORDS = {"source": "source", "code": "code", "coding": "coding", "case": "case", "attribute": "attribute",
               "value": "attribute value", "link": "case–source link", "memo": "memo", "coder": "coder",
-              "tombstone": "record of a deletion"}
+              "tombstone": "record of a deletion", "folder": "source folder", "case_passage": "case passage"}
 CHANGE_WORDS = {"new": "new", "updated": "changed", "deleted": "removed"}
 # A deletion record removed means the item it named stays (someone worked on it after).
 DELETION_CHANGES = {"new": "deletion recorded", "updated": "deletion record updated",
@@ -78,16 +78,32 @@ def counts_sentence(counts: dict) -> str:
     return "; ".join(parts) or "nothing new"
 
 
+def deleted_thing(label: str) -> str:
+    """The thing a deletion conflict is about, in words, from the merge's label: "kind name, deleted
+    by who[, holds another coder's work (work)]" or "kind by owner, deleted by who: passage"; who
+    deleted it is said again by the sides' values, so it is left out here."""
+    kind, _, rest = label.partition(" ")
+    kind = KIND_WORDS.get(kind, kind)
+    thing, sep, tail = rest.partition(", deleted by ")
+    if not sep:
+        return f"{kind.capitalize()} “{rest or kind}”"
+    if thing.startswith("by "):  # another coder's coding or memo itself
+        _, _, where = tail.partition(": ")
+        return f"{kind.capitalize()} {thing}" + (f", {where}" if where else "")
+    _, _, work = tail.partition(", holds another coder's work (")
+    return f"{kind.capitalize()} “{thing}”" + (f" (it holds {work[:-1]})" if work.endswith(")") else "")
+
+
 def conflict_sentence(c: dict) -> str:
     res = c.get("resolution") or c.get("default", "")
     done = (MEMO_DONE_WORDS if c["kind"] == "memo" else {}).get(res) or DONE_WORDS.get(res, res)
     what = c["label"]
     if c["kind"] == "deletion":
-        kind, _, name = what.partition(" ")
-        return (f"{kind.capitalize()} “{name or kind}”: {c['ours'].get('value')} here, {c['other'].get('value')} "
+        return (f"{deleted_thing(what)}: {c['ours'].get('value')} here, {c['other'].get('value')} "
                 f"in the other file — {done}.")
     ours, other = c["ours"].get("value"), c["other"].get("value")
-    return (f"{c['kind'].capitalize()} “{what}”, {field_words(c['field'])}: this project had “{ours}”, the other "
+    kind = KIND_WORDS.get(c["kind"], c["kind"]).capitalize()
+    return (f"{kind} “{what}”, {field_words(c['field'])}: this project had “{ours}”, the other "
             f"file “{other}” — {done}.")
 
 

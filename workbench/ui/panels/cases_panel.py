@@ -1,15 +1,13 @@
 """Cases and attributes in the window: the cases × attributes table, edited in place, sorted and
-filtered, with CSV import and export (its format shown) and the sources each case holds (issue 10).
-
-Passages as parts of cases (select text, "Add to case…") come with the passage-link service; they
-will list under the selected case here, beside its whole sources.
+filtered, with CSV import and export (its format shown), the sources each case holds, and the
+passages linked to the selected case (select text, "Add to case…"), removable here (issue 10).
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu, QTableView,
-                               QToolButton, QVBoxLayout, QWidget)
+                               QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu, QSplitter,
+                               QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from workbench.core.changes import Changes, Kind
 from workbench.services.cases import CSV_FORMAT, TYPES
@@ -17,6 +15,7 @@ from workbench.ui.models import ID_ROLE
 from workbench.ui.models.case_table import TYPE_WORDS, CaseFilterProxy, CaseTableModel
 
 CASE_KINDS = (Kind.CASE, Kind.ATTRIBUTE, Kind.SOURCE, Kind.MEMO, Kind.LINK, Kind.VALUE, Kind.PASSAGE)
+PASSAGE_ROLE = Qt.ItemDataRole.UserRole + 7  # (source id, start, end) of a passage row
 
 
 class CasesPanel(QWidget):
@@ -74,12 +73,46 @@ class CasesPanel(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(self.format, 1)
         bottom.addWidget(self.count)
+        self.passages_label = QLabel(self, objectName="casePassagesLabel")
+        self.passages = QListWidget(self, objectName="casePassages")
+        self.passages.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.passages.setToolTip("Passages of the selected case. Double-click one to see it in its source.")
+        self.passages.itemActivated.connect(self._passage_activated)
+        self.passages.currentItemChanged.connect(lambda *_: self._passage_buttons())
+        self.passages.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.passages.customContextMenuRequested.connect(self._passages_menu)
+        self.passages.setMinimumHeight(self.fontMetrics().height() * 4 + 8)  # four passages before it scrolls
+        # The table above, the selected case's passages below: a splitter, the table getting the room.
+        upper, lower = QWidget(self), QWidget(self)
+        up = QVBoxLayout(upper)
+        up.setContentsMargins(0, 0, 0, 0)
+        up.addWidget(self.table, 1)
+        up.addLayout(bottom)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.passages_label, 1)
+        for action in (actions.add_to_case, actions.remove_passage):
+            b = QToolButton(self)
+            b.setDefaultAction(action)
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            row.addWidget(b)
+        low = QVBoxLayout(lower)
+        low.setContentsMargins(0, 2, 0, 0)
+        low.addLayout(row)
+        low.addWidget(self.passages, 1)
+        self.split = QSplitter(Qt.Orientation.Vertical, self, objectName="casesSplit")
+        self.split.addWidget(upper)
+        self.split.addWidget(lower)
+        self.split.setStretchFactor(0, 4)
+        self.split.setStretchFactor(1, 1)
+        self.split.setChildrenCollapsible(False)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(top)
-        lay.addWidget(self.table, 1)
-        lay.addLayout(bottom)
+        lay.addWidget(self.split, 1)
+        self._shown_case: int | None = None
         self._sized()
+        self.show_passages(None)
 
     # -- state ------------------------------------------------------------------------------
     def on_changed(self, ch: Changes) -> None:
@@ -88,6 +121,56 @@ class CasesPanel(QWidget):
             self.model.reload()
             if keep is not None:
                 self.select_case(keep)
+            self.show_passages(self.current_case())
+
+    # -- the passages of the selected case ----------------------------------------------------
+    def show_passages(self, case_id: int | None) -> None:
+        """List the passages linked to case_id (one query; each excerpt cut in SQL)."""
+        from workbench.query.document import case_passage_excerpts
+        from workbench.ui.wording import count
+
+        self._shown_case = case_id
+        keep = self.current_passage()
+        self.passages.clear()
+        case = self.model.case(case_id) if case_id is not None else None
+        if case is None:
+            self.passages_label.setText("Passages: select a case")
+            self._passage_buttons()
+            return
+        rows = case_passage_excerpts(self.model.project, case_id)
+        self.passages_label.setText(f"<b>{count(len(rows), 'passage')}</b> of “{case.name}”")
+        for r in rows:
+            words = " ".join(r.excerpt.split())
+            more = "…" if r.end - r.start > len(r.excerpt) else ""
+            item = QListWidgetItem(f"{r.source}  {r.start}–{r.end}:  “{words}{more}”")
+            item.setData(ID_ROLE, r.id)
+            item.setData(PASSAGE_ROLE, (r.source_id, r.start, r.end))
+            item.setToolTip(f"{r.source}, characters {r.start}–{r.end}\n{r.excerpt}{more}")
+            self.passages.addItem(item)
+            if r.id == keep:
+                self.passages.setCurrentItem(item)
+        self._passage_buttons()
+
+    def current_passage(self) -> int | None:
+        item = self.passages.currentItem()
+        return item.data(ID_ROLE) if item is not None else None
+
+    def _passage_buttons(self) -> None:
+        editable = self.actions.new_case.isEnabled()  # off when the project is open read-only
+        self.actions.remove_passage.setEnabled(editable and self.current_passage() is not None)
+
+    def _passage_activated(self, item: QListWidgetItem) -> None:
+        self.actions.show_passage(*item.data(PASSAGE_ROLE))
+
+    def _passages_menu(self, pos) -> None:
+        item = self.passages.itemAt(pos)
+        menu = QMenu(self)
+        if item is not None:
+            self.passages.setCurrentItem(item)
+            menu.addAction("Show in its source").triggered.connect(lambda: self._passage_activated(item))
+            menu.addAction(self.actions.remove_passage)
+        menu.addAction(self.actions.add_to_case)
+        menu.exec(self.passages.viewport().mapToGlobal(pos))
 
     def _sized(self) -> None:
         from workbench.ui.wording import count
@@ -123,7 +206,10 @@ class CasesPanel(QWidget):
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
-            self.case_selected.emit(current.data(ID_ROLE))
+            cid = current.data(ID_ROLE)
+            if cid != self._shown_case:
+                self.show_passages(cid)
+            self.case_selected.emit(cid)
 
     # -- menus ------------------------------------------------------------------------------
     def _header_menu(self, pos) -> None:
@@ -141,7 +227,7 @@ class CasesPanel(QWidget):
     def _table_menu(self, pos) -> None:
         menu = QMenu(self)
         for a in (self.actions.new_case, self.actions.rename_case, self.actions.case_sources,
-                  self.actions.case_memo, None, self.actions.delete_case):
+                  self.actions.add_to_case, self.actions.case_memo, None, self.actions.delete_case):
             menu.addSeparator() if a is None else menu.addAction(a)
         menu.exec(self.table.viewport().mapToGlobal(pos))
 

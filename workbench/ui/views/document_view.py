@@ -10,13 +10,14 @@ import json
 import re
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
-from PySide6.QtGui import QDrag, QFont, QTextCursor, QTextOption
+from PySide6.QtGui import QDrag, QFont, QTextBlockFormat, QTextCursor, QTextDocument, QTextOption
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip
 
 from workbench.query.document import CodingRow, SourceDocument
 from workbench.ui.views.coding_layer import CodingLayer, Span
 from workbench.ui.views.highlighter import CodingHighlighter
 from workbench.ui.views.margin import CodingMargin
+from workbench.ui.views.paragraph_layout import PARAGRAPH_KINDS, ParagraphLayout
 
 TIMESTAMP = re.compile(r"[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s*")
 PASSAGE_MIME = "application/x-qwb-passage"  # {"source_id", "start", "end"} in code points
@@ -55,6 +56,10 @@ class DocumentView(QPlainTextEdit):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("documentView")
+        document = QTextDocument(self)
+        self.paragraphs = ParagraphLayout(document)  # paragraph spacing and heading margins, display only
+        document.setDocumentLayout(self.paragraphs)
+        self.setDocument(document)
         self.setReadOnly(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
@@ -89,6 +94,7 @@ class DocumentView(QPlainTextEdit):
         self.highlighter.hits = []
         self.highlighter.heads = []
         self.margin.selected = None
+        self.paragraphs.set_spacing(0.0, False)  # until set_headings says what kind of source this is
         self.setPlainText(display_text(text))  # the highlighter formats every block as it goes in
         self._update_margin_width()
         if doc is not None:
@@ -109,13 +115,23 @@ class DocumentView(QPlainTextEdit):
                 labels.append((to16(k), to16(t.label_end)))
         return labels, stamps
 
-    def set_headings(self, spans: list[tuple[int, int, int]]) -> None:
-        """Set a Word source's headings as headings: (start, end, level) in code points."""
+    def set_headings(self, spans: list[tuple[int, int, int]], kind: str = "") -> None:
+        """Set a Word source's headings as headings: (start, end, level) in code points, in a larger
+        bold face and as heading blocks with space above; a source of a kind written one paragraph
+        a line (.docx, .odt) gets space between its paragraphs. The text is not touched."""
         to16 = self.layer.map.to_utf16
         self.highlighter.heads = [(to16(a), to16(b), level) for a, b, level in spans]
+        line = self.fontMetrics().lineSpacing()
+        doc = self.document()
+        for a, _b, level in self.highlighter.heads:
+            fmt = QTextBlockFormat()
+            fmt.setHeadingLevel(max(level, 1))  # 0 is Word's Title: a heading too
+            fmt.setTopMargin(round(line * (1.0 if level <= 1 else 0.7)))
+            QTextCursor(doc.findBlock(a)).mergeBlockFormat(fmt)
+        self.paragraphs.set_spacing(round(line * 0.5) if kind in PARAGRAPH_KINDS else 0.0, bool(spans))
         if spans:
             self.highlighter.rehighlight()
-            self.margin.update()
+        self.margin.update()
 
     def add_codings(self, rows: list[CodingRow]) -> None:
         self._refresh(self.layer.add(rows))
