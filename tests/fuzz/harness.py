@@ -136,7 +136,7 @@ def _record(area: str | None, argv: list[str], outcome: Outcome) -> Outcome:
 
 
 def record_call(area: str, fn) -> Outcome:
-    """Like run_cli for a direct call (an importer): an ImportError_-like WorkbenchError is clean."""
+    """Like run_cli for a direct call (an importer): an ImportRefused-like WorkbenchError is clean."""
     from workbench.core.errors import WorkbenchError
 
     try:

@@ -7,6 +7,7 @@ import sqlite3
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from workbench.core.changes import Kind
 from workbench.core.paths import join_path, split_path
 from workbench.core.paths import name_key
 
@@ -61,7 +62,7 @@ def test_codebook_round_trips_keep_every_name(tmp_path_factory, tree, suffix):
             siblings = [n for n, p in _names_under(project, parent)]
             assume(name_key(name) not in {name_key(s) for s in siblings})
             assume(_storable(name))  # names the one rule refuses are refused at creation, in words
-            made.append(create_code(project, name, parent).created["code"][0])
+            made.append(create_code(project, name, parent).created[Kind.CODE][0])
     finally:
         project.close()
     create_project(fresh).close()

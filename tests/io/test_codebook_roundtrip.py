@@ -10,6 +10,7 @@ import sqlite3
 
 import pytest
 
+from workbench.core.changes import Kind
 from workbench.cli.main import main
 from workbench.services.codebook import create_code, describe_code
 from workbench.store.project import create_project
@@ -46,8 +47,8 @@ def build(path, names, descriptions=None) -> None:
     try:
         parent = None
         for i, name in enumerate(names):
-            top = create_code(project, name).created["code"][0]
-            child = create_code(project, name, parent).created["code"][0] if parent else None
+            top = create_code(project, name).created[Kind.CODE][0]
+            child = create_code(project, name, parent).created[Kind.CODE][0] if parent else None
             parent = top
             if descriptions:
                 describe_code(project, child or top, descriptions[i % len(descriptions)])

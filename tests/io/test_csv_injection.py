@@ -139,5 +139,5 @@ def test_the_cases_table_csv_guards_formulas_and_reads_back_as_it_was(project, t
     with open(out, encoding="utf-8-sig", newline="") as fh:
         first = [row[0] for row in csv.reader(fh)]
     assert "'=HYPERLINK(\"http://x\")" in first
-    result = import_cases_csv(project, out)
+    result = import_cases_csv(project, out).result
     assert result.created == 0 and result.folded == []  # every case is found again under its own name

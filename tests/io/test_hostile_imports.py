@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from workbench.core.errors import ImportError_
+from workbench.core.errors import ImportRefused
 from workbench.io.importers.base import read_document
 
 MiB = 2**20
@@ -42,7 +42,7 @@ def peak_mib(fn):
     try:
         try:
             result = fn()
-        except ImportError_ as exc:
+        except ImportRefused as exc:
             result = exc
         return result, tracemalloc.get_traced_memory()[1] / MiB
     finally:
@@ -123,7 +123,7 @@ def test_shared_pages_whose_text_outgrows_the_file_are_refused_in_one_line(write
     # 2.6 KB asking for 1,000 copies of a 2,200-character page: far more text than such a file holds.
     data = pdf(1000, text_ops(200), shared_page=True)
     assert len(data) < 8000
-    with pytest.raises(ImportError_) as info:
+    with pytest.raises(ImportRefused) as info:
         read_document(write("tiny.pdf", data))
     assert "text is longer than the workbench imports" in str(info.value) and "\n" not in str(info.value)
     assert len(extractions) == 1
@@ -144,7 +144,7 @@ def test_distinct_content_past_the_budget_is_refused_before_it_is_parsed(write, 
     data = _distinct(200, content)  # each page its own content object: no page can share a reading
     budget = small_budget(data)
     assert 200 * len(content) > budget
-    with pytest.raises(ImportError_) as info:
+    with pytest.raises(ImportRefused) as info:
         read_document(write("many.pdf", data))
     assert "parse more than" in str(info.value) and "\n" not in str(info.value)
     assert len(extractions) <= budget // len(content)  # refused before the page past the budget is parsed
@@ -181,7 +181,7 @@ def test_a_form_drawn_thousands_of_times_is_charged_each_time(write, small_budge
     form = text_ops(700)  # 30 KB of content in a form XObject
     page = b"/Fm1 Do\n" * 5000  # drawn 5,000 times by one page: 150 MB to parse
     data = pdf(1, page, True, forms={b"Fm1": form})
-    with pytest.raises(ImportError_) as info:
+    with pytest.raises(ImportRefused) as info:
         read_document(write("forms.pdf", data))
     assert "parse more than" in str(info.value)
     assert len(drawn) <= small_budget(data) // len(form)
@@ -249,7 +249,7 @@ def test_docx_footnote_cited_many_times_is_written_once(write, build):
 def test_a_fifo_is_refused_without_blocking(tmp_path):
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
-    with no_hang(20), pytest.raises(ImportError_) as info:
+    with no_hang(20), pytest.raises(ImportRefused) as info:
         read_document(fifo)
     assert str(fifo) in str(info.value) and "not a regular file" in str(info.value)
 
@@ -261,7 +261,7 @@ def test_a_symlink_to_dev_zero_is_refused_without_reading(tmp_path):
     os.symlink("/dev/zero", link)
     with no_hang(20):
         result, peak = peak_mib(lambda: read_document(link))
-    assert isinstance(result, ImportError_) and "not a regular file" in str(result)
+    assert isinstance(result, ImportRefused) and "not a regular file" in str(result)
     assert peak < 5
 
 
@@ -271,6 +271,6 @@ def test_a_file_larger_than_it_said_is_read_only_up_to_the_limit(tmp_path, monke
     big = tmp_path / "grows.txt"
     big.write_bytes(b"x" * 5000)
     monkeypatch.setattr(files, "MAX_FILE_BYTES", 1000)
-    with pytest.raises(ImportError_) as info:
+    with pytest.raises(ImportRefused) as info:
         files.read_regular_file(big, 1000)
     assert "larger than" in str(info.value)

@@ -8,7 +8,7 @@ import zipfile
 import docx
 import pytest
 
-from workbench.core.errors import ImportError_
+from workbench.core.errors import ImportRefused
 from workbench.io.importers.base import read_document
 
 
@@ -210,7 +210,7 @@ def test_strict_ooxml_namespace(write, build):
 # --- bad input ---------------------------------------------------------------------------
 
 def _refused(path) -> str:
-    with pytest.raises(ImportError_) as info:
+    with pytest.raises(ImportRefused) as info:
         read_document(path)
     message = str(info.value)
     assert str(path) in message, message

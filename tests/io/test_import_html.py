@@ -5,7 +5,7 @@ import codecs
 
 import pytest
 
-from workbench.core.errors import ImportError_
+from workbench.core.errors import ImportRefused
 from workbench.io.importers.base import read_document
 
 PAGE = """<!DOCTYPE html>
@@ -93,7 +93,7 @@ def test_html_transcript_turns(write):
 
 
 def _refused(path) -> str:
-    with pytest.raises(ImportError_) as info:
+    with pytest.raises(ImportRefused) as info:
         read_document(path)
     message = str(info.value)
     assert str(path) in message, message

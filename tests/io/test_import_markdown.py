@@ -5,7 +5,7 @@ import codecs
 
 import pytest
 
-from workbench.core.errors import ImportError_
+from workbench.core.errors import ImportRefused
 from workbench.io.importers.base import read_document
 
 
@@ -33,6 +33,6 @@ def test_markdown_transcript_turns(write):
 ])
 def test_a_md_that_is_something_else(write, data, looks_like):
     path = write("x.md", data)
-    with pytest.raises(ImportError_) as info:
+    with pytest.raises(ImportRefused) as info:
         read_document(path)
     assert str(path) in str(info.value) and looks_like in str(info.value)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.core.errors import ImportError_
+from workbench.core.errors import ImportRefused
 from workbench.io.importers.base import read_document
 
 LIST_STYLES = """
@@ -118,7 +118,7 @@ def test_repeats_that_expand_past_the_budget_are_refused(write, build):
              '<table:table-cell table:number-columns-repeated="1000"><text:p>x</text:p></table:table-cell>'
              "</table:table-row></table:table>")
     path = write("expanding.odt", build.odt(table * 30))
-    with pytest.raises(ImportError_) as info:
+    with pytest.raises(ImportRefused) as info:
         read_document(path)
     assert str(path) in str(info.value) and "too large" in str(info.value)
 
@@ -182,7 +182,7 @@ def test_table_of_contents_body_but_not_its_template(write, build):
 # --- bad input ---------------------------------------------------------------------------
 
 def _refused(path) -> str:
-    with pytest.raises(ImportError_) as info:
+    with pytest.raises(ImportRefused) as info:
         read_document(path)
     message = str(info.value)
     assert str(path) in message, message

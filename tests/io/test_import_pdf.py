@@ -8,7 +8,7 @@ import io
 import pytest
 from pypdf import PdfWriter
 
-from workbench.core.errors import ImportError_
+from workbench.core.errors import ImportRefused
 from workbench.io.importers.base import read_document
 
 PAGES = [
@@ -66,7 +66,7 @@ def test_page_without_text_warns(write, build):
 
 
 def _refused(path) -> str:
-    with pytest.raises(ImportError_) as info:
+    with pytest.raises(ImportRefused) as info:
         read_document(path)
     message = str(info.value)
     assert str(path) in message, message

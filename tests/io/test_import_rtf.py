@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.core.errors import ImportError_
+from workbench.core.errors import ImportRefused
 from workbench.io.importers.base import read_document
 
 HEADER = r"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0\fswiss Arial;}{\f1\fnil\fcharset2 Symbol;}}"
@@ -55,7 +55,7 @@ def test_rtf_transcript_turns(write):
 
 
 def _refused(path) -> str:
-    with pytest.raises(ImportError_) as info:
+    with pytest.raises(ImportRefused) as info:
         read_document(path)
     message = str(info.value)
     assert str(path) in message, message

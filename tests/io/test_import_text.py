@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.errors import ImportError_
+from workbench.core.errors import ImportRefused
 from workbench.io.importers.base import read_document
 
 SAMPLE = "Interviewer: Café “quoted” – 5 €\nMs Dlamini: naïve façade\n"
@@ -91,7 +91,7 @@ def test_nothing_else_is_normalised(write):
 # --- bad input ---------------------------------------------------------------------------
 
 def _refused(path) -> str:
-    with pytest.raises(ImportError_) as info:
+    with pytest.raises(ImportRefused) as info:
         read_document(path)
     message = str(info.value)
     assert str(path) in message, message  # every message names the file

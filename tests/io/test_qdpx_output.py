@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from refi_helpers import report_body, snapshot
 
-from workbench.core.errors import ImportError_, ProjectError
+from workbench.core.errors import ImportRefused, ProjectError
 from workbench.io.refi import qdpx_build
 from workbench.io.refi.qdpx_export import export_qdpx
 from workbench.io.refi.qdpx_import import import_qdpx
@@ -147,7 +147,7 @@ def test_a_project_that_could_not_be_finished_is_never_reported_done(qdpx, tmp_p
 
     monkeypatch.setattr(files, "make_whole", checkpoint_that_cannot)
     out = tmp_path / "new.qwb"
-    with pytest.raises(ImportError_, match="could not be finished"):
+    with pytest.raises(ImportRefused, match="could not be finished"):
         import_qdpx(qdpx, out)
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".new.qwb")] == []

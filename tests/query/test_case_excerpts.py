@@ -2,6 +2,7 @@
 cut in SQL by characters (code points) on either engine, so an emoji never splits (issue 10, item 1)."""
 from __future__ import annotations
 
+from workbench.core.changes import Kind
 from workbench.query.document import case_names, case_passage_excerpts, source_rows
 from workbench.services.cases import create_case, link_passage
 from workbench.services.sources import import_files
@@ -14,7 +15,7 @@ def test_excerpts_are_cut_by_characters_in_source_then_start_order(empty_project
     (tmp_path / "b.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / "a.txt").write_text("Short one.\n", encoding="utf-8")
     import_files(p, [tmp_path / "b.txt", tmp_path / "a.txt"])
-    cid = create_case(p, "Soweto").created["case"][0]
+    cid = create_case(p, "Soweto").ids("created", Kind.CASE)[0]
     create_case(p, "Addis")
     ids = {r.name: r.id for r in source_rows(p)}
     fund = TEXT.index("we fund")

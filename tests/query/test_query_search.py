@@ -8,6 +8,7 @@ import pytest
 from query_expect import SOURCES, add_source
 from sqlalchemy import func, select
 
+from workbench.core.changes import Kind
 from workbench.core.errors import NotFoundError, ValidationError
 from workbench.query.search import fold, parse_query, search, search_in
 from workbench.services.code_hits import code_hits, paragraph_span, sentence_span
@@ -130,7 +131,7 @@ def test_code_all_hits_in_one_step_widened_to_sentences(project):
         coder = coder_by_name(s, "Pieter")
         before = s.scalar(select(func.count()).select_from(Coding))
     changes = code_hits(project, hits, code, coder, extend="sentence")
-    new = changes.created["coding"]
+    new = changes.created[Kind.CODING]
     with project.reading() as s:
         rows = s.execute(select(Coding.source_id, Coding.start, Coding.end).where(Coding.id.in_(new))).all()
         names = {sid: n for n, sid in ((n, source_by_name(s, n)) for n in SOURCES)}

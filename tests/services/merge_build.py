@@ -8,7 +8,7 @@ from workbench.services.merge_state import (
     CaseRow,
     CodeRow,
     CoderRow,
-    CodingRow,
+    MergeCodingRow,
     FolderRow,
     MemoRow,
     PassageRow,
@@ -50,8 +50,8 @@ def code(name: str, parent: str | None = None, t: int = 1, color: str = "#4e79a7
 
 
 def coding(code_guid: str, coder: str = THANDI, start: int = 0, end: int = 10, t: int = 1,
-           source: str = SRC) -> CodingRow:
-    return CodingRow(source, code_guid, coder, start, end, T[t])
+           source: str = SRC) -> MergeCodingRow:
+    return MergeCodingRow(source, code_guid, coder, start, end, T[t])
 
 
 def passage(case_guid: str, start: int = 0, end: int = 10, t: int = 1, source: str = SRC,

@@ -9,6 +9,7 @@ import sqlite3
 import pytest
 from sqlalchemy import event, select
 
+from workbench.core.changes import Kind
 from workbench.services.cases import import_cases_csv
 from workbench.services.coding import NewCoding, apply_codes_in
 from workbench.store import bulk as store_bulk
@@ -78,12 +79,12 @@ def test_bulk_insert_gives_every_coding_its_id_and_skips_repeats(project, projec
     repeat = next(iter(before))
     with project.transaction() as s:
         changes = apply_codes_in(s, [NewCoding(*k) for k in items] + [NewCoding(*repeat), NewCoding(*items[0])])
-    assert len(changes.warnings) == 2 and len(changes.created["coding"]) == 1500
+    assert len(changes.warnings) == 2 and len(changes.created[Kind.CODING]) == 1500
     assert _keys(project_path) == before | set(items)
     con = sqlite3.connect(project_path)
     got = {r[0]: r[1:] for r in con.execute('SELECT id, source_id, code_id, coder_id, start, "end" FROM coding')}
     con.close()
-    assert [got[i] for i in changes.created["coding"]] == items  # ids in the order the items came
+    assert [got[i] for i in changes.created[Kind.CODING]] == items  # ids in the order the items came
 
 
 @pytest.mark.file_only  # the query plan is read with SQLite's EXPLAIN QUERY PLAN
@@ -213,14 +214,14 @@ def test_cases_csv_creates_updates_and_clears_values_and_links_once(project, pro
     first.write_text("name,region,population,sources\n"
                      "Lyon,Europe,513000,policy.txt\n"
                      "Johannesburg,Africa,5600000,policy.txt; interview_jhb.txt\n", encoding="utf-8")
-    r = import_cases_csv(project, first)
+    r = import_cases_csv(project, first).result
     assert (r.created, r.updated, r.linked) == (1, 1, 1)  # Johannesburg had both sources already
     second = tmp_path / "second.csv"
     second.write_text("name,region,population\n"
                       "lyon,,520000\n"  # folds into Lyon; an empty cell clears the value
                       "Tokyo,Asia,14000000\n"
                       "TOKYO,Asia (East),\n", encoding="utf-8")  # the same case again: the last row wins
-    r = import_cases_csv(project, second)
+    r = import_cases_csv(project, second).result
     assert (r.created, r.updated, r.linked) == (1, 2, 0)
     assert r.folded == [("lyon", "Lyon"), ("TOKYO", "Tokyo")]
     values = _case_values(project_path)

@@ -6,6 +6,7 @@ import pytest
 import store_read
 from sqlalchemy import select
 
+from workbench.core.changes import Kind
 from workbench.core.errors import NotFoundError, ValidationError
 from workbench.services.cases import (
     case_passages,
@@ -41,11 +42,11 @@ def tombstones(project) -> dict[str, str]:
 def test_link_list_unlink_and_restore_with_the_same_guid(project, project_path):
     case, source = ids(project, "Addis Ababa", "policy.txt")
     changes = link_passage(project, case, source, 10, 40)
-    (pid,) = changes.created["case_passage"]
+    (pid,) = changes.created[Kind.PASSAGE]
     (guid, *rest), = rows(project_path)
     assert rest == [case, source, 10, 40]
     assert [(p.id, p.guid, p.start, p.end) for p in case_passages(project, case)] == [(pid, guid, 10, 40)]
-    record = unlink_passage(project, pid, deleted_by="Thandi")
+    record = unlink_passage(project, pid, deleted_by="Thandi").result
     assert rows(project_path) == [] and tombstones(project)[guid] == "case_passage"
     assert (record.guid, record.start, record.end) == (guid, 10, 40)
     restore_passage(project, record)
@@ -70,14 +71,14 @@ def test_overlapping_passages_are_kept_and_the_same_one_twice_is_one(project, pr
     link_passage(project, case, source, 0, 20)
     link_passage(project, case, source, 10, 30)  # overlaps: its own link, the case holds the union
     again = link_passage(project, case, source, 0, 20)
-    assert "case_passage" not in again.created and "already linked" in again.warnings[0]
+    assert Kind.PASSAGE not in again.created and "already linked" in again.warnings[0]
     assert [r[3:] for r in rows(project_path)] == [(0, 20), (10, 30)]
     # The source is also linked whole to Johannesburg: said so, and kept.
     assert "linked whole" in link_passage(project, case, source, 40, 50).warnings[0]
 
 
 def test_link_by_name_makes_the_case_and_refuses_without_changing_anything(project, project_path):
-    r = link_by_name(project, "Pretoria", "policy.txt", 0, POLICY)
+    r = link_by_name(project, "Pretoria", "policy.txt", 0, POLICY).result
     assert r.case_created and r.passage.end == POLICY and r.summary() == \
         "linked policy.txt 0-153 to case 'Pretoria' (case created)"
     before = rows(project_path)
@@ -91,9 +92,9 @@ def test_link_by_name_makes_the_case_and_refuses_without_changing_anything(proje
     with project.reading() as s, pytest.raises(NotFoundError):
         case_by_name(s, "Durban")  # the case was not made by the failed calls
     assert rows(project_path) == before
-    whole = link_by_name(project, "Durban", "policy.txt")
+    whole = link_by_name(project, "Durban", "policy.txt").result
     assert whole.passage is None and whole.case_created
-    assert not link_by_name(project, "durban", "policy.txt").changed
+    assert not link_by_name(project, "durban", "policy.txt").result.changed
 
 
 def test_unlink_by_name_takes_back_exactly_one_link(project, project_path):
@@ -102,11 +103,11 @@ def test_unlink_by_name_takes_back_exactly_one_link(project, project_path):
     with pytest.raises(ValidationError) as exc:
         unlink_by_name(project, "Pretoria", "policy.txt", 0, 25)
     assert "0-20, 30-40" in str(exc.value)
-    r = unlink_by_name(project, "Pretoria", "policy.txt", 0, 20)
+    r = unlink_by_name(project, "Pretoria", "policy.txt", 0, 20).result
     assert r.passage.start == 0 and tombstones(project)[r.passage.guid] == "case_passage"
     assert [row[3:] for row in rows(project_path)] == [(30, 40)]
-    assert unlink_by_name(project, "Johannesburg", "policy.txt").changed  # the whole-source link
-    assert not unlink_by_name(project, "Johannesburg", "policy.txt").changed
+    assert unlink_by_name(project, "Johannesburg", "policy.txt").result.changed  # the whole-source link
+    assert not unlink_by_name(project, "Johannesburg", "policy.txt").result.changed
 
 
 def test_deleting_a_case_or_source_removes_its_passages_and_buries_the_case_ones(project, project_path):
@@ -133,7 +134,7 @@ def test_deleting_a_case_as_the_window_does_buries_its_passages_and_undo_lifts_t
     link_by_name(project, "Pretoria", "policy.txt", 0, 20)
     (guid, *_), = rows(project_path)
     case, _ = ids(project, "Pretoria")
-    kept = delete_case_kept(project, case, deleted_by="Thandi")
+    kept = delete_case_kept(project, case, deleted_by="Thandi").result
     assert rows(project_path) == [] and tombstones(project)[guid] == "case_passage"
     restore_case(project, kept)
     assert [r[0] for r in rows(project_path)] == [guid] and guid not in tombstones(project)

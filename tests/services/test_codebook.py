@@ -57,7 +57,7 @@ def test_delete_with_codings_asks_first_then_leaves_tombstones_and_restores(proj
     with pytest.raises(ValidationError, match="hold 2 codings"):
         cb.delete_code(project, top)
     assert _count(project, Coding) == 8
-    snap = cb.delete_code(project, top, force=True, deleted_by="Thandi")
+    snap = cb.delete_code(project, top, force=True, deleted_by="Thandi").result
     assert _count(project, Coding) == 6
     assert "development outcome" not in _paths(project)
     assert _count(project, Tombstone, Tombstone.kind == "code") == 2

@@ -12,6 +12,7 @@ import shutil
 import pytest
 
 from merge_support import canonical, content, duplicates
+from workbench.core.changes import Kind
 from workbench.services import cases, codebook, coding, memos, saved_queries, sources
 from workbench.services.handout import hand_out
 from workbench.services.lookup import attribute_by_name, case_by_name, code_by_path, coder_by_name, source_by_name
@@ -100,7 +101,7 @@ EDITS = {
     "delete a code": lambda p: codebook.delete_code(p, _look(p, "code", "autonomy/own funding"), force=True,
                                                     deleted_by="Thandi"),
     "new code and coding": lambda p: coding.apply_code(
-        p, _look(p, "source", "policy.txt"), codebook.create_code(p, "approval").created["code"][0],
+        p, _look(p, "source", "policy.txt"), codebook.create_code(p, "approval").created[Kind.CODE][0],
         _look(p, "coder", "Thandi"), 0, 10),
     "remove a coding": lambda p: coding.remove_codings(p, [_coding_at(p, "autonomy", "We set our own agenda")],
                                                        deleted_by="Thandi"),

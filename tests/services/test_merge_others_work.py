@@ -72,7 +72,7 @@ def test_deleting_another_coders_coding_is_a_conflict_naming_both_and_the_passag
     original, copy = pieters_copy
     with open_project(copy) as p:
         (mine,) = _codings(p, "autonomy", "Thandi")
-        (removed,) = coding.remove_codings(p, [mine], deleted_by="Pieter")
+        (removed,) = coding.remove_codings(p, [mine], deleted_by="Pieter").result
         where = f"{removed.start}-{removed.end}"
     for result, project, plan in _plans(original, copy, tmp_path):
         (c,) = plan.conflicts

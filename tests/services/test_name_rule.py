@@ -71,7 +71,7 @@ def case_by_name_id(project, name):
 def test_a_cases_csv_row_that_folds_into_a_case_updates_it_and_says_so(project, tmp_path):
     csv = tmp_path / "more.csv"
     csv.write_text("name,country\naddis  ababa,Ethiopia (FDR)\nLyon,France\n", encoding="utf-8")
-    result = import_cases_csv(project, csv)
+    result = import_cases_csv(project, csv).result
     assert (result.created, result.updated) == (1, 1)
     assert result.folded == [("addis ababa", "Addis Ababa")]
     assert "'addis ababa' is 'Addis Ababa'" in result.summary()
@@ -84,11 +84,11 @@ def test_a_cases_csv_row_that_folds_into_a_case_updates_it_and_says_so(project, 
 
 
 def test_a_cases_csv_whose_columns_name_one_attribute_twice_is_refused(project, tmp_path):
-    from workbench.core.errors import ImportError_
+    from workbench.core.errors import ImportRefused
 
     csv = tmp_path / "dup.csv"
     csv.write_text("name,Region,region \nLyon,Europe,Europe\n", encoding="utf-8")
-    with pytest.raises(ImportError_, match="'Region' and 'region' name one attribute"):
+    with pytest.raises(ImportRefused, match="'Region' and 'region' name one attribute"):
         import_cases_csv(project, csv)
 
 

@@ -176,7 +176,7 @@ def _cases_csv(ctx: BenchContext) -> float:
     project = create_project(ctx.tmp / f"cases-{time.monotonic_ns()}.qwb", name="cases bench")
     try:
         t = time.perf_counter()
-        result = import_cases_csv(project, path)
+        result = import_cases_csv(project, path).result
         elapsed = time.perf_counter() - t
     finally:
         project.close()

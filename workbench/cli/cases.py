@@ -68,13 +68,13 @@ def run(args) -> int:
         return 0
     with project_arg(args.project) as project:
         if args.csv:
-            print(svc.import_cases_csv(project, args.csv).summary())
+            print(svc.import_cases_csv(project, args.csv).result.summary())
             return 0
         if args.link is not None:
-            r = svc.link_by_name(project, args.link, args.source, args.start, args.end)
+            r = svc.link_by_name(project, args.link, args.source, args.start, args.end).result
             verb = "linked"
         else:
-            r = svc.unlink_by_name(project, args.unlink, args.source, args.start, args.end)
+            r = svc.unlink_by_name(project, args.unlink, args.source, args.start, args.end).result
             verb = "unlinked"
     from workbench.cli.common import warn
 

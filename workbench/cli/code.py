@@ -1,6 +1,7 @@
 """workbench code: code a passage given in code points, or many passages from a file."""
 from __future__ import annotations
 
+from workbench.core.changes import Kind
 from workbench.cli.common import add_project, project_arg
 
 NAME = "code"
@@ -66,6 +67,6 @@ def _apply(args, rows) -> tuple[int, str | None]:
     with project_arg(args.project) as project:
         with project.transaction() as s:
             default = args.coder or s.scalar(select(Coder.name).order_by(Coder.id).limit(1))
-            ids = apply_named_codings_in(s, rows, create=args.create, default_coder=default).created.get("coding", [])
+            ids = apply_named_codings_in(s, rows, create=args.create, default_coder=default).created.get(Kind.CODING, [])
             guid = s.scalar(select(Coding.guid).where(Coding.id == ids[0])) if len(ids) == 1 else None
     return len(ids), guid

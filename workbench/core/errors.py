@@ -18,7 +18,7 @@ class ProjectReadOnlyError(ProjectError):
     """The project file, or its folder, cannot be written: it may still be opened read-only."""
 
 
-class ImportError_(WorkbenchError):
+class ImportRefused(WorkbenchError):
     """A source file cannot be imported (empty, wrong type, corrupt, too large)."""
 
 

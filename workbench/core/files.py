@@ -10,13 +10,13 @@ import os
 import stat
 from pathlib import Path
 
-from workbench.core.errors import ImportError_
+from workbench.core.errors import ImportRefused
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
 def read_regular_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes, or ImportError_ saying why not.
+    """The bytes of a regular file of at most `limit` bytes, or ImportRefused saying why not.
 
     A FIFO, socket or device (a symlink to /dev/zero) is refused without reading from it:
     it is opened without blocking, checked with fstat, and any read stops at limit + 1.
@@ -25,21 +25,21 @@ def read_regular_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise ImportError_(f"{path}: no such file") from None
+        raise ImportRefused(f"{path}: no such file") from None
     except PermissionError:
-        raise ImportError_(f"{path}: cannot be read (permission denied)") from None
+        raise ImportRefused(f"{path}: cannot be read (permission denied)") from None
     except IsADirectoryError:
-        raise ImportError_(f"{path}: is a folder, not a file") from None
+        raise ImportRefused(f"{path}: is a folder, not a file") from None
     except OSError as exc:
         if exc.errno == errno.ENXIO:  # a FIFO or socket nobody writes to
-            raise ImportError_(f"{path}: is not a regular file (a pipe or socket); import a saved file") from None
-        raise ImportError_(f"{path}: cannot be read ({exc.strerror or exc})") from None
+            raise ImportRefused(f"{path}: is not a regular file (a pipe or socket); import a saved file") from None
+        raise ImportRefused(f"{path}: cannot be read ({exc.strerror or exc})") from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise ImportError_(f"{path}: is a folder, not a file")
+            raise ImportRefused(f"{path}: is a folder, not a file")
         if not stat.S_ISREG(info.st_mode):
-            raise ImportError_(f"{path}: is not a regular file ({_kind(info.st_mode)}); import a saved file")
+            raise ImportRefused(f"{path}: is not a regular file ({_kind(info.st_mode)}); import a saved file")
         if info.st_size > limit:
             raise _too_large(path, info.st_size, limit)
         chunks, size = [], 0
@@ -50,7 +50,7 @@ def read_regular_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
     except OSError as exc:
-        raise ImportError_(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise ImportRefused(f"{path}: cannot be read ({exc.strerror or exc})") from None
     finally:
         os.close(fd)
     if size > limit:
@@ -68,6 +68,6 @@ def _kind(mode: int) -> str:
     return "not a file"
 
 
-def _too_large(path: Path, size: int, limit: int) -> ImportError_:
-    return ImportError_(f"{path}: the file is {size / 2**20:.0f} MiB or more, larger than the "
+def _too_large(path: Path, size: int, limit: int) -> ImportRefused:
+    return ImportRefused(f"{path}: the file is {size / 2**20:.0f} MiB or more, larger than the "
                         f"{limit // 2**20} MiB the workbench imports")

@@ -11,7 +11,7 @@ import csv
 import io
 from pathlib import Path
 
-from workbench.core.errors import ImportError_, ValidationError
+from workbench.core.errors import ImportRefused, ValidationError
 from workbench.core.paths import join_path, split_path
 from workbench.io.atomic import atomic_write_text
 from workbench.io.codebook_outline import read_text_file
@@ -25,31 +25,31 @@ def import_codebook(project: Project, path: Path) -> str:
     try:
         rows = list(csv.reader(io.StringIO(read_text_file(path))))
     except csv.Error as exc:
-        raise ImportError_(f"{path}: is not a readable CSV file ({exc})") from None
+        raise ImportRefused(f"{path}: is not a readable CSV file ({exc})") from None
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows:
-        raise ImportError_(f"{path}: the file is empty")
+        raise ImportRefused(f"{path}: the file is empty")
     header = [h.strip().casefold() for h in rows[0]]
     if "path" not in header:
-        raise ImportError_(f"{path}: needs a header row with a 'path' column (and optionally description, color)")
+        raise ImportRefused(f"{path}: needs a header row with a 'path' column (and optionally description, color)")
     ip, idesc, icol = header.index("path"), _idx(header, "description"), _idx(header, "color", "colour")
     entries = []
     for n, r in enumerate(rows[1:], start=2):
         try:
             parts = split_path(unguard(r[ip]))
         except (ValueError, IndexError):
-            raise ImportError_(f"{path}: line {n} has no usable code path") from None
+            raise ImportRefused(f"{path}: line {n} has no usable code path") from None
         desc = unguard(r[idesc]).strip() if idesc is not None and idesc < len(r) else ""
         color = unguard(r[icol]).strip() if icol is not None and icol < len(r) and r[icol].strip() else None
         if color is not None:
             try:
                 color = normalize_color(color)
             except ValidationError as exc:
-                raise ImportError_(f"{path}: line {n}: {exc}") from None
+                raise ImportRefused(f"{path}: line {n}: {exc}") from None
         entries.append((parts, desc, color))
     from workbench.services.codebook_io import merge_entries
 
-    return merge_entries(project, entries)
+    return merge_entries(project, entries).result
 
 
 def _idx(header: list[str], *names: str) -> int | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.core.errors import ImportError_
+from workbench.core.errors import ImportRefused
 from workbench.io.atomic import atomic_write_text
 from workbench.store.project import Project
 
@@ -40,17 +40,17 @@ def parse_outline(path: Path, text: str) -> list[Entry]:
         lead = raw[: len(raw) - len(entry)]
         indent = len(lead.replace("\t", "  "))  # tabs count only where they indent
         if indent % 2:
-            raise ImportError_(f"{path}: line {n} is indented by {indent} spaces; use two a level")
+            raise ImportRefused(f"{path}: line {n} is indented by {indent} spaces; use two a level")
         level = indent // 2
         if level > len(stack):
-            raise ImportError_(f"{path}: line {n} is indented deeper than the line above allows")
+            raise ImportRefused(f"{path}: line {n} is indented deeper than the line above allows")
         name, desc, color = _parse_entry(entry)
         if not name:
-            raise ImportError_(f"{path}: line {n} has no code name")
+            raise ImportRefused(f"{path}: line {n} has no code name")
         stack[level:] = [name]
         out.append((list(stack), desc, color))
     if not out:
-        raise ImportError_(f"{path}: the file holds no codes")
+        raise ImportRefused(f"{path}: the file holds no codes")
     return out
 
 
@@ -127,7 +127,7 @@ def read_text_file(path: Path) -> str:
 
     data = read_regular_file(path, MAX_CODEBOOK_BYTES)
     if not data.strip():
-        raise ImportError_(f"{path}: the file is empty")
+        raise ImportRefused(f"{path}: the file is empty")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -138,7 +138,7 @@ def import_codebook(project: Project, path: Path) -> str:
     entries = parse_outline(path, read_text_file(path))
     from workbench.services.codebook_io import merge_entries
 
-    return merge_entries(project, entries)
+    return merge_entries(project, entries).result
 
 
 def export_codebook(project: Project, path: Path) -> str:

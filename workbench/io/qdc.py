@@ -12,7 +12,7 @@ from xml.etree.ElementTree import Element
 
 from sqlalchemy import select
 
-from workbench.core.errors import ImportError_, ValidationError
+from workbench.core.errors import ImportRefused, ValidationError
 from workbench.core.paths import join_path, name_key
 from workbench.io.atomic import atomic_write_with
 from workbench.io.refi.xmlsafe import CODEBOOK_NS, parse_xml, text_of
@@ -34,21 +34,21 @@ def read_qdc(path: Path) -> tuple[list[tuple[list[str], str, str, str]], list[st
     try:
         size = path.stat().st_size
         if size > MAX_QDC_BYTES:
-            raise ImportError_(f"{path}: the file is {size // 2**20} MiB, too large for a codebook")
+            raise ImportRefused(f"{path}: the file is {size // 2**20} MiB, too large for a codebook")
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ImportError_(f"{path}: no such file") from None
+        raise ImportRefused(f"{path}: no such file") from None
     except OSError as exc:
-        raise ImportError_(f"{path}: cannot be read ({exc.strerror})") from None
+        raise ImportRefused(f"{path}: cannot be read ({exc.strerror})") from None
     root, ns = parse_xml(data, path, "the codebook")
     notes: list[str] = []
     if root.tag == "Project":  # a project file given where a codebook was meant: take its codebook
         root = root.find("CodeBook")
         notes.append("read the codebook of a project file")
         if root is None:
-            raise ImportError_(f"{path}: a REFI-QDA project without a codebook")
+            raise ImportRefused(f"{path}: a REFI-QDA project without a codebook")
     elif root.tag != "CodeBook":
-        raise ImportError_(f"{path}: not a REFI-QDA codebook (the root element is <{root.tag}>)")
+        raise ImportRefused(f"{path}: not a REFI-QDA codebook (the root element is <{root.tag}>)")
     elif ns != CODEBOOK_NS:
         notes.append(f"namespace {ns or '(none)'!r} is not {CODEBOOK_NS!r}; read anyway")
     codes_el = root.find("Codes")
@@ -56,7 +56,7 @@ def read_qdc(path: Path) -> tuple[list[tuple[list[str], str, str, str]], list[st
     if codes_el is not None:
         _read_codes(codes_el, [], entries)
     if not entries:
-        raise ImportError_(f"{path}: the codebook holds no codes")
+        raise ImportRefused(f"{path}: the codebook holds no codes")
     n_sets = len(root.findall("Sets/Set"))
     if n_sets:
         notes.append(f"{n_sets} code set{'s' if n_sets != 1 else ''} not carried (codes are grouped by the tree only)")
@@ -114,7 +114,7 @@ def import_codebook(project: Project, path: Path) -> str:
             try:
                 cid = create_code_in(s, parts[-1], parent, color, desc, guid=guid)
             except ValidationError as exc:
-                raise ImportError_(f"{path}: code {join_path(parts)!r}: {exc}") from None
+                raise ImportRefused(f"{path}: code {join_path(parts)!r}: {exc}") from None
             used.add(s.get(Code, cid).guid)
             names[cid] = s.get(Code, cid).name
             children.setdefault(parent, {})[key[-1]] = found[key] = cid

@@ -17,9 +17,9 @@ from pathlib import Path
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from workbench.core.changes import Changes
+from workbench.core.changes import Changes, Kind
 from workbench.core.csv_cells import unguard
-from workbench.core.errors import ImportError_, NotFoundError, ValidationError
+from workbench.core.errors import ImportRefused, NotFoundError, ValidationError
 from workbench.core.ids import new_guid
 from workbench.core.names import clean_name, name_key
 from workbench.core.timeutil import now_iso
@@ -27,7 +27,7 @@ from workbench.core.files import read_regular_file
 from workbench.services.lookup import case_by_name, source_by_name
 from workbench.services.tombstones import bury, bury_pair, pair_guid, unbury, unbury_of_kind, unbury_pair
 from workbench.store.bulk import insert_rows
-from workbench.store.models import Attribute, AttributeValue, Case, CasePassage, CaseSource, Source
+from workbench.store.models import Attribute, AttributeValue, Case, CasePassage, CaseSource, Memo, Source
 from workbench.store.project import Project
 
 TYPES = ("text", "number", "date", "bool")
@@ -124,7 +124,7 @@ def create_case(project: Project, name: str, description: str = "") -> Changes:
             raise ValidationError(f"a case named {existing!r} already exists")
         cid = ensure_case(s, name)
         s.get(Case, cid).description = description
-    return Changes().add("created", "case", cid)
+    return Changes().add("created", Kind.CASE, cid)
 
 
 def rename_case(project: Project, case_id: int, name: str) -> Changes:
@@ -138,7 +138,7 @@ def rename_case(project: Project, case_id: int, name: str) -> Changes:
             raise ValidationError(f"a case named {existing!r} already exists")
         case.name = name
         case.updated_at = now_iso()
-    return Changes().add("updated", "case", case_id)
+    return Changes().add("updated", Kind.CASE, case_id)
 
 
 def delete_case(project: Project, case_id: int, deleted_by: str = "") -> Changes:
@@ -148,10 +148,12 @@ def delete_case(project: Project, case_id: int, deleted_by: str = "") -> Changes
         if case is None:
             raise NotFoundError("case", f"#{case_id}")
         bury(s, "case", [(case.guid, case.name)], deleted_by)
-        bury(s, "case_passage", [(r.guid, _detail(s, r)) for r in _records(s, CasePassage.case_id == case_id)],
-             deleted_by)
+        passages = _records(s, CasePassage.case_id == case_id)
+        bury(s, "case_passage", [(r.guid, _detail(s, r)) for r in passages], deleted_by)
+        memo_ids = list(s.scalars(select(Memo.id).where(Memo.case_id == case_id)))
         s.delete(case)
-    return Changes().add("deleted", "case", case_id)
+    return (Changes().add("deleted", Kind.CASE, case_id).add("deleted", Kind.PASSAGE, *[r.id for r in passages])
+            .add("deleted", Kind.MEMO, *memo_ids))
 
 
 def find_or_make_attribute(session: Session, name: str, type_: str = "text") -> Found:
@@ -176,17 +178,18 @@ def ensure_attribute(session: Session, name: str, type_: str = "text") -> int:
 def define_attribute(project: Project, name: str, type_: str = "text") -> Changes:
     with project.transaction() as s:
         aid = ensure_attribute(s, name, type_)
-    return Changes().add("created", "attribute", aid)
+    return Changes().add("created", Kind.ATTRIBUTE, aid)
 
 
-def set_value_in(session: Session, case_id: int, attribute_id: int, value: str, by_id: int | None = None) -> None:
+def set_value_in(session: Session, case_id: int, attribute_id: int, value: str, by_id: int | None = None) -> bool:
+    """Set one value; whether it changed."""
     type_ = session.scalar(select(Attribute.type).where(Attribute.id == attribute_id))
     if type_ is None:
         raise NotFoundError("attribute", f"#{attribute_id}")
-    set_values_in(session, {(case_id, attribute_id): parse_value(value, type_)}, by_id)
+    return bool(set_values_in(session, {(case_id, attribute_id): parse_value(value, type_)}, by_id))
 
 
-def set_values_in(session: Session, values: dict[tuple[int, int], str], by_id: int | None = None) -> None:
+def set_values_in(session: Session, values: dict[tuple[int, int], str], by_id: int | None = None) -> set[int]:
     """Give cases attribute values, each already canonical (parse_value); '' takes one away.
 
     The one writer of values, single or by the thousand: the values there are read in one
@@ -216,6 +219,7 @@ def set_values_in(session: Session, values: dict[tuple[int, int], str], by_id: i
         session.execute(delete(AttributeValue).where(
             AttributeValue.attribute_id == attribute_id,
             AttributeValue.case_id.in_([c for c, a in gone if a == attribute_id])))
+    return {c for c, *_ in new} | {r["case_id"] for r in changed} | {c for c, _ in gone}
 
 
 def _tombstones_of_values(session: Session, made: list[tuple[int, int]], gone: list[tuple[int, int]],
@@ -238,8 +242,8 @@ def _tombstones_of_values(session: Session, made: list[tuple[int, int]], gone: l
 
 def set_attribute_value(project: Project, case_id: int, attribute_id: int, value: str) -> Changes:
     with project.transaction() as s:
-        set_value_in(s, case_id, attribute_id, value)
-    return Changes().add("updated", "case", case_id)
+        changed = set_value_in(s, case_id, attribute_id, value)
+    return Changes().add("updated", Kind.VALUE, case_id) if changed else Changes()
 
 
 def describe_case(project: Project, case_id: int, description: str) -> Changes:
@@ -250,13 +254,14 @@ def describe_case(project: Project, case_id: int, description: str) -> Changes:
         if (case.description or "") != description:
             case.description = description
             case.updated_at = now_iso()
-    return Changes().add("updated", "case", case_id)
+    return Changes().add("updated", Kind.CASE, case_id)
 
 
 # What goes with a case or an attribute, parents first: what undoing their deletion writes back.
 _CASE_ROWS = {"case_": "id", "attribute_value": "case_id", "case_source": "case_id", "case_passage": "case_id",
               "memo": "case_id"}
 _ATTRIBUTE_ROWS = {"attribute": "id", "attribute_value": "attribute_id"}
+_ROW_KINDS = {"case_passage": Kind.PASSAGE, "memo": Kind.MEMO}
 
 
 def _take_rows(session: Session, tables: dict[str, str], key: int) -> dict[str, list[dict]]:
@@ -267,7 +272,7 @@ def _take_rows(session: Session, tables: dict[str, str], key: int) -> dict[str, 
             for name, col in tables.items()}
 
 
-def _put_rows(project: Project, rows: dict[str, list[dict]], kind: str, key: int) -> Changes:
+def _put_rows(project: Project, rows: dict[str, list[dict]], kind: Kind, key: int) -> Changes:
     """Insert kept rows again (same ids and GUIDs) and lift their tombstones."""
     from workbench.services.tombstones import unbury
     from workbench.store.models import Base, Source
@@ -275,17 +280,22 @@ def _put_rows(project: Project, rows: dict[str, list[dict]], kind: str, key: int
     t = Base.metadata.tables
     with project.transaction() as s:
         sources = set(s.scalars(select(Source.id)))
+        changes = Changes().add("created", kind, key)
         for name, items in rows.items():
             keep = [r for r in items if r.get("source_id") is None or r["source_id"] in sources]
             if keep:
                 s.execute(insert(t[name]), keep)
+            if name in _ROW_KINDS:  # the rows with ids of their own, beside the case or attribute
+                changes.add("created", _ROW_KINDS[name], *[r["id"] for r in keep])
+            elif kind is Kind.ATTRIBUTE and name == "attribute_value":
+                changes.add("updated", Kind.VALUE, *{r["case_id"] for r in keep})
         unbury(s, [r["guid"] for items in rows.values() for r in items if r.get("guid")])
-    return Changes().add("created", kind, key)
+    return changes
 
 
-def delete_case_kept(project: Project, case_id: int, deleted_by: str = "") -> dict[str, list[dict]]:
-    """Delete a case as delete_case does (its sources stay), returning its rows, values, links and
-    memo so restore_case can bring it back exactly."""
+def delete_case_kept(project: Project, case_id: int, deleted_by: str = "") -> Changes:
+    """Delete a case as delete_case does (its sources stay); `result` holds its rows, values, links
+    and memo so restore_case can bring it back exactly."""
     with project.transaction() as s:
         case = s.get(Case, case_id)
         if case is None:
@@ -297,11 +307,14 @@ def delete_case_kept(project: Project, case_id: int, deleted_by: str = "") -> di
         bury(s, "case_passage", [(r.guid, _detail(s, r)) for r in _records(s, CasePassage.case_id == case_id)],
              deleted_by)
         s.delete(case)
-    return rows
+    changes = Changes().add("deleted", Kind.CASE, case_id)
+    for name, kind in _ROW_KINDS.items():
+        changes.add("deleted", kind, *[r["id"] for r in rows[name]])
+    return changes.with_result(rows)
 
 
 def restore_case(project: Project, rows: dict[str, list[dict]]) -> Changes:
-    return _put_rows(project, rows, "case", rows["case_"][0]["id"])
+    return _put_rows(project, rows, Kind.CASE, rows["case_"][0]["id"])
 
 
 def create_attribute(project: Project, name: str, type_: str = "text") -> Changes:
@@ -312,7 +325,7 @@ def create_attribute(project: Project, name: str, type_: str = "text") -> Change
         if existing is not None:
             raise ValidationError(f"an attribute named {existing!r} already exists")
         aid = ensure_attribute(s, name, type_)
-    return Changes().add("created", "attribute", aid)
+    return Changes().add("created", Kind.ATTRIBUTE, aid)
 
 
 def rename_attribute(project: Project, attribute_id: int, name: str) -> Changes:
@@ -327,11 +340,11 @@ def rename_attribute(project: Project, attribute_id: int, name: str) -> Changes:
             raise ValidationError(f"an attribute named {existing!r} already exists")
         attr.name = name
         attr.updated_at = now_iso()
-    return Changes().add("updated", "attribute", attribute_id)
+    return Changes().add("updated", Kind.ATTRIBUTE, attribute_id)
 
 
-def delete_attribute_kept(project: Project, attribute_id: int, deleted_by: str = "") -> dict[str, list[dict]]:
-    """Delete an attribute with its values (leaving a tombstone); returns them for restore_attribute."""
+def delete_attribute_kept(project: Project, attribute_id: int, deleted_by: str = "") -> Changes:
+    """Delete an attribute with its values (leaving a tombstone); `result` holds them for restore_attribute."""
     with project.transaction() as s:
         attr = s.get(Attribute, attribute_id)
         if attr is None:
@@ -339,11 +352,12 @@ def delete_attribute_kept(project: Project, attribute_id: int, deleted_by: str =
         rows = _take_rows(s, _ATTRIBUTE_ROWS, attribute_id)
         bury(s, "attribute", [(attr.guid, attr.name)], deleted_by)
         s.delete(attr)
-    return rows
+    return (Changes().add("deleted", Kind.ATTRIBUTE, attribute_id)
+            .add("updated", Kind.VALUE, *{r["case_id"] for r in rows["attribute_value"]}).with_result(rows))
 
 
 def restore_attribute(project: Project, rows: dict[str, list[dict]]) -> Changes:
-    return _put_rows(project, rows, "attribute", rows["attribute"][0]["id"])
+    return _put_rows(project, rows, Kind.ATTRIBUTE, rows["attribute"][0]["id"])
 
 
 def attribute_value(project: Project, case_id: int, attribute_id: int) -> str:
@@ -396,8 +410,8 @@ CSV_FORMAT = ("First column: the case name. One column per attribute, headed by 
 
 def link_source(project: Project, case_id: int, source_id: int, linked: bool = True) -> Changes:
     with project.transaction() as s:
-        set_link_in(s, case_id, source_id, linked)
-    return Changes().add("updated", "case", case_id)
+        changed = set_link_in(s, case_id, source_id, linked)
+    return Changes().add("updated", Kind.LINK, case_id) if changed else Changes()
 
 
 def set_link_in(s: Session, case_id: int, source_id: int, linked: bool) -> bool:
@@ -489,13 +503,13 @@ def link_passage_in(session: Session, case_id: int, source_id: int, start: int, 
 
 def link_passage(project: Project, case_id: int, source_id: int, start: int, end: int,
                  created_by_id: int | None = None) -> Changes:
-    """Link a passage to a case; Changes.created['case_passage'] holds the new link's id (none
+    """Link a passage to a case; Changes.created[Kind.PASSAGE] holds the new link's id (none
     when it was already linked: see the warning)."""
     with project.transaction() as s:
         record, made, warnings = link_passage_in(s, case_id, source_id, start, end, created_by_id)
-    changes = Changes().add("updated", "case", case_id)
+    changes = Changes()
     if made:
-        changes.add("created", "case_passage", record.id)
+        changes.add("created", Kind.PASSAGE, record.id)
     changes.warnings.extend(warnings)
     return changes
 
@@ -509,10 +523,12 @@ def unlink_passage_in(session: Session, passage_id: int, deleted_by: str = "") -
     return found[0]
 
 
-def unlink_passage(project: Project, passage_id: int, deleted_by: str = "") -> PassageRecord:
-    """Remove one passage link, leaving a tombstone (kind 'case_passage'); returns it for undo."""
+def unlink_passage(project: Project, passage_id: int, deleted_by: str = "") -> Changes:
+    """Remove one passage link, leaving a tombstone (kind 'case_passage'); `result` holds its
+    PassageRecord, for undo."""
     with project.transaction() as s:
-        return unlink_passage_in(s, passage_id, deleted_by)
+        record = unlink_passage_in(s, passage_id, deleted_by)
+    return Changes().add("deleted", Kind.PASSAGE, passage_id).with_result(record)
 
 
 def restore_passage(project: Project, record: PassageRecord) -> Changes:
@@ -520,7 +536,7 @@ def restore_passage(project: Project, record: PassageRecord) -> Changes:
     with project.transaction() as s:
         new, _, _ = link_passage_in(s, record.case_id, record.source_id, record.start, record.end,
                                  record.created_by_id, record.guid, record.created_at)
-    return Changes().add("created", "case_passage", new.id).add("updated", "case", record.case_id)
+    return Changes().add("created", Kind.PASSAGE, new.id)
 
 
 def case_passages(project: Project, case_id: int | None = None, source_id: int | None = None) -> list[PassageRecord]:
@@ -554,9 +570,10 @@ class LinkResult:
 
 
 def link_by_name(project: Project, case: str, source: str, start: int | None = None, end: int | None = None,
-                 created_by_id: int | None = None) -> LinkResult:
+                 created_by_id: int | None = None) -> Changes:
     """Link a source whole (no offsets) or its passage start..end to the case named `case`,
-    making the case if missing: one transaction; unknown names and bad offsets change nothing."""
+    making the case if missing: one transaction; unknown names and bad offsets change nothing.
+    `result` holds the LinkResult."""
     with project.transaction() as s:
         sid = source_by_name(s, source)
         name = s.scalar(select(Source.name).where(Source.id == sid))
@@ -566,14 +583,21 @@ def link_by_name(project: Project, case: str, source: str, start: int | None = N
             _check_span(s, sid, start, end)
         found = find_or_make_case(s, case)
         case_name = s.scalar(select(Case.name).where(Case.id == found.id))
+        changes = Changes().add("created", Kind.CASE, found.id) if found.created else Changes()
         if start is None:
-            return LinkResult(case_name, name, None, found.created, changed=set_link_in(s, found.id, sid, True))
+            changed = set_link_in(s, found.id, sid, True)
+            if changed and not found.created:
+                changes.add("updated", Kind.LINK, found.id)
+            return changes.with_result(LinkResult(case_name, name, None, found.created, changed=changed))
         record, made, warnings = link_passage_in(s, found.id, sid, start, end, created_by_id)
-        return LinkResult(case_name, name, record, found.created, made, tuple(warnings) if made else ())
+        if made:
+            changes.add("created", Kind.PASSAGE, record.id)
+        return changes.with_result(LinkResult(case_name, name, record, found.created, made,
+                                              tuple(warnings) if made else ()))
 
 
 def unlink_by_name(project: Project, case: str, source: str, start: int | None = None, end: int | None = None,
-                   deleted_by: str = "") -> LinkResult:
+                   deleted_by: str = "") -> Changes:
     """Undo a link made by link_by_name: the whole-source link, or the passage link start..end
     exactly (its tombstone kept); a passage that is not linked is an error naming those that are."""
     if (start is None) != (end is None):
@@ -584,7 +608,9 @@ def unlink_by_name(project: Project, case: str, source: str, start: int | None =
         name = s.scalar(select(Source.name).where(Source.id == sid))
         case_name = s.scalar(select(Case.name).where(Case.id == cid))
         if start is None:
-            return LinkResult(case_name, name, None, changed=set_link_in(s, cid, sid, False))
+            changed = set_link_in(s, cid, sid, False)
+            return (Changes().add("updated", Kind.LINK, cid) if changed else Changes()).with_result(
+                LinkResult(case_name, name, None, changed=changed))
         same = _records(s, CasePassage.case_id == cid, CasePassage.source_id == sid,
                         CasePassage.start == start, CasePassage.end == end)
         if not same:
@@ -592,18 +618,21 @@ def unlink_by_name(project: Project, case: str, source: str, start: int | None =
                                                              CasePassage.source_id == sid)]
             there = f"its passages there: {', '.join(linked)}" if linked else "it has no passage there"
             raise ValidationError(f"{name} {start}-{end} is not a passage of case {case_name!r}; {there}")
-        return LinkResult(case_name, name, unlink_passage_in(s, same[0].id, deleted_by))
+        record = unlink_passage_in(s, same[0].id, deleted_by)
+        return Changes().add("deleted", Kind.PASSAGE, record.id).with_result(LinkResult(case_name, name, record))
 
 
 def set_links(project: Project, add: list[tuple[int, int]], remove: list[tuple[int, int]]) -> Changes:
     """Link and unlink (case id, source id) pairs as one action."""
+    changed = set()
     with project.transaction() as s:
         for case_id, source_id in add:
-            set_link_in(s, case_id, source_id, True)
+            if set_link_in(s, case_id, source_id, True):
+                changed.add(case_id)
         for case_id, source_id in remove:
-            set_link_in(s, case_id, source_id, False)
-    pairs = add + remove
-    return Changes().add("updated", "case", *{c for c, _ in pairs}).add("updated", "source", *{x for _, x in pairs})
+            if set_link_in(s, case_id, source_id, False):
+                changed.add(case_id)
+    return Changes().add("updated", Kind.LINK, *sorted(changed))
 
 
 @dataclass
@@ -623,13 +652,14 @@ class CasesCsvResult:
         return line
 
 
-def import_cases_csv(project: Project, path: str | Path) -> CasesCsvResult:
+def import_cases_csv(project: Project, path: str | Path) -> Changes:
     """Create or update cases from a CSV: first column the case name, others attributes,
-    a column named 'sources' lists source names joined by ';'. All rows or none."""
+    a column named 'sources' lists source names joined by ';'. All rows or none. `result`
+    holds the CasesCsvResult."""
     path = Path(path)
     raw = read_regular_file(path)  # never blocks on a pipe, never reads a device without end
     if not raw.strip():
-        raise ImportError_(f"{path}: the file is empty")
+        raise ImportRefused(f"{path}: the file is empty")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -641,24 +671,24 @@ def import_cases_csv(project: Project, path: str | Path) -> CasesCsvResult:
     try:
         rows = list(csv.reader(io.StringIO(text), dialect))
     except csv.Error as exc:  # a field past csv's 128 KiB limit, a NUL...: one line, not a traceback
-        raise ImportError_(f"{path}: is not a readable CSV file ({exc})") from None
+        raise ImportRefused(f"{path}: is not a readable CSV file ({exc})") from None
     # Cells the program's own export guarded against spreadsheet formulas come back as written.
     rows = [[unguard(c) for c in r] for r in rows if any(c.strip() for c in r)]
     if len(rows) < 2:
-        raise ImportError_(f"{path}: needs a header row and at least one case")
+        raise ImportRefused(f"{path}: needs a header row and at least one case")
     header = [h.strip() for h in rows[0]]
     if not header[0]:
-        raise ImportError_(f"{path}: the first column needs a header (the case name)")
+        raise ImportRefused(f"{path}: the first column needs a header (the case name)")
     body = rows[1:]
     for n, r in enumerate(body, start=2):
         if len(r) > len(header):
-            raise ImportError_(f"{path}: line {n} has {len(r)} columns, the header {len(header)}")
+            raise ImportRefused(f"{path}: line {n} has {len(r)} columns, the header {len(header)}")
     seen_cols: dict[str, str] = {}
     for h in header[1:]:
         if not h:
-            raise ImportError_(f"{path}: a column has no header (the attribute's name)")
+            raise ImportRefused(f"{path}: a column has no header (the attribute's name)")
         if name_key(h) in seen_cols:
-            raise ImportError_(f"{path}: the columns {seen_cols[name_key(h)]!r} and {h!r} name one attribute")
+            raise ImportRefused(f"{path}: the columns {seen_cols[name_key(h)]!r} and {h!r} name one attribute")
         seen_cols[name_key(h)] = h
     cols = {h: i for i, h in enumerate(header)}
     src_col = next((i for h, i in cols.items() if h.casefold() == "sources"), None)
@@ -677,7 +707,7 @@ def import_cases_csv(project: Project, path: str | Path) -> CasesCsvResult:
             try:
                 clean = clean_name("attribute", name)
             except ValidationError as exc:
-                raise ImportError_(f"{path}: column {name!r}: {exc}") from None
+                raise ImportRefused(f"{path}: column {name!r}: {exc}") from None
             row = known.get(name_key(clean))
             if row is None:
                 types[name] = infer_type([r[i] if i < len(r) else "" for r in body])
@@ -699,11 +729,11 @@ def import_cases_csv(project: Project, path: str | Path) -> CasesCsvResult:
         links: set[tuple[str, int]] = set()
         for n, r in enumerate(body, start=2):
             if not r[0].strip():
-                raise ImportError_(f"{path}: line {n} has no case name")
+                raise ImportRefused(f"{path}: line {n} has no case name")
             try:
                 case_name = clean_name("case", r[0])
             except ValidationError as exc:
-                raise ImportError_(f"{path}: line {n}: {exc}") from None
+                raise ImportRefused(f"{path}: line {n}: {exc}") from None
             key = name_key(case_name)
             if key not in cases:
                 cases[key] = (None, case_name)
@@ -717,14 +747,14 @@ def import_cases_csv(project: Project, path: str | Path) -> CasesCsvResult:
                 try:
                     values[(key, attr_ids[name])] = parse_value(r[i] if i < len(r) else "", types[name])
                 except ValidationError as exc:
-                    raise ImportError_(f"{path}: line {n}, column {name!r}: {exc}") from None
+                    raise ImportRefused(f"{path}: line {n}, column {name!r}: {exc}") from None
             if src_col is not None and src_col < len(r):
                 for src_name in [x.strip() for x in r[src_col].split(";") if x.strip()]:
                     if name_key(src_name) not in sources:
                         try:
                             source_by_name(s, src_name)  # raises, with the nearest names
                         except NotFoundError as exc:
-                            raise ImportError_(f"{path}: line {n}: {exc}") from None
+                            raise ImportRefused(f"{path}: line {n}: {exc}") from None
                     links.add((key, sources[name_key(src_name)]))
         if new_cases:
             insert_rows(s, Case.__table__, ("guid", "name", "name_key", "description", "position", "created_at",
@@ -733,7 +763,7 @@ def import_cases_csv(project: Project, path: str | Path) -> CasesCsvResult:
             for i in range(0, len(made), 500):
                 q = select(Case.name_key, Case.id, Case.name).where(Case.name_key.in_(made[i : i + 500]))
                 cases.update({k: (cid, nm) for k, cid, nm in s.execute(q)})
-        set_values_in(s, {(cases[key][0], aid): v for (key, aid), v in values.items()})
+        valued = set_values_in(s, {(cases[key][0], aid): v for (key, aid), v in values.items()})
         there = set(s.execute(select(CaseSource.case_id, CaseSource.source_id)).all())
         new_links = {(cases[key][0], sid) for key, sid in links} - there
         insert_rows(s, CaseSource.__table__, ("case_id", "source_id", "created_at"),
@@ -743,7 +773,12 @@ def import_cases_csv(project: Project, path: str | Path) -> CasesCsvResult:
             source_guid = dict(s.execute(select(Source.id, Source.guid)).all())
             unbury_of_kind(s, "link", [pair_guid("link", case_guid[c], source_guid[x]) for c, x in new_links])
         linked = len(new_links)
-    return CasesCsvResult(created, updated, types, linked, folded)
+        made_cases = {cases[c[2]][0] for c in new_cases}
+        made_attrs = [aid for name, aid in attr_ids.items() if name_key(name) not in known]
+    changes = Changes().add("created", Kind.CASE, *sorted(made_cases)).add("created", Kind.ATTRIBUTE, *made_attrs)
+    changes.add("updated", Kind.VALUE, *sorted(valued - made_cases))
+    changes.add("updated", Kind.LINK, *sorted({c for c, _ in new_links} - made_cases))
+    return changes.with_result(CasesCsvResult(created, updated, types, linked, folded))
 
 
 def case_id_by_name(project: Project, name: str) -> int:

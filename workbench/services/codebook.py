@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from workbench.core.changes import Changes
+from workbench.core.changes import Changes, Kind
 from workbench.core.errors import NotFoundError, ValidationError
 from workbench.core.ids import new_guid
 from workbench.core.names import clean_name
@@ -77,7 +77,7 @@ def create_code(project: Project, name: str, parent_id: int | None = None, color
                 description: str = "", created_by_id: int | None = None) -> Changes:
     with project.transaction() as s:
         cid = create_code_in(s, name, parent_id, color, description, created_by_id)
-    return Changes().add("created", "code", cid)
+    return Changes().add("created", Kind.CODE, cid)
 
 
 def ensure_code_path_in(session: Session, path: str, create: bool, created_by_id: int | None = None,
@@ -236,7 +236,7 @@ def rename_code(project: Project, code_id: int, name: str) -> Changes:
         _sibling_clash(s, code.parent_id, name, except_id=code_id)
         code.name = name
         code.updated_at = now_iso()
-    return Changes().add("updated", "code", code_id)
+    return Changes().add("updated", Kind.CODE, code_id)
 
 
 def recolor_code(project: Project, code_id: int, color: str) -> Changes:
@@ -244,7 +244,7 @@ def recolor_code(project: Project, code_id: int, color: str) -> Changes:
         code = _get(s, code_id)
         code.color = normalize_color(color)
         code.updated_at = now_iso()
-    return Changes().add("updated", "code", code_id)
+    return Changes().add("updated", Kind.CODE, code_id)
 
 
 def describe_code(project: Project, code_id: int, description: str) -> Changes:
@@ -252,17 +252,18 @@ def describe_code(project: Project, code_id: int, description: str) -> Changes:
         code = _get(s, code_id)
         code.description = description
         code.updated_at = now_iso()
-    return Changes().add("updated", "code", code_id)
+    return Changes().add("updated", Kind.CODE, code_id)
 
 
 def move_code(project: Project, code_id: int, new_parent_id: int | None, position: int | None = None) -> Changes:
     """Re-parent and/or reorder a code; position counts among the new siblings (None: last)."""
     with project.transaction() as s:
-        move_code_in(s, code_id, new_parent_id, position)
-    return Changes().add("updated", "code", code_id)
+        moved = move_code_in(s, code_id, new_parent_id, position)
+    return Changes().add("updated", Kind.CODE, *moved)
 
 
-def move_code_in(session: Session, code_id: int, new_parent_id: int | None, position: int | None = None) -> None:
+def move_code_in(session: Session, code_id: int, new_parent_id: int | None, position: int | None = None) -> list[int]:
+    """Move a code; the ids of the codes whose rows changed (it, and siblings whose places moved)."""
     code = _get(session, code_id)
     tree = CodeTree(session)
     if new_parent_id is not None:
@@ -277,8 +278,14 @@ def move_code_in(session: Session, code_id: int, new_parent_id: int | None, posi
     siblings.insert(max(position, 0), code_id)
     code.parent_id = new_parent_id
     code.updated_at = now_iso()
+    places = dict(session.execute(select(Code.id, Code.position).where(Code.id.in_(siblings))).all())
+    moved = [code_id]
     for i, cid in enumerate(siblings):
-        session.execute(update(Code).where(Code.id == cid).values(position=i))
+        if places.get(cid) != i or cid == code_id:
+            session.execute(update(Code).where(Code.id == cid).values(position=i))
+            if cid != code_id:
+                moved.append(cid)
+    return moved
 
 
 def _get(session: Session, code_id: int) -> Code:
@@ -307,10 +314,11 @@ def _rows(session: Session, table, where) -> list[dict]:
     return [dict(r._mapping) for r in session.execute(select(table.__table__).where(where))]
 
 
-def delete_code(project: Project, code_id: int, *, force: bool = False, deleted_by: str = "") -> CodeSnapshot:
+def delete_code(project: Project, code_id: int, *, force: bool = False, deleted_by: str = "") -> Changes:
     """Delete a code and its subcodes. With subcodes or codings, `force` must confirm it.
 
-    Every deleted code, coding and memo leaves a tombstone. Returns what was deleted, for undo.
+    Every deleted code, coding and memo leaves a tombstone. `result` holds the CodeSnapshot of
+    what was deleted, for undo.
     """
     with project.transaction() as s:
         tree = CodeTree(s)
@@ -333,7 +341,13 @@ def delete_code(project: Project, code_id: int, *, force: bool = False, deleted_
         s.execute(delete(Coding).where(Coding.code_id.in_(ids)))
         for cid in reversed(ids):  # children before parents
             s.execute(delete(Code).where(Code.id == cid))
-    return snap
+    return _snapshot_changes(snap, "deleted").with_result(snap)
+
+
+def _snapshot_changes(snap: CodeSnapshot, what: str) -> Changes:
+    ch = Changes().add(what, Kind.CODE, *[c["id"] for c in snap.codes])
+    ch.add(what, Kind.CODING, *[c["id"] for c in snap.codings]).add(what, Kind.MEMO, *[m["id"] for m in snap.memos])
+    return ch.add("counts", Kind.SOURCE, *{c["source_id"] for c in snap.codings})
 
 
 def _what_would_go(path: str, subcodes: int, codings: int) -> str:
@@ -369,7 +383,7 @@ def restore_code(project: Project, snap: CodeSnapshot) -> Changes:
         if snap.memos:
             s.execute(insert(Memo), snap.memos)
         unbury(s, [r["guid"] for r in snap.codes + snap.codings + snap.memos])
-    return Changes().add("created", "code", *by_id)
+    return _snapshot_changes(snap, "created")
 
 
 def merge_codes(project: Project, source_ids: list[int], target_id: int, deleted_by: str = "") -> Changes:
@@ -388,17 +402,19 @@ def merge_codes(project: Project, source_ids: list[int], target_id: int, deleted
             if sid == target_id or target_id in tree.subtree(sid):
                 raise ValidationError("a code cannot be merged into itself or one of its subcodes")
             src = _get(s, sid)
-            _fold_codings(s, tree, sid, target, deleted_by)
+            _fold_codings(s, tree, sid, target, deleted_by, changes)
             for child in tree.children.get(sid, []):
-                move_code_in(s, child, target_id)
+                changes.add("updated", Kind.CODE, *move_code_in(s, child, target_id))
             for memo in s.scalars(select(Memo).where(Memo.code_id == sid)):
                 mine = s.scalars(select(Memo).where(Memo.code_id == target_id)).first()
                 if mine is None:
                     memo.code_id = target_id
                     memo.updated_at = now_iso()
+                    changes.add("updated", Kind.MEMO, memo.id).add("counts", Kind.CODE, target_id)
                 else:
                     _append_memo(mine, memo, f"from {src.name}")
                     bury(s, "memo", [(memo.guid, f"memo of {tree.path(sid)} {redirect(mine.guid)}")], deleted_by)
+                    changes.add("updated", Kind.MEMO, mine.id).add("deleted", Kind.MEMO, memo.id)
                     s.delete(memo)
             if not target.description and src.description:
                 target.description = src.description
@@ -407,9 +423,11 @@ def merge_codes(project: Project, source_ids: list[int], target_id: int, deleted
                  deleted_by)
             s.delete(src)
             s.flush()
-            changes.add("deleted", "code", sid)
+            changes.add("deleted", Kind.CODE, sid)
         target.updated_at = now_iso()
-    return changes.add("updated", "code", target_id)
+    changes.updated[Kind.CODE] = [c for c in dict.fromkeys(changes.ids("updated", Kind.CODE))
+                                  if c not in source_ids]  # a child moved before its old parent went
+    return changes.add("updated", Kind.CODE, target_id).add("counts", Kind.CODE, target_id)
 
 
 def redirect(guid: str) -> str:
@@ -417,7 +435,7 @@ def redirect(guid: str) -> str:
     return f"merged into guid:{guid}"
 
 
-def _fold_codings(s: Session, tree: CodeTree, sid: int, target: Code, deleted_by: str) -> None:
+def _fold_codings(s: Session, tree: CodeTree, sid: int, target: Code, deleted_by: str, changes: Changes) -> None:
     """Move a code's codings to target; a repeat of one already there (same coder, passage) goes,
     redirected to the one that stays, and its memo moves to it (or is appended to its memo)."""
     existing = {(c.source_id, c.coder_id, c.start, c.end): c
@@ -425,11 +443,13 @@ def _fold_codings(s: Session, tree: CodeTree, sid: int, target: Code, deleted_by
     dupes = []
     for c in s.scalars(select(Coding).where(Coding.code_id == sid)):
         key = (c.source_id, c.coder_id, c.start, c.end)
+        changes.add("counts", Kind.SOURCE, c.source_id)
         if key in existing:
             dupes.append((c, existing[key]))
         else:
             existing[key] = c
             c.code_id = target.id
+            changes.add("updated", Kind.CODING, c.id)
     if not dupes:
         return
     path = tree.path(sid)
@@ -440,13 +460,16 @@ def _fold_codings(s: Session, tree: CodeTree, sid: int, target: Code, deleted_by
             if theirs is None:
                 memo.coding_id = kept.id
                 memo.updated_at = now_iso()
+                changes.add("updated", Kind.MEMO, memo.id).add("counts", Kind.CODING, kept.id)
             else:
                 _append_memo(theirs, memo, f"from {path}")
                 bury(s, "memo", [(memo.guid, f"memo of a coding of {path} {redirect(theirs.guid)}")], deleted_by)
+                changes.add("updated", Kind.MEMO, theirs.id).add("deleted", Kind.MEMO, memo.id)
                 s.delete(memo)
     s.flush()
     bury(s, "coding", [(d.guid, f"{path} {redirect(k.guid)}") for d, k in dupes], deleted_by)
     s.execute(delete(Coding).where(Coding.id.in_([d.id for d, _ in dupes])))
+    changes.add("deleted", Kind.CODING, *[d.id for d, _ in dupes])
 
 
 def _append_memo(mine: Memo, other: Memo, heading: str) -> None:

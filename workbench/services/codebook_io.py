@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from workbench.core.changes import Changes, Kind
 from workbench.core.paths import join_path
 from workbench.services.codebook import CodeMaker, normalize_color
 from workbench.services.lookup import CodeTree
@@ -12,8 +13,9 @@ from workbench.store.models import Code, Coding
 from workbench.store.project import Project
 
 
-def merge_entries(project: Project, entries: list[tuple[list[str], str, str | None]]) -> str:
-    """Create the codes not yet there; fill descriptions and colours given. One transaction.
+def merge_entries(project: Project, entries: list[tuple[list[str], str, str | None]]) -> Changes:
+    """Create the codes not yet there; fill descriptions and colours given. One transaction;
+    `result` holds the one-line summary.
 
     An entry whose path compares equal to a code already there (or made earlier in the same
     file) under the one name rule, but is spelled otherwise, is that code: every such fold is
@@ -21,6 +23,7 @@ def merge_entries(project: Project, entries: list[tuple[list[str], str, str | No
     """
     created = updated = 0
     folds: list[str] = []
+    changes = Changes()
     with project.transaction() as s:
         maker = CodeMaker(s)  # one read of the tree, one insert a level: linear in the file (issue 11)
         for parts, desc, color in entries:
@@ -34,13 +37,15 @@ def merge_entries(project: Project, entries: list[tuple[list[str], str, str | No
                     created += len(made)
                 maker.make(parts[-1], parent, normalize_color(color) if color else None, desc)
                 created += 1
-            else:
-                updated += maker.update(found, desc or None, normalize_color(color) if color else None)
-        maker.write()
+            elif maker.update(found, desc or None, normalize_color(color) if color else None):
+                updated += 1
+                if found > 0:  # a code made earlier in this file is created, not updated
+                    changes.add("updated", Kind.CODE, found)
+        changes.add("created", Kind.CODE, *maker.write().values())
     summary = f"{created} codes created, {updated} updated"
     if folds:
         summary += f"; {len(folds)} folded into codes of the same name: " + "; ".join(folds)
-    return summary
+    return changes.with_result(summary)
 
 
 def codebook_entries(project: Project) -> list[tuple[list[str], str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from workbench.core.changes import Changes, Kind
 from workbench.core.names import clean_name, name_key
 from workbench.store.models import Coder, Coding
 from workbench.store.project import Project
@@ -25,9 +26,12 @@ def ensure_coder(session: Session, name: str) -> int:
     return cid
 
 
-def add_coder(project: Project, name: str) -> int:
+def add_coder(project: Project, name: str) -> Changes:
+    """Record a coder (a name already there is that coder); `result` holds the id."""
     with project.transaction() as s:
-        return ensure_coder(s, name)
+        before = s.scalar(select(func.max(Coder.id))) or 0
+        cid = ensure_coder(s, name)
+    return (Changes().add("created", Kind.CODER, cid) if cid > before else Changes()).with_result(cid)
 
 
 def default_coder_name(project: Project) -> str | None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from workbench.core.changes import Changes
+from workbench.core.changes import Changes, Kind
 from workbench.core.errors import NotFoundError, ValidationError, WorkbenchError
 from workbench.core.ids import new_guid
 from workbench.core.names import name_key
@@ -89,10 +89,16 @@ def apply_codes_in(session: Session, items: list[NewCoding]) -> Changes:
     ids = insert_codings(session, rows)
     ids_by_guid = {guid: cid for cid, guid in ids}
     for guid, it in memos:
-        set_memo_in(session, "coding", ids_by_guid[guid], it.memo, author_id=it.coder_id)
+        changes.add("created", Kind.MEMO, set_memo_in(session, "coding", ids_by_guid[guid], it.memo,
+                                                      author_id=it.coder_id))
     unbury(session, [it.guid for it in items if it.guid])  # a new GUID was never buried
-    changes.add("created", "coding", *(cid for cid, _ in ids))
-    return changes
+    changes.add("created", Kind.CODING, *(cid for cid, _ in ids))
+    return _counted(changes, [(r[1], r[2]) for r in rows])
+
+
+def _counted(changes: Changes, pairs: list[tuple[int, int]]) -> Changes:
+    """Name the sources and codes, (source id, code id) pairs, whose codings came or went."""
+    return changes.add("counts", Kind.SOURCE, *{s for s, _ in pairs}).add("counts", Kind.CODE, *{c for _, c in pairs})
 
 
 def _check(it: NewCoding, lengths: dict, known_codes: set, known_coders: set) -> None:
@@ -119,7 +125,7 @@ def apply_codes(project: Project, items: list[NewCoding]) -> Changes:
 def apply_code(
     project: Project, source_id: int, code_id: int, coder_id: int, start: int, end: int, memo: str | None = None
 ) -> Changes:
-    """Code one passage; Changes.created['coding'] holds the new id."""
+    """Code one passage; Changes.created[Kind.CODING] holds the new id."""
     return apply_codes(project, [NewCoding(source_id, code_id, coder_id, start, end, memo)])
 
 
@@ -143,10 +149,13 @@ def remove_codings_in(session: Session, ids: list[int], deleted_by: str = "") ->
     return records
 
 
-def remove_codings(project: Project, ids: list[int], deleted_by: str = "") -> list[CodingRecord]:
-    """Remove codings as one action; returns what was removed, for undo."""
+def remove_codings(project: Project, ids: list[int], deleted_by: str = "") -> Changes:
+    """Remove codings (and their memos) as one action; `result` holds the CodingRecords, for undo."""
     with project.transaction() as s:
-        return remove_codings_in(s, ids, deleted_by)
+        memo_ids = list(s.scalars(select(Memo.id).where(Memo.coding_id.in_(ids))))
+        records = remove_codings_in(s, ids, deleted_by)
+    changes = Changes().add("deleted", Kind.CODING, *[r.id for r in records]).add("deleted", Kind.MEMO, *memo_ids)
+    return _counted(changes, [(r.source_id, r.code_id) for r in records]).with_result(records)
 
 
 def restore_codings(project: Project, records: list[CodingRecord]) -> Changes:
@@ -216,7 +225,7 @@ def apply_named_codings_in(session: Session, rows: list[NamedCoding], *, create:
     items = [NewCoding(sid, made.get(cid, cid), kid, start, end, row.memo or None)
              for row, (sid, cid, kid, start, end) in zip(rows, resolved)]
     changes = apply_codes_in(session, items)
-    return changes.add("created", "code", *made.values()) if made else changes
+    return changes.add("created", Kind.CODE, *made.values()) if made else changes
 
 
 class _Names:

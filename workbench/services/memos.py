@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workbench.core.changes import Changes
+from workbench.core.changes import Changes, Kind
 from workbench.core.errors import ValidationError
 from workbench.core.timeutil import now_iso
 from workbench.services.tombstones import bury, unbury
@@ -70,8 +70,19 @@ def set_memo(project: Project, kind: str, target_id: int | None, text: str, auth
              guid: str | None = None) -> Changes:
     """Write (or with empty text, delete) the memo of a target as one action."""
     with project.transaction() as s:
+        old = s.scalars(select(Memo).where(*_target_filter(kind, target_id)).order_by(Memo.id).limit(1)).first()
+        old_id, old_text = (old.id, old.text) if old is not None else (None, None)
         mid = set_memo_in(s, kind, target_id, text, author_id, guid=guid)
-    return Changes().add("updated", "memo", mid) if mid else Changes().add("deleted", "memo")
+    changes = Changes()
+    if old_id is not None and mid is None:
+        changes.add("deleted", Kind.MEMO, old_id)
+    elif old_id is None and mid is not None:
+        changes.add("created", Kind.MEMO, mid)
+    elif mid is not None and old_text != text:
+        changes.add("updated", Kind.MEMO, mid)
+    if changes.kinds() and kind != "project":  # the target shows its memo
+        changes.add("counts", Kind(kind), target_id)
+    return changes
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ import glob
 import json
 import os
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,8 +32,6 @@ from workbench.store.schema_version import HEAD
 
 ReportFn = Callable[[int, int, str], None]
 ShouldStop = Callable[[], bool]
-# Tests set this to a file path: the merge writes it just before committing, then waits to be killed.
-PAUSE_ENV = "WORKBENCH_MERGE_PAUSE_BEFORE_COMMIT"
 SHOWN_ITEMS = 200  # names listed per kind and change in a preview; the counts are always complete
 
 
@@ -234,18 +231,10 @@ def apply_merge(project: Project, plan: MergePlan, resolutions: dict[str, str] |
             raise Cancelled("merge stopped; the project is as it was")
         if report:
             report(3, total, "committing")
-        _pause_hook()
     plan.close()
     if report:
         report(total, total, "")
     return MergeReport(row.guid, body)
-
-
-def _pause_hook() -> None:
-    flag = os.environ.get(PAUSE_ENV)
-    if flag:
-        Path(flag).write_text("about to commit\n")
-        time.sleep(120)
 
 
 def merge_files(project_path: str | os.PathLike, other_paths: list[str | os.PathLike],

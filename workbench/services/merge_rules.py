@@ -22,7 +22,7 @@ from workbench.services.merge_state import (
     CaseRow,
     CodeRow,
     CoderRow,
-    CodingRow,
+    MergeCodingRow,
     FolderRow,
     MemoRow,
     PassageRow,
@@ -272,7 +272,7 @@ class _Merge:
             fix_parents()
         self.r.code = rows
 
-    def coding_on_both(self, g: str, a: CodingRow, b: CodingRow) -> CodingRow:
+    def coding_on_both(self, g: str, a: MergeCodingRow, b: MergeCodingRow) -> MergeCodingRow:
         """One coding alive on both sides. Only its code can differ (a code merged into another);
         after following redirects both usually agree. If not (each side folded it elsewhere), the
         side whose code changed after the base wins; both did: a conflict, default the later."""
@@ -295,7 +295,7 @@ class _Merge:
 
     def codings(self) -> None:
         rows = self.union("coding", self.coding_on_both)
-        out: dict[str, CodingRow] = {}
+        out: dict[str, MergeCodingRow] = {}
         by_key: dict[tuple, str] = {}
         res, alias = self.res, self.alias
         srcs, codes, coders = self.r.source, self.r.code, self.r.coder

@@ -72,7 +72,7 @@ class CodeRow(NamedTuple):
     updated_at: str
 
 
-class CodingRow(NamedTuple):
+class MergeCodingRow(NamedTuple):
     source: str
     code: str
     coder: str
@@ -164,7 +164,7 @@ class State:
     case: dict[str, CaseRow] = field(default_factory=dict)
     case_passage: dict[str, PassageRow] = field(default_factory=dict)
     code: dict[str, CodeRow] = field(default_factory=dict)
-    coding: dict[str, CodingRow] = field(default_factory=dict)
+    coding: dict[str, MergeCodingRow] = field(default_factory=dict)
     memo: dict[str, MemoRow] = field(default_factory=dict)
     pages: dict[str, tuple[tuple[int, str, int, int], ...]] = field(default_factory=dict)  # source GUID ->
     # its PDF pages (page, label, start, end), which travel with the source
@@ -249,7 +249,7 @@ def load_state(session: Session, path: Path, label: str | None = None) -> State:
     # Plain tuples from the driver: this is the one table with 100,000s of rows.
     for rid, guid, sid, cid, kid, start, end, created in session.connection().exec_driver_sql(
             'SELECT id, guid, source_id, code_id, coder_id, start, "end", created_at FROM coding'):
-        table[guid] = CodingRow(source_guid[sid], code_guid[cid], coder_guid[kid], start, end, created)
+        table[guid] = MergeCodingRow(source_guid[sid], code_guid[cid], coder_guid[kid], start, end, created)
         coding_ids[guid] = rid
         coding_guid[rid] = guid
     for r in session.execute(select(Memo)).scalars():

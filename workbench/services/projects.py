@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from workbench.core.changes import Changes
+from workbench.core.changes import Changes, Kind
 from workbench.core.names import clean_name
 from workbench.core.timeutil import now_iso
 from workbench.store.models import ProjectInfo
@@ -26,4 +26,4 @@ def set_project_details(project: Project, name: str, description: str) -> Change
             info.name = name
             info.description = description
             info.updated_at = now_iso()
-    return Changes().add("updated", "project", info.id)
+    return Changes().add("updated", Kind.PROJECT, info.id)

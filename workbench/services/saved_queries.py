@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from workbench.core.changes import Changes
+from workbench.core.changes import Changes, Kind
 from workbench.core.errors import NotFoundError, ValidationError
 from workbench.core.paths import name_key
 from workbench.core.suggest import nearest
@@ -56,11 +56,11 @@ def save_query(project: Project, name: str, definition: dict, replace: bool = Fa
             row = existing[0]
             row.name, row.definition, row.updated_at = name, body, now_iso()
             s.flush()
-            return Changes().add("updated", "saved_query", row.id)
+            return Changes().add("updated", Kind.QUERY, row.id)
         row = SavedQuery(name=name, definition=body)
         s.add(row)
         s.flush()
-        return Changes().add("created", "saved_query", row.id)
+        return Changes().add("created", Kind.QUERY, row.id)
 
 
 def list_queries(project: Project) -> list[StoredQuery]:
@@ -83,7 +83,7 @@ def delete_query(project: Project, name: str, deleted_by: str = "") -> Changes:
         row = s.get(SavedQuery, q.id)
         bury(s, "saved_query", [(row.guid, row.name)], deleted_by)
         s.delete(row)
-    return Changes().add("deleted", "saved_query", q.id)
+    return Changes().add("deleted", Kind.QUERY, q.id)
 
 
 def rerun(project: Project, name: str) -> list:

@@ -11,8 +11,8 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from workbench.core.changes import Changes
-from workbench.core.errors import Cancelled, ImportError_, NotFoundError, ValidationError, WorkbenchError
+from workbench.core.changes import Changes, Kind
+from workbench.core.errors import Cancelled, ImportRefused, NotFoundError, ValidationError, WorkbenchError
 from workbench.core.names import clean_name, name_key
 from workbench.core.timeutil import now_iso
 from workbench.io.importers.base import ImportedDocument, document_from_bytes, read_document
@@ -161,7 +161,7 @@ def _import_one(project: Project, path: str | Path, coder: str | None, case: str
 
     try:
         doc = read_document(path, encoding)
-    except ImportError_ as exc:
+    except ImportRefused as exc:
         return ImportOutcome(str(path), "failed", shown(exc))
     except Exception as exc:  # whatever one file does, the files after it are still tried
         return ImportOutcome(str(path), "failed", shown(f"{path}: could not be read ({_reason(exc)})"))
@@ -221,7 +221,7 @@ def redecode_source(project: Project, source_id: int, encoding: str) -> Changes:
             s.execute(insert(SpeakerTurn), [
                 dict(source_id=source_id, speaker=t.speaker, start=t.start, end=t.end, label_end=t.label_end,
                      timestamp=t.timestamp, timestamp_ms=t.timestamp_ms) for t in doc.turns])
-    return Changes().add("updated", "source", source_id)
+    return Changes().add("updated", Kind.SOURCE, source_id)
 
 
 def _read_again(src: Source, encoding: str) -> tuple[bytes, ImportedDocument]:
@@ -231,7 +231,7 @@ def _read_again(src: Source, encoding: str) -> tuple[bytes, ImportedDocument]:
     suffix = Path(src.original_name or "").suffix or f".{src.kind}"
     try:
         return data, document_from_bytes(Path(src.name).with_suffix(suffix), data, encoding)
-    except ImportError_ as exc:
+    except ImportRefused as exc:
         raise ValidationError(str(exc)) from None
 
 
@@ -264,7 +264,7 @@ def rename_source(project: Project, source_id: int, name: str) -> Changes:
             raise ValidationError(f"a source named {other!r} already exists")
         src.name = name
         src.updated_at = now_iso()
-    return Changes().add("updated", "source", source_id)
+    return Changes().add("updated", Kind.SOURCE, source_id)
 
 
 def delete_source(project: Project, source_id: int, deleted_by: str = "", *, force: bool = False) -> Changes:
@@ -277,26 +277,29 @@ def delete_source(project: Project, source_id: int, deleted_by: str = "", *, for
         n = s.scalar(select(func.count()).select_from(Coding).where(Coding.source_id == source_id))
         if n and not force:
             raise ValidationError(f"source {src.name!r} holds {n} coding{'s' if n != 1 else ''}")
-        _delete_source_in(s, source_id, deleted_by)
-    return Changes().add("deleted", "source", source_id)
+        return _delete_source_in(s, source_id, deleted_by)
 
 
-def _delete_source_in(s: Session, source_id: int, deleted_by: str) -> None:
+def _delete_source_in(s: Session, source_id: int, deleted_by: str) -> Changes:
     """Delete a source with what hangs on it, leaving a tombstone for each coding, memo and
     case passage, so a merge sees the deletions and not an absence."""
     src = s.get(Source, source_id)
     if src is None:
         raise NotFoundError("source", f"#{source_id}")
-    codings = s.execute(select(Coding.id, Coding.guid).where(Coding.source_id == source_id)).all()
+    codings = s.execute(select(Coding.id, Coding.guid, Coding.code_id).where(Coding.source_id == source_id)).all()
     memos = s.execute(
-        select(Memo.guid).where((Memo.source_id == source_id) | Memo.coding_id.in_([c.id for c in codings]))
-    ).scalars().all()
-    passages = s.scalars(select(CasePassage.guid).where(CasePassage.source_id == source_id)).all()
+        select(Memo.id, Memo.guid).where((Memo.source_id == source_id) | Memo.coding_id.in_([c.id for c in codings]))
+    ).all()
+    passages = s.execute(select(CasePassage.id, CasePassage.guid).where(CasePassage.source_id == source_id)).all()
+    cases = s.scalars(select(CaseSource.case_id).where(CaseSource.source_id == source_id)).all()
     bury(s, "coding", [(c.guid, src.name) for c in codings], deleted_by)
-    bury(s, "memo", [(g, src.name) for g in memos], deleted_by)
-    bury(s, "case_passage", [(g, src.name) for g in passages], deleted_by)
+    bury(s, "memo", [(m.guid, src.name) for m in memos], deleted_by)
+    bury(s, "case_passage", [(p.guid, src.name) for p in passages], deleted_by)
     bury(s, "source", [(src.guid, src.name)], deleted_by)
     s.execute(delete(Source).where(Source.id == source_id))
+    changes = Changes().add("deleted", Kind.SOURCE, source_id).add("deleted", Kind.CODING, *[c.id for c in codings])
+    changes.add("deleted", Kind.MEMO, *[m.id for m in memos]).add("deleted", Kind.PASSAGE, *[p.id for p in passages])
+    return changes.add("updated", Kind.LINK, *cases).add("counts", Kind.CODE, *{c.code_id for c in codings})
 
 
 @dataclass(frozen=True)
@@ -327,11 +330,12 @@ def source_listing(project: Project) -> list[SourceListing]:
 
 # Everything that goes with a source, parents first: what undoing its deletion writes back.
 _KEPT = ("source", "speaker_turn", "source_page", "case_source", "case_passage", "coding", "memo")
+_KEPT_KINDS = {"source": Kind.SOURCE, "case_passage": Kind.PASSAGE, "coding": Kind.CODING, "memo": Kind.MEMO}
 
 
-def delete_source_kept(project: Project, source_id: int, deleted_by: str = "") -> dict[str, list[dict]]:
-    """Delete a source as delete_source does, returning every row that went with it (its text,
-    turns, pages, case links, codings, memos) so restore_source can put it back exactly."""
+def delete_source_kept(project: Project, source_id: int, deleted_by: str = "") -> Changes:
+    """Delete a source as delete_source does; `result` holds every row that went with it (its
+    text, turns, pages, case links, codings, memos) so restore_source can put it back exactly."""
     from workbench.store.models import Base
 
     t = Base.metadata.tables
@@ -341,8 +345,7 @@ def delete_source_kept(project: Project, source_id: int, deleted_by: str = "") -
                  "memo": (Memo.source_id == source_id) | Memo.coding_id.in_(coding_ids)}
         rows = {name: [dict(r._mapping) for r in s.execute(
             select(t[name]).where(where.get(name, t[name].c.get("source_id") == source_id)))] for name in _KEPT}
-        _delete_source_in(s, source_id, deleted_by)
-    return rows
+        return _delete_source_in(s, source_id, deleted_by).with_result(rows)
 
 
 def restore_source(project: Project, rows: dict[str, list[dict]]) -> Changes:
@@ -352,6 +355,7 @@ def restore_source(project: Project, rows: dict[str, list[dict]]) -> Changes:
     from workbench.store.models import Base, Case, SourceFolder
 
     t = Base.metadata.tables
+    changes = Changes()
     with project.transaction() as s:
         cases = set(s.scalars(select(Case.id)))
         folders = set(s.scalars(select(SourceFolder.id)))
@@ -363,9 +367,12 @@ def restore_source(project: Project, rows: dict[str, list[dict]]) -> Changes:
                     or r["case_id"] in cases]
             if keep:
                 s.execute(insert(t[name]), keep)
+            if name in _KEPT_KINDS:
+                changes.add("created", _KEPT_KINDS[name], *[r["id"] for r in keep])
+            elif name == "case_source":
+                changes.add("updated", Kind.LINK, *[r["case_id"] for r in keep])
         unbury(s, [r["guid"] for name in ("source", "coding", "memo", "case_passage") for r in rows.get(name, [])])
-    ids = [r["id"] for r in rows.get("source", [])]
-    return Changes().add("created", "source", *ids).add("created", "coding", *[r["id"] for r in rows["coding"]])
+    return changes.add("counts", Kind.CODE, *{r["code_id"] for r in rows.get("coding", [])})
 
 
 def source_text(project: Project, name_or_id: str | int) -> str:
@@ -450,7 +457,7 @@ def create_folder(project: Project, name: str, parent_id: int | None = None, fol
         s.add(folder)
         s.flush()
         fid = folder.id
-    return Changes().add("created", "folder", fid)
+    return Changes().add("created", Kind.FOLDER, fid)
 
 
 def rename_folder(project: Project, folder_id: int, name: str) -> Changes:
@@ -466,7 +473,7 @@ def rename_folder(project: Project, folder_id: int, name: str) -> Changes:
             raise ValidationError(f"a folder named {existing!r} already exists there")
         folder.name = name
         folder.updated_at = now_iso()
-    return Changes().add("updated", "folder", folder_id)
+    return Changes().add("updated", Kind.FOLDER, folder_id)
 
 
 def delete_folder(project: Project, folder_id: int, deleted_by: str = "") -> Changes:
@@ -480,10 +487,11 @@ def delete_folder(project: Project, folder_id: int, deleted_by: str = "") -> Cha
             raise NotFoundError("folder", f"#{folder_id}")
         if s.scalar(select(SourceFolder.id).where(SourceFolder.parent_id == folder_id).limit(1)) is not None:
             raise ValidationError(f"the folder {folder.name!r} holds folders; move or delete them first")
+        members = list(s.scalars(select(Source.id).where(Source.folder_id == folder_id)))
         s.execute(update(Source).where(Source.folder_id == folder_id).values(folder_id=None))
         bury(s, "folder", [(folder.guid, folder.name)], deleted_by)
         s.delete(folder)
-    return Changes().add("deleted", "folder", folder_id).add("updated", "source")
+    return Changes().add("deleted", Kind.FOLDER, folder_id).add("updated", Kind.SOURCE, *members)
 
 
 def move_to_folder(project: Project, source_ids: list[int], folder_id: int | None) -> Changes:
@@ -494,9 +502,10 @@ def move_to_folder(project: Project, source_ids: list[int], folder_id: int | Non
         if folder_id is not None and s.get(SourceFolder, folder_id) is None:
             raise NotFoundError("folder", f"#{folder_id}")
         # A source's folder is a field of it: a move is a change (its time decides a merge).
-        s.execute(update(Source).where(Source.id.in_(source_ids), Source.folder_id.is_distinct_from(folder_id))
-                  .values(folder_id=folder_id, updated_at=now_iso()))
-    return Changes().add("updated", "source", *source_ids).add("updated", "folder")
+        moved = list(s.scalars(select(Source.id).where(Source.id.in_(source_ids), Source.folder_id.is_distinct_from(
+            folder_id))))
+        s.execute(update(Source).where(Source.id.in_(moved)).values(folder_id=folder_id, updated_at=now_iso()))
+    return Changes().add("updated", Kind.SOURCE, *moved)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ behind `project.backend` (store/backend.py).
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,6 +41,7 @@ class Project:
         self._lock = lock
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = self.engine.execution_options(workbench_write=True)
+        self._op = threading.local()  # the operation running on each thread, if any
 
     @property
     def path(self) -> Path | ServerLocation:
@@ -48,18 +50,60 @@ class Project:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session whose work commits at the end of the block, or rolls back on any error."""
+        """A session whose work commits at the end of the block, or rolls back on any error.
+
+        Inside an operation (see `operation`) on the same thread, the block joins it: its work
+        commits or rolls back with the operation's, never on its own.
+        """
         if self.readonly:
             raise ProjectError(f"{self.path}: the project is open read-only")
+        outer = getattr(self._op, "session", None)
+        if outer is not None:
+            yield from self._joined(outer)
+            return
         try:
             with self._sessions(bind=self._writer) as session, session.begin():
-                yield session
+                self._op.session = session
+                try:
+                    yield session
+                    if getattr(self._op, "doomed", False):  # an inner block failed and was caught
+                        raise ProjectError(f"{self.path}: a step of the change failed; nothing was changed")
+                finally:
+                    self._op.session = None
+                    self._op.doomed = False
         except DBAPIError as exc:
             raise self._in_words(exc) from exc
 
+    def _joined(self, session: Session) -> Iterator[Session]:
+        session.expire_all()  # what an earlier step wrote with Core statements is read afresh
+        try:
+            yield session
+            session.flush()
+        except BaseException:
+            self._op.doomed = True
+            raise
+
+    @contextmanager
+    def operation(self) -> Iterator[Session]:
+        """One user action as one transaction: every service call made inside the block, on
+        this thread, writes and reads through its one session and commits with it, all or none
+        (issue 13: undo of a multi-step command must not be n commits)."""
+        if getattr(self._op, "session", None) is not None:
+            raise ProjectError(f"{self.path}: an operation cannot start inside another")
+        with self.transaction() as session:
+            self._op.reads = True
+            try:
+                yield session
+            finally:
+                self._op.reads = False
+
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A session for reads; nothing it does is committed."""
+        """A session for reads; nothing it does is committed. Inside an operation it is the
+        operation's session, so a step reads what the steps before it wrote."""
+        if getattr(self._op, "reads", False):
+            yield self._op.session
+            return
         try:
             with self._sessions() as session:
                 yield session  # closing ends the read transaction; loaded objects stay usable

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
+from workbench.core.changes import Kind
 from workbench.ui.panel_docks import ANALYSED, PanelSpec
 from workbench.ui.actions import make_action
 from workbench.ui.wording import count
@@ -101,7 +102,7 @@ class AnalysisActions(QObject):
     def open_cooccurrence(self):
         return self._open("cooccurrencePanel", "Co-occurrence", lambda ctx: self._matrix(ctx, "cooccurrence"),
                           _update_matrix,
-                          frozenset({"coding", "code", "source"}))
+                          frozenset({Kind.CODING, Kind.CODE, Kind.SOURCE}))
 
     def _matrix(self, ctx, kind: str = "matrix"):
         from workbench.ui.panels.cooccurrence_panel import CooccurrencePanel
@@ -115,7 +116,7 @@ class AnalysisActions(QObject):
 
     def open_search(self):
         panel = self._open("searchPanel", "Text search", self._search, _update_search,
-                           frozenset({"code", "source"}), auto=True)
+                           frozenset({Kind.CODE, Kind.SOURCE}), auto=True)
         if panel is not None:
             panel.text.setFocus()
         return panel

@@ -7,7 +7,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import QColorDialog, QInputDialog, QMenu
 
-from workbench.core.changes import Changes
+from workbench.core.changes import Changes, Kind
 from workbench.core.errors import ValidationError, WorkbenchError
 from workbench.services.codebook import count_codings
 from workbench.ui import file_dialogs, settings
@@ -223,7 +223,7 @@ class CodebookActions(QObject):
         except WorkbenchError as exc:
             self.ctx.error.emit(str(exc))
             return
-        result = self.ctx.attempt(fn, self.ctx.project, Path(path), changes=Changes().add("updated", "code"))
+        result = self.ctx.attempt(fn, self.ctx.project, Path(path), changes=Changes().some("updated", Kind.CODE))
         if result:
             self.w.status_note(f"Imported codebook from {Path(path).name}: {result}")
 

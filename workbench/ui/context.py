@@ -6,7 +6,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from workbench.core.changes import Changes
+from workbench.core.changes import Changes, Kind
 from workbench.core.errors import WorkbenchError
 from workbench.services.coders import ensure_coder
 from workbench.services.handout import copy_for
@@ -105,8 +105,36 @@ class ProjectContext(QObject):
             self.error.emit(str(exc))
             return None
         self.changed.emit(changes if changes is not None else (result if isinstance(result, Changes) else
-                                                                  Changes().add("updated", "project")))
+                                                                  Changes().some("updated", Kind.PROJECT)))
         return result if result is not None else True
+
+    def undo(self) -> bool:
+        """Undo the command before the stack's index, as one operation; the index moves only if it
+        committed. A failure is said to the user and changes nothing."""
+        stack = self.undo_stack
+        if not stack.canUndo():
+            return False
+        return self.run_command(stack.command(stack.index() - 1), "undo")
+
+    def redo(self) -> bool:
+        stack = self.undo_stack
+        if not stack.canRedo():
+            return False
+        return self.run_command(stack.command(stack.index()), "redo")
+
+    def run_command(self, command, verb: str, moving: bool = True) -> bool:
+        """Run a command's undo or redo; with `moving`, then move the stack's index over it."""
+        try:
+            changes = command.run(verb)
+        except WorkbenchError as exc:
+            self.error.emit(f"Could not {verb} “{command.text()}”: {exc}. Nothing was changed.")
+            return False
+        if moving:
+            command.skip_next()
+            (self.undo_stack.undo if verb == "undo" else self.undo_stack.redo)()
+        self.changed.emit(changes)
+        self.status.emit(f"{verb.capitalize()}: {command.text()}")
+        return True
 
     def note_recent_code(self, code_id: int, keep: int = 8) -> None:
         self.recent_codes = ([code_id] + [c for c in self.recent_codes if c != code_id])[:keep]

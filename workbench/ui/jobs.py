@@ -117,3 +117,11 @@ class JobRunner(QObject):
 
     def wait(self, msecs: int = 30000) -> bool:
         return self.pool.waitForDone(msecs)
+
+    def stop_all(self) -> None:
+        """Ask every job to stop and wait until none runs, however long: a job writing to a project
+        must end before the project closes and its lock goes (issue 13.2). Jobs stop at their next
+        should_stop(), between files or rows, so the wait is one step of work at most."""
+        for job in list(self._jobs):
+            job.cancel()
+        self.pool.waitForDone(-1)

@@ -8,7 +8,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHeaderView, QMainWindow, QMessageBox,
                                QSizePolicy, QStackedWidget, QTableView, QWidget)
 
-from workbench.core.changes import Changes
+from workbench.core.changes import Changes, Kind
 from workbench.core.errors import ProjectLockedError, ProjectReadOnlyError, WorkbenchError
 from workbench.query import document as q
 from workbench.ui import settings
@@ -21,6 +21,7 @@ from workbench.ui.dialogs.source_encoding import choose_source_encoding
 from workbench.ui.edit_actions import EditActions
 from workbench.ui.help_actions import HelpActions
 from workbench.ui.exchange_actions import ExchangeActions
+from workbench.ui.jobs import JobRunner
 from workbench.ui.memo_actions import MemoActions
 from workbench.ui.memo_targets import MemoTargets
 from workbench.ui.models import ID_ROLE
@@ -200,6 +201,7 @@ class MainWindow(QMainWindow):
         ctx.error.connect(self.show_error)
         ctx.status.connect(self.status_note)
         ctx.coder_changed.connect(self._update_status)
+        ctx.coder_changed.connect(self._refresh_coders)  # a coder recorded on their first coding
         ctx.undo_stack.canUndoChanged.connect(self._update_undo)
         ctx.undo_stack.canRedoChanged.connect(self._update_undo)
         ctx.undo_stack.indexChanged.connect(self._update_undo)
@@ -266,7 +268,8 @@ class MainWindow(QMainWindow):
         if self.ctx is None:
             return
         self.memo_pane.clear_target()
-        self.project_actions.cancel_job(wait=True)  # the worker uses this project's engine
+        self.project_actions.cancel_job()
+        JobRunner.instance().stop_all()  # every job (import, merge, agreement) uses this project's engine
         self.placement.save()
         self.project_closing.emit()
         self.ctx.close()
@@ -425,40 +428,40 @@ class MainWindow(QMainWindow):
             return
         view = self.document_view
         sid = view.source_id
-        codebook = ch.touched("code")
-        if codebook or ch.touched("code_memo"):
+        codebook = ch.touched(Kind.CODE)
+        if codebook or Kind.CODE in ch.counts and not ch.touched(Kind.CODING):  # a code's memo
             self.code_model.refresh()
             self.refresh_pins()
-        if ch.touched("project") and self.ctx is not None:
+        if ch.touched(Kind.PROJECT) and self.ctx is not None:
             info = self.ctx.project.info()
             self.ctx.set_details(info.name, info.description or "")
             self._update_title()
-        if ("source" in ch.created or "source" in ch.deleted or ch.touched("case") or ch.touched("project")
-                or ch.touched("folder") or ch.touched("attribute") or (ch.updated.get("source") and
-                                                                       not ch.touched("coding"))):
+        if any(ch.touched(k) for k in (Kind.SOURCE, Kind.CASE, Kind.PROJECT, Kind.FOLDER, Kind.ATTRIBUTE,
+                                       Kind.LINK, Kind.VALUE, Kind.PASSAGE)):
             self.source_model.reload()
-        elif ch.touched("coding"):
-            self.source_model.refresh_counts(ch.updated.get("source"))
-        if ch.touched("coding") and not codebook:
-            self.code_model.refresh_counts(ch.updated.get("code_count"))
+        elif ch.touched(Kind.CODING):
+            self.source_model.refresh_counts(ch.ids("counts", Kind.SOURCE) or None)
+        if ch.touched(Kind.CODING) and not codebook:
+            self.code_model.refresh_counts(ch.ids("counts", Kind.CODE) or None)
         if sid is not None and sid not in self.source_model.source_ids():
             view.load(None, [])
             self.coding_model.reload("")
             self.area.show_source(None)
-        elif sid is not None and codebook:
+        elif sid is not None and (codebook or ch.bulk() and ch.touched(Kind.CODING)):
             view.layer.load(view.source.text, q.source_codings(self.ctx.project, sid), view.layer.map)
             view.restyle()
             self.coding_model.reload()
-        elif sid is not None and ch.touched("coding"):
-            gone = ch.deleted.get("coding", [])
+        elif sid is not None and (ch.touched(Kind.CODING) or Kind.CODING in ch.counts):
+            gone = ch.ids("deleted", Kind.CODING)
             if gone:
                 view.remove_codings(gone)
-            fresh = ch.created.get("coding", []) + ch.updated.get("coding", [])
+            fresh = ch.ids("created", Kind.CODING) + ch.ids("updated", Kind.CODING) + ch.ids("counts", Kind.CODING)
+            fresh = [c for c in dict.fromkeys(fresh) if c not in gone]
             if fresh:
                 view.add_codings(q.source_codings(self.ctx.project, sid, fresh))
-            self.coding_model.sync()
+            self.coding_model.follow(gone, fresh)
         if view.source is not None:
-            if ch.touched("case") or ch.touched("source"):  # its name or its cases may have changed
+            if any(ch.touched(k) for k in (Kind.CASE, Kind.SOURCE, Kind.LINK, Kind.PASSAGE)):  # name, cases
                 fresh = q.source_document(self.ctx.project, view.source.id)
                 if fresh is not None and fresh.text == view.source.text:
                     view.source = fresh
@@ -466,8 +469,11 @@ class MainWindow(QMainWindow):
         target = self.memo_pane.target
         if target is not None and (ch.deleted or ch.created) and self.memos.gone(*target):
             self.memo_pane.clear_target()  # writing on would land on nothing (or, before, on another memo)
-        elif ch.touched("memo"):
+        elif ch.touched(Kind.MEMO):
             self.memo_pane.reload()
+        if ch.only_codings():  # coding and uncoding: no coder, source, code or case came or went
+            self.status.count_codings(len(ch.ids("created", Kind.CODING)) - len(ch.ids("deleted", Kind.CODING)))
+            return
         self._refresh_coders()
         self._update_status()
 
@@ -514,12 +520,12 @@ class MainWindow(QMainWindow):
     def undo(self) -> None:
         if self.ctx is not None:
             self.memo_pane.flush()
-            self.ctx.undo_stack.undo()
+            self.ctx.undo()
 
     def redo(self) -> None:
         if self.ctx is not None:
             self.memo_pane.flush()
-            self.ctx.undo_stack.redo()
+            self.ctx.redo()
 
     def _update_undo(self, *_):
         stack = self.ctx.undo_stack if self.ctx else None

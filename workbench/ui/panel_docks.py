@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from workbench.core.changes import Changes
+from workbench.core.changes import Changes, Kind
 
 Bottom = Qt.DockWidgetArea.BottomDockWidgetArea
 # What most analyses read: an edit to any of these can change their results.
-ANALYSED = frozenset({"coding", "code", "source", "case", "attribute", "project"})
+ANALYSED = frozenset({Kind.CODING, Kind.CODE, Kind.SOURCE, Kind.CASE, Kind.ATTRIBUTE, Kind.PROJECT, Kind.LINK,
+                      Kind.VALUE, Kind.PASSAGE})
 DEBOUNCE_MS = 300  # a burst of edits (undo held down, a code-all-hits) refreshes once
 STALE_STYLE = ("QFrame#staleBar { background: #fff4ce; border-bottom: 1px solid #e5cf7a; }"
                " QFrame#staleBar QLabel { color: #4d3a00; }")
@@ -31,7 +32,7 @@ class PanelSpec:
     title: str
     build: Callable[[object], QWidget]
     update: Callable[[QWidget], None] | None = None
-    kinds: frozenset[str] = ANALYSED
+    kinds: frozenset[Kind] = ANALYSED
     auto: bool = False
     area: Qt.DockWidgetArea = Bottom
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from workbench.core.changes import Changes
+from workbench.core.changes import Changes, Kind
 from workbench.core.errors import WorkbenchError
 from workbench.ui import file_dialogs, settings
 from workbench.ui.jobs import Job, JobRunner
@@ -182,7 +182,7 @@ class ProjectActions(QObject):
         self.job = None
         self.w.source_panel.job_ended()
         if self.w.ctx is not None:
-            self.w.ctx.changed.emit(Changes().add("created", "source"))
+            self.w.ctx.changed.emit(Changes().some("created", Kind.SOURCE))
 
     def _finished(self, outcomes) -> None:
         self._ended()

@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
+from workbench.core.changes import Kind
 from workbench.ui import file_dialogs
 from workbench.ui.jobs import JobRunner
 from workbench.ui.panel_docks import PanelSpec
@@ -161,7 +162,7 @@ class TeamActions(QObject):
     # -- agreement -----------------------------------------------------------------------------
     def open_agreement(self):
         spec = PanelSpec("agreementPanel", "Agreement", self._agreement, _update_agreement,
-                         frozenset({"coding", "code", "source"}))
+                         frozenset({Kind.CODING, Kind.CODE, Kind.SOURCE}))
         return self.w.panel_docks.open(spec)
 
     def _agreement(self, ctx):

@@ -118,6 +118,58 @@ def _apply_figure(window, app, sid: int) -> Figure:
                   f"the project holds {held:,} codings, {len(code_ids)} codes")
 
 
+def _p95(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _timed_ms(app, window, act, cpu: list[float] | None = None) -> float:
+    """Wall ms from the call to painted; its CPU ms go to cpu (the figure other processes on the
+    machine do not move)."""
+    app.processEvents()
+    c0, t0 = time.process_time(), time.perf_counter()
+    act()
+    _painted(window)
+    if cpu is not None:
+        cpu.append((time.process_time() - c0) * 1000)
+    return (time.perf_counter() - t0) * 1000
+
+
+def hand_figures(window, app, sid: int, others: list[int]) -> list[Figure]:
+    """Issue 11, finding 5: the commonest actions with the whole project open, call to painted, p95:
+    switching between ordinary sources, coding a passage of the most-coded one, undo and redo."""
+    switch, cpu = [], {"switch": [], "apply": [], "undo": [], "redo": []}
+    for k in range(40):
+        target = others[k % len(others)]
+        switch.append(_timed_ms(app, window, lambda t=target: window.open_source(t), cpu["switch"]))
+    window.open_source(sid)
+    view = window.document_view
+    rnd = random.Random(23)
+    code_ids = [r.id for r in window.code_model.rows()]
+    text = view.source.text
+    apply, undo, redo = [], [], []
+    for _ in range(20):
+        a = rnd.randrange(max(len(text) - 400, 1))
+        view.select_cp(a, min(a + rnd.randint(20, 300), len(text)))
+        apply.append(_timed_ms(app, window, lambda: window.coding_actions.code_selection(rnd.choice(code_ids)),
+                               cpu["apply"]))
+    for _ in range(20):
+        undo.append(_timed_ms(app, window, window.undo, cpu["undo"]))
+    for _ in range(20):
+        redo.append(_timed_ms(app, window, window.redo, cpu["redo"]))
+    note = "call to painted, p95 of {n} (median {m:.1f}, CPU p95 {c:.1f}); {what}"
+    out = []
+    for name, wall, what in (("switch_source", switch, f"{len(others)} ordinary sources"),
+                             ("apply_code", apply, "on the most-coded source"),
+                             ("undo", undo, "of those codings"), ("redo", redo, "of those codings")):
+        c = cpu[name.split("_")[0]]
+        out.append(Figure(f"window.{name}_p95", round(_p95(wall), 1), "ms", 50,
+                          note.format(n=len(wall), m=statistics.median(wall), c=_p95(c), what=what)))
+        out.append(Figure(f"window.{name}_cpu_p95", round(_p95(c), 1), "ms", 50,
+                          f"CPU of the same {len(c)} actions, p95 (wall less the machine's other load)"))
+    return out
+
+
 def _scroll_figure(window, app, sid: int) -> Figure:
     window.open_source(sid)
     view = window.document_view
@@ -188,6 +240,9 @@ def measure(project_path: Path, tmp: Path, sid: int, big: int | None = None) -> 
     if big is not None:
         figures += _open_figures(window, app, big, other, "_0.9MB_source", "a 0.9 MB transcript")
     figures.append(_apply_figure(window, app, sid))
+    ordinary = [s for s in window.source_model.source_ids() if s not in (sid, big)][:10]
+    if ordinary:
+        figures += hand_figures(window, app, sid, ordinary)
     figures.append(_scroll_figure(window, app, big if big is not None else sid))
     figures.append(Figure("document.resident_memory", round(rss_mb(), 1), "MB", 500,
                           "VmRSS of the process with the project open in the window"))

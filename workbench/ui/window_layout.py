@@ -106,6 +106,7 @@ class StatusBar:
         self.counts.setMinimumWidth(80)
         for widget, stretch in ((self.project, 2), (self.coder, 0), (self.counts, 3)):
             window.statusBar().addPermanentWidget(widget, stretch)
+        self.n: dict[str, int] | None = None  # the project's counts as shown
 
     def update(self) -> None:
         from workbench.query import document as q
@@ -116,9 +117,22 @@ class StatusBar:
             self.counts.set_full_text("")
             self.coder.setText("")
             self.coder.setVisible(False)
+            self.n = None
             return
-        n = q.project_counts(ctx.project)
+        self.n = q.project_counts(ctx.project)
         self.project.set_full_text(ctx.name + ("  (read-only)" if ctx.readonly else ""))
         self.coder.setVisible(True)
         self.coder.setText(f"Coder: {ctx.coder_name or 'not set yet'}")
+        self._show_counts()
+
+    def count_codings(self, delta: int) -> None:
+        """Codings came or went (an exact Changes said how many): no need to count the project again."""
+        if self.n is None:
+            self.update()
+            return
+        self.n["codings"] += delta
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        n = self.n
         self.counts.set_full_text(" · ".join(count(n[k], k[:-1]) for k in ("sources", "codes", "codings", "cases")))

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from query_expect import codings_where, span  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
+from workbench.core.changes import Kind
 from workbench.store.models import Coding  # noqa: E402
 from workbench.ui.panels.common import ID_ROLE  # noqa: E402
 from workbench.ui.panels.cooccurrence_panel import CooccurrencePanel  # noqa: E402
@@ -215,7 +216,7 @@ def test_search_panel_codes_hits_in_one_step(qtbot, project):
     direct.code.setCurrentText("development outcome")
     with qtbot.waitSignal(direct.codings_changed) as blocker:
         direct.code_hits()
-    (new_id,) = blocker.args[0].created["coding"]
+    (new_id,) = blocker.args[0].created[Kind.CODING]
     with project.reading() as s:
         assert s.scalar(select(func.count()).select_from(Coding).where(Coding.id == new_id)) == 1
     assert not direct.run_search('"open') and "never closed" in direct.status.text()

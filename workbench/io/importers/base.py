@@ -5,7 +5,7 @@ import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench.core.errors import ImportError_
+from workbench.core.errors import ImportRefused
 from workbench.core.files import MAX_FILE_BYTES, read_regular_file
 from workbench.io.importers.limits import text_limit, too_much_text
 from workbench.core.text import repair_name, repair_text
@@ -75,7 +75,7 @@ def supported_suffixes() -> list[str]:
 
 
 def read_document(path: str | Path, encoding: str | None = None) -> ImportedDocument:
-    """Read one file into an ImportedDocument, or raise ImportError_ naming the file and the problem.
+    """Read one file into an ImportedDocument, or raise ImportRefused naming the file and the problem.
 
     `encoding` forces the encoding of a text-like file (.txt, .md, .html) instead of the guess.
     Whatever the file holds, the result is valid Unicode: what was not is repaired with a warning.
@@ -84,14 +84,14 @@ def read_document(path: str | Path, encoding: str | None = None) -> ImportedDocu
     suffix = path.suffix.lower()
     try:
         if path.is_dir():
-            raise ImportError_(f"{path}: is a folder, not a file; name the files in it (e.g. {path / '*.docx'})")
+            raise ImportRefused(f"{path}: is a folder, not a file; name the files in it (e.g. {path / '*.docx'})")
         path.stat()
     except FileNotFoundError:
-        raise ImportError_(f"{path}: no such file") from None
+        raise ImportRefused(f"{path}: no such file") from None
     except OSError as exc:
-        raise ImportError_(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise ImportRefused(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if suffix not in FORMATS:
-        raise ImportError_(f"{path}: cannot import {suffix or 'files without an extension'}; "
+        raise ImportRefused(f"{path}: cannot import {suffix or 'files without an extension'}; "
                            f"the workbench reads {', '.join(supported_suffixes())}")
     return document_from_bytes(path, read_regular_file(path, MAX_FILE_BYTES), encoding)
 
@@ -103,12 +103,12 @@ def document_from_bytes(path: Path, data: bytes, encoding: str | None = None) ->
 
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise ImportError_(f"{path}: cannot import {suffix or 'files without an extension'}; "
+        raise ImportRefused(f"{path}: cannot import {suffix or 'files without an extension'}; "
                            f"the workbench reads {', '.join(supported_suffixes())}")
     if encoding and FORMATS[suffix] not in _TEXT_LIKE:
-        raise ImportError_(f"{path}: an encoding can be chosen only for .txt, .md and .html files")
+        raise ImportRefused(f"{path}: an encoding can be chosen only for .txt, .md and .html files")
     if not data.strip():
-        raise ImportError_(f"{path}: the file is empty")
+        raise ImportRefused(f"{path}: the file is empty")
     extracted = _extract(path, suffix, data, encoding)
     text, lone = repair_text(extracted.text)
     warnings = list(extracted.warnings)
@@ -116,7 +116,7 @@ def document_from_bytes(path: Path, data: bytes, encoding: str | None = None) ->
         warnings.append(f"{lone} character{'s' if lone > 1 else ''} of the text {'were' if lone > 1 else 'was'} "
                         "not valid Unicode (a damaged font map or a wrong charset?) and became \ufffd")
     if not text.strip():
-        raise ImportError_(f"{path}: no text could be found in the file")
+        raise ImportRefused(f"{path}: no text could be found in the file")
     if len(text) > text_limit(len(data)):
         raise too_much_text(path, text_limit(len(data)))
     name, note = repair_name(path.name)
@@ -141,12 +141,12 @@ def _extract(path: Path, suffix: str, data: bytes, encoding: str | None) -> Extr
     module = importlib.import_module(f"workbench.io.importers.{FORMATS[suffix]}")
     try:
         return module.extract(path, data, encoding) if encoding else module.extract(path, data)
-    except ImportError_:
+    except ImportRefused:
         raise
     except RecursionError:
-        raise ImportError_(f"{path}: is nested too deeply to read (a damaged or hostile {suffix} file)") from None
+        raise ImportRefused(f"{path}: is nested too deeply to read (a damaged or hostile {suffix} file)") from None
     except MemoryError:
-        raise ImportError_(f"{path}: needs more memory to read than there is") from None
+        raise ImportRefused(f"{path}: needs more memory to read than there is") from None
     except Exception as exc:  # a parser failing on a damaged file must not surface as a traceback
         detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
-        raise ImportError_(f"{path}: not a readable {suffix} file ({type(exc).__name__}: {detail})") from None
+        raise ImportRefused(f"{path}: not a readable {suffix} file ({type(exc).__name__}: {detail})") from None

@@ -19,7 +19,7 @@ import posixpath
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-from workbench.core.errors import ImportError_
+from workbench.core.errors import ImportRefused
 from workbench.io.importers.base import Extracted
 from workbench.io.importers.docx_numbering import ListNumbering, W
 from workbench.io.importers.limits import TextBudget
@@ -228,8 +228,8 @@ def extract(path: Path, data: bytes) -> Extracted:
         what = describe_zip(data)
         if what not in ("a Word document (.docx)", "a zip archive"):
             hint = "; rename it to .odt to import it" if ".odt" in what else ""
-            raise ImportError_(f"{path}: is not a Word document (.docx): it looks like {what}{hint}")
-        raise ImportError_(f"{path}: {DAMAGED}")
+            raise ImportRefused(f"{path}: is not a Word document (.docx): it looks like {what}{hint}")
+        raise ImportRefused(f"{path}: {DAMAGED}")
     document = pkg.xml(main, _STRICT)
     parts = _targets(pkg, main)
 
@@ -241,7 +241,7 @@ def extract(path: Path, data: bytes) -> Extracted:
                      TextBudget(path, len(data)))
     body = document.find(f"{W}body") if document is not None else None
     if body is None:
-        raise ImportError_(f"{path}: {DAMAGED} (it has no document body)")
+        raise ImportRefused(f"{path}: {DAMAGED} (it has no document body)")
     lines: list[str] = []
     writer.blocks(body, lines)
     lines.extend(writer.notes_section())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.core.errors import ImportError_
+from workbench.core.errors import ImportRefused
 from workbench.core.files import MAX_FILE_BYTES
 
 # Files on disk and the text they give: at most MAX_TEXT_CHARS, and no more than
@@ -39,8 +39,8 @@ def text_limit(file_bytes: int) -> int:
     return min(MAX_TEXT_CHARS, max(TEXT_FLOOR, TEXT_PER_BYTE * file_bytes))
 
 
-def too_much_text(path: Path, limit: int) -> ImportError_:
-    return ImportError_(f"{path}: the text is longer than the workbench imports from a file of this size "
+def too_much_text(path: Path, limit: int) -> ImportRefused:
+    return ImportRefused(f"{path}: the text is longer than the workbench imports from a file of this size "
                         f"(more than {limit:,} characters; see workbench import --help)")
 
 

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-from workbench.core.errors import ImportError_
+from workbench.core.errors import ImportRefused
 from workbench.io.importers.base import Extracted
 from workbench.io.importers.limits import MAX_EXPANDED_CHARS, TextBudget, list_number
 from workbench.io.importers.odt_lists import ListStyles
@@ -84,7 +84,7 @@ class _Writer:
         """Charge `count` copies of `size` characters to the expansion budget."""
         self.expanded += max(0, count - 1) * max(1, size)
         if self.expanded > MAX_EXPANDED_CHARS:
-            raise ImportError_(f"{self.path}: is too large: its repeated cells and spaces expand past "
+            raise ImportRefused(f"{self.path}: is too large: its repeated cells and spaces expand past "
                                f"{MAX_EXPANDED_CHARS // 1_000_000} million characters")
         return count
 
@@ -215,20 +215,20 @@ def extract(path: Path, data: bytes) -> Extracted:
     mimetype = (pkg.read("mimetype") or b"").strip()
     if mimetype and not mimetype.startswith(ODT_MIME):
         kind = mimetype.decode("ascii", "replace").rsplit(".", 1)[-1]
-        raise ImportError_(f"{path}: is not an OpenDocument text (.odt): it is an OpenDocument {kind}")
+        raise ImportRefused(f"{path}: is not an OpenDocument text (.odt): it is an OpenDocument {kind}")
     manifest = pkg.read("META-INF/manifest.xml") or b""
     if b"encryption-data" in manifest:
-        raise ImportError_(f"{path}: is password-protected; save it without a password and import it again")
+        raise ImportRefused(f"{path}: is password-protected; save it without a password and import it again")
     if "content.xml" not in pkg.names:
         what = describe_zip(data)
         if what not in ("a zip archive", "an OpenDocument text (.odt)"):
             hint = "; rename it to .docx to import it" if ".docx" in what else ""
-            raise ImportError_(f"{path}: is not an OpenDocument text (.odt): it looks like {what}{hint}")
-        raise ImportError_(f"{path}: {DAMAGED}")
+            raise ImportRefused(f"{path}: is not an OpenDocument text (.odt): it looks like {what}{hint}")
+        raise ImportRefused(f"{path}: {DAMAGED}")
     content = pkg.xml("content.xml")
     body = content.find(f"{OFFICE}body/{OFFICE}text") if content is not None else None
     if body is None:
-        raise ImportError_(f"{path}: {DAMAGED} (it has no text body)")
+        raise ImportRefused(f"{path}: {DAMAGED} (it has no text body)")
     writer = _Writer(path, ListStyles(content, pkg.xml("styles.xml")), TextBudget(path, len(data)))
     lines: list[str] = []
     writer.blocks(body, lines)

@@ -17,7 +17,7 @@ import io
 import logging
 from pathlib import Path
 
-from workbench.core.errors import ImportError_
+from workbench.core.errors import ImportRefused
 from workbench.io.importers.base import Extracted, PageSpan
 from workbench.io.importers.limits import PDF_WORK_FLOOR, PDF_WORK_PER_BYTE, TextBudget
 from workbench.io.importers.pdf_layout import PageLines, page_lines, paragraphs
@@ -34,21 +34,21 @@ def _open(path: Path, data: bytes):
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
-    except ImportError_:
+    except ImportRefused:
         raise
     except Exception as exc:  # pypdf raises many types on damaged files
-        raise ImportError_(f"{path}: is a damaged PDF that cannot be read ({_reason(exc)})") from None
+        raise ImportRefused(f"{path}: is a damaged PDF that cannot be read ({_reason(exc)})") from None
     if reader.is_encrypted:
         # Many PDFs are encrypted only to restrict printing or copying: they open with
         # an empty password, as in any PDF viewer. Only a real password stops the import.
         try:
             opened = reader.decrypt("")
         except (DependencyError, NotImplementedError) as exc:
-            raise ImportError_(f"{path}: is encrypted in a way the workbench cannot read ({_reason(exc)})") from None
+            raise ImportRefused(f"{path}: is encrypted in a way the workbench cannot read ({_reason(exc)})") from None
         except Exception:
             opened = PasswordType.NOT_DECRYPTED
         if opened == PasswordType.NOT_DECRYPTED:
-            raise ImportError_(f"{path}: is password-protected; save a copy without the password "
+            raise ImportRefused(f"{path}: is password-protected; save a copy without the password "
                                "and import that")
     return reader
 
@@ -65,9 +65,9 @@ def extract(path: Path, data: bytes) -> Extracted:
     try:
         pages = list(reader.pages)
     except Exception as exc:
-        raise ImportError_(f"{path}: is a damaged PDF: its pages cannot be read ({_reason(exc)})") from None
+        raise ImportRefused(f"{path}: is a damaged PDF: its pages cannot be read ({_reason(exc)})") from None
     if not pages:
-        raise ImportError_(f"{path}: the PDF has no pages")
+        raise ImportRefused(f"{path}: the PDF has no pages")
     work = ContentWork(path, PDF_WORK_FLOOR + PDF_WORK_PER_BYTE * len(data))
     budget = TextBudget(path, len(data))
     seen: dict[tuple, PageLines] = {}  # pages that share content and resources give the same lines
@@ -81,7 +81,7 @@ def extract(path: Path, data: bytes) -> Extracted:
     texts = paragraphs(read)
     empty = [n for n, t in enumerate(texts, 1) if not t.strip()]
     if len(empty) == len(texts):
-        raise ImportError_(f"{path}: no text could be found (scanned images? the workbench does not read text "
+        raise ImportRefused(f"{path}: no text could be found (scanned images? the workbench does not read text "
                            "in images; run OCR on the PDF first)")
     warnings = []
     if empty:
@@ -115,12 +115,12 @@ def _page_lines(path: Path, number: int, page, work: "ContentWork") -> PageLines
         forms = work.charge_page(page)
         kwargs = {"visitor_operand_before": work.visitor(forms)} if forms else {}
         lines = page_lines(page, **kwargs)
-    except ImportError_:
+    except ImportRefused:
         raise
     except Exception as exc:
         if work.exceeded:
             raise work.refusal() from None
-        raise ImportError_(f"{path}: page {number} of the PDF cannot be read ({_reason(exc)})") from None
+        raise ImportRefused(f"{path}: page {number} of the PDF cannot be read ({_reason(exc)})") from None
     if work.exceeded:
         raise work.refusal()
     return lines
@@ -169,8 +169,8 @@ class ContentWork:
             self.exceeded = True
             raise self.refusal()
 
-    def refusal(self) -> ImportError_:
-        return ImportError_(f"{self.path}: is refused: reading its text would make the PDF reader parse more "
+    def refusal(self) -> ImportRefused:
+        return ImportRefused(f"{self.path}: is refused: reading its text would make the PDF reader parse more "
                             f"than {self.limit / 2**20:.0f} MiB of page content (the limit for a file of this "
                             f"size; see workbench import --help)")
 

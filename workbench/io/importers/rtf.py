@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from workbench.core.errors import ImportError_
+from workbench.core.errors import ImportRefused
 from workbench.io.importers.base import Extracted
 from workbench.io.importers.sniff import refuse_as
 from workbench.io.importers.text import normalize_newlines
@@ -73,6 +73,6 @@ def extract(path: Path, data: bytes) -> Extracted:
         text = rtf_to_text(source, errors="replace")
         warnings.append("some characters could not be decoded and were replaced by \ufffd")
     except (ValueError, IndexError, LookupError) as exc:
-        raise ImportError_(f"{path}: is a damaged RTF document ({exc})") from None
+        raise ImportRefused(f"{path}: is a damaged RTF document ({exc})") from None
     text = _cells_to_tabs(normalize_newlines(_join_surrogates(text)))
     return Extracted(text, "", warnings)

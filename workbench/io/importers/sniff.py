@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.core.errors import ImportError_
+from workbench.core.errors import ImportRefused
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -97,14 +97,14 @@ def describe(data: bytes) -> str | None:
     return None
 
 
-def refuse_as(path: Path, expected: str, data: bytes, fallback: str) -> ImportError_:
+def refuse_as(path: Path, expected: str, data: bytes, fallback: str) -> ImportRefused:
     """The error for a file whose content is not `expected`: say what it looks like instead."""
     what = describe(data)
     if what is None:
-        return ImportError_(f"{path}: {fallback}")
+        return ImportRefused(f"{path}: {fallback}")
     hint = ""
     if what == "a password-protected Office document":
-        return ImportError_(f"{path}: is password-protected; remove the password in Word and import it again")
+        return ImportRefused(f"{path}: is password-protected; remove the password in Word and import it again")
     for suffix, phrase in ((".docx", "Word document (.docx)"), (".odt", ".odt"), (".pdf", "PDF"),
                            (".rtf", "RTF"), (".html", "HTML")):
         if phrase in what:
@@ -112,4 +112,4 @@ def refuse_as(path: Path, expected: str, data: bytes, fallback: str) -> ImportEr
             break
     if ".doc," in what:
         hint = "; open it in Word or LibreOffice and save it as .docx"
-    return ImportError_(f"{path}: is not {expected}: it looks like {what}{hint}")
+    return ImportRefused(f"{path}: is not {expected}: it looks like {what}{hint}")

@@ -9,7 +9,7 @@ import codecs
 import re
 from pathlib import Path
 
-from workbench.core.errors import ImportError_
+from workbench.core.errors import ImportRefused
 from workbench.io.importers.base import Extracted
 from workbench.io.importers.encodings import CHOICES, MULTIBYTE, guess_legacy, label_of, utf7_guess
 from workbench.io.importers.encodings import describe as describe_guess
@@ -59,7 +59,7 @@ def _decode_unicode(path: Path, data: bytes, codec: str, label: str) -> tuple[st
     try:
         text = data.decode(codec)
     except UnicodeDecodeError:
-        raise ImportError_(f"{path}: starts like {label} text but is not valid {label}") from None
+        raise ImportRefused(f"{path}: starts like {label} text but is not valid {label}") from None
     return text, codec
 
 
@@ -77,7 +77,7 @@ def decode(path: Path, data: bytes, warnings: list[str] | None = None,
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError:
-            raise ImportError_(f"{path}: starts like UTF-8 text but is not valid UTF-8") from None
+            raise ImportRefused(f"{path}: starts like UTF-8 text but is not valid UTF-8") from None
     if data.startswith(codecs.BOM_UTF32_LE) or data.startswith(codecs.BOM_UTF32_BE):
         return _decode_unicode(path, data, "utf-32", "UTF-32")
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
@@ -86,10 +86,10 @@ def decode(path: Path, data: bytes, warnings: list[str] | None = None,
     if 0 in head:
         codec = _utf16_without_bom(head)
         if codec is None:
-            raise ImportError_(f"{path}: is not a text file (it holds binary data)")
+            raise ImportRefused(f"{path}: is not a text file (it holds binary data)")
         return _decode_unicode(path, data, codec, "UTF-16")
     if len(head) - len(head.translate(None, _CONTROL)) > max(8, len(head) // 20):
-        raise ImportError_(f"{path}: is not a text file (it holds binary data)")
+        raise ImportRefused(f"{path}: is not a text file (it holds binary data)")
     utf7 = utf7_guess(data)
     if utf7 is not None:
         if warnings is not None:
@@ -110,15 +110,15 @@ def decode_as(path: Path, data: bytes, encoding: str) -> tuple[str, str]:
     try:
         codec = codecs.lookup(encoding).name
     except LookupError:
-        raise ImportError_(f"{path}: {encoding!r} is not an encoding the workbench knows") from None
+        raise ImportRefused(f"{path}: {encoding!r} is not an encoding the workbench knows") from None
     if codec not in _CHOOSABLE:
-        raise ImportError_(f"{path}: {encoding!r} is not a text encoding one can choose for a source")
+        raise ImportRefused(f"{path}: {encoding!r} is not a text encoding one can choose for a source")
     if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
         data, codec = data[3:], "utf-8-sig"
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise ImportError_(f"{path}: is not {label_of(codec)} text (byte {exc.object[exc.start]:#04x} "
+        raise ImportRefused(f"{path}: is not {label_of(codec)} text (byte {exc.object[exc.start]:#04x} "
                            f"at position {exc.start} does not fit it)") from None
     return text.removeprefix("\ufeff") if codec.startswith(("utf-16", "utf-32")) else text, codec
 
@@ -132,7 +132,7 @@ def _decode_legacy(path: Path, data: bytes, warnings: list[str] | None) -> tuple
     mixed = _UTF8_SEQ.search(data) is not None
     guess = guess_legacy(_UTF8_SEQ.sub(b" ", data) if mixed else data)
     if guess is None:
-        raise ImportError_(f"{path}: the text encoding could not be recognised")
+        raise ImportRefused(f"{path}: the text encoding could not be recognised")
     if mixed and guess.codec not in MULTIBYTE:
         if warnings is not None:
             warnings.append(f"the file mixes UTF-8 with another encoding; the other bytes were read as "

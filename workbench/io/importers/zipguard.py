@@ -16,7 +16,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DefusedET
 
-from workbench.core.errors import ImportError_
+from workbench.core.errors import ImportRefused
 from workbench.io.importers.sniff import EMPTY_ZIP_MAGIC, OLE_MAGIC, ZIP_MAGIC, describe_ole, refuse_as
 
 MAX_MEMBER_BYTES = 100 * 1024 * 1024
@@ -46,9 +46,9 @@ class Package:
             with self.zf.open(info) as f:
                 data = f.read(MAX_MEMBER_BYTES + 1)
         except RuntimeError:  # zipfile: "File ... is encrypted, password required"
-            raise ImportError_(f"{self.path}: is password-protected") from None
+            raise ImportRefused(f"{self.path}: is password-protected") from None
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError):
-            raise ImportError_(f"{self.path}: {self.damaged}") from None
+            raise ImportRefused(f"{self.path}: {self.damaged}") from None
         if len(data) > MAX_MEMBER_BYTES:
             raise _too_large(self.path, len(data))
         return data
@@ -68,17 +68,17 @@ class Package:
         try:
             return DefusedET.fromstring(data, forbid_dtd=True)
         except (DefusedXmlException, ParseError):
-            raise ImportError_(f"{self.path}: {self.damaged} (its part {name} is not readable XML)") from None
+            raise ImportRefused(f"{self.path}: {self.damaged} (its part {name} is not readable XML)") from None
 
 
-def _too_large(path: Path, size: int) -> ImportError_:
-    return ImportError_(f"{path}: is too large: it would unpack to {size // 2**20} MiB or more "
+def _too_large(path: Path, size: int) -> ImportRefused:
+    return ImportRefused(f"{path}: is too large: it would unpack to {size // 2**20} MiB or more "
                         f"(the limit is {MAX_TOTAL_BYTES // 2**20} MiB in all, "
                         f"{MAX_MEMBER_BYTES // 2**20} MiB a part); refused as a possible zip bomb")
 
 
 def open_package(path: Path, data: bytes, expected: str, damaged: str) -> Package:
-    """Open `data` as a zip document or raise ImportError_ saying why it cannot be read.
+    """Open `data` as a zip document or raise ImportRefused saying why it cannot be read.
 
     `expected` names the format ("a Word document (.docx)"), `damaged` is the message
     for a file that is a broken zip or not a document at all.
@@ -86,7 +86,7 @@ def open_package(path: Path, data: bytes, expected: str, damaged: str) -> Packag
     if data.startswith(OLE_MAGIC):
         # Office 2007+ files with a password are OLE compound files holding EncryptedPackage.
         if describe_ole(data) == "a password-protected Office document":
-            raise ImportError_(f"{path}: is password-protected; remove the password and import it again")
+            raise ImportRefused(f"{path}: is password-protected; remove the password and import it again")
         raise refuse_as(path, expected, data, damaged)
     if not (data.startswith(ZIP_MAGIC) or data.startswith(EMPTY_ZIP_MAGIC)):
         raise refuse_as(path, expected, data, damaged)
@@ -94,18 +94,18 @@ def open_package(path: Path, data: bytes, expected: str, damaged: str) -> Packag
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, NotImplementedError):
-        raise ImportError_(f"{path}: {damaged}") from None
+        raise ImportRefused(f"{path}: {damaged}") from None
     if len(infos) > MAX_MEMBERS:
-        raise ImportError_(f"{path}: {damaged} (it holds {len(infos)} parts)")
+        raise ImportRefused(f"{path}: {damaged} (it holds {len(infos)} parts)")
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
-            raise ImportError_(f"{path}: is password-protected")
+            raise ImportRefused(f"{path}: is password-protected")
         size = info.file_size
         total += size
         if size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
             raise _too_large(path, max(size, total))
         if size > RATIO_FLOOR_BYTES and size > MAX_RATIO * max(info.compress_size, 1):
-            raise ImportError_(f"{path}: is too large: a part packed {size // max(info.compress_size, 1)}:1 "
+            raise ImportRefused(f"{path}: is too large: a part packed {size // max(info.compress_size, 1)}:1 "
                                f"would unpack to {size // 2**20} MiB; refused as a possible zip bomb")
     return Package(path, zf, damaged)

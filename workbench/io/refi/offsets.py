@@ -118,7 +118,7 @@ def mid_word(text: str, p: int) -> bool:
 
 
 @dataclass
-class Span:
+class ConvertedSelection:
     """A selection converted to code points, or the reason it cannot be."""
 
     start: int = 0
@@ -127,20 +127,20 @@ class Span:
     sensible: bool = True
 
 
-def convert(umap: UnitMap, text: str, start: int, end: int) -> Span:
+def convert(umap: UnitMap, text: str, start: int, end: int) -> ConvertedSelection:
     if start < 0 or end < 0:
-        return Span(problem=f"negative offsets {start}-{end}", sensible=False)
+        return ConvertedSelection(problem=f"negative offsets {start}-{end}", sensible=False)
     if start >= end:
-        return Span(problem=f"an empty or reversed selection {start}-{end}", sensible=False)
+        return ConvertedSelection(problem=f"an empty or reversed selection {start}-{end}", sensible=False)
     if end > umap.units:
-        return Span(problem=f"offsets {start}-{end} run past the end of the text ({umap.units} units)",
+        return ConvertedSelection(problem=f"offsets {start}-{end} run past the end of the text ({umap.units} units)",
                     sensible=False)
     cs, ok_s = umap.to_cp(start)
     ce, ok_e = umap.to_cp(end)
     if not ok_e:
         ce += 1  # an end inside a pair keeps the whole character
     sensible = ok_s and ok_e and not mid_word(text, cs) and not mid_word(text, ce)
-    return Span(cs, ce, "", sensible)
+    return ConvertedSelection(cs, ce, "", sensible)
 
 
 @dataclass
@@ -222,7 +222,7 @@ def _flat(text: str) -> str:
 
 @dataclass
 class Placement:
-    span: Span
+    span: ConvertedSelection
     model: OffsetModel
     fit: str  # "file": its text fits the file's counting; "other": only another one; "none"; "": no text
 
@@ -236,13 +236,13 @@ class Placer:
         # Without CRLF or characters outside the BMP every counting gives the same positions.
         self._others = [m for m in MODELS if m is not default] if plain.has_crlf or plain.has_astral else []
 
-    def _convert(self, model: OffsetModel, start: int, end: int) -> Span:
+    def _convert(self, model: OffsetModel, start: int, end: int) -> ConvertedSelection:
         umap = self._maps.get(model.name)
         if umap is None:
             umap = self._maps[model.name] = self.plain.unit_map(model)
         return convert(umap, self.plain.text, start, end)
 
-    def _fits(self, span: Span, name: str) -> bool:
+    def _fits(self, span: ConvertedSelection, name: str) -> bool:
         return not span.problem and same_text(name, self.plain.text[span.start:span.end])
 
     def place(self, start: int, end: int, name: str = "") -> Placement:

@@ -13,7 +13,7 @@ import posixpath
 from collections.abc import Callable
 from pathlib import Path
 
-from workbench.core.errors import Cancelled, ImportError_, ProjectError, WorkbenchError
+from workbench.core.errors import Cancelled, ImportRefused, ProjectError, WorkbenchError
 from workbench.io.refi import qdpx_output as output
 from workbench.io.refi.offsets import PlainText, choose_model
 from workbench.io.refi.qde_read import QdeProject, guid_key, read_project
@@ -109,7 +109,7 @@ def read_qdpx(path: Path, limits: Limits = Limits()) -> tuple[QdeProject, list[L
         label = f"{path} ({archive.qde_name})"
         root, _ns = parse_xml(archive.read_qde(), label)
         if root.tag != "Project":
-            raise ImportError_(f"{label}: not a REFI-QDA project (the root element is <{root.tag}>, not <Project>)")
+            raise ImportRefused(f"{label}: not a REFI-QDA project (the root element is <{root.tag}>, not <Project>)")
         doc = read_project(root)
         texts = _load_texts(archive, doc, rep)
         notes = _load_notes(archive, doc, rep)
@@ -131,7 +131,7 @@ def import_qdpx(path: str | os.PathLike, out: str | os.PathLike, *, limits: Limi
     except WorkbenchError:
         raise
     except Exception as exc:  # a malformed file must end in one clear line, not a traceback
-        raise ImportError_(f"{path}: cannot be read as a QDPX project ({type(exc).__name__}: {exc})") from None
+        raise ImportRefused(f"{path}: cannot be read as a QDPX project ({type(exc).__name__}: {exc})") from None
     _check_stop(should_stop)
     progress(1, 4, "checking selection offsets")
     choice = choose_model(doc.origin, [(lt.plain, [(s.start, s.end) for s in lt.q.selections]) for lt in texts])
@@ -159,7 +159,7 @@ def import_qdpx(path: str | os.PathLike, out: str | os.PathLike, *, limits: Limi
     except WorkbenchError:
         raise
     except Exception as exc:
-        raise ImportError_(f"{path}: cannot be imported ({type(exc).__name__}: {exc})") from None
+        raise ImportRefused(f"{path}: cannot be imported ({type(exc).__name__}: {exc})") from None
     finally:
         from workbench.store.files import remove_with_sidecars
 

@@ -17,7 +17,7 @@ import os
 import uuid
 from pathlib import Path
 
-from workbench.core.errors import ImportError_, ProjectError
+from workbench.core.errors import ImportRefused, ProjectError
 from workbench.store import files
 
 
@@ -38,7 +38,7 @@ def check_finished(tmp: Path, label: str) -> None:
     for suffix in ("-wal", "-journal"):
         side = Path(f"{tmp}{suffix}")
         if side.exists() and side.stat().st_size > 0:
-            raise ImportError_(f"{label}: the new project could not be finished (its {suffix[1:]} still holds "
+            raise ImportRefused(f"{label}: the new project could not be finished (its {suffix[1:]} still holds "
                                "changes); nothing was written")
     for suffix in ("-wal", "-shm"):  # empty now: the file alone holds the project
         Path(f"{tmp}{suffix}").unlink(missing_ok=True)

@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from workbench.core.errors import ImportError_
+from workbench.core.errors import ImportRefused
 
 # CLI.md: more than 1 GiB uncompressed in all, or an entry expanding past 1 MiB
 # at more than 100:1, is refused as a zip bomb.
@@ -34,8 +34,8 @@ class Limits:
     max_ratio: int = MAX_RATIO
 
 
-def _refuse(path: Path, why: str) -> ImportError_:
-    return ImportError_(f"{path}: refused: {why}")
+def _refuse(path: Path, why: str) -> ImportRefused:
+    return ImportRefused(f"{path}: refused: {why}")
 
 
 def _is_symlink(info: zipfile.ZipInfo) -> bool:
@@ -91,9 +91,9 @@ class QdpxArchive:
         try:
             return self.zf.read(entry)
         except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
-            raise ImportError_(f"{self.path}: the archive entry {entry!r} cannot be read ({exc})") from None
+            raise ImportRefused(f"{self.path}: the archive entry {entry!r} cannot be read ({exc})") from None
         except RuntimeError as exc:  # encrypted entries
-            raise ImportError_(f"{self.path}: the archive entry {entry!r} cannot be read ({exc})") from None
+            raise ImportRefused(f"{self.path}: the archive entry {entry!r} cannot be read ({exc})") from None
 
     def close(self) -> None:
         self.zf.close()
@@ -106,16 +106,16 @@ class QdpxArchive:
 
 
 def open_qdpx(path: str | Path, limits: Limits = Limits()) -> QdpxArchive:
-    """Open and check a QDPX; raise ImportError_ naming the file and the problem."""
+    """Open and check a QDPX; raise ImportRefused naming the file and the problem."""
     path = Path(path)
     if not path.is_file():
-        raise ImportError_(f"{path}: no such file")
+        raise ImportRefused(f"{path}: no such file")
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise ImportError_(f"{path}: not a QDPX file (it is not a zip archive)") from None
+        raise ImportRefused(f"{path}: not a QDPX file (it is not a zip archive)") from None
     except OSError as exc:
-        raise ImportError_(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise ImportRefused(f"{path}: cannot be read ({exc.strerror or exc})") from None
     try:
         return _checked(path, zf, limits)
     except BaseException:
@@ -167,11 +167,11 @@ def _find_qde(path: Path, names: list[str]) -> str:
     root = [n for n in qdes if "/" not in n]
     pick = root or qdes
     if not pick:
-        raise ImportError_(f"{path}: not a QDPX project (the archive holds no .qde project file)")
+        raise ImportRefused(f"{path}: not a QDPX project (the archive holds no .qde project file)")
     if len(pick) > 1:
         preferred = [n for n in pick if posixpath.basename(n).lower() == "project.qde"]
         if len(preferred) == 1:
             return preferred[0]
-        raise ImportError_(f"{path}: the archive holds several project files ({', '.join(sorted(pick))}); "
+        raise ImportRefused(f"{path}: the archive holds several project files ({', '.join(sorted(pick))}); "
                            "cannot tell which to import")
     return pick[0]

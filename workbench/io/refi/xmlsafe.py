@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-from workbench.core.errors import ImportError_
+from workbench.core.errors import ImportRefused
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -31,25 +31,25 @@ def _dtd_message(data: bytes) -> str:
 def parse_xml(data: bytes, path: Path | str, what: str = "the XML") -> tuple[Element, str]:
     """The root element (tags reduced to local names) and the root's namespace URI.
 
-    Raises ImportError_ naming `path` for anything that is not plain, well-formed XML.
+    Raises ImportRefused naming `path` for anything that is not plain, well-formed XML.
     """
     import defusedxml.ElementTree as dET
     from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
     if not data.strip():
-        raise ImportError_(f"{path}: {what} is empty")
+        raise ImportRefused(f"{path}: {what} is empty")
     try:
         root = dET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DTDForbidden:
-        raise ImportError_(f"{path}: refused: {_dtd_message(data)}") from None
+        raise ImportRefused(f"{path}: refused: {_dtd_message(data)}") from None
     except EntitiesForbidden:
-        raise ImportError_(f"{path}: refused: {_dtd_message(data)}") from None
+        raise ImportRefused(f"{path}: refused: {_dtd_message(data)}") from None
     except ExternalReferenceForbidden:
-        raise ImportError_(f"{path}: refused: the XML refers to an external resource; it was not fetched") from None
+        raise ImportRefused(f"{path}: refused: the XML refers to an external resource; it was not fetched") from None
     except dET.ParseError as exc:
-        raise ImportError_(f"{path}: {what} is not well-formed ({exc})") from None
+        raise ImportRefused(f"{path}: {what} is not well-formed ({exc})") from None
     except (ValueError, LookupError) as exc:  # e.g. an unknown encoding in the XML declaration
-        raise ImportError_(f"{path}: {what} cannot be decoded ({exc})") from None
+        raise ImportRefused(f"{path}: {what} cannot be decoded ({exc})") from None
     namespace = ""
     if root.tag.startswith("{"):
         namespace = root.tag[1:].split("}", 1)[0]

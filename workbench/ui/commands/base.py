@@ -1,10 +1,16 @@
-"""The undo command all edits share: a list of steps done once, then undone and redone as a unit."""
+"""The undo command all edits share: a list of steps done once, then undone and redone as a unit.
+
+Each run (do, undo, redo) is one operation of the project (`Project.operation`): the steps'
+service calls join one transaction, so a command is applied all or not at all, and a failed
+undo or redo leaves the project and the stack's index as they were (issue 13).
+"""
 from __future__ import annotations
+
+import copy
 
 from PySide6.QtGui import QUndoCommand
 
 from workbench.core.changes import Changes
-from workbench.core.errors import WorkbenchError
 from workbench.store.project import Project
 
 
@@ -25,50 +31,54 @@ class StepCommand(QUndoCommand):
     """An edit as the undo stack sees it.
 
     The first run happens in `do()`, before the command is pushed, so a WorkbenchError reaches the
-    caller and nothing is pushed; if a later step fails, the earlier ones are undone. Qt then calls
-    redo() on push, which skips that first time.
+    caller and nothing is pushed. Undo and redo run through `run()` from the project context,
+    which moves the stack's index only once the run committed; Qt's own undo()/redo() calls that
+    follow are then skipped.
     """
 
     def __init__(self, ctx, text: str, steps: list[Step]):
         super().__init__(text)
         self.ctx = ctx
         self.steps = steps
-        self._pushed_once = False
+        self._skip_next = True  # Qt calls redo() on push: the first run was do()
 
     def do(self) -> Changes:
+        return self._in_one_operation(lambda p: [s.do(p) for s in self.steps])
+
+    def run(self, verb: str) -> Changes:
+        """Undo or redo every step as one operation; on any error nothing changed (raises)."""
+        if verb == "undo":
+            return self._in_one_operation(lambda p: [s.undo(p) for s in reversed(self.steps)])
+        return self._in_one_operation(lambda p: [s.redo(p) for s in self.steps])
+
+    def _in_one_operation(self, fn) -> Changes:
         project = self.ctx.project
-        changes = Changes()
-        done: list[Step] = []
+        kept = [copy.copy(vars(s)) for s in self.steps]  # what the steps remember, put back on failure
         try:
-            for step in self.steps:
-                changes.merge(step.do(project))
-                done.append(step)
+            with project.operation():
+                results = fn(project)
         except BaseException:
-            for step in reversed(done):
-                try:
-                    step.undo(project)
-                except WorkbenchError:
-                    pass
+            for step, state in zip(self.steps, kept):
+                vars(step).clear()
+                vars(step).update(state)
             raise
-        return changes
-
-    def redo(self) -> None:
-        if not self._pushed_once:
-            self._pushed_once = True
-            return
-        self._run(lambda p: [s.redo(p) for s in self.steps], "redo")
-
-    def undo(self) -> None:
-        self._run(lambda p: [s.undo(p) for s in reversed(self.steps)], "undo")
-
-    def _run(self, fn, verb: str) -> None:
-        try:
-            results = fn(self.ctx.project)
-        except WorkbenchError as exc:
-            self.ctx.error.emit(f"Could not {verb} “{self.text()}”: {exc}")
-            return
         changes = Changes()
         for ch in results:
             changes.merge(ch)
-        self.ctx.changed.emit(changes)
-        self.ctx.status.emit(f"{verb.capitalize()}: {self.text()}")
+        return changes
+
+    def skip_next(self) -> None:
+        """The context has run this command's undo or redo already; Qt's call that follows is a no-op."""
+        self._skip_next = True
+
+    def redo(self) -> None:
+        if self._skip_next:
+            self._skip_next = False
+            return
+        self.ctx.run_command(self, "redo", moving=False)
+
+    def undo(self) -> None:
+        if self._skip_next:
+            self._skip_next = False
+            return
+        self.ctx.run_command(self, "undo", moving=False)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from workbench.core.changes import Changes
+from workbench.core.changes import Changes, Kind
 from workbench.services import cases as cs
 from workbench.store.models import Attribute, Case, CaseSource
 from workbench.store.project import Project
@@ -22,12 +22,13 @@ class CreateCase(Step):
 
     def do(self, project: Project) -> Changes:
         ch = cs.create_case(project, self.name, self.description)
-        self.case_id = ch.created["case"][0]
+        self.case_id = ch.ids("created", Kind.CASE)[0]
         return ch
 
     def undo(self, project: Project) -> Changes:
-        self.rows = cs.delete_case_kept(project, self.case_id)
-        return Changes().add("deleted", "case", self.case_id)
+        ch = cs.delete_case_kept(project, self.case_id)
+        self.rows = ch.result
+        return ch
 
     def redo(self, project: Project) -> Changes:
         return cs.restore_case(project, self.rows)
@@ -39,17 +40,12 @@ class DeleteCase(Step):
         self.rows: dict | None = None
 
     def do(self, project: Project) -> Changes:
-        self.rows = cs.delete_case_kept(project, self.case_id, self.deleted_by)
-        return self._changes("deleted")
+        ch = cs.delete_case_kept(project, self.case_id, self.deleted_by)
+        self.rows = ch.result
+        return ch
 
     def undo(self, project: Project) -> Changes:
-        cs.restore_case(project, self.rows)
-        return self._changes("created")
-
-    def _changes(self, what: str) -> Changes:
-        ch = Changes().add(what, "case", self.case_id)
-        ch.add("updated", "source", *[r["source_id"] for r in self.rows["case_source"]])
-        return ch.add("updated", "memo") if self.rows["memo"] else ch
+        return cs.restore_case(project, self.rows)
 
 
 class _CaseField(Step):
@@ -100,8 +96,7 @@ class SetValue(Step):
         return self._set(project, self.old)
 
     def _set(self, project: Project, value: str) -> Changes:
-        return cs.set_attribute_value(project, self.case_id, self.attribute_id, value).add(
-            "updated", "attribute", self.attribute_id)
+        return cs.set_attribute_value(project, self.case_id, self.attribute_id, value)
 
 
 class CreateAttribute(Step):
@@ -112,12 +107,13 @@ class CreateAttribute(Step):
 
     def do(self, project: Project) -> Changes:
         ch = cs.create_attribute(project, self.name, self.type)
-        self.attribute_id = ch.created["attribute"][0]
+        self.attribute_id = ch.ids("created", Kind.ATTRIBUTE)[0]
         return ch
 
     def undo(self, project: Project) -> Changes:
-        self.rows = cs.delete_attribute_kept(project, self.attribute_id)
-        return Changes().add("deleted", "attribute", self.attribute_id)
+        ch = cs.delete_attribute_kept(project, self.attribute_id)
+        self.rows = ch.result
+        return ch
 
     def redo(self, project: Project) -> Changes:
         return cs.restore_attribute(project, self.rows)
@@ -142,8 +138,9 @@ class DeleteAttribute(Step):
         self.rows: dict | None = None
 
     def do(self, project: Project) -> Changes:
-        self.rows = cs.delete_attribute_kept(project, self.attribute_id, self.deleted_by)
-        return Changes().add("deleted", "attribute", self.attribute_id)
+        ch = cs.delete_attribute_kept(project, self.attribute_id, self.deleted_by)
+        self.rows = ch.result
+        return ch
 
     def undo(self, project: Project) -> Changes:
         return cs.restore_attribute(project, self.rows)
@@ -159,7 +156,7 @@ class SetCaseSources(Step):
     def _apply(self, project: Project, want: set[int], have: set[int]) -> Changes:
         ch = cs.set_links(project, [(self.case_id, s) for s in sorted(want - have)],
                           [(self.case_id, s) for s in sorted(have - want)])
-        return ch.add("updated", "case", self.case_id)
+        return ch
 
     def do(self, project: Project) -> Changes:
         with project.reading() as s:
@@ -171,6 +168,12 @@ class SetCaseSources(Step):
 
     def redo(self, project: Project) -> Changes:
         return self._apply(project, self.source_ids, self.old)
+
+
+def _bulk() -> Changes:
+    """The case tables written back whole: every view of cases, attributes and links reloads."""
+    return Changes().some("updated", Kind.CASE).some("updated", Kind.ATTRIBUTE).some("updated", Kind.VALUE).some(
+        "updated", Kind.LINK)
 
 
 class ImportCases(Step):
@@ -211,13 +214,14 @@ class ImportCases(Step):
             for name in ("attribute_value", "case_source"):
                 if state[name]:
                     s.execute(insert(t[name]), state[name])
-        return Changes().add("updated", "case").add("updated", "attribute").add("updated", "source")
+        return _bulk()
 
     def do(self, project: Project) -> Changes:
         self.before = self._state(project)
-        self.result = cs.import_cases_csv(project, self.path)
+        ch = cs.import_cases_csv(project, self.path)
+        self.result = ch.result
         self.after = self._state(project)
-        return Changes().add("updated", "case").add("updated", "attribute").add("updated", "source")
+        return ch
 
     def undo(self, project: Project) -> Changes:
         return self._write(project, self.before)
@@ -244,17 +248,15 @@ class LinkPassage(Step):
     def do(self, project: Project) -> Changes:
         ch = cs.link_passage(project, self.case_id, self.source_id, self.start, self.end, self.created_by_id)
         self.warnings = list(ch.warnings)
-        made = ch.created.get("case_passage")
+        made = ch.ids("created", Kind.PASSAGE)
         if made:
             self.record = next(r for r in cs.case_passages(project, self.case_id, self.source_id) if r.id == made[0])
-        return ch.add("updated", "source", self.source_id)
+        return ch
 
     def undo(self, project: Project) -> Changes:
         if self.record is None:  # it was linked already: nothing was made, nothing to take back
             return Changes()
-        cs.unlink_passage(project, self.record.id)
-        return Changes().add("deleted", "case_passage", self.record.id).add("updated", "case", self.case_id) \
-            .add("updated", "source", self.source_id)
+        return cs.unlink_passage(project, self.record.id)
 
     def redo(self, project: Project) -> Changes:
         if self.record is None:
@@ -262,7 +264,7 @@ class LinkPassage(Step):
         ch = cs.restore_passage(project, self.record)
         self.record = next(r for r in cs.case_passages(project, self.case_id, self.source_id)
                            if r.guid == self.record.guid)
-        return ch.add("updated", "source", self.source_id)
+        return ch
 
 
 class UnlinkPassage(Step):
@@ -273,14 +275,11 @@ class UnlinkPassage(Step):
         self.record: cs.PassageRecord | None = None
 
     def do(self, project: Project) -> Changes:
-        self.record = cs.unlink_passage(project, self.passage_id, self.deleted_by)
-        return self._changes("deleted")
+        ch = cs.unlink_passage(project, self.passage_id, self.deleted_by)
+        self.record = ch.result
+        return ch
 
     def undo(self, project: Project) -> Changes:
         ch = cs.restore_passage(project, self.record)
-        self.passage_id = ch.created["case_passage"][0]  # a new row id; the GUID is the same
-        return ch.add("updated", "source", self.record.source_id)
-
-    def _changes(self, what: str) -> Changes:
-        return (Changes().add(what, "case_passage", self.passage_id).add("updated", "case", self.record.case_id)
-                .add("updated", "source", self.record.source_id))
+        self.passage_id = ch.ids("created", Kind.PASSAGE)[0]  # a new row id; the GUID is the same
+        return ch

@@ -5,19 +5,13 @@ from collections.abc import Callable
 
 from sqlalchemy import insert, or_, select, update
 
-from workbench.core.changes import Changes
+from workbench.core.changes import Changes, Kind
 from workbench.services import codebook as cb
 from workbench.services.lookup import CodeTree
 from workbench.services.tombstones import unbury
 from workbench.store.models import Code, Coding, Memo
 from workbench.store.project import Project
 from workbench.ui.commands.base import Step
-
-
-def _snapshot_changes(snap: cb.CodeSnapshot, what: str) -> Changes:
-    ch = Changes().add(what, "code", *[c["id"] for c in snap.codes])
-    ch.add(what, "coding", *[c["id"] for c in snap.codings])
-    return ch.add("updated", "source", *{c["source_id"] for c in snap.codings})
 
 
 class CreateCode(Step):
@@ -33,12 +27,13 @@ class CreateCode(Step):
     def do(self, project: Project) -> Changes:
         parent = self.parent_id() if callable(self.parent_id) else self.parent_id  # an earlier step's new code
         changes = cb.create_code(project, self.name, parent, self.color, created_by_id=self.created_by_id)
-        self.code_id = changes.created["code"][0]
+        self.code_id = changes.ids("created", Kind.CODE)[0]
         return changes
 
     def undo(self, project: Project) -> Changes:
-        self.snap = cb.delete_code(project, self.code_id, force=True)
-        return _snapshot_changes(self.snap, "deleted")
+        changes = cb.delete_code(project, self.code_id, force=True)
+        self.snap = changes.result
+        return changes
 
     def redo(self, project: Project) -> Changes:
         return cb.restore_code(project, self.snap)
@@ -113,12 +108,12 @@ class DeleteCode(Step):
         self.snap: cb.CodeSnapshot | None = None
 
     def do(self, project: Project) -> Changes:
-        self.snap = cb.delete_code(project, self.code_id, force=True, deleted_by=self.deleted_by)
-        return _snapshot_changes(self.snap, "deleted")
+        changes = cb.delete_code(project, self.code_id, force=True, deleted_by=self.deleted_by)
+        self.snap = changes.result
+        return changes
 
     def undo(self, project: Project) -> Changes:
-        cb.restore_code(project, self.snap)
-        return _snapshot_changes(self.snap, "created")
+        return cb.restore_code(project, self.snap)
 
 
 class MergeCodes(Step):
@@ -145,8 +140,7 @@ class MergeCodes(Step):
         return self.redo(project)
 
     def redo(self, project: Project) -> Changes:
-        changes = cb.merge_codes(project, self.source_ids, self.target_id, self.deleted_by)
-        return changes.add("updated", "source", *{c["source_id"] for c in self.rows["coding"]})
+        return cb.merge_codes(project, self.source_ids, self.target_id, self.deleted_by)
 
     def undo(self, project: Project) -> Changes:
         with project.transaction() as s:
@@ -169,8 +163,10 @@ class MergeCodes(Step):
             self._upsert(s, Coding, self.rows["coding"])
             self._upsert(s, Memo, self.rows["memo"])
             unbury(s, [r["guid"] for rows in self.rows.values() for r in rows])
-        ch = Changes().add("created", "code", *self.source_ids).add("updated", "code", self.target_id)
-        return ch.add("updated", "source", *{c["source_id"] for c in self.rows["coding"]})
+        # A bulk write back: the views reload the codebook and the codings it names.
+        ch = Changes().add("created", Kind.CODE, *self.source_ids).add("updated", Kind.CODE, self.target_id)
+        ch.add("updated", Kind.CODING, *[c["id"] for c in self.rows["coding"]]).some("updated", Kind.MEMO)
+        return ch.add("counts", Kind.SOURCE, *{c["source_id"] for c in self.rows["coding"]})
 
     @staticmethod
     def _upsert(session, table, rows: list[dict]) -> None:

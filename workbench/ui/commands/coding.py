@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from sqlalchemy import select, update
 
-from workbench.core.changes import Changes
+from workbench.core.changes import Changes, Kind
 from workbench.core.errors import ValidationError
 from workbench.services.coding import CodingRecord, NewCoding, apply_codes, remove_codings, restore_codings
 from workbench.store.models import Coding, Memo
@@ -50,16 +50,6 @@ def put_memo_rows(project: Project, rows: dict[str, dict]) -> None:
                 s.execute(update(Memo).where(Memo.coding_id == ids[coding_guid]).values(**row))
 
 
-def _touched(changes: Changes, items) -> Changes:
-    """Name the sources and codes whose counts moved ('code_count' is the window's own kind)."""
-    changes.add("updated", "source", *{it.source_id for it in items})
-    return changes.add("updated", "code_count", *{it.code_id for it in items})
-
-
-def _records_changes(records: list[CodingRecord]) -> Changes:
-    return _touched(Changes().add("deleted", "coding", *[r.id for r in records]), records)
-
-
 class ApplyCodings(Step):
     """Apply codings; the items are made when the step first runs (a code created by an earlier
     step of the same command has its id by then)."""
@@ -74,23 +64,26 @@ class ApplyCodings(Step):
     def do(self, project: Project) -> Changes:
         items = self.make_items()
         changes = apply_codes(project, items)
-        ids = changes.created.get("coding", [])
+        ids = changes.ids("created", Kind.CODING)
         if not ids:
             raise AlreadyCoded("that passage already has this code by you; nothing added")
         with project.reading() as s:
             self.guids = list(s.scalars(select(Coding.guid).where(Coding.id.in_(ids)).order_by(Coding.id)))
-        return _touched(changes, items)
+        return changes
 
     def undo(self, project: Project) -> Changes:
         ids = ids_of(project, self.guids)
+        if len(ids) != len(self.guids):
+            raise ValidationError("that coding is no longer in the project")
         self.memos = memo_rows(project, ids)
-        self.records = remove_codings(project, ids, self.deleted_by)
-        return _records_changes(self.records)
+        changes = remove_codings(project, ids, self.deleted_by)
+        self.records = changes.result
+        return changes
 
     def redo(self, project: Project) -> Changes:
         changes = restore_codings(project, self.records)
         put_memo_rows(project, self.memos)
-        return _touched(changes, self.records)
+        return changes
 
 
 class RemoveCodings(Step):
@@ -107,13 +100,14 @@ class RemoveCodings(Step):
         if len(ids) != len(self.guids):
             raise ValidationError("that coding is no longer in the project")
         self.memos = memo_rows(project, ids)
-        self.records = remove_codings(project, ids, self.deleted_by)
-        return _records_changes(self.records)
+        changes = remove_codings(project, ids, self.deleted_by)
+        self.records = changes.result
+        return changes
 
     def undo(self, project: Project) -> Changes:
         changes = restore_codings(project, self.records)
         put_memo_rows(project, self.memos)
-        return _touched(changes, self.records)
+        return changes
 
 
 def guids_for(project: Project, ids: list[int]) -> list[str]:

@@ -23,14 +23,6 @@ class SetMemo(Step):
         self.old_guid: str | None = None  # the memo's identity before and after, kept across undo
         self.new_guid: str | None = None
 
-    def _changes(self, project: Project, target_id: int | None) -> Changes:
-        ch = Changes().add("updated", "memo")
-        if self.kind == "coding":  # the coding's row (its tooltip) shows the memo
-            ch.add("updated", "coding", target_id)
-        elif self.kind != "project":
-            ch.add("updated", f"{self.kind}_memo", target_id)
-        return ch
-
     def _target_id(self, project: Project) -> int | None:
         """The target's id now; a target that is gone is refused, since the memo service reads a None
         id as "no coding/code/..." and would write over some other memo."""
@@ -43,19 +35,17 @@ class SetMemo(Step):
         target_id = self._target_id(project)
         self.old = get_memo(project, self.kind, target_id)
         self.old_guid = memo_guid(project, self.kind, target_id)
-        set_memo(project, self.kind, target_id, self.text, self.author_id, guid=self.old_guid)
+        ch = set_memo(project, self.kind, target_id, self.text, self.author_id, guid=self.old_guid)
         self.new_guid = memo_guid(project, self.kind, target_id) or self.old_guid
-        return self._changes(project, target_id)
+        return ch
 
     def undo(self, project: Project) -> Changes:
         target_id = self._target_id(project)
-        set_memo(project, self.kind, target_id, self.old, self.author_id, guid=self.old_guid)
-        return self._changes(project, target_id)
+        return set_memo(project, self.kind, target_id, self.old, self.author_id, guid=self.old_guid)
 
     def redo(self, project: Project) -> Changes:
         target_id = self._target_id(project)
-        set_memo(project, self.kind, target_id, self.text, self.author_id, guid=self.new_guid)
-        return self._changes(project, target_id)
+        return set_memo(project, self.kind, target_id, self.text, self.author_id, guid=self.new_guid)
 
 
 class MemoCommand(StepCommand):

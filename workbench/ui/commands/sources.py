@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from workbench.core.changes import Changes
+from workbench.core.changes import Changes, Kind
 from workbench.services import cases as case_service
 from workbench.services import sources as src
 from workbench.store.models import CaseSource, Source, SourceFolder
@@ -33,21 +33,12 @@ class DeleteSource(Step):
         self.rows: dict[str, list[dict]] = {}
 
     def do(self, project: Project) -> Changes:
-        self.rows = src.delete_source_kept(project, self.source_id, self.deleted_by)
-        return self._changes("deleted")
+        changes = src.delete_source_kept(project, self.source_id, self.deleted_by)
+        self.rows = changes.result
+        return changes
 
     def undo(self, project: Project) -> Changes:
-        src.restore_source(project, self.rows)
-        return self._changes("created")
-
-    def _changes(self, what: str) -> Changes:
-        ch = Changes().add(what, "source", self.source_id).add(what, "coding", *[r["id"] for r in self.rows["coding"]])
-        ch.add("updated", "code_count", *{r["code_id"] for r in self.rows["coding"]})
-        if self.rows["memo"]:
-            ch.add("updated", "memo")
-        if self.rows["case_source"]:
-            ch.add("updated", "case", *{r["case_id"] for r in self.rows["case_source"]})
-        return ch
+        return src.restore_source(project, self.rows)
 
 
 class SetSourceCases(Step):
@@ -60,7 +51,7 @@ class SetSourceCases(Step):
     def _apply(self, project: Project, want: set[int], have: set[int]) -> Changes:
         ch = case_service.set_links(project, [(c, self.source_id) for c in sorted(want - have)],
                                     [(c, self.source_id) for c in sorted(have - want)])
-        return ch.add("updated", "source", self.source_id)
+        return ch
 
     def do(self, project: Project) -> Changes:
         with project.reading() as s:
@@ -82,7 +73,7 @@ class CreateFolder(Step):
 
     def do(self, project: Project) -> Changes:
         ch = src.create_folder(project, self.name, self.parent_id, self.folder_id, self.guid)
-        self.folder_id = ch.created["folder"][0]
+        self.folder_id = ch.ids("created", Kind.FOLDER)[0]
         with project.reading() as s:
             self.guid = s.scalar(select(SourceFolder.guid).where(SourceFolder.id == self.folder_id))
         return ch

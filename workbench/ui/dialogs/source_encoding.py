@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout,
                                QWidget)
 
-from workbench.core.changes import Changes
+from workbench.core.changes import Changes, Kind
 from workbench.io.importers.encodings import CHOICES, label_of
 from workbench.services.sources import encoding_choice, redecode_source
 
@@ -88,7 +88,7 @@ def choose_source_encoding(window, source_id: int) -> bool:
     if not accepted:
         return False
     changed = ctx.attempt(redecode_source, ctx.project, source_id, encoding,
-                          changes=Changes().add("updated", "source", source_id))
+                          changes=Changes().add("updated", Kind.SOURCE, source_id))
     if changed and window.document_view.source_id == source_id:
         window.document_view.load(None, [])  # the open text is the old reading: show the new one
         window.open_source(source_id)

@@ -58,6 +58,41 @@ class CodingListModel(QAbstractTableModel):
                 self._rows[i] = by_id[s.id]
                 self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.HEADERS) - 1))
 
+    def follow(self, removed: list[int], fresh: list[int]) -> None:
+        """Follow the layer after the named codings went (removed) or came or changed (fresh): row
+        removals, inserts and dataChanged for those rows only, without walking the layer."""
+        if len(removed) + len(fresh) > 50:
+            self.reload()
+            return
+        gone = set(removed)
+        if gone:
+            for i in reversed([i for i, s in enumerate(self._rows) if s.id in gone]):
+                self.beginRemoveRows(QModelIndex(), i, i)
+                del self._rows[i]
+                self.endRemoveRows()
+        spans = self.layer.spans if self.layer is not None else {}
+        for cid in fresh:
+            span = spans.get(cid)
+            if span is None or cid in gone:
+                continue
+            keys = [s.key() for s in self._rows]
+            i = bisect_left(keys, span.key())
+            if i < len(self._rows) and self._rows[i].id == cid:  # replaced: same place, new values
+                self._rows[i] = span
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.HEADERS) - 1))
+                continue
+            old = next((k for k, s in enumerate(self._rows) if s.id == cid), None)
+            if old is not None:  # it moved: out of its old place first
+                self.beginRemoveRows(QModelIndex(), old, old)
+                del self._rows[old]
+                self.endRemoveRows()
+                i = bisect_left([s.key() for s in self._rows], span.key())
+            if not self.layer.shown(span):
+                continue
+            self.beginInsertRows(QModelIndex(), i, i)
+            self._rows.insert(i, span)
+            self.endInsertRows()
+
     def span_at(self, row: int) -> Span:
         return self._rows[row]
 

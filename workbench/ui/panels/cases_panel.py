@@ -9,12 +9,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
                                QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu, QSplitter,
                                QTableView, QToolButton, QVBoxLayout, QWidget)
 
-from workbench.core.changes import Changes
+from workbench.core.changes import Changes, Kind
 from workbench.services.cases import CSV_FORMAT, TYPES
 from workbench.ui.models import ID_ROLE
 from workbench.ui.models.case_table import TYPE_WORDS, CaseFilterProxy, CaseTableModel
 
-CASE_KINDS = ("case", "attribute", "source", "memo", "case_passage")
+CASE_KINDS = (Kind.CASE, Kind.ATTRIBUTE, Kind.SOURCE, Kind.MEMO, Kind.LINK, Kind.VALUE, Kind.PASSAGE)
 PASSAGE_ROLE = Qt.ItemDataRole.UserRole + 7  # (source id, start, end) of a passage row
 
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyMod
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from workbench.core.changes import Changes
+from workbench.core.changes import Changes, Kind
 from workbench.services.memos import MemoRow, list_memos
 from workbench.ui.models import ID_ROLE
 from workbench.ui.wording import count
@@ -136,7 +136,7 @@ class MemoListPanel(QWidget):
         self._count()
 
     def on_changed(self, ch: Changes) -> None:
-        if ch.touched("memo") or ch.deleted or any(k.endswith("_memo") for k in (*ch.created, *ch.updated)):
+        if ch.touched(Kind.MEMO) or ch.deleted:  # a deleted target takes its memo with it
             self.reload()
 
     def _filter(self, *_args) -> None:

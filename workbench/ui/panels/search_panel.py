@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core.changes import Kind
 from workbench.core.errors import WorkbenchError
 from workbench.query.search import kwic, search
 from workbench.ui.panels.common import ProjectHandle
@@ -188,7 +189,7 @@ class SearchPanel(QWidget):
         except WorkbenchError as exc:
             self.status.setText(str(exc))
             return None
-        n = len(changes.created.get("coding", []))
+        n = len(changes.created.get(Kind.CODING, []))
         self.status.setText(f"coded {n} passages with {self.code.currentText()}"
                             + (f" ({len(changes.warnings)} already coded)" if changes.warnings else ""))
         self.codings_changed.emit(changes)
