@@ -212,3 +212,24 @@ def test_a_locked_project_is_offered_read_only_and_nothing_can_be_changed(qtbot,
         w.close_project()
     finally:
         other.close()
+
+
+def test_deleting_a_folder_names_who_deleted_it_and_undo_brings_it_back(window, project_path):
+    from workbench.ui.models.sources import ID_ROLE, KIND_ROLE
+
+    acts = window.source_actions
+    fid = acts.create_folder("Policy texts")
+    sid = source_id(window, "interview_addis.txt")
+    assert acts.move_to_folder([sid], fid)
+    tree = window.source_panel.tree
+    found = tree.model().match(tree.model().index(0, 0), ID_ROLE, fid, -1, Qt.MatchFlag.MatchRecursive)
+    folder = next(i for i in found if i.data(KIND_ROLE) == "folder")
+    tree.setCurrentIndex(folder)
+    assert acts.delete_current_folder()
+    assert rows(project_path, "SELECT count(*) FROM source_folder") == [(0,)]
+    assert rows(project_path, "SELECT deleted_by FROM tombstone WHERE kind = 'folder'") == [(window.ctx.coder_name,)]
+    assert window.ctx.coder_name  # a name, not "someone"
+    window.undo()
+    assert rows(project_path, "SELECT name FROM source_folder") == [("Policy texts",)]
+    assert rows(project_path, "SELECT count(*) FROM tombstone WHERE kind = 'folder'") == [(0,)]
+    assert rows(project_path, "SELECT count(*) FROM source WHERE folder_id IS NOT NULL") == [(1,)]

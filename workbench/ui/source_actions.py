@@ -167,7 +167,7 @@ class SourceActions(QObject):
 
     def delete_current_folder(self) -> bool:
         fid = self.current_folder()
-        return fid is not None and self.run("Delete folder", [DeleteFolder(fid)])
+        return fid is not None and self.run("Delete folder", [DeleteFolder(fid, self.ctx.coder_name)])
 
     def move_to_folder(self, source_ids: list[int], folder_id: int | None) -> bool:
         return self.run("Move to folder", [MoveToFolder(source_ids, folder_id)])

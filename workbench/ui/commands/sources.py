@@ -98,8 +98,8 @@ class RenameFolder(Step):
 class DeleteFolder(Step):
     """Delete a folder; its sources stay, in no folder. Undo makes it again with its sources."""
 
-    def __init__(self, folder_id: int):
-        self.folder_id = folder_id
+    def __init__(self, folder_id: int, deleted_by: str = ""):
+        self.folder_id, self.deleted_by = folder_id, deleted_by
         self.row: dict = {}
         self.members: list[int] = []
 
@@ -108,7 +108,7 @@ class DeleteFolder(Step):
             f = s.get(SourceFolder, self.folder_id)
             self.row = {"name": f.name, "parent_id": f.parent_id, "guid": f.guid} if f else {}
             self.members = list(s.scalars(select(Source.id).where(Source.folder_id == self.folder_id)))
-        return src.delete_folder(project, self.folder_id)
+        return src.delete_folder(project, self.folder_id, self.deleted_by)
 
     def undo(self, project: Project) -> Changes:
         ch = src.create_folder(project, self.row["name"], self.row["parent_id"], self.folder_id, self.row["guid"])
