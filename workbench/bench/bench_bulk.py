@@ -7,25 +7,16 @@ at every size, so the log-log slopes of the two match.
 """
 from __future__ import annotations
 
-import math
 import random
 import time
 from pathlib import Path
 
-from workbench.bench.core import BenchContext, Figure
+from workbench.bench.core import BenchContext, Figure, slope  # noqa: F401 (slope: tests use it here)
 
 BATCH = 1000  # codings a transaction, as a "code all hits" or an undo of a bulk removal writes them
 CODING_SIZES = {"S": (2000, 6000, 16000), "M": (4000, 12000, 32000), "L": (15000, 45000, 120000)}
 CODEBOOK_SIZES = (150, 600, 1200)
 CASES, ATTRIBUTES = 300, 5
-
-
-def slope(points: list[tuple[float, float]]) -> float:
-    """The least-squares slope of log(time) over log(size): 1 is linear, 2 quadratic."""
-    xs = [math.log(n) for n, _ in points]
-    ys = [math.log(max(t, 1e-9)) for _, t in points]
-    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
 
 
 def _raw_connection(path: Path):
@@ -150,7 +141,8 @@ def _codebook_import(ctx: BenchContext, n: int) -> float:
 def codebook_figures(ctx: BenchContext) -> list[Figure]:
     points = [(n, _codebook_import(ctx, n)) for n in CODEBOOK_SIZES]
     figures = [Figure(f"codebook import, {n:,} codes in three levels (.txt outline)", t, "s",
-                      0.5 if n == 1200 else None, f"{t / n * 1000:.2f} ms a code") for n, t in points]
+                      0.5 if n == 1200 else None, f"{t / n * 1000:.2f} ms a code",
+                      work=n, step="codebook import in three levels (.txt outline)") for n, t in points]
     figures.append(Figure(f"codebook import log-log slope {points[0][0]:,} -> {points[-1][0]:,}", slope(points), ""))
     return figures
 

@@ -75,9 +75,9 @@ def run(ctx: BenchContext) -> list[Figure]:
     agree = best_of(lambda: _agreement(ctx), repeat=2)
     return [
         Figure(f"merge preview: two copies each +{n:,} codings, {NEW_CODES} codes, {NEW_MEMOS} memos",
-               round(preview, 2), "s"),
-        Figure("merge: preview + backup + apply in one transaction", round(total, 2), "s",
-               target=5.0 if ctx.size == "L" else None, note=f"{came:,} codings came in"),
-        Figure("agreement: two coders over the whole project", round(agree, 2), "s",
+               preview, "s", work=2 * n),
+        Figure("merge: preview + backup + apply in one transaction", total, "s",
+               target=5.0 if ctx.size == "L" else None, note=f"{came:,} codings came in", work=2 * n),
+        Figure("agreement: two coders over the whole project", agree, "s",
                target=2.0 if ctx.size == "L" else None),
     ]

@@ -74,7 +74,8 @@ def run(ctx: BenchContext) -> list[Figure]:
         full = best_of(lambda: list(query_segments(project, filters)), 3)
         figures.append(Figure(f"retrieve the most-used code with subcodes ({top.segments} segments)", ret * 1000,
                               "ms", 100.0 if large else None,
-                              f"sorted rows ready for the view; every Segment built: {full * 1000:.0f} ms"))
+                              f"sorted rows ready for the view; every Segment built: {full * 1000:.0f} ms",
+                              work=top.segments))
         mat = best_of(lambda: code_matrix(project, "cases"), 5)
         m = code_matrix(project, "cases")
         figures.append(Figure(f"matrix {len(m.rows)} codes x {len(m.cols)} cases (segments)", mat * 1000, "ms",
@@ -96,11 +97,12 @@ def run(ctx: BenchContext) -> list[Figure]:
         everything = collect(project)
         total = len(everything.excerpts)
         csv_time = best_of(lambda: write_csv(collect(project), ctx.tmp / "all.csv"), 2)
-        figures.append(Figure(f"all {total} excerpts to CSV (query included)", csv_time, "s", 2.0 if large else None))
+        figures.append(Figure(f"all {total} excerpts to CSV (query included)", csv_time, "s", 2.0 if large else None,
+                              work=total))
         xlsx_time = best_of(lambda: write_xlsx(collect(project), ctx.tmp / "all.xlsx"), 2)
         xw = _xlsxwriter_baseline(everything, ctx.tmp / "xlsxwriter.xlsx")
         figures.append(Figure(f"all {total} excerpts to XLSX (query included)", xlsx_time, "s", 5.0 if large else None,
-                              f"XlsxWriter constant_memory on the same rows: {xw:.1f} s"))
+                              f"XlsxWriter constant_memory on the same rows: {xw:.1f} s", work=total))
     finally:
         project.close()
     # Search needs the index: build it in a copy, then time searches.

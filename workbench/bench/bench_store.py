@@ -74,13 +74,14 @@ def run(ctx: BenchContext) -> list[Figure]:
     floor = _read_only(paths)
     figures.append(Figure(f"import {len(paths)} .txt transcripts ({raw / 2**20:.1f} MiB)", imp, "s",
                           1.5 if ctx.size == "L" else None,
-                          f"{imp / max(floor, 1e-9):.0f}x the bare read+decode of the same files ({floor:.3f} s)"))
+                          f"{imp / max(floor, 1e-9):.0f}x the bare read+decode of the same files ({floor:.3f} s)",
+                          work=raw, step="import the .txt transcripts"))
     opened = best_of(lambda: _open(ctx.project), 5)
     figures.append(Figure("open the project (file, source list, codebook)", opened, "s",
                           0.3 if ctx.size == "L" else None))
     elapsed, n = _insert_codings(ctx, batch=1000)
     figures.append(Figure(f"insert {n} codings through apply_codes, 1,000 a transaction", elapsed, "s",
-                          5.0 if ctx.size == "L" else None, f"{n / elapsed:,.0f} codings/s"))
+                          5.0 if ctx.size == "L" else None, f"{n / elapsed:,.0f} codings/s", work=n))
     single, m = _insert_codings_single(ctx, 500)
     figures.append(Figure(f"apply one coding as one user action (mean of {m})", single * 1000, "ms", 50.0,
                           "one transaction each, as the window does"))

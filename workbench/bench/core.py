@@ -1,6 +1,7 @@
 """What every benchmark module shares: the context with the workload, figures, timing."""
 from __future__ import annotations
 
+import math
 import shutil
 import statistics
 import time
@@ -20,6 +21,11 @@ class Figure:
     unit: str
     target: float | None = None
     note: str = ""
+    # For the scaling run (workbench bench --scaling): how much work this figure's step did
+    # (codings, excerpts, bytes...; None: the workload's codings) and a name that stays the
+    # same across sizes (None: the name with its numbers taken out).
+    work: float | None = None
+    step: str | None = None
 
     @property
     def ok(self) -> bool | None:
@@ -69,6 +75,17 @@ class BenchContext:
         s = self.spec
         return (f"{self.size}: {s.sources} transcripts x ~{s.words} words, {s.codes} codes, "
                 f"{s.codings} codings by {s.coders} coders, {s.cases} cases x {s.attributes} attributes")
+
+
+def slope(points: list[tuple[float, float]]) -> float:
+    """The least-squares slope of log(cost) over log(work): 1 is linear, 2 quadratic."""
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(max(t, 1e-9)) for _, t in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    if sxx == 0:
+        raise ValueError("a slope needs at least two different amounts of work")
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
 
 
 def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
