@@ -107,6 +107,38 @@ def median_of(fn: Callable[[], object], repeat: int = 5) -> float:
     return statistics.median(times)
 
 
+_CHILD = r"""
+import importlib, json, resource, sys, time
+module, name, *args = sys.argv[1:]
+work = getattr(importlib.import_module(module), name) if module else None
+t = time.perf_counter()
+result = work(*args) if work else None
+elapsed = time.perf_counter() - t
+try:
+    with open("/proc/self/status") as fh:
+        peak_mb = next(int(l.split()[1]) / 1024 for l in fh if l.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB elsewhere
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
+print(json.dumps({"seconds": elapsed, "peak_mb": peak_mb, "result": str(result)}))
+"""
+
+
+def in_child(module: str, name: str, *args: str) -> dict:
+    """Run module.name(*args) in a fresh interpreter: {"seconds" (the call alone), "peak_mb" (peak
+    resident memory, VmHWM: it counts from the child's exec, interpreter and imports included),
+    "result" (str of what it returned)}. An empty module name measures the bare interpreter."""
+    import json
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", _CHILD, module, name, *map(str, args)], capture_output=True,
+                          text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{module}.{name} failed: {proc.stderr.strip()[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def rss_mb() -> float:
     """Resident memory of this process now, in MB (Linux; 0 where unknown)."""
     try:

@@ -40,13 +40,18 @@ def run(args) -> int:
     if suffix not in FORMATS:
         raise ValidationError(f"{args.output}: cannot export excerpts as {suffix or 'a file without extension'}; "
                               f"use {', '.join(FORMATS)}")
+    if suffix == ".docx":
+        from workbench.io.exporters.docx_report import export_report
+
+        # Streamed from the query a source at a time: the whole report never sits in memory.
+        with project_arg(args.project, readonly=True) as project:
+            n = export_report(project, args.output, filters_from(args), args.expr, args.group_by, args.title,
+                              args.template)
+        print(f"wrote {n} excerpts to {args.output}")
+        return 0
     with project_arg(args.project, readonly=True) as project:
         data = collect(project, filters_from(args), args.expr)
-    if suffix == ".docx":
-        from workbench.io.exporters.docx_report import write_report
-
-        n = write_report(data, args.output, args.group_by, args.title, args.template)
-    elif suffix == ".csv":
+    if suffix == ".csv":
         from workbench.io.exporters.excerpts_csv import write_csv
 
         n = write_csv(data, args.output)
