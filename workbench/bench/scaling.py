@@ -69,7 +69,13 @@ def steps(runs: dict[str, tuple[float, dict[str, list[Figure]]]]) -> list[Step]:
 
 
 def print_steps(found: list[Step], sizes: list[str]) -> None:
-    print(f"\nscaling over {', '.join(sizes)}: log-log slope of cost over work (target <= {TARGET:g})")
+    import os
+
+    from workbench.bench.core import CLOCK_ENV
+
+    clock = "CPU" if os.environ.get(CLOCK_ENV) == "cpu" else "wall"
+    print(f"\nscaling over {', '.join(sizes)}: log-log slope of cost ({clock} time) over work "
+          f"(target <= {TARGET:g})")
     module = None
     for st in found:
         if st.module != module:

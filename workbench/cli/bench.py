@@ -18,6 +18,9 @@ def add_arguments(p):
     p.add_argument("--size", choices=SIZE_NAMES, default="S")
     p.add_argument("--scaling", metavar="SIZES", type=_sizes,
                    help="comma-separated sizes, smallest first (e.g. S,M,L): run each and print the slopes")
+    p.add_argument("--clock", choices=("wall", "cpu"),
+                   help="time by the wall clock or by CPU time (default: wall for --size, cpu for --scaling, "
+                        "whose slopes the shared machine's other load would bend)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--only", action="append", metavar="NAME",
                    help="run only this benchmark module (store, document, query, merge, qdpx, bulk, cli); repeatable")
@@ -41,11 +44,23 @@ def _sizes(text: str) -> list[str]:
 def run(args) -> int:
     from pathlib import Path
 
+    import os
+
+    from workbench.bench.core import CLOCK_ENV
+
     keep = Path(args.keep) if args.keep else None
-    if args.scaling:
-        from workbench.bench.scaling import run_scaling
+    before = os.environ.get(CLOCK_ENV)
+    os.environ[CLOCK_ENV] = args.clock or ("cpu" if args.scaling else "wall")
+    try:
+        if args.scaling:
+            from workbench.bench.scaling import run_scaling
 
-        return run_scaling(args.scaling, keep, args.only, args.json)
-    from workbench.bench.runner import run_benchmarks
+            return run_scaling(args.scaling, keep, args.only, args.json)
+        from workbench.bench.runner import run_benchmarks
 
-    return run_benchmarks(args.size, keep, args.only, args.json)
+        return run_benchmarks(args.size, keep, args.only, args.json)
+    finally:
+        if before is None:
+            os.environ.pop(CLOCK_ENV, None)
+        else:
+            os.environ[CLOCK_ENV] = before
