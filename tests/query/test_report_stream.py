@@ -170,3 +170,20 @@ def test_paragraph_xml_is_the_elements_xml(text, prefix):
         fast = w.paragraph_xml(style, text, bold_prefix=prefix)
         element = w.paragraph(style, text, bold_prefix=prefix)
         assert fast == xml_of(element)
+
+
+def test_streamed_csv_and_xlsx_are_the_held_ones(project, tmp_path):
+    from xlsx_read import read_rows
+
+    from workbench.io.exporters.excerpts_csv import export_csv, write_csv
+    from workbench.io.exporters.excerpts_xlsx import export_xlsx, write_xlsx
+
+    _grow(project)
+    held = collect(project, Filters(coders=("Thandi",)))
+    assert write_csv(held, tmp_path / "held.csv") == export_csv(project, tmp_path / "streamed.csv",
+                                                                Filters(coders=("Thandi",))) > 50
+    assert (tmp_path / "held.csv").read_bytes() == (tmp_path / "streamed.csv").read_bytes()
+    write_xlsx(held, tmp_path / "held.xlsx")
+    export_xlsx(project, tmp_path / "streamed.xlsx", Filters(coders=("Thandi",)))
+    rows = read_rows(tmp_path / "streamed.xlsx")
+    assert rows == read_rows(tmp_path / "held.xlsx") and len(rows) == len(held.excerpts) + 1

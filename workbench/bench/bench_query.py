@@ -48,36 +48,37 @@ def _xlsxwriter_baseline(data, path: Path) -> float:
     return clock() - t
 
 
-def export_whole_report(project_path: str, out: str) -> int:
-    """The report of every excerpt, by code, as `workbench export -o FILE.docx` writes it."""
+def export_whole(kind: str, project_path: str, out: str) -> int:
+    """Every excerpt as `workbench export -o FILE.docx|.xlsx` writes them (streamed from the query)."""
     from workbench.io.exporters.docx_report import export_report
+    from workbench.io.exporters.excerpts_xlsx import export_xlsx
     from workbench.store.project import open_project
 
     with open_project(project_path, readonly=True) as project:
-        return export_report(project, out)
+        return (export_report if kind == "docx" else export_xlsx)(project, out)
 
 
-def _whole_report(ctx: BenchContext) -> list[Figure]:
-    """Time and peak memory of the whole project's report, each run in a child process."""
+def _whole(ctx: BenchContext, kind: str, label: str) -> list[Figure]:
+    """Time and peak memory of exporting the whole project, each run in a child process."""
     base = in_child("", "")
     runs = []
     for _ in range(2):
-        out = ctx.tmp / f"whole-{time.monotonic_ns()}.docx"
-        runs.append(in_child(__name__, "export_whole_report", ctx.project, out))
+        out = ctx.tmp / f"whole-{time.monotonic_ns()}.{kind}"
+        runs.append(in_child(__name__, "export_whole", kind, ctx.project, out))
         size = out.stat().st_size
         out.unlink()
     n = int(runs[0]["result"])
     note = f"peak RSS (VmHWM) of a child process; the interpreter alone: {base['peak_mb']:.0f} MB"
-    return [Figure(f"Word report of all {n} excerpts, streamed from the query", min(r["seconds"] for r in runs),
-                   "s", None, f"best of 2; file {size / 2**20:.1f} MiB", work=n),
-            Figure("Word report of every excerpt: peak memory", max(r["peak_mb"] for r in runs), "MB", 300.0, note)]
+    return [Figure(f"{label} of all {n} excerpts, streamed from the query", min(r["seconds"] for r in runs),
+                   "s", None, f"best of 2 in a child; file {size / 2**20:.1f} MiB", work=n),
+            Figure(f"{label} of every excerpt: peak memory", max(r["peak_mb"] for r in runs), "MB", 300.0, note)]
 
 
 def run(ctx: BenchContext) -> list[Figure]:
     from workbench.io.exporters.docx_report import write_report
     from workbench.io.exporters.excerpts import collect
-    from workbench.io.exporters.excerpts_csv import write_csv
-    from workbench.io.exporters.excerpts_xlsx import write_xlsx
+    from workbench.io.exporters.excerpts_csv import export_csv
+    from workbench.io.exporters.excerpts_xlsx import export_xlsx
     from workbench.query.cooccur import code_cooccurrence
     from workbench.query.frequencies import code_frequencies
     from workbench.query.matrix import code_matrix
@@ -120,16 +121,18 @@ def run(ctx: BenchContext) -> list[Figure]:
                               f"plain python-docx add_paragraph in the same run: {plain:.1f} s, "
                               f"{plain / ours:.0f}x slower; the query before it: {q:.2f} s", work=n))
         del data
-        figures += _whole_report(ctx)
+        figures += _whole(ctx, "docx", "Word report")
         everything = collect(project)
         total = len(everything.excerpts)
-        csv_time = best_of(lambda: write_csv(collect(project), ctx.tmp / "all.csv"), 2)
+        csv_time = best_of(lambda: export_csv(project, ctx.tmp / "all.csv"), 2)
         figures.append(Figure(f"all {total} excerpts to CSV (query included)", csv_time, "s", 2.0 if large else None,
                               work=total))
-        xlsx_time = best_of(lambda: write_xlsx(collect(project), ctx.tmp / "all.xlsx"), 2)
+        xlsx_time = best_of(lambda: export_xlsx(project, ctx.tmp / "all.xlsx"), 2)
         xw = _xlsxwriter_baseline(everything, ctx.tmp / "xlsxwriter.xlsx")
+        del everything
         figures.append(Figure(f"all {total} excerpts to XLSX (query included)", xlsx_time, "s", 5.0 if large else None,
                               f"XlsxWriter constant_memory on the same rows: {xw:.1f} s", work=total))
+        figures += _whole(ctx, "xlsx", "XLSX")[1:]
     finally:
         project.close()
     # Search needs the index: build it in a copy, then time searches.

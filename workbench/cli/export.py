@@ -34,7 +34,6 @@ def run(args) -> int:
 
     from workbench.cli.query_args import filters_from
     from workbench.core.errors import ValidationError
-    from workbench.io.exporters.excerpts import collect
 
     suffix = Path(args.output).suffix.lower()
     if suffix not in FORMATS:
@@ -49,15 +48,11 @@ def run(args) -> int:
                               args.template)
         print(f"wrote {n} excerpts to {args.output}")
         return 0
-    with project_arg(args.project, readonly=True) as project:
-        data = collect(project, filters_from(args), args.expr)
     if suffix == ".csv":
-        from workbench.io.exporters.excerpts_csv import write_csv
-
-        n = write_csv(data, args.output)
+        from workbench.io.exporters.excerpts_csv import export_csv as export
     else:
-        from workbench.io.exporters.excerpts_xlsx import write_xlsx
-
-        n = write_xlsx(data, args.output)
+        from workbench.io.exporters.excerpts_xlsx import export_xlsx as export
+    with project_arg(args.project, readonly=True) as project:
+        n = export(project, args.output, filters_from(args), args.expr)
     print(f"wrote {n} excerpts to {args.output}")
     return 0
