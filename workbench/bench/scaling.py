@@ -85,6 +85,10 @@ def print_steps(found: list[Step], sizes: list[str]) -> None:
         value = "  -  " if st.slope is None else f"{st.slope:5.2f}"
         points = ", ".join(f"{s} {t:.3g} s/{w:,.0f}" for s, w, t in st.points)
         print(f"  {mark} slope {value}  {st.name}  ({points})")
+    over = [st for st in found if st.ok is False]
+    sloped = [st for st in found if st.ok is not None]
+    print(f"\n{len(sloped) - len(over)} of {len(sloped)} steps grow at most at {TARGET:g}"
+          + (": over it " + "; ".join(f"{st.name} ({st.slope:.2f})" for st in over) if over else ""))
 
 
 def run_scaling(sizes: list[str], workdir: Path | None = None, only: list[str] | None = None,
