@@ -90,3 +90,11 @@ def test_scaling_at_tiny_sizes_prints_a_slope_for_every_step(tmp_path, monkeypat
     code = main(["bench", "--scaling", "T1,T2", "--keep", str(tmp_path), "--only", "store"])
     out = capsys.readouterr().out
     assert code == 0 and "target <= 1.1" in out and "slope" in out and "import the .txt transcripts" in out
+
+
+def test_top_slope_is_the_last_two_points():
+    # 1, 2, 8 s over 100, 200, 400: the fit is pulled down by the first step; the top is log2(4) = 2.
+    st = Step("bench_x", "grows late", [("A", 100, 1.0), ("B", 200, 2.0), ("C", 400, 8.0)])
+    assert math.isclose(st.top, 2.0, rel_tol=1e-12)
+    assert st.slope < st.top
+    assert Step("bench_x", "two", [("A", 100, 1.0), ("B", 200, 2.0)]).top is None

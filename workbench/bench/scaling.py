@@ -45,12 +45,21 @@ class Step:
         return slope([(w, t) for _, w, t in self.points])
 
     @property
+    def top(self) -> float | None:
+        """The slope between the two largest amounts of work alone: where growth shows first."""
+        by_work = sorted(self.points, key=lambda p: p[1])
+        if len(by_work) < 3 or by_work[-1][1] == by_work[-2][1]:
+            return None
+        return slope([(w, t) for _, w, t in by_work[-2:]])
+
+    @property
     def ok(self) -> bool | None:
         s = self.slope
         return None if s is None else s <= TARGET
 
     def as_dict(self) -> dict:
-        return {"module": self.module, "step": self.name, "slope": self.slope, "target": TARGET, "ok": self.ok,
+        return {"module": self.module, "step": self.name, "slope": self.slope, "top": self.top, "target": TARGET,
+                "ok": self.ok,
                 "points": [{"size": s, "work": w, "seconds": t} for s, w, t in self.points]}
 
 
@@ -74,8 +83,8 @@ def print_steps(found: list[Step], sizes: list[str]) -> None:
     from workbench.bench.core import CLOCK_ENV
 
     clock = "CPU" if os.environ.get(CLOCK_ENV) == "cpu" else "wall"
-    print(f"\nscaling over {', '.join(sizes)}: log-log slope of cost ({clock} time) over work "
-          f"(target <= {TARGET:g})")
+    print(f"\nscaling over {', '.join(sizes)}: log-log slope of cost ({clock} time) over work, fitted to "
+          f"every size (target <= {TARGET:g}); top: between the two largest sizes alone")
     module = None
     for st in found:
         if st.module != module:
@@ -83,6 +92,8 @@ def print_steps(found: list[Step], sizes: list[str]) -> None:
             print(f"\n[{module.removeprefix('bench_')}]")
         mark = {True: "ok  ", False: "SLOW", None: "    "}[st.ok]
         value = "  -  " if st.slope is None else f"{st.slope:5.2f}"
+        if st.top is not None:
+            value += f" (top {st.top:4.2f})"
         points = ", ".join(f"{s} {t:.3g} s/{w:,.0f}" for s, w, t in st.points)
         print(f"  {mark} slope {value}  {st.name}  ({points})")
     over = [st for st in found if st.ok is False]
