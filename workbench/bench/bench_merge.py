@@ -77,6 +77,9 @@ def run(ctx: BenchContext) -> list[Figure]:
                preview, "s", work=2 * n),
         Figure("merge: preview + backup + apply in one transaction", total, "s",
                target=5.0 if ctx.size == "L" else None, note=f"{came:,} codings came in", work=2 * n),
+        # Its table has a row for every code in every source both coded (CLI.md: "sources" of
+        # each code), so its work is codes x sources, which grows 16x from L to XL, not 4x.
         Figure("agreement: two coders over the whole project", agree, "s",
-               target=2.0 if ctx.size == "L" else None),
+               target=2.0 if ctx.size == "L" else None, note="work: codes x sources, the table's cells",
+               work=ctx.spec.codes * ctx.spec.sources),
     ]
