@@ -83,7 +83,9 @@ def save_streamed(document, path: str | Path, body: Iterable[bytes]) -> None:
             at = xml.index(_MARKER.encode())
             head_end = xml.rindex(b"<w:p", 0, at)
             tail_start = xml.index(b"</w:p>", at) + len(b"</w:p>")
-            with out.open(DOCUMENT_PART, "w", force_zip64=True) as fh:
+            # No ZIP64 (some readers of .docx stumble on it): the body must stay under 2 GiB of
+            # XML, about two million excerpts; zipfile refuses past that, and nothing is placed.
+            with out.open(DOCUMENT_PART, "w") as fh:
                 fh.write(xml[:head_end])
                 buf: list[bytes] = []
                 size = 0
