@@ -27,7 +27,6 @@ import html
 import http.cookiejar
 import json
 import os
-import random
 import resource
 import shutil
 import subprocess
@@ -283,5 +282,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    random.seed(0)
     raise SystemExit(main())

@@ -22,7 +22,8 @@ from workbench.services.coding import NewCoding, apply_codes_in
 from workbench.services.lookup import code_by_path
 from workbench.services.memos import set_memo
 
-WORDS = "city partnership mayor budget council שלום המדינה المدينة تتعاون 😀 naïve Zürich — “quoted”".split()
+WORDS = ("city partnership mayor budget council שלום המדינה المدينة "
+         "تتعاون 😀 naïve Zürich — “quoted”").split()
 
 
 def _grow(project) -> None:
@@ -161,8 +162,9 @@ def test_streamed_body_is_the_flushed_body(tmp_path):
     assert a[-1].tag.endswith("sectPr")
 
 
-@pytest.mark.parametrize("text", ["", "plain words", "two\nlines", "tab\there", "\n\nblank lines\n", "a & b < c > d",
-                                  "emoji 😀 and naïve", "שלום city", "city שלום 12, ok", "ctrl\x0bchar", "\t"])
+@pytest.mark.parametrize("text", ["", "plain words", "two\nlines", "tab\there", "\n\nblank lines\n",
+                                  "a & b < c > d", "emoji 😀 and naïve", "שלום city", "city שלום 12, ok",
+                                  "ctrl\x0bchar", "\t"])
 @pytest.mark.parametrize("prefix", ["", "Memo: "])
 def test_paragraph_xml_is_the_elements_xml(text, prefix):
     w = BodyWriter(docx.Document())

@@ -83,8 +83,9 @@ def print_steps(found: list[Step], sizes: list[str]) -> None:
     from workbench.bench.core import CLOCK_ENV
 
     clock = "CPU" if os.environ.get(CLOCK_ENV) == "cpu" else "wall"
-    print(f"\nscaling over {', '.join(sizes)}: log-log slope of cost ({clock} time, but for the window's own timings) over work, fitted to "
-          f"every size (target <= {TARGET:g}); top: between the two largest sizes alone")
+    print(f"\nscaling over {', '.join(sizes)}: log-log slope of cost ({clock} time, but for the window's own "
+          f"timings) over work, fitted to every size (target <= {TARGET:g}); top: between the two largest "
+          "sizes alone")
     module = None
     for st in found:
         if st.module != module:

@@ -136,7 +136,8 @@ def _excerpt(seg: Segment, starts: list[int], memos: dict[int, str], pages: Page
         memo = memos.get(seg.coding_ids[0])
     else:
         memo = "\n".join(m for i in seg.coding_ids if (m := memos.get(i))) or None
-    return Excerpt(seg, paragraph_label(starts, seg.start, seg.end), memo, pages.locate(seg.source_id, seg.start, seg.end))
+    return Excerpt(seg, paragraph_label(starts, seg.start, seg.end), memo,
+                   pages.locate(seg.source_id, seg.start, seg.end))
 
 
 def _report_data(project: Project, s, names: Names, filters: Filters, expr: str | None, excerpts: list[Excerpt],
