@@ -1,6 +1,8 @@
 """What every benchmark module shares: the context with the workload, figures, timing."""
 from __future__ import annotations
 
+import math
+import os
 import shutil
 import statistics
 import time
@@ -20,6 +22,11 @@ class Figure:
     unit: str
     target: float | None = None
     note: str = ""
+    # For the scaling run (workbench bench --scaling): how much work this figure's step did
+    # (codings, excerpts, bytes...; None: the workload's codings) and a name that stays the
+    # same across sizes (None: the name with its numbers taken out).
+    work: float | None = None
+    step: str | None = None
 
     @property
     def ok(self) -> bool | None:
@@ -71,23 +78,77 @@ class BenchContext:
                 f"{s.codings} codings by {s.coders} coders, {s.cases} cases x {s.attributes} attributes")
 
 
+CLOCK_ENV = "WORKBENCH_BENCH_CLOCK"
+
+
+def clock() -> float:
+    """The bench's clock, in seconds: wall time, or with WORKBENCH_BENCH_CLOCK=cpu this process's
+    CPU time (the scaling run's: on a shared machine the other load stretches wall time, not
+    CPU time; waits on the disk count only in wall time). Child processes inherit the choice."""
+    return time.process_time() if os.environ.get(CLOCK_ENV) == "cpu" else time.perf_counter()
+
+
+def slope(points: list[tuple[float, float]]) -> float:
+    """The least-squares slope of log(cost) over log(work): 1 is linear, 2 quadratic."""
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(max(t, 1e-9)) for _, t in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    if sxx == 0:
+        raise ValueError("a slope needs at least two different amounts of work")
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
+
+
 def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
     """The fastest of `repeat` runs, in seconds: the least disturbed by the other core's noise."""
     times = []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t = clock()
         fn()
-        times.append(time.perf_counter() - t)
+        times.append(clock() - t)
     return min(times)
 
 
 def median_of(fn: Callable[[], object], repeat: int = 5) -> float:
     times = []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t = clock()
         fn()
-        times.append(time.perf_counter() - t)
+        times.append(clock() - t)
     return statistics.median(times)
+
+
+_CHILD = r"""
+import importlib, json, os, resource, sys, time
+module, name, *args = sys.argv[1:]
+work = getattr(importlib.import_module(module), name) if module else None
+clock = time.process_time if os.environ.get("WORKBENCH_BENCH_CLOCK") == "cpu" else time.perf_counter
+t = clock()
+result = work(*args) if work else None
+elapsed = clock() - t
+try:
+    with open("/proc/self/status") as fh:
+        peak_mb = next(int(l.split()[1]) / 1024 for l in fh if l.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB elsewhere
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
+print(json.dumps({"seconds": elapsed, "peak_mb": peak_mb, "result": str(result)}))
+"""
+
+
+def in_child(module: str, name: str, *args: str) -> dict:
+    """Run module.name(*args) in a fresh interpreter: {"seconds" (the call alone), "peak_mb" (peak
+    resident memory, VmHWM: it counts from the child's exec, interpreter and imports included),
+    "result" (str of what it returned)}. An empty module name measures the bare interpreter."""
+    import json
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", _CHILD, module, name, *map(str, args)], capture_output=True,
+                          text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{module}.{name} failed: {proc.stderr.strip()[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def rss_mb() -> float:

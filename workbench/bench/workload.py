@@ -41,6 +41,8 @@ SIZES = {
     "S": WorkloadSpec(sources=12, words=2000, codes=30, codings=600, coders=3, cases=12, largest_source_codings=200),
     "M": WorkloadSpec(sources=60, words=5000, codes=80, codings=8000, coders=3, cases=60, largest_source_codings=800),
     "L": WorkloadSpec(sources=300, words=8000, codes=150, codings=60000, coders=3, cases=300),
+    # 4 x L: a project grown over years (issue 11).
+    "XL": WorkloadSpec(sources=1200, words=8000, codes=600, codings=240000, coders=3, cases=1200),
 }
 
 

@@ -34,25 +34,25 @@ def run(args) -> int:
 
     from workbench.cli.query_args import filters_from
     from workbench.core.errors import ValidationError
-    from workbench.io.exporters.excerpts import collect
 
     suffix = Path(args.output).suffix.lower()
     if suffix not in FORMATS:
         raise ValidationError(f"{args.output}: cannot export excerpts as {suffix or 'a file without extension'}; "
                               f"use {', '.join(FORMATS)}")
-    with project_arg(args.project, readonly=True) as project:
-        data = collect(project, filters_from(args), args.expr)
     if suffix == ".docx":
-        from workbench.io.exporters.docx_report import write_report
+        from workbench.io.exporters.docx_report import export_report
 
-        n = write_report(data, args.output, args.group_by, args.title, args.template)
-    elif suffix == ".csv":
-        from workbench.io.exporters.excerpts_csv import write_csv
-
-        n = write_csv(data, args.output)
+        # Streamed from the query a source at a time: the whole report never sits in memory.
+        with project_arg(args.project, readonly=True) as project:
+            n = export_report(project, args.output, filters_from(args), args.expr, args.group_by, args.title,
+                              args.template)
+        print(f"wrote {n} excerpts to {args.output}")
+        return 0
+    if suffix == ".csv":
+        from workbench.io.exporters.excerpts_csv import export_csv as export
     else:
-        from workbench.io.exporters.excerpts_xlsx import write_xlsx
-
-        n = write_xlsx(data, args.output)
+        from workbench.io.exporters.excerpts_xlsx import export_xlsx as export
+    with project_arg(args.project, readonly=True) as project:
+        n = export(project, args.output, filters_from(args), args.expr)
     print(f"wrote {n} excerpts to {args.output}")
     return 0

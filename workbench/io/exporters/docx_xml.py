@@ -13,8 +13,9 @@ import re
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, RGBColor
+from lxml import etree
 
 from workbench.io.exporters.excerpts import xml_safe
 
@@ -87,13 +88,66 @@ def _run(text: str, bold=False, italic=False, rtl=False, color: str | None = Non
     return r
 
 
+_W_DECL = (" " + nsdecls("w")).encode()
+
+
+def xml_of(element) -> bytes:
+    """An element's XML without the w: namespace declaration the document root already makes."""
+    return etree.tostring(element, encoding="utf-8").replace(_W_DECL, b"", 1)
+
+
+def _esc(text: str) -> str:
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _run_xml(text: str, bold=False, italic=False, color: str | None = None) -> str:
+    """The XML _run makes for left-to-right text, as a string."""
+    props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + \
+        (f'<w:color w:val="{color.lstrip("#")}"/>' if color else "")
+    out = ["<w:r>", f"<w:rPr>{props}</w:rPr>" if props else ""]
+    for piece in _PIECES.split(text):
+        if piece == "\n":
+            out.append("<w:br/>")
+        elif piece == "\t":
+            out.append("<w:tab/>")
+        elif piece:
+            out.append(f'<w:t xml:space="preserve">{_esc(piece)}</w:t>')
+    out.append("</w:r>")
+    return "".join(out)
+
+
 class BodyWriter:
     """Collects paragraphs and tables, then puts them into the document's body at once."""
 
     def __init__(self, document):
         self.document = document
         self._templates: dict[str, object] = {}
+        self._style_ids: dict[str, str] = {}
         self._out: list = []
+
+    @property
+    def pending(self) -> bool:
+        """Whether paragraphs or tables were made since the last flush or drain."""
+        return bool(self._out)
+
+    def drain(self) -> list:
+        """The elements made since the last flush or drain, handed over instead of put in the body
+        (a streamed document serialises them itself: docx_stream)."""
+        out, self._out = self._out, []
+        return out
+
+    def style_id(self, style: str) -> str:
+        """The id of a paragraph style, added to the document now if it lacks it."""
+        sid = self._style_ids.get(style)
+        if sid is None:
+            sid = self._style_ids[style] = _esc(self._template(style)[0][0].get(qn("w:val")))
+        return sid
 
     def _template(self, style: str):
         tpl = self._templates.get(style)
@@ -110,6 +164,11 @@ class BodyWriter:
     def paragraph(self, style: str, text: str = "", *, bold_prefix: str = "", italic: bool = False,
                   color: str | None = None):
         """One paragraph in a style; line breaks become w:br, right-to-left runs are marked."""
+        p = self._make(style, text, bold_prefix, italic, color)
+        self._out.append(p)
+        return p
+
+    def _make(self, style: str, text: str, bold_prefix: str, italic: bool, color: str | None):
         p = copy.deepcopy(self._template(style))
         text = xml_safe(text)
         if bold_prefix:
@@ -128,8 +187,23 @@ class BodyWriter:
                 p.append(_run(text[pos:], italic=italic))
         elif text:
             p.append(_run(text, italic=italic))
-        self._out.append(p)
         return p
+
+    def paragraph_xml(self, style: str, text: str = "", *, bold_prefix: str = "", italic: bool = False,
+                      color: str | None = None) -> bytes:
+        """The XML of the paragraph `paragraph` would make, without making it: a string built
+        directly for left-to-right text (a tenth of the time of lxml elements), the elements
+        serialised for text with right-to-left runs."""
+        text = xml_safe(text)
+        if _HAS_RTL.search(text):
+            return xml_of(self._make(style, text, bold_prefix, italic, color))
+        style_id = self.style_id(style)
+        out = f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>'
+        if bold_prefix:
+            out += _run_xml(xml_safe(bold_prefix), bold=True, color=color)
+        if text:
+            out += _run_xml(text, italic=italic)
+        return (out + "</w:p>").encode("utf-8")
 
     def runs(self, style: str, parts: list[tuple[str, dict]]):
         """A paragraph of several formatted runs: [(text, {"bold":..., "color": "#rrggbb"}), ...]."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -17,8 +19,9 @@ from sqlalchemy import select
 
 from workbench.query.membership import CaseMap, clip, join, outside
 from workbench.query.pages import PageIndex, PageRef
-from workbench.query.segments import Filters, Names, Segment, gc_paused, select_segments
-from workbench.store.models import Case, Code, Memo, ProjectInfo
+from workbench.query.segments import (Filters, Names, Segment, coding_rows, gc_paused, resolve,
+                                      select_segments)
+from workbench.store.models import Case, Code, Memo, ProjectInfo, Source
 from workbench.store.project import Project
 
 # Characters XML 1.0 forbids (all C0 controls but tab and line feed, lone surrogates, U+FFFE/F).
@@ -123,6 +126,32 @@ def paragraph_label(starts: list[int], start: int, end: int) -> str:
     return str(first) if first == last else f"{first}-{last}"
 
 
+def _memos(session) -> dict[int, str]:
+    return dict(session.execute(select(Memo.coding_id, Memo.text).where(Memo.coding_id.is_not(None))
+                                .order_by(Memo.id.desc())).all())
+
+
+def _excerpt(seg: Segment, starts: list[int], memos: dict[int, str], pages: PageIndex) -> Excerpt:
+    if len(seg.coding_ids) == 1:
+        memo = memos.get(seg.coding_ids[0])
+    else:
+        memo = "\n".join(m for i in seg.coding_ids if (m := memos.get(i))) or None
+    return Excerpt(seg, paragraph_label(starts, seg.start, seg.end), memo,
+                   pages.locate(seg.source_id, seg.start, seg.end))
+
+
+def _report_data(project: Project, s, names: Names, filters: Filters, expr: str | None, excerpts: list[Excerpt],
+                 starts: dict[int, list[int]], pages: PageIndex) -> ReportData:
+    tree = names.tree
+    info = {r.id: r for r in s.execute(select(Code.id, Code.description, Code.color))}
+    codes = {cid: CodeInfo(cid, tree.name[cid], tree.path(cid), tree.depth(cid), tree.parent[cid],
+                           info[cid].description or "", info[cid].color) for cid in tree.parent}
+    cases = list(s.scalars(select(Case.name).order_by(Case.position, Case.name)))
+    name = s.scalars(select(ProjectInfo.name)).first() or project.path.stem
+    return ReportData(name, filters, expr.strip() if expr and expr.strip() else None, excerpts, codes,
+                      tree.in_order(), cases, names.cases, starts, pages)
+
+
 def collect(project: Project, filters: Filters | None = None, expr: str | None = None) -> ReportData:
     """Run the query and gather what the exporters write."""
     filters = filters or Filters()
@@ -132,22 +161,68 @@ def collect(project: Project, filters: Filters | None = None, expr: str | None =
         texts = names.texts({x.source_id for x in segments})
         starts = {sid: _paragraph_starts(t) for sid, t in texts.items()}
         pages = PageIndex(s, texts)
-        memos = dict(s.execute(select(Memo.coding_id, Memo.text).where(Memo.coding_id.is_not(None))
-                               .order_by(Memo.id.desc())).all())
-        excerpts = []
-        add = excerpts.append
-        for seg in segments:
-            if len(seg.coding_ids) == 1:
-                memo = memos.get(seg.coding_ids[0])
-            else:
-                memo = "\n".join(m for i in seg.coding_ids if (m := memos.get(i))) or None
-            add(Excerpt(seg, paragraph_label(starts[seg.source_id], seg.start, seg.end), memo,
-                        pages.locate(seg.source_id, seg.start, seg.end)))
-        tree = names.tree
-        info = {r.id: r for r in s.execute(select(Code.id, Code.description, Code.color))}
-        codes = {cid: CodeInfo(cid, tree.name[cid], tree.path(cid), tree.depth(cid), tree.parent[cid],
-                               info[cid].description or "", info[cid].color) for cid in tree.parent}
-        cases = list(s.scalars(select(Case.name).order_by(Case.position, Case.name)))
-        name = s.scalars(select(ProjectInfo.name)).first() or project.path.stem
-    return ReportData(name, filters, expr.strip() if expr and expr.strip() else None, excerpts, codes,
-                      tree.in_order(), cases, names.cases, starts, pages)
+        memos = _memos(s)
+        excerpts = [_excerpt(seg, starts[seg.source_id], memos, pages) for seg in segments]
+        return _report_data(project, s, names, filters, expr, excerpts, starts, pages)
+
+
+@contextmanager
+def streamed(project: Project, filters: Filters | None = None, expr: str | None = None
+             ) -> Iterator[tuple[ReportData, int, Iterator[Excerpt]]]:
+    """(the report's data without its excerpts, how many excerpts, the excerpts) for a writer
+    that streams: the excerpts come in the order collect gives them, read a source at a time,
+    so only one source's text and excerpts are held at once (issue 11: the whole project's
+    report at 4 x L). Iterate within the `with`, which holds the read session.
+
+    `data.paragraph_starts` holds the current source's paragraphs only. An expression's
+    results are made all at once by the evaluator, so they come from collect's list."""
+    filters = filters or Filters()
+    if expr and expr.strip():
+        data = collect(project, filters, expr)
+        yield data, len(data.excerpts), iter(data.excerpts)
+        return
+    with project.reading() as s:
+        sel = resolve(s, filters)
+        names = Names(s, sel.tree, sel.cases)
+        rows = sorted(coding_rows(s, sel))  # source id, start, end, code id, coding id: reading order
+        sids = {r[0] for r in rows}
+        if sorted(sids, key=names.source_order.__getitem__) != sorted(sids):
+            rows.sort(key=lambda r: names.source_order[r[0]])  # stable: positions kept within a source
+        pages = PageIndex(s, sids)
+        data = _report_data(project, s, names, filters, None, [], {}, pages)
+        yield data, len(rows), _by_source(s, names, rows, _memos(s), pages, data)
+
+
+def _by_source(s, names: Names, rows: list[tuple], memos: dict[int, str], pages: PageIndex,
+               data: ReportData) -> Iterator[Excerpt]:
+    cases, tree = names.cases, names.tree
+    path = {c: tree.path(c) for c in {r[3] for r in rows}}
+    # Each source's rows in a list of their own, dropped once its excerpts are made, so the
+    # rows already written do not stay in memory beside what the writer keeps of them.
+    groups: list[list[tuple]] = []
+    for r in rows:
+        if not groups or groups[-1][0][0] != r[0]:
+            groups.append([])
+        groups[-1].append(r)
+    rows.clear()
+    groups.reverse()
+    while groups:
+        group = groups.pop()
+        sid = group[0][0]
+        text = s.scalar(select(Source.text).where(Source.id == sid))
+        starts = _paragraph_starts(text)
+        data.paragraph_starts = {sid: starts}
+        source, partial = names.source[sid], cases.partial(sid)
+        whole_case = None if partial else cases.label(sid, 0, 0)
+        with gc_paused():
+            chunk = []
+            for _, start, end, code, cid, guid, coder_id in group:
+                case = cases.label(sid, start, end) if partial else whole_case
+                seg = tuple.__new__(Segment, (cid, guid, sid, source, case, code, path[code],
+                                              names.coder.get(coder_id, ""), start, end, text[start:end],
+                                              (guid,), (cid,)))
+                chunk.append(_excerpt(seg, starts, memos, pages))
+        del text, group
+        chunk.reverse()
+        while chunk:  # handed over one by one, and not kept here
+            yield chunk.pop()

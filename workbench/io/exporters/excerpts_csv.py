@@ -5,19 +5,34 @@ Text cells that a spreadsheet would run as a formula are written with a leading 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
+from itertools import islice
 from pathlib import Path
 
 from workbench.core.errors import Cancelled
 from workbench.io.atomic import atomic_path
 from workbench.core.csv_cells import guard_row
-from workbench.io.exporters.excerpts import COLUMNS, ReportData
+from workbench.io.exporters.excerpts import COLUMNS, Excerpt, ReportData, streamed
+from workbench.query.segments import Filters
+from workbench.store.project import Project
 
 
 def write_csv(data: ReportData, path: str | Path, report=None, should_stop=None) -> int:
     """Write the excerpts; returns how many. The file appears whole or not at all."""
+    return _write(data.excerpts, len(data.excerpts), path, report, should_stop)
+
+
+def export_csv(project: Project, path: str | Path, filters: Filters | None = None, expr: str | None = None,
+               report=None, should_stop=None) -> int:
+    """Query the project and write its excerpts, streamed a source at a time (excerpts.streamed)."""
+    with streamed(project, filters, expr) as (_data, total, excerpts):
+        return _write(excerpts, total, path, report, should_stop)
+
+
+def _write(excerpts: Iterable[Excerpt], total: int, path: str | Path, report, should_stop) -> int:
     report = report or (lambda *a: None)
     should_stop = should_stop or (lambda: False)
-    total = len(data.excerpts)
+    it = iter(excerpts)
     with atomic_path(path) as tmp:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
@@ -25,7 +40,7 @@ def write_csv(data: ReportData, path: str | Path, report=None, should_stop=None)
             for i in range(0, total, 5000):
                 if should_stop():
                     raise Cancelled("the export was cancelled; no file was written")
-                w.writerows(guard_row(ex.row()) for ex in data.excerpts[i:i + 5000])
+                w.writerows(guard_row(ex.row()) for ex in islice(it, 5000))
                 report(min(total, i + 5000), total, "Writing rows")
             if should_stop():
                 raise Cancelled("the export was cancelled; no file was written")
