@@ -121,7 +121,8 @@ def memo_tuples(project: Project) -> list[tuple]:
                                     Coding.end.label("c_end"), Coder.name.label("c_coder"))
                              .outerjoin(Coding, Coding.id == Memo.coding_id)
                              .outerjoin(Coder, Coder.id == Coding.coder_id))
-        for mid, m_source, m_case, m_code, m_coding, author, updated, text, c_source, c_code, a, b, c_coder in result:
+        for mid, m_source, m_case, m_code, m_coding, author, updated, text, c_source, c_code, a, b, c_coder in (
+                row for part in result.partitions(500) for row in part):
             source_id = None
             if m_coding is not None:
                 kind, target_id = "coding", m_coding
