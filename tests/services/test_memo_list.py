@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 
 import store_read
-from conftest import SOURCES
 
 from workbench.services.memos import MemoRow, list_memos, memo_tuples, set_memo
 
@@ -24,8 +23,8 @@ def test_every_memo_listed_with_its_target_in_words_in_the_lists_order(project):
     province = one(loc, "SELECT id FROM code WHERE name = 'provincial constraint'")
     coding = one(loc, "SELECT id FROM coding WHERE code_id = :c", c=funding)  # Thandi's one coding of it
     jhb = one(loc, "SELECT id FROM source WHERE name = 'interview_jhb.txt'")
-    phrase = "fund the exchanges ourselves"  # tests/conftest.py CODINGS
-    a = SOURCES["interview_jhb.txt"].index(phrase)
+    phrase = "fund the exchanges ourselves"  # tests/conftest.py CODINGS: Thandi's "own funding"
+    a = one(loc, "SELECT text FROM source WHERE id = :s", s=jhb).index(phrase)
     for kind, target, text in [("coding", coding, "Strong claim"), ("code", province, "Vertical"),
                                ("source", policy, "Framework"), ("project", None, "The study"),
                                ("case", jhb_case, "Metro"), ("code", funding, "Own account"),
