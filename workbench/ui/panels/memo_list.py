@@ -7,22 +7,41 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from workbench.core.changes import Changes, Kind
-from workbench.services.memos import MemoRow, list_memos
+from workbench.services.memos import MemoRow, memo_tuples
 from workbench.ui.models import ID_ROLE
 from workbench.ui.wording import count
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_WORDS = {"project": "Project", "source": "Source", "case": "Case", "code": "Code", "coding": "Coding"}
+# A row of the model is a plain tuple in MemoRow's field order (services.memos.memo_tuples).
+ID, KIND, TARGET_ID, TARGET, SOURCE_ID, AUTHOR, UPDATED, TEXT = range(8)
+
+
+def preview(text: str, chars: int = 300) -> str:
+    """The memo's first `chars` characters with its runs of spaces and line breaks made one space.
+
+    Only the text's start is split (a memo may run to pages, and the view asks for each painted
+    row): its collapsed start is the start of the collapsed whole, so it serves when long enough.
+    """
+    head = " ".join(text[:4 * chars].split())
+    if len(head) < chars and len(text) > 4 * chars:
+        head = " ".join(text.split())
+    return head[:chars]
 
 
 class MemoListModel(QAbstractTableModel):
+    """The memos over plain tuples: no object per row or cell, previews made only for rows painted."""
+
     HEADERS = ("On", "What", "Memo", "By", "Changed")
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.rows: list[MemoRow] = []
+        self.rows: list[tuple] = []
 
-    def set_rows(self, rows: list[MemoRow]) -> None:
+    def memo(self, row: int) -> MemoRow:
+        return MemoRow(*self.rows[row])
+
+    def set_rows(self, rows: list[tuple]) -> None:
         self.beginResetModel()
         self.rows = rows
         self.endResetModel()
@@ -42,16 +61,24 @@ class MemoListModel(QAbstractTableModel):
         if not index.isValid():
             return None
         m = self.rows[index.row()]
-        if role == ID_ROLE:
-            return m.id
-        if role == KIND_ROLE:
-            return m.kind
         if role == Qt.ItemDataRole.DisplayRole:
-            return (KIND_WORDS[m.kind], m.target, " ".join(m.text.split())[:300], m.author,
-                    (m.updated_at or "")[:16].replace("T", " "))[index.column()]
+            col = index.column()
+            if col == 0:
+                return KIND_WORDS[m[KIND]]
+            if col == 1:
+                return m[TARGET]
+            if col == 2:
+                return preview(m[TEXT])
+            if col == 3:
+                return m[AUTHOR]
+            return (m[UPDATED] or "")[:16].replace("T", " ")
+        if role == ID_ROLE:
+            return m[ID]
+        if role == KIND_ROLE:
+            return m[KIND]
         if role == Qt.ItemDataRole.ToolTipRole:
-            text = m.text if len(m.text) < 1500 else m.text[:1500] + "…"
-            return f"{m.target}\n\n{text}"
+            text = m[TEXT] if len(m[TEXT]) < 1500 else m[TEXT][:1500] + "…"
+            return f"{m[TARGET]}\n\n{text}"
         return None
 
 
@@ -73,10 +100,12 @@ class MemoFilterProxy(QSortFilterProxyModel):
             self.invalidateFilter()
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:  # noqa: N802
+        if not (self.kind or self.words):
+            return True
         m = self.sourceModel().rows[row]
-        if self.kind and m.kind != self.kind:
+        if self.kind and m[KIND] != self.kind:
             return False
-        return not self.words or all(w in (m.target + " " + m.text + " " + m.author).casefold()
+        return not self.words or all(w in (m[TARGET] + " " + m[TEXT] + " " + m[AUTHOR]).casefold()
                                      for w in self.words.split())
 
 
@@ -132,7 +161,7 @@ class MemoListPanel(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        self.model.set_rows(list_memos(self.project))
+        self.model.set_rows(memo_tuples(self.project))
         self._count()
 
     def on_changed(self, ch: Changes) -> None:
@@ -148,9 +177,9 @@ class MemoListPanel(QWidget):
         self.status.setText(count(total, "memo") if shown == total else f"{shown} of {count(total, 'memo')}")
 
     def shown_rows(self) -> list[MemoRow]:
-        return [self.model.rows[self.proxy.mapToSource(self.proxy.index(r, 0)).row()]
+        return [self.model.memo(self.proxy.mapToSource(self.proxy.index(r, 0)).row())
                 for r in range(self.proxy.rowCount())]
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.memo_activated.emit(self.model.rows[self.proxy.mapToSource(index).row()])
+            self.memo_activated.emit(self.model.memo(self.proxy.mapToSource(index).row()))
