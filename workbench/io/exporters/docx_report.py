@@ -218,16 +218,3 @@ def export_report(project: Project, path: str | Path, filters: Filters | None = 
     """Query the project and write the report; the job the window and `workbench export` run."""
     with streamed(project, filters, expr) as (data, total, excerpts):
         return _write(data, total, excerpts, path, group_by, title, template, report, should_stop)
-
-
-def export_report_job(project_path: str | Path, out_path: str | Path, filters_dict: dict, expr: str | None,
-                      group_by: str = "code", report=None, should_stop=None) -> int:
-    """The same, opening the project read-only itself: for ui.jobs, off the GUI thread."""
-    from workbench.store.project import open_project
-
-    project = open_project(project_path, readonly=True)
-    try:
-        return export_report(project, out_path, Filters.from_dict(filters_dict), expr, group_by,
-                             report=report, should_stop=should_stop)
-    finally:
-        project.close()
