@@ -4,7 +4,6 @@ from __future__ import annotations
 import math
 import os
 import shutil
-import statistics
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -107,15 +106,6 @@ def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
         fn()
         times.append(clock() - t)
     return min(times)
-
-
-def median_of(fn: Callable[[], object], repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        t = clock()
-        fn()
-        times.append(clock() - t)
-    return statistics.median(times)
 
 
 _CHILD = r"""

@@ -172,16 +172,6 @@ def source_document(project: Project, source_id: int) -> SourceDocument | None:
         return SourceDocument(row.id, row.name, row.text, turns, cases)
 
 
-def source_case_passages(project: Project, source_id: int) -> list[CasePassageRow]:
-    """The case passages of one source, by start then end (for marking them in the document view)."""
-    with project.reading() as s:
-        q = (select(CasePassage.id, CasePassage.guid, CasePassage.case_id, Case.name, CasePassage.source_id,
-                    CasePassage.start, CasePassage.end)
-             .join(Case, Case.id == CasePassage.case_id).where(CasePassage.source_id == source_id)
-             .order_by(CasePassage.start, CasePassage.end, Case.position, Case.name))
-        return [CasePassageRow(*r) for r in s.execute(q)]
-
-
 def case_names(project: Project) -> list[tuple[int, str]]:
     """(id, name) of every case, in the cases' order."""
     with project.reading() as s:

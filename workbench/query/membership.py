@@ -120,13 +120,6 @@ def overlaps(start: int, end: int, region: Region) -> bool:
     return k < len(region) and region[k][0] < end
 
 
-def spans_of(region: Region, length: int) -> Spans:
-    """The region as stretches of a source of `length` characters."""
-    if region is WHOLE:
-        return ((0, length),) if length > 0 else ()
-    return region
-
-
 class CaseMap:
     """Every case's membership, read once: plain dicts, usable after the session closes."""
 
@@ -177,8 +170,3 @@ class CaseMap:
             return self._labels[source_id]
         names = [self.name[cid] for cid in self.cases_at(source_id, start, end)]
         return "; ".join(names) if names else None
-
-
-def case_spans(session: Session, case_ids: Iterable[int]) -> Regions:
-    """{source id: WHOLE or the stretches} of the text that lies in any of the cases."""
-    return CaseMap(session).region_of(case_ids)

@@ -274,10 +274,6 @@ def reset_sequences(conn: Connection, schema: str) -> None:
                           f"{quote(schema)}.{quote(table)}), 0) + 1, false)"), {"seq": seq})
 
 
-def drop_schema(conn: Connection, schema: str) -> None:
-    conn.execute(text(f"DROP SCHEMA IF EXISTS {quote(schema)} CASCADE"))
-
-
 def error_words(exc: BaseException, loc: ServerLocation | None = None) -> str:
     """A server error in the user's words; the server's own first line in brackets."""
     orig = getattr(exc, "orig", exc)

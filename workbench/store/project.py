@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from workbench.core.errors import ProjectError, ValidationError
 from workbench.core.ids import new_guid
 from workbench.core.location import ServerLocation, parse_location
-from workbench.core.timeutil import now_iso
 from workbench.store import sqlite
 from workbench.store.backend import Backend, WriteLock
 from workbench.store.models import Coder, ProjectInfo, ProjectMeta
@@ -272,11 +271,6 @@ def new_meta(session: Session, key: str, value: str) -> None:
         session.add(ProjectMeta(key=key, value=value))
     else:
         row.value = value
-
-
-def touch_project(session: Session) -> None:
-    info = session.scalars(select(ProjectInfo)).one()
-    info.updated_at = now_iso()
 
 
 def server_summary(location: ServerLocation | str) -> ProjectSummary:

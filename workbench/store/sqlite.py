@@ -72,13 +72,6 @@ def connect(path: str | os.PathLike, readonly: bool = False) -> sqlite3.Connecti
                            timeout=BUSY_TIMEOUT_MS / 1000)
 
 
-def connect_readonly(path: str | os.PathLike) -> sqlite3.Connection:
-    """A read-only connection whose rows can be read by column name."""
-    con = connect(path, readonly=True)
-    con.row_factory = sqlite3.Row
-    return con
-
-
 class SidecarGuard:
     """Removes the -wal/-shm files a read-only look at a WAL-mode file made, once it is over.
 
@@ -188,12 +181,6 @@ def read_revision(path: Path) -> str | None:
     if len(rows) > 1:
         raise ProjectError(f"{path}: the project file is damaged (it records {len(rows)} schema versions)")
     return rows[0][0] if rows else None
-
-
-def foreign_objects(path: Path) -> list[str]:
-    """Triggers and views in the file: the workbench makes none, so any there was planted."""
-    rows = _peek(path, "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view')")
-    return [f"{t} {n}" for t, n in rows]
 
 
 def drop_foreign_objects(dbapi_conn) -> list[str]:
@@ -482,10 +469,6 @@ class WriteLock:
             except OSError:
                 pass
             self._sidecar = None
-
-
-def is_not_a_database(exc: BaseException) -> bool:
-    return isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc)
 
 
 # -- bulk codings at the driver's speed (issue 11) ----------------------------------------------

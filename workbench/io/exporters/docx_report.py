@@ -20,7 +20,7 @@ from workbench.core.errors import Cancelled, ValidationError
 from workbench.io.atomic import atomic_path
 from workbench.io.exporters.docx_stream import Spool, save_streamed, xml_of
 from workbench.io.exporters.docx_xml import BodyWriter, clear_body
-from workbench.io.exporters.excerpts import Excerpt, ReportData, streamed
+from workbench.io.exporters.excerpts import Excerpt, ReportData, one_quote_per_passage, streamed
 from workbench.query.segments import Filters
 from workbench.store.project import Project
 
@@ -186,6 +186,7 @@ def _write(data: ReportData, total: int, excerpts: Iterable[Excerpt], path: str 
     spool = Spool(path.parent if path.parent.is_dir() else None)
     try:
         writer = _Report(data, group_by, bool(data.expr) and group_by == "code", document, spool)
+        done = 0
         for done, ex in enumerate(excerpts, start=1):
             writer.take(ex)
             if done % 500 == 0:
@@ -195,15 +196,16 @@ def _write(data: ReportData, total: int, excerpts: Iterable[Excerpt], path: str 
         if should_stop():
             raise Cancelled("the report was cancelled; no file was written")
         report(total, total, "Saving")
-        # The title block's paragraphs are made first, so its styles are in the package.
-        _title_block(writer.w, data, group_by, title, total)
+        # The title block's paragraphs are made first, so its styles are in the package. It counts
+        # the excerpts written: fewer than the codings read where one quote names several coders.
+        _title_block(writer.w, data, group_by, title, done)
         head = writer._made()
         writer.prepare()
         with atomic_path(path) as tmp:
             save_streamed(document, tmp, chain([head], writer.body()))
     finally:
         spool.close()
-    return total
+    return done
 
 
 def write_report(data: ReportData, path: str | Path, group_by: str = "code", title: str | None = None,
@@ -214,20 +216,11 @@ def write_report(data: ReportData, path: str | Path, group_by: str = "code", tit
 
 def export_report(project: Project, path: str | Path, filters: Filters | None = None, expr: str | None = None,
                   group_by: str = "code", title: str | None = None, template: str | Path | None = None,
-                  report=None, should_stop=None) -> int:
-    """Query the project and write the report; the job the window and `workbench export` run."""
+                  report=None, should_stop=None, one_quote: bool = False) -> int:
+    """Query the project and write the report, streamed; the job the window and `workbench export`
+    run. one_quote: a passage several coders coded alike is one quote naming them all (the window's
+    report); returns the number of excerpts written."""
     with streamed(project, filters, expr) as (data, total, excerpts):
+        if one_quote:
+            excerpts = one_quote_per_passage(excerpts)
         return _write(data, total, excerpts, path, group_by, title, template, report, should_stop)
-
-
-def export_report_job(project_path: str | Path, out_path: str | Path, filters_dict: dict, expr: str | None,
-                      group_by: str = "code", report=None, should_stop=None) -> int:
-    """The same, opening the project read-only itself: for ui.jobs, off the GUI thread."""
-    from workbench.store.project import open_project
-
-    project = open_project(project_path, readonly=True)
-    try:
-        return export_report(project, out_path, Filters.from_dict(filters_dict), expr, group_by,
-                             report=report, should_stop=should_stop)
-    finally:
-        project.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -47,6 +47,42 @@ class Excerpt(NamedTuple):
         coding = s.coding if s.coding else "; ".join(s.codings)
         return [coding, s.source, s.case or "", s.code, s.coder, s.start, s.end, self.paragraph, s.text,
                 self.memo or "", self.page.label if self.page else ""]
+
+
+def joined(names: list[str]) -> str:
+    """'Thandi', 'Thandi and Pieter', 'Naledi, Thandi and Pieter'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _passage(ex: Excerpt) -> tuple | None:
+    s = ex.segment
+    return (s.source_id, s.code_id, s.start, s.end) if s.coding_id is not None else None
+
+
+def _one_quote(group: list[Excerpt]) -> Excerpt:
+    first = group[0]
+    coders = list(dict.fromkeys(ex.segment.coder for ex in group if ex.segment.coder))
+    if len(group) == 1 or len(coders) < 2:
+        return first
+    memos = "\n".join(f"{ex.segment.coder}: {ex.memo}" for ex in group if ex.memo) or None
+    return first._replace(segment=first.segment._replace(coder=joined(coders)), memo=memos)
+
+
+def one_quote_per_passage(excerpts: Iterable[Excerpt]) -> Iterator[Excerpt]:
+    """A passage coded identically (same source, code, start and end) by several coders becomes one
+    excerpt naming them all, its memos one after another, its page citation kept. Codings of one
+    passage come one after another in reading order (collect and streamed both give it), so the
+    excerpts stream through holding one passage's codings at a time. An expression's segments are
+    not codings and are never joined."""
+    group: list[Excerpt] = []
+    for ex in excerpts:
+        key = _passage(ex)
+        if group and (key is None or key != _passage(group[0])):
+            yield _one_quote(group)
+            group = []
+        group.append(ex)
+    if group:
+        yield _one_quote(group)
 
 
 @dataclass

@@ -22,32 +22,6 @@ def locale_paper(locale: QLocale | None = None) -> str:
     return "Letter" if (locale or QLocale()).territory() in LETTER_TERRITORIES else "A4"
 
 
-def joined(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def one_quote_per_passage(data) -> None:
-    """A passage coded identically (same source, code, start and end) by several coders becomes one
-    excerpt naming them all, its memos one after another."""
-    from workbench.io.exporters.excerpts import Excerpt
-
-    merged: dict[tuple, list] = {}
-    for ex in data.excerpts:
-        s = ex.segment
-        key = (s.source_id, s.code_id, s.code, s.start, s.end) if s.coding_id is not None else (id(ex),)
-        merged.setdefault(key, []).append(ex)
-    out = []
-    for group in merged.values():
-        first = group[0]
-        coders = list(dict.fromkeys(ex.segment.coder for ex in group if ex.segment.coder))
-        if len(group) == 1 or len(coders) < 2:
-            out.append(first)
-            continue
-        memos = "\n".join(f"{ex.segment.coder}: {ex.memo}" for ex in group if ex.memo) or None
-        out.append(Excerpt(first.segment._replace(coder=joined(coders)), first.paragraph, memos))
-    data.excerpts = out
-
-
 def usable_template(template: str, tmp_dir: Path) -> str:
     """A .dotx (a Word template) as the .docx python-docx reads: the same package with the main
     part's content type said as a document's."""
@@ -68,21 +42,21 @@ def usable_template(template: str, tmp_dir: Path) -> str:
     return str(out)
 
 
-def set_paper(path: str, paper: str) -> None:
-    """Give every section of the written report the paper size, keeping its orientation."""
+def paper_template(template: str | None, paper: str, tmp_dir: Path) -> str:
+    """The template (or a blank document) with the paper size on every section, orientation kept,
+    saved in tmp_dir: the report is written on it, so the written report is never read back whole."""
     import docx
     from docx.shared import Mm
 
-    from workbench.io.atomic import atomic_path
-
     width, height = PAPER[paper]
-    document = docx.Document(path)
+    document = docx.Document(template) if template else docx.Document()
     for section in document.sections:
         landscape = section.page_width is not None and section.page_height is not None \
             and section.page_width > section.page_height
         section.page_width, section.page_height = (Mm(height), Mm(width)) if landscape else (Mm(width), Mm(height))
-    with atomic_path(path) as tmp:
-        document.save(str(tmp))
+    out = tmp_dir / "paper.docx"
+    document.save(str(out))
+    return str(out)
 
 
 def report_job(project_path: str, out: str, filters: dict, expr: str | None, group_by: str, title: str | None,
@@ -91,19 +65,19 @@ def report_job(project_path: str, out: str, filters: dict, expr: str | None, gro
     template's own page size."""
     import tempfile
 
-    from workbench.io.exporters.docx_report import write_report
-    from workbench.io.exporters.excerpts import collect
+    from workbench.io.exporters.docx_report import export_report
     from workbench.query.segments import Filters
     from workbench.store.project import open_project
 
-    with open_project(project_path, readonly=True) as project:
-        data = collect(project, Filters.from_dict(filters), expr)
-    one_quote_per_passage(data)
-    with tempfile.TemporaryDirectory(prefix="workbench-report-") as tmp:
+    # Streamed from the query, a source at a time: the whole project's report holds one source's
+    # excerpts at once (issue 11), as `workbench export` does.
+    with open_project(project_path, readonly=True) as project, \
+            tempfile.TemporaryDirectory(prefix="workbench-report-") as tmp:
         used = usable_template(template, Path(tmp)) if template else None
-        n = write_report(data, out, group_by, title or None, used, report, should_stop)
-    if paper:
-        set_paper(out, paper)
+        if paper:
+            used = paper_template(used, paper, Path(tmp))
+        n = export_report(project, out, Filters.from_dict(filters), expr, group_by, title or None, used,
+                          report, should_stop, one_quote=True)
     return n
 
 
