@@ -47,3 +47,21 @@ def test_a_copy_merges_back_into_its_project_on_either_engine(project_location, 
         parked = store_read.rows(project_location, f"SELECT name FROM {table} WHERE name LIKE :p",
                                  p=PARKED + "%")
         assert parked == [], f"{table} keeps a parked name"
+
+
+def test_a_merge_of_copies_with_long_file_names_keeps_a_title_the_column_holds(project_location, tmp_path):
+    # Three copies with 204-character file names: "Merged a, b, c" is longer than the
+    # report title's 500 characters, which PostgreSQL enforces and SQLite does not.
+    copies = []
+    with open_project(project_location) as p:
+        for who in ("Thandi", "Pieter", "Sipho"):
+            copies.append(tmp_path / (who + "x" * (200 - len(who)) + ".qwb"))
+            hand_out(p, copies[-1], who)
+    with open_project(project_location) as p:
+        plan = plan_merge(p, copies)
+        try:
+            apply_merge(p, plan, backup=False)
+        finally:
+            plan.close()
+    (title,), = store_read.rows(project_location, "SELECT title FROM report WHERE kind = 'merge'")
+    assert len(title) == 500 and title.startswith("Merged Thandi") and title.endswith("…")

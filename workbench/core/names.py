@@ -58,8 +58,7 @@ def name_key(name: str) -> str:
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", collapsed).casefold())
 
 
-def check_length(kind: str, value: str, limit: int) -> str:
-    """Refuse a text longer than its column (a title, a colour, a kind name)."""
-    if len(value) > limit:
-        raise ValidationError(f"a {kind} can have at most {limit} characters (this one has {len(value)})")
-    return value
+def fit(text: str, limit: int) -> str:
+    """A text the program makes itself (a report's title from file names) cut to its column's
+    length, an ellipsis ending what was cut: PostgreSQL enforces VARCHAR(n), SQLite does not."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"

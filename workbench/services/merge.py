@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from workbench.core.errors import Cancelled, ProjectError
 from workbench.core.location import parse_location
+from workbench.core.names import fit
 from workbench.core.timeutil import now_iso
 from workbench.services.merge_conflicts import Conflict, Ctx, estimate_base, seen_versions
 from workbench.services.merge_rules import merge_states
@@ -32,6 +33,7 @@ from workbench.store.schema_version import HEAD
 
 ReportFn = Callable[[int, int, str], None]
 ShouldStop = Callable[[], bool]
+TITLE_LENGTH = ReportRow.__table__.c.title.type.length  # a report title, as the schema holds it
 SHOWN_ITEMS = 200  # names listed per kind and change in a preview; the counts are always complete
 
 
@@ -223,7 +225,7 @@ def apply_merge(project: Project, plan: MergePlan, resolutions: dict[str, str] |
             "aliases": aliases,
             "dropped": dropped,
         }
-        row = ReportRow(kind="merge", title="Merged " + ", ".join(Path(p).name for p in plan.others),
+        row = ReportRow(kind="merge", title=fit("Merged " + ", ".join(Path(p).name for p in plan.others), TITLE_LENGTH),
                         body=json.dumps(body, ensure_ascii=False), created_by=who)
         s.add(row)
         s.flush()
