@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from workbench.core.errors import ValidationError
 from workbench.query.expr import Binary, Leaf, node_to_segments
 from workbench.query.matrix import Matrix
-from workbench.query.segments import Filters, Names, Segment, clip_rows, fetch_all, resolve
+from workbench.query.segments import Filters, Names, Segment, clip_rows, fetch_all, gc_paused, resolve
 from workbench.services.lookup import code_by_path
 from workbench.store.models import Coding
 from workbench.store.project import Project
@@ -99,5 +99,6 @@ def overlap_segments(session: Session, code_a: int, code_b: int, filters: Filter
 
 def code_cooccurrence(project: Project, filters: Filters | None = None, with_children: bool = False,
                       count: str = "places") -> Matrix:
-    with project.reading() as s:
+    # the collector held: its passes over the 100,000s of span tuples grew faster than they did
+    with project.reading() as s, gc_paused():
         return build_cooccurrence(s, filters, with_children, count)
