@@ -123,6 +123,9 @@ def test_cooccurrence_matches_pairwise_and_queries_on_random_codings(empty_proje
         for j, b in enumerate(m.rows):
             want = len(query_segments(p, expr=f'"{a}"' if i == j else f'"{a}" AND "{b}"'))
             assert m.cells[i][j] == want, (a, b)
+    # a few codes read through the code_id index, the whole codebook by one pass: the same counts
+    b = m.rows.index("b")
+    assert code_cooccurrence(p, Filters(codes=("b",))).cells == [[m.cells[b][b]]]
 
 
 def test_code_frequencies(project):

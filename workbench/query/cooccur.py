@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from workbench.core.errors import ValidationError
 from workbench.query.expr import Binary, Leaf, node_to_segments
 from workbench.query.matrix import Matrix
-from workbench.query.segments import Filters, Names, Segment, clip_rows, fetch_all, resolve
+from workbench.query.segments import Filters, Names, Segment, clip_rows, fetch_all, gc_paused, resolve
 from workbench.services.lookup import code_by_path
 from workbench.store.models import Coding
 from workbench.store.project import Project
@@ -46,7 +46,12 @@ def build_cooccurrence(session: Session, filters: Filters | None = None, with_ch
         row_ids = tree.in_order()
     row_of = {c: i for i, c in enumerate(row_ids)}
     feeds = tree.feeds(row_ids, with_children)
-    q = select(Coding.source_id, Coding.start, Coding.end, Coding.code_id).where(Coding.code_id.in_(feeds))
+    # For most of the codebook, one pass over the table beats a code_id index probe a row: the
+    # probes land on table pages in random order and cost more a row as the project grows
+    # (issue 11). `code_id + 0` keeps both SQLite and PostgreSQL off that index.
+    wide = 2 * len(feeds) > len(tree.parent)
+    code_col = Coding.code_id + 0 if wide else Coding.code_id
+    q = select(Coding.source_id, Coding.start, Coding.end, Coding.code_id).where(code_col.in_(feeds))
     if sel.source_ids is not None:
         q = q.where(Coding.source_id.in_(sel.source_ids))
     if sel.coder_ids is not None:
@@ -94,5 +99,6 @@ def overlap_segments(session: Session, code_a: int, code_b: int, filters: Filter
 
 def code_cooccurrence(project: Project, filters: Filters | None = None, with_children: bool = False,
                       count: str = "places") -> Matrix:
-    with project.reading() as s:
+    # the collector held: its passes over the 100,000s of span tuples grew faster than they did
+    with project.reading() as s, gc_paused():
         return build_cooccurrence(s, filters, with_children, count)

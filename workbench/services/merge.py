@@ -7,6 +7,7 @@ explains them for users.
 """
 from __future__ import annotations
 
+import gc
 import glob
 import json
 import os
@@ -152,6 +153,10 @@ def plan_merge(project: Project, other_paths: list[str | os.PathLike], report: R
         raise ProjectError(f"{project.path}: name at least one project file to merge in")
     total = len(other_paths) + 2
     tmp: list = []
+    # The collector held while both sides are read and compared: 100,000s of row tuples that
+    # hold no cycles, which its passes walked again and again (issue 11).
+    gc_was_on = gc.isenabled()
+    gc.disable()
     try:
         others = []
         for i, p in enumerate(other_paths):
@@ -172,6 +177,9 @@ def plan_merge(project: Project, other_paths: list[str | os.PathLike], report: R
         for t in tmp:
             t.cleanup()
         raise
+    finally:
+        if gc_was_on:
+            gc.enable()
     conflicts, matches, aliases, dropped = _summary(ctxs)
     counts = {k: {w: len(v) for w, v in ch.items()} for k, ch in changes.items()}
     if report:

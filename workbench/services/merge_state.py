@@ -246,12 +246,18 @@ def load_state(session: Session, path: Path, label: str | None = None) -> State:
     coding_guid: dict[int, str] = {}
     coding_ids = ids["coding"]
     table = st.coding
-    # Plain tuples from the driver: this is the one table with 100,000s of rows.
-    for rid, guid, sid, cid, kid, start, end, created in session.connection().exec_driver_sql(
-            'SELECT id, guid, source_id, code_id, coder_id, start, "end", created_at FROM coding'):
-        table[guid] = MergeCodingRow(source_guid[sid], code_guid[cid], coder_guid[kid], start, end, created)
-        coding_ids[guid] = rid
-        coding_guid[rid] = guid
+    # Plain tuples from the DB-API cursor, in batches: this is the one table with 100,000s of
+    # rows, and SQLAlchemy's row-by-row fetch cost as much as the rest of reading it (issue 11).
+    cursor = session.connection().connection.driver_connection.cursor()
+    try:
+        cursor.execute('SELECT id, guid, source_id, code_id, coder_id, start, "end", created_at FROM coding')
+        while batch := cursor.fetchmany(5000):
+            for rid, guid, sid, cid, kid, start, end, created in batch:
+                table[guid] = MergeCodingRow(source_guid[sid], code_guid[cid], coder_guid[kid], start, end, created)
+                coding_ids[guid] = rid
+                coding_guid[rid] = guid
+    finally:
+        cursor.close()
     for r in session.execute(select(Memo)).scalars():
         kind, target = "project", None
         if r.source_id is not None:
