@@ -8,44 +8,24 @@ runner's peak instead; it is the fallback where /proc is missing.)
 """
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from workbench.bench.core import BenchContext, Figure
+from workbench.bench.core import BenchContext, Figure, in_child
 
-_CHILD = r"""
-import json, os, resource, sys, time
-what, src, out = sys.argv[1:4]
-clock = time.process_time if os.environ.get("WORKBENCH_BENCH_CLOCK") == "cpu" else time.perf_counter
-if what == "export":
-    from workbench.io.refi.qdpx_export import export_qdpx as work
-elif what == "import":
-    from workbench.io.refi.qdpx_import import import_qdpx as work
-else:
-    import workbench.io.refi.qdpx_export, workbench.io.refi.qdpx_import
-    work = None
-t = clock()
-result = work(src, out) if work else None
-elapsed = clock() - t
-peak_mb = None
-try:
-    with open("/proc/self/status") as fh:
-        peak_mb = next(int(l.split()[1]) / 1024 for l in fh if l.startswith("VmHWM:"))
-except (OSError, StopIteration):
-    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB elsewhere
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
-print(json.dumps({"seconds": elapsed, "peak_mb": peak_mb, "result": str(result)}))
-"""
+
+def modules_loaded() -> None:
+    """Nothing but the exporter and importer imported: the child the runs' peak memory is read against."""
+    import workbench.io.refi.qdpx_export  # noqa: F401
+    import workbench.io.refi.qdpx_import  # noqa: F401
 
 
 def _child(what: str, src: Path | str, out: Path | str) -> dict:
-    proc = subprocess.run([sys.executable, "-c", _CHILD, what, str(src), str(out)], capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError(f"qdpx {what} failed: {proc.stderr.strip()[-2000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    if what == "export":
+        return in_child("workbench.io.refi.qdpx_export", "export_qdpx", src, out)
+    if what == "import":
+        return in_child("workbench.io.refi.qdpx_import", "import_qdpx", src, out)
+    return in_child(__name__, "modules_loaded")
 
 
 def run(ctx: BenchContext) -> list[Figure]:

@@ -17,7 +17,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, RGBColor
 from lxml import etree
 
-from workbench.io.exporters.excerpts import xml_safe
+from workbench.io.exporters.excerpts import xml_safe, xml_text
 
 # Strong right-to-left letters: Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan..., presentation forms.
 _RTL = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc"
@@ -96,16 +96,6 @@ def xml_of(element) -> bytes:
     return etree.tostring(element, encoding="utf-8").replace(_W_DECL, b"", 1)
 
 
-def _esc(text: str) -> str:
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return text
-
-
 def _run_xml(text: str, bold=False, italic=False, color: str | None = None) -> str:
     """The XML _run makes for left-to-right text, as a string."""
     props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + \
@@ -117,7 +107,7 @@ def _run_xml(text: str, bold=False, italic=False, color: str | None = None) -> s
         elif piece == "\t":
             out.append("<w:tab/>")
         elif piece:
-            out.append(f'<w:t xml:space="preserve">{_esc(piece)}</w:t>')
+            out.append(f'<w:t xml:space="preserve">{xml_text(piece)}</w:t>')
     out.append("</w:r>")
     return "".join(out)
 
@@ -146,7 +136,7 @@ class BodyWriter:
         """The id of a paragraph style, added to the document now if it lacks it."""
         sid = self._style_ids.get(style)
         if sid is None:
-            sid = self._style_ids[style] = _esc(self._template(style)[0][0].get(qn("w:val")))
+            sid = self._style_ids[style] = xml_text(self._template(style)[0][0].get(qn("w:val")))
         return sid
 
     def _template(self, style: str):

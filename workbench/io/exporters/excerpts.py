@@ -19,7 +19,8 @@ from sqlalchemy import select
 
 from workbench.query.membership import CaseMap, clip, join, outside
 from workbench.query.pages import PageIndex, PageRef
-from workbench.query.segments import (Filters, Names, Segment, coding_rows, gc_paused, resolve,
+from workbench.core.gcpause import gc_paused
+from workbench.query.segments import (Filters, Names, Segment, coding_rows, resolve,
                                       select_segments)
 from workbench.store.models import Case, Code, Memo, ProjectInfo, Source
 from workbench.store.project import Project
@@ -34,6 +35,18 @@ COLUMNS = ["coding", "source", "case", "code", "coder", "start", "end", "paragra
 def xml_safe(text: str) -> str:
     """Text with only the characters XML cannot hold removed (emoji and RTL text stay)."""
     return _ILLEGAL_XML.sub("", text) if _ILLEGAL_XML.search(text) else text
+
+
+def xml_text(text: str) -> str:
+    """Text escaped for an XML element's content (&, <, >), for the writers that make their XML as
+    strings (the streamed Word report and XLSX sheet); cheap when there is nothing to escape."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
 
 
 class Excerpt(NamedTuple):

@@ -11,6 +11,8 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from workbench.io.exporters.excerpts import xml_text
+
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -65,16 +67,6 @@ def _letters(j: int) -> str:
     return out
 
 
-def _esc(text: str) -> str:
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return text
-
-
 def write_sheet(path: str | Path, header: Sequence[str], rows: Iterable[Sequence], widths: Sequence[float] = (),
                 sheet_name: str = "Sheet1", tick=None) -> int:
     """Write rows (str cells as text, int/float as numbers, '' or None left empty) under a bold
@@ -85,7 +77,7 @@ def write_sheet(path: str | Path, header: Sequence[str], rows: Iterable[Sequence
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
         z.writestr("[Content_Types].xml", _CONTENT_TYPES)
         z.writestr("_rels/.rels", _ROOT_RELS)
-        z.writestr("xl/workbook.xml", _WORKBOOK.format(name=_esc(sheet_name)[:31]))
+        z.writestr("xl/workbook.xml", _WORKBOOK.format(name=xml_text(sheet_name)[:31]))
         z.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         z.writestr("xl/styles.xml", _STYLES)
         with z.open("xl/worksheets/sheet1.xml", "w") as raw:
@@ -98,7 +90,7 @@ def write_sheet(path: str | Path, header: Sequence[str], rows: Iterable[Sequence
                 buf.append("<cols>" + "".join(f'<col min="{j + 1}" max="{j + 1}" width="{w}" customWidth="1"/>'
                                               for j, w in enumerate(widths)) + "</cols>")
             buf.append('<sheetData><row r="1">')
-            buf.extend(f'<c r="{c}1" t="inlineStr" s="1"><is><t>{_esc(h)}</t></is></c>' for c, h in zip(cols, header))
+            buf.extend(f'<c r="{c}1" t="inlineStr" s="1"><is><t>{xml_text(h)}</t></is></c>' for c, h in zip(cols, header))
             buf.append("</row>")
             for i, row in enumerate(rows, start=2):
                 buf.append(f'<row r="{i}">')
@@ -106,7 +98,7 @@ def write_sheet(path: str | Path, header: Sequence[str], rows: Iterable[Sequence
                     if v is None or v == "":
                         continue
                     if isinstance(v, str):
-                        buf.append(f'<c r="{c}{i}" t="inlineStr"><is><t xml:space="preserve">{_esc(v)}</t></is></c>')
+                        buf.append(f'<c r="{c}{i}" t="inlineStr"><is><t xml:space="preserve">{xml_text(v)}</t></is></c>')
                     else:
                         buf.append(f'<c r="{c}{i}"><v>{v}</v></c>')
                 buf.append("</row>")
