@@ -10,9 +10,7 @@ overlap with the cases' passages otherwise; a coding outside them all drops out.
 """
 from __future__ import annotations
 
-import gc
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -22,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workbench.core.errors import NotFoundError, ValidationError
+from workbench.core.gcpause import gc_paused
 from workbench.core.paths import name_key
 from workbench.core.suggest import nearest
 from workbench.query.membership import WHOLE, CaseMap, Regions, clip, meet_regions
@@ -352,19 +351,6 @@ def segments_from_rows(names: Names, rows) -> SegmentList:
         source_rank = {sid: rank for rank, sid in enumerate(by_source)}
         rows.sort(key=lambda r: source_rank[r[0]])  # stable: position order kept within a source
     return SegmentList(rows, names)
-
-
-@contextmanager
-def gc_paused():
-    """Hold the cyclic garbage collector while tens of thousands of tuples are built: they hold
-    no cycles, and its passes over them doubled the time of a large retrieval."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def select_segments(session: Session, filters: Filters, expr: str | None = None) -> Sequence[Segment]:

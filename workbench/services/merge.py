@@ -7,7 +7,6 @@ explains them for users.
 """
 from __future__ import annotations
 
-import gc
 import glob
 import json
 import os
@@ -19,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from workbench.core.errors import Cancelled, ProjectError
+from workbench.core.gcpause import gc_paused
 from workbench.core.location import parse_location
 from workbench.core.names import fit
 from workbench.core.timeutil import now_iso
@@ -155,31 +155,27 @@ def plan_merge(project: Project, other_paths: list[str | os.PathLike], report: R
     tmp: list = []
     # The collector held while both sides are read and compared: 100,000s of row tuples that
     # hold no cycles, which its passes walked again and again (issue 11).
-    gc_was_on = gc.isenabled()
-    gc.disable()
-    try:
-        others = []
-        for i, p in enumerate(other_paths):
+    with gc_paused():
+        try:
+            others = []
+            for i, p in enumerate(other_paths):
+                if report:
+                    report(i, total, f"reading {Path(p).name}")
+                if should_stop and should_stop():
+                    raise Cancelled("merge preview stopped")
+                others.append(load_other(project, p, tmp))
             if report:
-                report(i, total, f"reading {Path(p).name}")
-            if should_stop and should_stop():
-                raise Cancelled("merge preview stopped")
-            others.append(load_other(project, p, tmp))
-        if report:
-            report(len(others), total, f"reading {project.path.name}")
-        with project.reading() as s:
-            ours = load_state(s, project.path)
-        if report:
-            report(len(others) + 1, total, "comparing")
-        merged, ctxs = _run(ours, others, {})
-        changes = diff(ours, merged)
-    except BaseException:
-        for t in tmp:
-            t.cleanup()
-        raise
-    finally:
-        if gc_was_on:
-            gc.enable()
+                report(len(others), total, f"reading {project.path.name}")
+            with project.reading() as s:
+                ours = load_state(s, project.path)
+            if report:
+                report(len(others) + 1, total, "comparing")
+            merged, ctxs = _run(ours, others, {})
+            changes = diff(ours, merged)
+        except BaseException:
+            for t in tmp:
+                t.cleanup()
+            raise
     conflicts, matches, aliases, dropped = _summary(ctxs)
     counts = {k: {w: len(v) for w, v in ch.items()} for k, ch in changes.items()}
     if report:
