@@ -68,19 +68,25 @@ def read_revision(conn: Connection, schema: str) -> str | None:
 
 
 class AdvisoryLock(WriteLock):
-    """The writer's lock: a session-level advisory lock held on a connection of its own."""
+    """The writer's lock: a session-level advisory lock held on a connection of its own.
 
-    def __init__(self, engine: Engine, loc: ServerLocation):
+    Exclusive for a single-user project (one writer, as with a file); shared for a team
+    project (store/team.py), whose writers work side by side and whose upgrades take it
+    exclusive."""
+
+    def __init__(self, engine: Engine, loc: ServerLocation, shared: bool = False):
         self._engine = engine
         self._conn: Connection | None = None
         self.loc = loc
+        self.shared = shared
 
     def key(self) -> int:
         return zlib.crc32(f"{self.loc.database}/{self.loc.project}".encode()) - 2 ** 31
 
     def acquire(self) -> None:
         conn = self._engine.connect()
-        got = conn.execute(text("SELECT pg_try_advisory_lock(:c, :k)"), {"c": LOCK_CLASS, "k": self.key()}).scalar()
+        fn = "pg_try_advisory_lock_shared" if self.shared else "pg_try_advisory_lock"
+        got = conn.execute(text(f"SELECT {fn}(:c, :k)"), {"c": LOCK_CLASS, "k": self.key()}).scalar()
         conn.commit()
         if not got:
             conn.close()
@@ -92,7 +98,8 @@ class AdvisoryLock(WriteLock):
     def release(self) -> None:
         if self._conn is not None:
             try:
-                self._conn.execute(text("SELECT pg_advisory_unlock(:c, :k)"), {"c": LOCK_CLASS, "k": self.key()})
+                fn = "pg_advisory_unlock_shared" if self.shared else "pg_advisory_unlock"
+                self._conn.execute(text(f"SELECT {fn}(:c, :k)"), {"c": LOCK_CLASS, "k": self.key()})
                 self._conn.commit()
             except DBAPIError:
                 pass  # the connection is gone, and with it the lock
@@ -113,6 +120,7 @@ class PostgresBackend(Backend):
         self.loc = loc
         self.readonly = readonly
         self.search = TrigramIndex()
+        self.team: bool | None = None  # read by revision(): a team project (store/team.py)?
 
     @property
     def location(self) -> ServerLocation:
@@ -127,7 +135,7 @@ class PostgresBackend(Backend):
 
     def lock_for_writing(self) -> AdvisoryLock:
         engine = self.admin()
-        lock = AdvisoryLock(engine, self.loc)
+        lock = AdvisoryLock(engine, self.loc, shared=bool(self.team))
         try:
             lock.acquire()
         except DBAPIError as exc:
@@ -145,6 +153,10 @@ class PostgresBackend(Backend):
                     raise ProjectError(f"{self.loc}: no project named {self.loc.project!r} in the database "
                                        f"{self.loc.database!r}")
                 revision = read_revision(conn, self.loc.project)
+                if revision is not None:
+                    from workbench.store.team import is_team
+
+                    self.team = is_team(conn, self.loc.project)
         except ProjectError as exc:
             if str(exc).startswith(str(self.loc)):
                 raise

@@ -41,6 +41,10 @@ class Project:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = self.engine.execution_options(workbench_write=True)
         self._op = threading.local()  # the operation running on each thread, if any
+        # A team project on a server (store/team.py): several writers at once, and the coder of
+        # what this program writes is the role it signed in as.
+        self.team = bool(getattr(backend, "team", False))
+        self.signed_in: str | None = None
 
     @property
     def path(self) -> Path | ServerLocation:
@@ -231,6 +235,10 @@ def open_project(location: str | os.PathLike | ServerLocation, *, readonly: bool
         try:
             with project.engine.connect() if readonly else project.engine.begin() as conn:
                 conn.execute(text("SELECT 1 FROM project")).fetchone()
+                if project.team:
+                    from workbench.store.team import signed_in_role
+
+                    project.signed_in = signed_in_role(conn)
                 if not readonly:
                     project.warnings += backend.on_open(conn)
         except DatabaseError as exc:
