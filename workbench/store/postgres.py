@@ -228,29 +228,54 @@ class PostgresBackend(Backend):
         return error_words(exc, self.loc)
 
     def on_open(self, conn: Connection) -> list[str]:
-        """Drop views and triggers someone put in the project's schema: the workbench makes none."""
-        rows = conn.execute(text(
-            "SELECT 'view', table_name, '' FROM information_schema.views WHERE table_schema = :s "
-            "UNION ALL SELECT 'trigger', t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = :s AND NOT t.tgisinternal"),
-            {"s": self.loc.project}).all()
-        schema = quote(self.loc.project)
+        """Drop views and triggers someone put in the project's schema. The workbench makes no view
+        and only the live-update triggers (store/live.py), kept when they are exactly its own:
+        one of its names, calling its function in this schema, whose body is the one it wrote."""
+        from workbench.store import live
+
+        schema_name = self.loc.project
+        views = conn.execute(text("SELECT table_name FROM information_schema.views WHERE table_schema = :s"),
+                             {"s": schema_name}).scalars().all()
+        rows = [("view", name, "") for name in views]
+        rows += [("trigger", name, table) for name, table, fn, body in live.triggers_of(conn, schema_name)
+                 if not live.is_ours(name, table, fn, body, schema_name)]
+        schema = quote(schema_name)
         for kind, name, table in rows:
             on = f" ON {schema}.{quote(table)}" if kind == "trigger" else ""
             conn.execute(text(f"DROP {kind.upper()} IF EXISTS {'' if on else schema + '.'}{quote(name)}{on}"))
+        self._put_back_live(conn)
         if not rows:
             return []
         return [f"{self.loc}: removed what the workbench never makes and someone put in the project: "
                 f"{', '.join(f'{k} {n}' for k, n, _ in rows)}"]
 
+    def _put_back_live(self, conn: Connection) -> None:
+        """A project made before live updates (or whose triggers were dropped above) gets them back,
+        where the signed-in role may (the owner's); for others it stays as it is."""
+        from workbench.store import live
 
-def create_schema_project(conn: Connection, schema: str) -> None:
-    """Make the schema and run every Alembic revision in it, inside the caller's transaction."""
+        if live.is_installed(conn, self.loc.project):
+            return
+        try:
+            with conn.begin_nested():
+                live.install(conn, self.loc.project)
+        except DBAPIError:
+            pass
+
+
+def create_schema_project(conn: Connection, schema: str, live: bool = True) -> None:
+    """Make the schema and run every Alembic revision in it, inside the caller's transaction;
+    then the live-update triggers (live=False: the caller fills it first and installs them after,
+    so a bulk copy sends no notifications)."""
     from workbench.store.migrate import upgrade_on
 
     conn.execute(text(f"CREATE SCHEMA {quote(schema)}"))
     conn.execute(text(f"SET LOCAL search_path TO {quote(schema)}, public"))
     upgrade_on(conn, "head", schema)
+    if live:
+        from workbench.store.live import install
+
+        install(conn, schema)
 
 
 def copy_schema(conn: Connection, src: str, dest: str) -> None:
@@ -274,6 +299,9 @@ def copy_schema(conn: Connection, src: str, dest: str) -> None:
         conn.execute(text(f"INSERT INTO {quote(dest)}.{quote(table)} ({cols}) "
                           f"SELECT {cols} FROM {quote(src)}.{quote(table)}"))
     reset_sequences(conn, dest)
+    from workbench.store.live import install
+
+    install(conn, dest)  # after the rows: a copy sends no notifications
 
 
 def reset_sequences(conn: Connection, schema: str) -> None:
@@ -345,6 +373,9 @@ def upgrade_server_project(backend: PostgresBackend, target: str) -> None:
     try:
         with engine.connect() as conn:
             upgrade_on(conn, target, backend.loc.project)
+            from workbench.store.live import install
+
+            install(conn, backend.loc.project)  # on the tables as the revisions left them
             conn.commit()
     except DBAPIError as exc:
         raise ProjectError(f"{backend.loc}: the upgrade failed and was undone ({error_words(exc, backend.loc)})") \
@@ -364,9 +395,12 @@ def copy_file_to_server(path: Path, loc: ServerLocation) -> None:
         with engine.connect() as conn:
             if schema_exists(conn, loc.project):
                 raise ProjectError(f"{loc}: a project named {loc.project!r} already exists; choose another name")
-            create_schema_project(conn, loc.project)
+            create_schema_project(conn, loc.project, live=False)
             copy_rows(src, conn)
             reset_sequences(conn, loc.project)
+            from workbench.store.live import install
+
+            install(conn, loc.project)
             conn.commit()
     finally:
         src.dispose()
