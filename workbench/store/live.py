@@ -21,6 +21,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import psycopg
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
 
@@ -32,6 +33,7 @@ TRIGGERS = {"INSERT": "wb_live_insert", "UPDATE": "wb_live_update", "DELETE": "w
             "TRUNCATE": "wb_live_truncate"}
 PRESENCE_TABLE = "presence"  # the table a presence notice names: someone came, left, or changed source
 APP_PREFIX = "workbench"
+ServerError = psycopg.Error  # what a listener's connection raises (the window catches it by this name)
 NOTIFY_LIMIT = 7900  # NOTIFY refuses payloads of 8000 bytes or more; leave room for the channel
 
 
@@ -267,8 +269,6 @@ class Listener:
     def __init__(self, location: ServerLocation, on_changes: Callable[[Changes, set[str]], None],
                  on_presence: Callable[[], None] | None = None, ignore: set[int] | None = None,
                  source_id: int | None = None):
-        import psycopg
-
         self.loc = location
         self.schema = location.project
         self.on_changes = on_changes
@@ -296,8 +296,6 @@ class Listener:
 
     def others(self) -> list[Presence]:
         """Who else is in the project now, read on a short connection of its own (any thread)."""
-        import psycopg
-
         with psycopg.connect(host=self.loc.host, port=self.loc.port, dbname=self.loc.database,
                              user=self.loc.user, password=self.loc.password, autocommit=True,
                              application_name="workbench presence", **dict(self.loc.options)) as conn:
@@ -309,8 +307,6 @@ class Listener:
 
     # -- the thread -------------------------------------------------------------------------------
     def _run(self) -> None:
-        import psycopg
-
         try:
             while not self._stop.is_set():
                 batch = list(self.conn.notifies(timeout=self.POLL, stop_after=1))
@@ -327,8 +323,6 @@ class Listener:
 
     def _leave(self) -> None:
         """Tell the others this window has gone, then close: its name first leaves the project's."""
-        import psycopg
-
         try:
             self.conn.execute("SELECT set_config('application_name', 'workbench (leaving)', false)")
             self._announce()

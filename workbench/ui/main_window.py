@@ -5,11 +5,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHeaderView, QMainWindow, QMessageBox,
+from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHeaderView, QLabel, QMainWindow, QMessageBox,
                                QSizePolicy, QStackedWidget, QTableView, QWidget)
 
 from workbench.core.changes import Changes, Kind
 from workbench.core.errors import ProjectLockedError, ProjectReadOnlyError, WorkbenchError
+from workbench.core.location import ServerLocation, parse_location
 from workbench.query import document as q
 from workbench.ui import settings
 from workbench.ui.analysis_actions import AnalysisActions
@@ -22,6 +23,7 @@ from workbench.ui.edit_actions import EditActions
 from workbench.ui.help_actions import HelpActions
 from workbench.ui.exchange_actions import ExchangeActions
 from workbench.ui.jobs import JobRunner
+from workbench.ui.live import LiveFeed, presence_text
 from workbench.ui.memo_actions import MemoActions
 from workbench.ui.memo_targets import MemoTargets
 from workbench.ui.models import ID_ROLE
@@ -119,6 +121,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.status = StatusBar(self)
         self.status_coder = self.status.coder
+        self.live: LiveFeed | None = None  # on a server project: others' changes and presence
+        self.presence = QLabel(self, objectName="presenceLabel")
+        self.presence.setVisible(False)
+        self.statusBar().addPermanentWidget(self.presence)
         self._connect()
         self.placement = WindowLayout(self)
         self.placement.place()
@@ -181,11 +187,11 @@ class MainWindow(QMainWindow):
         """Open a project; one open for writing elsewhere (or on a read-only disk) is offered read-only."""
         from workbench.store.project import open_project
 
-        if self.ctx is not None and Path(path).resolve() == Path(self.ctx.path).resolve() \
-                and self.ctx.readonly == readonly:
+        where = parse_location(path)  # a file, or a server project's postgresql:// URL
+        if self.ctx is not None and _same(where, self.ctx.path) and self.ctx.readonly == readonly:
             return True
         try:
-            project = open_project(Path(path), readonly=readonly)
+            project = open_project(where, readonly=readonly)
         except (ProjectLockedError, ProjectReadOnlyError) as exc:
             if not readonly and self.offer_read_only(str(exc)):
                 return self.open_project(path, readonly=True)
@@ -206,13 +212,18 @@ class MainWindow(QMainWindow):
         ctx.undo_stack.canRedoChanged.connect(self._update_undo)
         ctx.undo_stack.indexChanged.connect(self._update_undo)
         self.ctx = ctx
+        self.live = LiveFeed.for_project(project, self)
+        if self.live is not None:
+            self.live.changed.connect(self._on_others_changed)
+            self.live.presence_changed.connect(self._show_presence)
         for model in (self.code_model, self.source_model):
             model.project = project
             model.reload()
         self.refresh_pins()
         self._choose_coder_at_open()
         self._refresh_coders()
-        settings.remember_project(project.path, ctx.name)
+        if not isinstance(project.path, ServerLocation):  # recent server projects: issue 14 item 1
+            settings.remember_project(project.path, ctx.name)
         self._update_title()
         self._show_project_ui(True)
         for warning in project.warnings:
@@ -272,6 +283,11 @@ class MainWindow(QMainWindow):
         JobRunner.instance().stop_all()  # every job (import, merge, agreement) uses this project's engine
         self.placement.save()
         self.project_closing.emit()
+        if self.live is not None:
+            self.live.close()
+            self.live.deleteLater()
+            self.live = None
+            self._show_presence([])
         self.ctx.close()
         self.ctx.deleteLater()
         self.ctx = None
@@ -333,6 +349,8 @@ class MainWindow(QMainWindow):
         self.source_panel.select_source(source_id)
         self.area.find_bar.refresh()
         settings.settings().setValue(f"last_source/{self.ctx.guid}", source_id)
+        if self.live is not None:
+            self.live.show_source(source_id)
         if self.memo_pane.target is None or self.memo_pane.target[0] in ("source", "coding", "project"):
             self.memos.show_source(source_id)
 
@@ -477,6 +495,23 @@ class MainWindow(QMainWindow):
         self._refresh_coders()
         self._update_status()
 
+    def _on_others_changed(self, ch: Changes) -> None:
+        """Someone else's change (store/live.py), applied as one's own are; the reader keeps their place."""
+        with self.document_view.keeping_place():
+            self._on_changed(ch)
+        if self.live is not None and self.live.others:
+            self._show_presence(self.live.others)
+
+    def _show_presence(self, others: list) -> None:
+        def name(source_id):
+            row = self.source_model.source(source_id) if source_id is not None else None
+            return row.name if row else ""
+
+        line, tip = presence_text(others, name)
+        self.presence.setText(line)
+        self.presence.setToolTip(tip)
+        self.presence.setVisible(bool(line))
+
     def refresh_pins(self) -> None:
         if self.ctx is None:
             self.code_model.set_pins({})
@@ -613,3 +648,9 @@ class MainWindow(QMainWindow):
         elif paths and self.ctx is not None:
             self.project_actions.import_files(paths)
         event.acceptProposedAction()
+
+
+def _same(a: Path | ServerLocation, b: Path | ServerLocation) -> bool:
+    if isinstance(a, ServerLocation) or isinstance(b, ServerLocation):
+        return a == b
+    return Path(a).resolve() == Path(b).resolve()

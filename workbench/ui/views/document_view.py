@@ -8,6 +8,8 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import QDrag, QFont, QTextBlockFormat, QTextCursor, QTextDocument, QTextOption
@@ -138,6 +140,27 @@ class DocumentView(QPlainTextEdit):
 
     def remove_codings(self, ids) -> None:
         self._refresh(self.layer.remove(ids))
+
+    @contextmanager
+    def keeping_place(self) -> Iterator[None]:
+        """Keep the reader's scroll position and selection through a change they did not make
+        (another person's coding arriving, issue 14): the highlights change, the reading does not."""
+        v, h = self.verticalScrollBar(), self.horizontalScrollBar()
+        top, left = v.value(), h.value()
+        cursor = self.textCursor()
+        anchor, pos, source = cursor.anchor(), cursor.position(), self.source_id
+        try:
+            yield
+        finally:
+            if self.source_id == source:
+                c = self.textCursor()
+                if (c.anchor(), c.position()) != (anchor, pos):
+                    end = self.document().characterCount() - 1
+                    c.setPosition(min(anchor, end))
+                    c.setPosition(min(pos, end), QTextCursor.MoveMode.KeepAnchor)
+                    self.setTextCursor(c)
+                v.setValue(top)
+                h.setValue(left)
 
     def set_coder_filter(self, coder_id: int | None) -> None:
         self.layer.set_coder(coder_id)
