@@ -150,3 +150,23 @@ def test_payloads_become_changes_by_table():
     assert live.changes_of('{"table": "tombstone", "op": "insert", "ids": [], "by": "x"}') is None
     assert live.changes_of("not json") is None
     assert live.changes_of('{"table": "presence", "op": "update", "ids": [], "by": "x"}') is None
+
+
+def test_a_dropped_listener_comes_back_says_reset_and_hears_on(team):
+    a, b = team
+    got: queue.Queue = queue.Queue()
+    listener = live.Listener(b.path, lambda ch, by: got.put((ch, by)), ignore=live.own_backends(b.engine))
+    try:
+        first = listener.pid
+        with a.transaction() as s:
+            assert s.execute(text("SELECT pg_terminate_backend(:p)"), {"p": first}).scalar()
+        ch, _ = _next(got, lambda c: c.bulk())  # missed meanwhile: every kind reloads
+        assert all(ch.touched(k) for k in (Kind.CODING, Kind.CODE, Kind.MEMO, Kind.CASE, Kind.SOURCE))
+        assert listener.pid != first and not listener.lost
+        from workbench.services.codebook import create_code
+
+        create_code(a, "after the drop")
+        ch, _ = _next(got, lambda c: c.touched(Kind.CODE) and not c.bulk())
+        assert ch.ids("created", Kind.CODE) == [_one(a, "SELECT id FROM code WHERE name = 'after the drop'")]
+    finally:
+        listener.close()

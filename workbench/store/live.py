@@ -278,15 +278,23 @@ class Listener:
         self._wanted: int | None | str = source_id
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        kwargs = dict(self.loc.options)
-        self.conn = psycopg.connect(host=location.host, port=location.port, dbname=location.database,
-                                    user=location.user, password=location.password, autocommit=True,
-                                    application_name=application_name(self.schema, source_id), **kwargs)
-        self.pid = self.conn.info.backend_pid
-        self.conn.execute(f"LISTEN {_quote(channel(self.schema))}")
-        self._announce()
+        self.lost = False  # the connection dropped and is being made again
+        self.conn = self._connect(source_id)
         self._thread = threading.Thread(target=self._run, name=f"live {self.schema}", daemon=True)
         self._thread.start()
+
+    def _connect(self, source_id: int | None) -> "psycopg.Connection":
+        conn = psycopg.connect(host=self.loc.host, port=self.loc.port, dbname=self.loc.database,
+                               user=self.loc.user, password=self.loc.password, autocommit=True,
+                               application_name=application_name(self.schema, source_id), **dict(self.loc.options))
+        try:
+            conn.execute(f"LISTEN {_quote(channel(self.schema))}")
+        except BaseException:
+            conn.close()
+            raise
+        self.conn, self.pid = conn, conn.info.backend_pid
+        self._announce()
+        return conn
 
     # -- presence -----------------------------------------------------------------------------
     def show_source(self, source_id: int | None) -> None:
@@ -307,22 +315,49 @@ class Listener:
 
     # -- the thread -------------------------------------------------------------------------------
     def _run(self) -> None:
-        try:
-            while not self._stop.is_set():
+        while not self._stop.is_set():
+            try:
                 batch = list(self.conn.notifies(timeout=self.POLL, stop_after=1))
                 if batch:  # take whatever else came with it: one refresh for one action
                     batch += list(self.conn.notifies(timeout=0.02))
                 self._apply_source()
-                self._deliver(batch)
+            except psycopg.Error:
+                if self._stop.is_set():
+                    break
+                self._reconnect()
+                continue
+            self._deliver(batch)
+        self._leave()
+
+    def _reconnect(self) -> None:
+        """The connection dropped (the server restarted, someone ended it): make it again, waiting
+        longer each time; once back, whatever was missed meanwhile is told as a reset of every kind."""
+        self.lost = True
+        try:
+            self.conn.close()
         except psycopg.Error:
-            if not self._stop.is_set():
-                raise
-        finally:
-            if self._stop.is_set():
-                self._leave()
+            pass
+        wait = 0.25
+        while not self._stop.wait(wait):
+            try:
+                self._connect(self._source)
+            except psycopg.Error:
+                wait = min(wait * 2, 5.0)
+                continue
+            self.lost = False
+            everything = Changes()
+            for kind in {w.kind for w in WATCHED.values()}:
+                for what in ("created", "updated", "deleted"):
+                    everything.some(what, kind)
+            self.on_changes(everything, set())
+            if self.on_presence is not None:
+                self.on_presence()
+            return
 
     def _leave(self) -> None:
         """Tell the others this window has gone, then close: its name first leaves the project's."""
+        if self.conn.closed:
+            return
         try:
             self.conn.execute("SELECT set_config('application_name', 'workbench (leaving)', false)")
             self._announce()
