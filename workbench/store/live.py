@@ -319,7 +319,7 @@ class Listener:
             try:
                 batch = list(self.conn.notifies(timeout=self.POLL, stop_after=1))
                 if batch:  # take whatever else came with it: one refresh for one action
-                    batch += list(self.conn.notifies(timeout=0.02))
+                    batch += list(self.conn.notifies(timeout=0.002))
                 self._apply_source()
             except psycopg.Error:
                 if self._stop.is_set():
