@@ -169,3 +169,23 @@ def test_keeping_place_puts_back_scroll_and_selection_whatever_a_refresh_did(win
         view.select_cp(text.index("line 390 "), text.index("line 399 "))  # a refresh that moved the reader
         assert bar.value() != place
     assert bar.value() == place and view.selection_cp() == (a, a + 12)
+
+
+def test_another_persons_memo_on_the_shown_source_appears_in_the_memo_pane(window, team_url, qtbot):
+    from workbench.services.memos import set_memo
+
+    other = open_project(team_url)
+    try:
+        src = window.document_view.source_id
+        window.show_source_memo(src)
+        assert window.memo_pane.target == ("source", src)
+        set_memo(other, "source", src, "Compare with the 2006 agreement.")
+        editor = window.memo_pane.editor
+        qtbot.waitUntil(lambda: editor.toPlainText() == "Compare with the 2006 agreement.", timeout=WAIT_MS)
+        # What the reader is typing is not overwritten by the next change from someone else.
+        editor.setPlainText("My own note, not yet saved")
+        with qtbot.waitSignal(window.live.changed, timeout=WAIT_MS):
+            set_memo(other, "source", src, "Changed again.")
+        assert editor.toPlainText() == "My own note, not yet saved"
+    finally:
+        other.close()

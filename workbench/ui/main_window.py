@@ -496,9 +496,12 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _on_others_changed(self, ch: Changes) -> None:
-        """Someone else's change (store/live.py), applied as one's own are; the reader keeps their place."""
+        """Someone else's change (store/live.py), told to every view as one's own are (the panels
+        follow ctx.changed); the reader keeps their place in the document."""
+        if self.ctx is None:
+            return
         with self.document_view.keeping_place():
-            self._on_changed(ch)
+            self.ctx.changed.emit(ch)
         if self.live is not None and self.live.others:
             self._show_presence(self.live.others)
 
