@@ -74,6 +74,7 @@ def test_another_persons_coding_appears_and_the_reader_keeps_their_place(window,
         qtbot.wait(50)
         place = (bar.value(), view.textCursor().anchor(), view.textCursor().position())
         before = window.coding_model.rowCount()
+        count_before = window.code_model.row(code).count
         start = text.index("line 210 ")
         made: list[int] = []
 
@@ -90,25 +91,13 @@ def test_another_persons_coding_appears_and_the_reader_keeps_their_place(window,
         qtbot.waitUntil(lambda: window.coding_model.rowCount() == before + 1, timeout=WAIT_MS)
         assert (bar.value(), view.textCursor().anchor(), view.textCursor().position()) == place
         assert view.selection_cp() == (text.index("line 200 "), text.index("line 200 ") + 20)
-        # The codebook's count followed too: one more coding of the code.
-        from workbench.ui.models import ID_ROLE
-
+        assert count_before + 1 == _ids(other, f"SELECT count(*) FROM coding WHERE code_id = {code}")
+        # The codebook's count followed too: one more coding of the code, counted by hand in SQL.
         model = window.code_model
-
-        def count_of(parent=None):
-            from PySide6.QtCore import QModelIndex
-
-            parent = parent or QModelIndex()
-            for r in range(model.rowCount(parent)):
-                ix = model.index(r, 0, parent)
-                if ix.data(ID_ROLE) == code:
-                    return ix
-                found = count_of(ix)
-                if found is not None:
-                    return found
-            return None
-
-        assert count_of() is not None
+        idx = model.index_of(code, 1)
+        want = _ids(other, f"SELECT count(*) FROM coding WHERE code_id = {code}")
+        qtbot.waitUntil(lambda: model.row(code).count == want, timeout=WAIT_MS)
+        assert str(want) in str(idx.data())
     finally:
         other.close()
 
