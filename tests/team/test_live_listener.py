@@ -170,3 +170,13 @@ def test_a_dropped_listener_comes_back_says_reset_and_hears_on(team):
         assert ch.ids("created", Kind.CODE) == [_one(a, "SELECT id FROM code WHERE name = 'after the drop'")]
     finally:
         listener.close()
+
+
+def test_a_burst_past_the_bulk_limit_arrives_as_a_reload_of_that_kind(team, heard):
+    a, _ = team
+    n = live.Listener.BULK + 100
+    with a.transaction() as s:  # one statement per row, as executemany sends them: n notifications
+        s.execute(text("INSERT INTO coder (guid, name, name_key, created_at) VALUES (:g, :n, :n, 'x')"),
+                  [{"g": f"g{i}", "n": f"coder {i}"} for i in range(n)])
+    ch, _ = _next(heard, lambda c: c.touched(Kind.CODER))
+    assert ch.bulk() and ch.ids("created", Kind.CODER) == []

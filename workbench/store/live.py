@@ -265,6 +265,8 @@ class Listener:
     sent by the server processes in `ignore` (a window's own connections) are dropped."""
 
     POLL = 0.2  # seconds the thread waits for a notification before it looks at its queue
+    MOST = 5000  # notifications merged into one batch at most
+    BULK = 500  # more ids than this of one kind in a batch: that kind is told as a bulk change (reload)
 
     def __init__(self, location: ServerLocation, on_changes: Callable[[Changes, set[str]], None],
                  on_presence: Callable[[], None] | None = None, ignore: set[int] | None = None,
@@ -318,8 +320,11 @@ class Listener:
         while not self._stop.is_set():
             try:
                 batch = list(self.conn.notifies(timeout=self.POLL, stop_after=1))
-                if batch:  # take whatever else came with it: one refresh for one action
-                    batch += list(self.conn.notifies(timeout=0.002))
+                while batch and len(batch) < self.MOST:  # and whatever follows it: one refresh for a burst
+                    more = list(self.conn.notifies(timeout=0.002))
+                    if not more:
+                        break
+                    batch += more
                 self._apply_source()
             except psycopg.Error:
                 if self._stop.is_set():
@@ -392,6 +397,10 @@ class Listener:
             if ch is not None:
                 merged.merge(ch)
                 by.add(str(d.get("by", "")))
+        for d in (merged.created, merged.updated, merged.deleted):
+            for kind, ids in d.items():
+                if len(ids) > self.BULK:
+                    d[kind] = []  # a merge or an import: reloading the kind is cheaper than following ids
         if merged.kinds():
             self.on_changes(merged, by)
         if presence and self.on_presence is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from workbench.core.changes import Changes
 from workbench.core.location import ServerLocation
 
 PRESENCE_EVERY_MS = 5000  # besides the notices sent when someone comes, goes or opens a source
@@ -28,7 +29,8 @@ class LiveFeed(QObject):
         from workbench.store import live
 
         self.others: list = []
-        self._heard.connect(self.changed)
+        self._pending: Changes | None = None
+        self._heard.connect(self._collect)
         self._came.connect(self.refresh_presence)
         self.listener = live.Listener(project.path, lambda ch, by: self._heard.emit(ch),
                                       on_presence=self._came.emit, ignore=live.own_backends(project.engine))
@@ -50,6 +52,19 @@ class LiveFeed(QObject):
             return cls(project, parent)
         except (OSError, WorkbenchError, _server_errors()):
             return None  # the window works on without live updates
+
+    def _collect(self, ch: Changes) -> None:
+        """Batches that queued up while the window was busy are applied as one."""
+        if self._pending is None:
+            self._pending = ch
+            QTimer.singleShot(0, self._flush)
+        else:
+            self._pending.merge(ch)
+
+    def _flush(self) -> None:
+        ch, self._pending = self._pending, None
+        if ch is not None:
+            self.changed.emit(ch)
 
     def show_source(self, source_id: int | None) -> None:
         self.listener.show_source(source_id)
