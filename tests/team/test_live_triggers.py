@@ -169,3 +169,21 @@ def test_a_copy_and_an_upgrade_get_the_triggers(server):
         assert ("coding", "wb_live_insert") not in _triggers(raw)
         upgrade_server_project(backend, HEAD)
         assert _triggers(raw) == _expected(raw)
+
+
+def test_a_plain_role_writing_sends_the_notice_as_itself_without_any_grant_on_the_function(server):
+    url, connect = server
+    create_project(url, name="Live", coder="wb").close()
+    loc = parse_location(url)
+    with connect() as raw:
+        raw.execute("GRANT USAGE ON SCHEMA p TO alice")
+        raw.execute("GRANT SELECT, INSERT ON p.saved_query TO alice")
+        raw.execute("GRANT USAGE ON ALL SEQUENCES IN SCHEMA p TO alice")
+        raw.execute("REVOKE ALL ON FUNCTION p.wb_live_notify() FROM PUBLIC")
+        raw.execute('LISTEN "wb_p"')
+        with psycopg.connect(host=loc.host, port=loc.port, user="alice", dbname=loc.database,
+                             autocommit=True) as alice:
+            qid = alice.execute("INSERT INTO p.saved_query (guid, name, name_key, definition, created_at, updated_at) "
+                                "VALUES ('q1', 'mine', 'mine', '{}', 'x', 'x') RETURNING id").fetchone()[0]
+        assert _heard(raw, 1.0) == [{"table": "saved_query", "op": "insert", "ids": [qid], "by": "alice",
+                                     "counts": {}}]
