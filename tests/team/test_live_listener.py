@@ -120,23 +120,25 @@ def test_presence_says_who_is_in_and_which_source_they_show(team):
     a, b = team
     loc = parse_location(str(a.path))
     src = _one(a, "SELECT id FROM source WHERE name = 'policy.txt'")
-    came: queue.Queue = queue.Queue()
-    mine = live.Listener(loc, lambda *_: None, on_presence=lambda: came.put(1))
+    told: queue.Queue = queue.Queue()
+    mine = live.Listener(loc, lambda *_: None, on_presence=told.put, presence_every=60)
+
+    def next_told():
+        return [(o.role, o.source_id) for o in told.get(timeout=WAIT)]
+
     try:
-        assert mine.others() == []
+        assert next_told() == []  # read once at the start: nobody else
         theirs = live.Listener(loc.__class__(loc.host, loc.port, loc.database, loc.project, "alice"),
                                lambda *_: None, source_id=None)
         try:
-            came.get(timeout=WAIT)  # a notice that someone came
-            assert [(o.role, o.source_id) for o in mine.others()] == [("alice", None)]
+            assert next_told() == [("alice", None)]  # they said they came
             theirs.show_source(src)
-            came.get(timeout=WAIT)
-            assert [(o.role, o.source_id) for o in mine.others()] == [("alice", src)]
+            assert next_told() == [("alice", src)]
             assert [(o.role, o.source_id) for o in theirs.others()] == [("wb", None)]
+            assert [(o.role, o.source_id) for o in mine.others()] == [("alice", src)]
         finally:
             theirs.close()
-        came.get(timeout=WAIT)  # and that they left
-        assert mine.others() == []
+        assert next_told() == []  # and that they left
     finally:
         mine.close()
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -261,16 +262,18 @@ class Listener:
 
     on_changes(changes, by) gets one Changes per batch of notifications (those that arrive
     together are merged), from the listener's thread: a window hands it to its own thread.
-    on_presence() is called when someone came, left or opened another source. Notifications
-    sent by the server processes in `ignore` (a window's own connections) are dropped."""
+    on_presence(others) gets the list of the others in the project ([Presence]) whenever it
+    changes: read on the listener's own connection when someone says they came, left or opened
+    another source, and every `presence_every` seconds besides. Notifications sent by the
+    server processes in `ignore` (a window's own connections) are dropped."""
 
     POLL = 0.2  # seconds the thread waits for a notification before it looks at its queue
     MOST = 5000  # notifications merged into one batch at most
     BULK = 500  # more ids than this of one kind in a batch: that kind is told as a bulk change (reload)
 
     def __init__(self, location: ServerLocation, on_changes: Callable[[Changes, set[str]], None],
-                 on_presence: Callable[[], None] | None = None, ignore: set[int] | None = None,
-                 source_id: int | None = None):
+                 on_presence: Callable[[list[Presence]], None] | None = None, ignore: set[int] | None = None,
+                 source_id: int | None = None, presence_every: float = 5.0):
         self.loc = location
         self.schema = location.project
         self.on_changes = on_changes
@@ -281,6 +284,9 @@ class Listener:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self.lost = False  # the connection dropped and is being made again
+        self.presence_every = presence_every
+        self._present: list[Presence] | None = None  # the others as last told
+        self._presence_due = 0.0  # monotonic time of the next reading; 0: at once
         self.conn = self._connect(source_id)
         self._thread = threading.Thread(target=self._run, name=f"live {self.schema}", daemon=True)
         self._thread.start()
@@ -332,6 +338,11 @@ class Listener:
                 self._reconnect()
                 continue
             self._deliver(batch)
+            try:
+                self._read_presence()
+            except psycopg.Error:
+                if not self._stop.is_set():
+                    self._reconnect()
         self._leave()
 
     def _reconnect(self) -> None:
@@ -355,8 +366,7 @@ class Listener:
                 for what in ("created", "updated", "deleted"):
                     everything.some(what, kind)
             self.on_changes(everything, set())
-            if self.on_presence is not None:
-                self.on_presence()
+            self._present, self._presence_due = None, 0.0
             return
 
     def _leave(self) -> None:
@@ -403,8 +413,17 @@ class Listener:
                     d[kind] = []  # a merge or an import: reloading the kind is cheaper than following ids
         if merged.kinds():
             self.on_changes(merged, by)
-        if presence and self.on_presence is not None:
-            self.on_presence()
+        if presence:
+            self._presence_due = 0.0
+
+    def _read_presence(self) -> None:
+        if self.on_presence is None or time.monotonic() < self._presence_due:
+            return
+        self._presence_due = time.monotonic() + self.presence_every
+        others = present(self.conn, self.schema)
+        if others != self._present:
+            self._present = others
+            self.on_presence(others)
 
     def close(self) -> None:
         """Stop listening; the connection closes with the thread (within POLL seconds)."""

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from workbench.core.changes import Changes
 from workbench.core.location import ServerLocation
 
-PRESENCE_EVERY_MS = 5000  # besides the notices sent when someone comes, goes or opens a source
+PRESENCE_EVERY_MS = 5000  # besides when someone says they came, went or opened a source
 
 
 class LiveFeed(QObject):
@@ -22,7 +22,7 @@ class LiveFeed(QObject):
     changed = Signal(object)  # Changes written by someone else
     presence_changed = Signal(list)  # [store.live.Presence], the others in the project
     _heard = Signal(object)  # from the listener's thread to this one
-    _came = Signal()
+    _came = Signal(list)
 
     def __init__(self, project, parent: QObject | None = None):
         super().__init__(parent)
@@ -31,14 +31,10 @@ class LiveFeed(QObject):
         self.others: list = []
         self._pending: Changes | None = None
         self._heard.connect(self._collect)
-        self._came.connect(self.refresh_presence)
+        self._came.connect(self._presence)
         self.listener = live.Listener(project.path, lambda ch, by: self._heard.emit(ch),
-                                      on_presence=self._came.emit, ignore=live.own_backends(project.engine))
-        self.timer = QTimer(self)
-        self.timer.setInterval(PRESENCE_EVERY_MS)
-        self.timer.timeout.connect(self.refresh_presence)
-        self.timer.start()
-        QTimer.singleShot(0, self.refresh_presence)
+                                      on_presence=self._came.emit, ignore=live.own_backends(project.engine),
+                                      presence_every=PRESENCE_EVERY_MS / 1000)
 
     @classmethod
     def for_project(cls, project, parent: QObject | None = None) -> "LiveFeed | None":
@@ -57,7 +53,7 @@ class LiveFeed(QObject):
         """Batches that queued up while the window was busy are applied as one."""
         if self._pending is None:
             self._pending = ch
-            QTimer.singleShot(0, self._flush)
+            QTimer.singleShot(0, self, self._flush)
         else:
             self._pending.merge(ch)
 
@@ -69,17 +65,11 @@ class LiveFeed(QObject):
     def show_source(self, source_id: int | None) -> None:
         self.listener.show_source(source_id)
 
-    def refresh_presence(self) -> None:
-        try:
-            others = self.listener.others()
-        except _server_errors():
-            return
-        if others != self.others:
-            self.others = others
-            self.presence_changed.emit(others)
+    def _presence(self, others: list) -> None:
+        self.others = others
+        self.presence_changed.emit(others)
 
     def close(self) -> None:
-        self.timer.stop()
         self.listener.close()
 
 
