@@ -182,3 +182,12 @@ def test_a_burst_past_the_bulk_limit_arrives_as_a_reload_of_that_kind(team, hear
                   [{"g": f"g{i}", "n": f"coder {i}"} for i in range(n)])
     ch, _ = _next(heard, lambda c: c.touched(Kind.CODER))
     assert ch.bulk() and ch.ids("created", Kind.CODER) == []
+
+
+def test_an_application_name_fits_the_servers_63_bytes():
+    assert live.application_name("p", 12) == "workbench p 12"
+    assert live.application_name("p", None) == "workbench p -"
+    long = "a_very_long_project_name_" * 2
+    name = live.application_name(long, 1234567890)
+    assert len(name.encode()) <= 63 and name.startswith("workbench #") and name.endswith(" 1234567890")
+    assert live.application_name(long + "x", 1) != live.application_name(long, 1)

@@ -239,17 +239,13 @@ def application_name(schema: str, source_id: int | None) -> str:
     return f"{APP_PREFIX} {tag} {'-' if source_id is None else source_id}"
 
 
-def present(conn, schema: str) -> list[Presence]:
-    """The others in the project (every listener's connection but this one), from pg_stat_activity;
-    conn is a psycopg or SQLAlchemy connection to the project's database."""
+def present(conn: "psycopg.Connection", schema: str) -> list[Presence]:
+    """The others in the project (every listener's connection but this one), from pg_stat_activity,
+    whose application_name every role may read."""
     prefix = application_name(schema, None)[:-1]
-    sql = ("SELECT usename, application_name, pid FROM pg_stat_activity WHERE datname = current_database() "
-           "AND pid <> pg_backend_pid() AND left(application_name, %s) = %s ORDER BY usename, pid")
-    if isinstance(conn, Connection):
-        rows = conn.execute(text(sql.replace("%s", ":n", 1).replace("%s", ":p", 1)),
-                            {"n": len(prefix), "p": prefix}).all()
-    else:
-        rows = conn.execute(sql, (len(prefix), prefix)).fetchall()
+    rows = conn.execute("SELECT usename, application_name, pid FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                        "AND left(application_name, %s) = %s ORDER BY usename, pid", (len(prefix), prefix)).fetchall()
     out = []
     for role, app, pid in rows:
         rest = app[len(prefix):]
