@@ -147,6 +147,12 @@ def test_opening_keeps_our_triggers_and_drops_a_foreign_one_and_a_tampered_one(s
         assert _triggers(raw) == ours
         body = raw.execute("SELECT prosrc FROM pg_proc WHERE proname = 'wb_live_notify'").fetchone()[0]
         assert body == live.FUNCTION_BODY
+        # One of ours disabled: live updates would stop without a word; it is made again, enabled.
+        raw.execute("ALTER TABLE p.coding DISABLE TRIGGER wb_live_insert")
+        with open_project(url) as p:
+            assert len(p.warnings) == 1 and "trigger wb_live_insert" in p.warnings[0]
+        assert _triggers(raw) == ours
+        assert raw.execute("SELECT count(*) FROM pg_trigger WHERE tgenabled = 'D'").fetchone()[0] == 0
 
 
 def test_a_copy_and_an_upgrade_get_the_triggers(server):

@@ -155,25 +155,29 @@ def is_installed(conn: Connection, schema: str) -> bool:
 def _missing(conn: Connection, schema: str) -> set[tuple[str, str]]:
     have = set(conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = :s"), {"s": schema}).scalars())
     want = {(t, n) for t in WATCHED if t in have for n in TRIGGERS.values()}
-    ours = {(t, n) for n, t, fn, body in triggers_of(conn, schema) if is_ours(n, t, fn, body)}
+    ours = {(t, n) for n, t, fn, body, on in triggers_of(conn, schema) if is_ours(n, t, fn, body, schema, on)}
     return want - ours
 
 
-def triggers_of(conn: Connection, schema: str) -> list[tuple[str, str, str, str]]:
-    """Every trigger on the schema's tables, not the server's own: (name, table, function, its body)."""
+def triggers_of(conn: Connection, schema: str) -> list[tuple[str, str, str, str, bool]]:
+    """Every trigger on the schema's tables, not the server's own: (name, table, function, its body,
+    whether it is enabled)."""
     return [tuple(r) for r in conn.execute(text(
-        "SELECT t.tgname, c.relname, fn.nspname || '.' || p.proname, p.prosrc FROM pg_trigger t "
+        "SELECT t.tgname, c.relname, fn.nspname || '.' || p.proname, p.prosrc, t.tgenabled <> 'D' "
+        "FROM pg_trigger t "
         "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
         "JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace fn ON fn.oid = p.pronamespace "
         "WHERE n.nspname = :s AND NOT t.tgisinternal ORDER BY c.relname, t.tgname"), {"s": schema})]
 
 
-def is_ours(name: str, table: str, function: str, body: str, schema: str | None = None) -> bool:
-    """A trigger the workbench made: one of our names, on a watched table, calling our function
-    in the project's own schema, whose body is still the one install() wrote."""
+def is_ours(name: str, table: str, function: str, body: str, schema: str | None = None,
+            enabled: bool = True) -> bool:
+    """A trigger the workbench made and left as it was: one of our names, on a watched table,
+    calling our function in the project's own schema, whose body is still the one install()
+    wrote, and enabled (a disabled one would silently stop live updates)."""
     fn_schema, _, fn_name = function.rpartition(".")
     return (name in TRIGGERS.values() and table in WATCHED and fn_name == FUNCTION
-            and (schema is None or fn_schema == schema) and body == FUNCTION_BODY)
+            and (schema is None or fn_schema == schema) and body == FUNCTION_BODY and enabled)
 
 
 # -- reading notifications ----------------------------------------------------------------------

@@ -237,8 +237,8 @@ class PostgresBackend(Backend):
         views = conn.execute(text("SELECT table_name FROM information_schema.views WHERE table_schema = :s"),
                              {"s": schema_name}).scalars().all()
         rows = [("view", name, "") for name in views]
-        rows += [("trigger", name, table) for name, table, fn, body in live.triggers_of(conn, schema_name)
-                 if not live.is_ours(name, table, fn, body, schema_name)]
+        rows += [("trigger", name, table) for name, table, fn, body, on in live.triggers_of(conn, schema_name)
+                 if not live.is_ours(name, table, fn, body, schema_name, on)]
         schema = quote(schema_name)
         for kind, name, table in rows:
             on = f" ON {schema}.{quote(table)}" if kind == "trigger" else ""
