@@ -121,7 +121,7 @@ class ProjectActions(QObject):
 
     def open_sample_project(self) -> bool:
         """Open a working copy of the sample study (the shipped file stays pristine)."""
-        from workbench.store.sqlite import backup_copy
+        from workbench.store.project import backend_for
 
         src = sample_project_path()
         if src is None:
@@ -131,7 +131,11 @@ class ProjectActions(QObject):
         folder.mkdir(parents=True, exist_ok=True)
         dest = folder / "johannesburg-sample.qwb"
         if not dest.exists():
-            backup_copy(src, dest)
+            backend = backend_for(src, readonly=True)
+            try:
+                backend.copy_to_file(dest)
+            finally:
+                backend.close()
         return self.w.open_project(dest)
 
     def fill_recent_menu(self) -> None:
