@@ -96,3 +96,28 @@ def test_restore_case_tables_undoes_a_csv_import(project, tmp_path):
         assert _tables(project)[name] == raw_before[name], name
     case_tables.restore_case_tables(project, after)  # redo
     assert _ids(project, lambda s: case_by_name(s, "Nairobi")) is not None
+
+
+def test_import_sources_names_what_the_run_made(project, tmp_path):
+    """The import job's Changes: the sources made by id, the coder and case made for them, the
+    outcomes in `result`; a skipped repeat and a failed file name nothing."""
+    from workbench.services.sources import import_sources
+
+    a, b, empty = tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "empty.txt"
+    a.write_text("First interview about the twinning.\n", encoding="utf-8")
+    b.write_text("Second interview about the twinning.\n", encoding="utf-8")
+    empty.write_text("")
+    sources_before = {r[0] for r in _rows(project, "SELECT id FROM source")}
+    ch = import_sources(project, [a, b, a, empty], coder="Zanele", case="Nairobi")
+    made = {r[0] for r in _rows(project, "SELECT id FROM source")} - sources_before
+    assert [o.status for o in ch.result] == ["imported", "imported", "skipped", "failed"]
+    assert set(ch.ids("created", Kind.SOURCE)) == made and len(made) == 2
+    assert ch.ids("created", Kind.CODER) == [r[0] for r in _rows(project, "SELECT id FROM coder WHERE name = 'Zanele'")]
+    assert ch.ids("created", Kind.CASE) == [r[0] for r in _rows(project, "SELECT id FROM case_ WHERE name = 'Nairobi'")]
+    again = import_sources(project, [a], coder="Zanele", case="Nairobi")
+    assert not again.kinds() and again.result[0].status == "skipped"
+
+
+def _rows(project, sql: str) -> list[tuple]:
+    with project.reading() as s:
+        return [tuple(r) for r in s.execute(text(sql))]
