@@ -20,7 +20,8 @@ import workbench.services as services_pkg
 from workbench.core.changes import WHATS, Changes, Kind
 from workbench.services import cases as cs
 from workbench.services import codebook as cb
-from workbench.services import codebook_io, coders, coding, memos, projects, saved_queries, sources
+from workbench.services import case_tables, codebook_io, codebook_undo, coders, coding, memos, projects, saved_queries
+from workbench.services import sources
 from workbench.services.code_hits import code_hits
 from workbench.services.lookup import case_by_name, code_by_path, coder_by_name, source_by_name
 from workbench.store.models import Attribute, Base, Coding, SourceFolder
@@ -118,6 +119,39 @@ def _removed(p):
     return coding.remove_codings(p, [_ids(p, _coding_id)]).result
 
 
+def _fold_setup(p):
+    """A merge of autonomy into provincial constraint that folds a repeat coding with a memo into a
+    coding of the target that has one too, and moves a code memo; returns (source ids, target id)."""
+    src, tgt, coder = _ids(p, lambda s: (code_by_path(s, "autonomy"), code_by_path(s, "provincial constraint"),
+                                         coder_by_name(s, "Thandi")))
+    sid = _ids(p, lambda s: source_by_name(s, "policy.txt"))
+    coding.apply_codes(p, [coding.NewCoding(sid, src, coder, 0, 10, memo="mine"),
+                           coding.NewCoding(sid, tgt, coder, 0, 10, memo="theirs")])
+    memos.set_memo(p, "code", src, "about autonomy")
+    return [src], tgt
+
+
+def _merged(p):
+    return codebook_undo.merge_codes_kept(p, *_fold_setup(p)).result
+
+
+def _case_state(p):
+    """The case tables as they were, then changes to every one of them."""
+    state = case_tables.case_tables(p)
+    jhb, sid = _ids(p, lambda s: (case_by_name(s, "Johannesburg"), source_by_name(s, "policy.txt")))
+    cs.create_case(p, "Nairobi")
+    cs.delete_case_kept(p, _ids(p, lambda s: case_by_name(s, "Addis Ababa")))
+    cs.create_attribute(p, "population", "number")
+    cs.set_links(p, [], [(jhb, sid)])
+    return state
+
+
+def _removed_with_memo_rows(p):
+    cid = _coding_memo(p)
+    rows = coding.coding_memo_rows(p, [cid])
+    return coding.remove_codings(p, [cid]).result, rows
+
+
 def _csv(p, tmp_path):
     f = tmp_path / "more.csv"
     f.write_text("name,country,sources\nNairobi,Kenya,policy.txt\nAddis Ababa,Ethiopia,interview_jhb.txt\n",
@@ -175,6 +209,9 @@ OPERATIONS = [
     ("restore_code", _deleted_code, lambda p, snap: cb.restore_code(p, snap)),
     ("merge_codes", _coding_memo, lambda p, a: cb.merge_codes(
         p, [_ids(p, lambda s: code_by_path(s, "autonomy"))], _ids(p, lambda s: code_by_path(s, "provincial constraint")))),
+    ("merge_codes_kept", _fold_setup, lambda p, a: codebook_undo.merge_codes_kept(p, *a)),
+    ("unmerge_codes", _merged, lambda p, snap: codebook_undo.unmerge_codes(p, snap)),
+    ("restore_case_tables", _case_state, lambda p, state: case_tables.restore_case_tables(p, state)),
     ("merge_entries", None, lambda p, a: codebook_io.merge_entries(
         p, [(["autonomy", "fresh"], "a new one", "#aa0000"), (["autonomy"], "described", "")])),
     ("add_coder", None, lambda p, a: coders.add_coder(p, "Lerato")),
@@ -186,6 +223,7 @@ OPERATIONS = [
                                coder_by_name(s, "Pieter"))), 0, 10)),
     ("remove_codings", _coding_memo, lambda p, cid: coding.remove_codings(p, [cid])),
     ("restore_codings", _removed, lambda p, records: coding.restore_codings(p, records)),
+    ("restore_codings (memo rows)", _removed_with_memo_rows, lambda p, a: coding.restore_codings(p, *a)),
     ("set_memo (new)", None, lambda p, a: memos.set_memo(p, "code", _ids(p, lambda s: code_by_path(s, "autonomy")),
                                                          "a memo")),
     ("set_memo (edit)", _coding_memo, lambda p, cid: memos.set_memo(p, "coding", cid, "another note")),
@@ -255,7 +293,7 @@ def _write_functions() -> set[str]:
     return found
 
 
-MODULES = {"cases": cs, "codebook": cb, "codebook_io": codebook_io, "coders": coders, "coding": coding,
+MODULES = {"cases": cs, "case_tables": case_tables, "codebook": cb, "codebook_undo": codebook_undo, "codebook_io": codebook_io, "coders": coders, "coding": coding,
            "memos": memos, "projects": projects, "saved_queries": saved_queries, "sources": sources,
            "code_hits": None}
 

@@ -194,3 +194,27 @@ def test_properties_dialog_is_one_undoable_edit(window, project_path, qtbot):
     window.undo()
     paths, _ = codebook_in(project_path)
     assert "outcomes" not in paths and paths["development outcome"][1] == ""
+
+
+def test_undo_of_a_merge_takes_back_a_memo_appended_to_a_kept_coding(window, project_path):
+    """A repeat folded into the target's coding appends its memo to that coding's memo; undo puts
+    the target coding's memo back as it was (the old undo kept only the merged codes' rows)."""
+    from store_read import rows
+
+    from workbench.services.coding import NewCoding, apply_codes
+    from workbench.services.lookup import coder_by_name
+
+    acts = window.codebook_actions
+    target = code_id(window, "provincial constraint")
+    new = acts.create("approvals")
+    with window.ctx.project.reading() as s:
+        thandi = coder_by_name(s, "Thandi")
+    sid = window.source_model.source_ids()[0]
+    apply_codes(window.ctx.project, [NewCoding(sid, target, thandi, 0, 5, memo="kept note"),
+                                     NewCoding(sid, new, thandi, 0, 5, memo="folded note")])
+    memo_sql = "SELECT guid, text, updated_at, coding_id, code_id FROM memo ORDER BY guid"
+    before = rows(project_path, memo_sql)
+    assert acts.merge_codes([new], target)
+    assert any("kept note" in r[1] and "folded note" in r[1] for r in rows(project_path, memo_sql))
+    window.undo()
+    assert rows(project_path, memo_sql) == before

@@ -107,3 +107,24 @@ def test_closing_the_project_stops_a_running_import_first(window, tmp_path, qtbo
     n = con.execute("SELECT count(*) FROM source").fetchone()[0]
     con.close()
     assert 3 <= n <= 3 + 30
+
+
+def test_the_views_update_from_the_import_jobs_changes(window, tmp_path, qtbot, project_path):
+    """The job returns the Changes of the run (the sources it made, by id); the window refreshes
+    from that value, not from a reload of everything (issue 13, item 2)."""
+    from store_read import rows
+
+    from workbench.core.changes import Kind
+
+    before = {r[0] for r in rows(project_path, "SELECT id FROM source")}
+    seen = []
+    window.ctx.changed.connect(seen.append)
+    job = window.project_actions.import_files(write_files(tmp_path / "in", 3))
+    with qtbot.waitSignal(job.finished, timeout=20000):
+        pass
+    made = {r[0] for r in rows(project_path, "SELECT id FROM source")} - before
+    assert len(made) == 3
+    ch = seen[-1]
+    assert set(ch.ids("created", Kind.SOURCE)) == made and not ch.bulk()
+    assert [o.status for o in ch.result] == ["imported"] * 3
+    assert made <= set(window.source_model.source_ids())  # the source list shows them

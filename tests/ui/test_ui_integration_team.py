@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 from ui_helpers import codings_in, select_phrase, source_id
 
+from workbench.core.changes import Kind
 from workbench.services import coding
 from workbench.services.lookup import code_by_path, coder_by_name, source_by_name
 from workbench.store.project import open_project
@@ -52,6 +53,9 @@ def test_hand_out_then_merge_back_shows_the_new_coding(qtbot, window, project_pa
     select_phrase(window, "1. Purpose")
     assert window.coding_actions.code_selection(next(r.id for r in window.code_model.rows() if r.path == "autonomy"))
     assert window.ctx.undo_stack.count() == 1
+    window.open_source(source_id(window, ADDIS))  # open while the merge brings Pieter's coding in
+    count_before = next(r.count for r in window.code_model.rows()
+                        if r.path == "development outcome/unrealised objective")
 
     window.team_actions.merge.trigger()
     dialog = window.team_actions.dialog
@@ -60,15 +64,20 @@ def test_hand_out_then_merge_back_shows_the_new_coding(qtbot, window, project_pa
     qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(dialog.apply_button.isEnabled, timeout=20000)
     old_ctx = window.ctx
+    seen = []
+    window.ctx.changed.connect(seen.append)
     with qtbot.waitSignal(dialog.merged, timeout=20000):
         qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.ctx is not None and window.ctx is not old_ctx)
+    # The project stays open; the window refreshed from the merge's Changes (issue 13, item 2).
+    assert window.ctx is old_ctx and seen and seen[-1].touched(Kind.CODING)
     assert window.ctx.undo_stack.count() == 0
     assert "undo history was cleared" in window.statusBar().currentMessage()
     expected = ("development outcome/unrealised objective", "Pieter", text_start, text_start + len(PHRASE), PHRASE)
     assert expected in codings_in(project_path, ADDIS)
-    window.open_source(source_id(window, ADDIS))
+    # The open source and the codebook show it without being opened again.
     assert any((s.row.start, s.row.end) == expected[2:4] for s in window.document_view.layer.spans.values())
+    assert next(r.count for r in window.code_model.rows()
+                if r.path == "development outcome/unrealised objective") == count_before + 1
     dialog.close()
 
 

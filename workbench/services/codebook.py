@@ -465,6 +465,7 @@ def _fold_codings(s: Session, tree: CodeTree, sid: int, target: Code, deleted_by
                 _append_memo(theirs, memo, f"from {path}")
                 bury(s, "memo", [(memo.guid, f"memo of a coding of {path} {redirect(theirs.guid)}")], deleted_by)
                 changes.add("updated", Kind.MEMO, theirs.id).add("deleted", Kind.MEMO, memo.id)
+                changes.add("counts", Kind.CODING, kept.id)  # its memo grew
                 s.delete(memo)
     s.flush()
     bury(s, "coding", [(d.guid, f"{path} {redirect(k.guid)}") for d, k in dupes], deleted_by)

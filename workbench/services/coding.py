@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from workbench.core.changes import Changes, Kind
@@ -158,13 +158,36 @@ def remove_codings(project: Project, ids: list[int], deleted_by: str = "") -> Ch
     return _counted(changes, [(r.source_id, r.code_id) for r in records]).with_result(records)
 
 
-def restore_codings(project: Project, records: list[CodingRecord]) -> Changes:
-    """Put removed codings back with their GUIDs, memos and creation times (undo of removal)."""
+def coding_memo_rows(project: Project, coding_ids: list[int]) -> dict[str, dict]:
+    """The memo rows of these codings by coding GUID (all but their ids), taken before a removal
+    so that `restore_codings` can give the memos back their GUIDs, authors and dates."""
+    cols = [c for c in Memo.__table__.c if c.name not in ("id", "coding_id")]
+    with project.reading() as s:
+        rows = s.execute(select(Coding.guid.label("coding_guid"), *cols).join(Memo, Memo.coding_id == Coding.id)
+                         .where(Coding.id.in_(coding_ids))).all()
+    return {r.coding_guid: {c.name: r._mapping[c] for c in cols} for r in rows}
+
+
+def restore_codings(project: Project, records: list[CodingRecord], memo_rows: dict[str, dict] | None = None
+                    ) -> Changes:
+    """Put removed codings back with their GUIDs, memos and creation times (undo of removal).
+
+    With `memo_rows` (from `coding_memo_rows`) the re-made memos get their old GUIDs, authors
+    and dates back in the same transaction, so a merge with a colleague's copy sees the same
+    memo and not a new one.
+    """
     items = [
         NewCoding(r.source_id, r.code_id, r.coder_id, r.start, r.end, r.memo, guid=r.guid, created_at=r.created_at)
         for r in records
     ]
-    return apply_codes(project, items)
+    with project.transaction() as s:
+        changes = apply_codes_in(s, items)
+        if memo_rows:
+            ids = dict(s.execute(select(Coding.guid, Coding.id).where(Coding.guid.in_(list(memo_rows)))).all())
+            for coding_guid, row in memo_rows.items():
+                if coding_guid in ids:
+                    s.execute(update(Memo).where(Memo.coding_id == ids[coding_guid]).values(**row))
+    return changes
 
 
 def coding_id_by_guid(session: Session, guid: str) -> int:

@@ -155,6 +155,45 @@ def import_files(
     return outcomes
 
 
+def import_sources(
+    project: Project,
+    paths: list[str | Path],
+    coder: str | None = None,
+    case: str | None = None,
+    report: Report | None = None,
+    should_stop: ShouldStop | None = None,
+    encoding: str | None = None,
+) -> Changes:
+    """`import_files` as the window's long job: the Changes of the whole run, `result` the outcomes.
+
+    Each file is still its own transaction; the Changes names the sources made, the coder and
+    case made for them (when the names were new) and the case whose links grew, so the views
+    update from it instead of reloading the project (issue 13).
+    """
+    from workbench.store.models import Coder
+
+    def ids(table) -> set[int]:
+        with project.reading() as s:
+            return set(s.scalars(select(table.id)))
+
+    coders_before, cases_before = ids(Coder), ids(Case)
+    outcomes = import_files(project, paths, coder, case, report, should_stop, encoding)
+    made = [o.source_id for o in outcomes if o.status == "imported"]
+    changes = Changes().add("created", Kind.SOURCE, *made).with_result(outcomes)
+    if made:
+        changes.add("created", Kind.CODER, *sorted(ids(Coder) - coders_before))
+        new_cases = sorted(ids(Case) - cases_before)
+        changes.add("created", Kind.CASE, *new_cases)
+        if case:
+            from workbench.services.lookup import case_by_name
+
+            with project.reading() as s:
+                case_id = case_by_name(s, case)
+            if case_id not in new_cases:
+                changes.add("updated", Kind.LINK, case_id)
+    return changes
+
+
 def _import_one(project: Project, path: str | Path, coder: str | None, case: str | None,
                 encoding: str | None) -> ImportOutcome:
     from workbench.services.cases import ensure_case

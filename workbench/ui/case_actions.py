@@ -102,12 +102,9 @@ class CaseActions(QObject):
         return None
 
     def case_name(self, case_id: int) -> str:
-        from sqlalchemy import select
+        from workbench.query.lookups import name_of
 
-        from workbench.store.models import Case
-
-        with self.ctx.project.reading() as s:
-            return s.scalar(select(Case.name).where(Case.id == case_id)) or ""
+        return name_of(self.ctx.project, "case", case_id)
 
     # -- cases --------------------------------------------------------------------------------
     def create_case(self, name: str) -> int | None:
@@ -166,12 +163,9 @@ class CaseActions(QObject):
             self.w.show_case_memo(cid, focus=True)
 
     def sources_of(self, case_id: int) -> set[int]:
-        from sqlalchemy import select
+        from workbench.query.lookups import sources_of_case
 
-        from workbench.store.models import CaseSource
-
-        with self.ctx.project.reading() as s:
-            return set(s.scalars(select(CaseSource.source_id).where(CaseSource.case_id == case_id)))
+        return sources_of_case(self.ctx.project, case_id)
 
     def set_sources(self, case_id: int, source_ids: set[int]) -> bool:
         if source_ids == self.sources_of(case_id):
@@ -279,12 +273,9 @@ class CaseActions(QObject):
         return dialog
 
     def attribute_name(self, attribute_id: int) -> str:
-        from sqlalchemy import select
+        from workbench.query.lookups import name_of
 
-        from workbench.store.models import Attribute
-
-        with self.ctx.project.reading() as s:
-            return s.scalar(select(Attribute.name).where(Attribute.id == attribute_id)) or ""
+        return name_of(self.ctx.project, "attribute", attribute_id)
 
     def rename_attribute_dialog(self, attribute_id: int):
         old = self.attribute_name(attribute_id)

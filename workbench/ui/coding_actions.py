@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from workbench.core.paths import join_path, split_path
-from workbench.services.lookup import CodeTree
+from workbench.query.lookups import code_tree
 from workbench.ui.commands.base import StepCommand
 from workbench.ui.commands.codebook import CreateCode
 from workbench.ui.commands.coding import ApplyCodings, RemoveCodings, new_codings
@@ -105,8 +105,7 @@ class CodingActions(QObject):
         except ValueError as exc:
             self.ctx.error.emit(str(exc))
             return False
-        with self.ctx.project.reading() as s:
-            tree = CodeTree(s)
+        tree = code_tree(self.ctx.project)
         parent, i = None, 0
         while i < len(parts) - 1:  # walk down the parents that exist
             found = tree.find(join_path(parts[: i + 1]))
@@ -153,8 +152,7 @@ class CodingActions(QObject):
         if not name:
             self.w.status_note("The selection has no words to name a code with")
             return
-        with self.ctx.project.reading() as s:
-            existing = CodeTree(s).find(name)
+        existing = code_tree(self.ctx.project).find(name)
         if existing is not None and self.w.code_model.row(existing).parent_id is None:
             self.code_selection(existing, passage)
         else:

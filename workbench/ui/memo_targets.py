@@ -1,11 +1,9 @@
 """Which memo the memo pane shows, and writing it as undoable commands."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from workbench.query import document as q
+from workbench.query.lookups import coding_guids, exists, name_of
 from workbench.services.memos import get_memo
-from workbench.store.models import Case, Coding, Source
 from workbench.ui.commands.coding import ids_of
 from workbench.ui.commands.memos import MemoCommand, SetMemo
 
@@ -45,9 +43,7 @@ class MemoTargets:
             return self._target_id(kind, key) is None
         if kind == "code":
             return self.w.code_model.row(key) is None
-        table = {"source": Source, "case": Case}[kind]
-        with self.ctx.project.reading() as s:
-            return s.scalar(select(table.id).where(table.id == key)) is None
+        return not exists(self.ctx.project, kind, key)
 
     def commit(self, kind: str, key, text: str) -> bool:
         if self.ctx is None:
@@ -70,13 +66,11 @@ class MemoTargets:
             self._show("project", None, f"Memo on the project “{self.ctx.name}”", focus)
 
     def show_source(self, source_id: int, focus: bool = False) -> None:
-        with self.ctx.project.reading() as s:
-            name = s.scalar(select(Source.name).where(Source.id == source_id))
+        name = name_of(self.ctx.project, "source", source_id) or None
         self._show("source", source_id, f"Memo on source “{name}”", focus)
 
     def show_case(self, case_id: int, focus: bool = False) -> None:
-        with self.ctx.project.reading() as s:
-            name = s.scalar(select(Case.name).where(Case.id == case_id))
+        name = name_of(self.ctx.project, "case", case_id) or None
         self._show("case", case_id, f"Memo on case “{name}”", focus)
 
     def show_code(self, code_id: int, focus: bool = False) -> None:
@@ -87,10 +81,10 @@ class MemoTargets:
             self._show("code", code_id, f"Memo on code “{row.path}”", focus)
 
     def show_coding(self, coding_id: int, focus: bool = False) -> None:
-        with self.ctx.project.reading() as s:
-            guid = s.scalar(select(Coding.guid).where(Coding.id == coding_id))
-        if guid is None:
+        guids = coding_guids(self.ctx.project, [coding_id])
+        if not guids:
             return
+        guid = guids[0]
         rows = q.source_codings(self.ctx.project, self.w.document_view.source_id or -1, [coding_id])
         title = (f"Memo on coding “{rows[0].code_path}” by {rows[0].coder}, characters {rows[0].start}–{rows[0].end}"
                  if rows else "Memo on coding")

@@ -22,9 +22,9 @@ SOURCE_FILTER = "Sources (*.txt *.md *.docx *.odt *.rtf *.pdf *.html *.htm);;All
 def import_job(project, paths: list[str], coder: str | None, report, should_stop):
     """The import, run on a worker thread. It shares the window's Project: the file is locked for
     writing by this process, and each call inside opens its own session, as a worker must."""
-    from workbench.services.sources import import_files
+    from workbench.services.sources import import_sources
 
-    return import_files(project, paths, coder=coder, report=report, should_stop=should_stop)
+    return import_sources(project, paths, coder=coder, report=report, should_stop=should_stop)
 
 
 class ProjectActions(QObject):
@@ -121,7 +121,7 @@ class ProjectActions(QObject):
 
     def open_sample_project(self) -> bool:
         """Open a working copy of the sample study (the shipped file stays pristine)."""
-        from workbench.store.sqlite import backup_copy
+        from workbench.store.project import backend_for
 
         src = sample_project_path()
         if src is None:
@@ -131,7 +131,11 @@ class ProjectActions(QObject):
         folder.mkdir(parents=True, exist_ok=True)
         dest = folder / "johannesburg-sample.qwb"
         if not dest.exists():
-            backup_copy(src, dest)
+            backend = backend_for(src, readonly=True)
+            try:
+                backend.copy_to_file(dest)
+            finally:
+                backend.close()
         return self.w.open_project(dest)
 
     def fill_recent_menu(self) -> None:
@@ -178,14 +182,18 @@ class ProjectActions(QObject):
             if wait:
                 JobRunner.instance().wait()
 
-    def _ended(self) -> None:
+    def _ended(self, changes: Changes | None = None) -> None:
+        """The job ended: the views update from its Changes; after a failure or Cancel, whatever
+        files went in before are not named, so the source views reload whole."""
         self.job = None
         self.w.source_panel.job_ended()
         if self.w.ctx is not None:
-            self.w.ctx.changed.emit(Changes().some("created", Kind.SOURCE))
+            self.w.ctx.changed.emit(changes if changes is not None else
+                                    Changes().some("created", Kind.SOURCE).some("created", Kind.CODER))
 
-    def _finished(self, outcomes) -> None:
-        self._ended()
+    def _finished(self, changes: Changes) -> None:
+        self._ended(changes)
+        outcomes = changes.result
         done = [o for o in outcomes if o.status == "imported"]
         skipped = [o for o in outcomes if o.status == "skipped"]
         failed = [o for o in outcomes if o.status == "failed"]

@@ -132,7 +132,7 @@ class TeamActions(QObject):
         dialog = MergeDialog(ctx.project, self.w, files)
         dialog.status.setText(MERGE_NOTE)
         dialog.status.setWordWrap(True)
-        dialog.merged.connect(self._merged)
+        dialog.applied.connect(self._merged)
         dialog.finished.connect(lambda _=0, d=dialog: self._dialog_closed(d))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog = dialog
@@ -146,16 +146,17 @@ class TeamActions(QObject):
         if self.dialog is dialog:
             self.dialog = None
 
-    def _merged(self, report) -> None:
-        """Everything may have changed: reopen the project so every view reads it afresh."""
+    def _merged(self, changes) -> None:
+        """The views update from the merge's Changes (a reset of every kind it wrote); a merge
+        cannot be undone, and the commands on the stack name rows it may have changed, so the
+        undo history goes."""
         ctx = self.w.ctx
         if ctx is None:
             return
-        path = ctx.path
         JobRunner.instance().wait()  # the merge job's thread lets go of the project
-        self.w.close_project()
-        self.w.open_project(path)
-        counts = report.to_json().get("counts", {})
+        ctx.undo_stack.clear()
+        ctx.changed.emit(changes)
+        counts = changes.result.to_json().get("counts", {})
         n = counts.get("coding", {}).get("new", 0)
         self.w.status_note(f"Merged: {n} new codings. The undo history was cleared (a merge is not undoable).")
 

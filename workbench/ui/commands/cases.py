@@ -5,11 +5,10 @@ and GUIDs and lifts the tombstones, so a later merge sees the case as never dele
 """
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from workbench.core.changes import Changes, Kind
+from workbench.query.lookups import field_of, name_of, sources_of_case
 from workbench.services import cases as cs
-from workbench.store.models import Attribute, Case, CaseSource
+from workbench.services.case_tables import CaseTables, case_tables, restore_case_tables
 from workbench.store.project import Project
 from workbench.ui.commands.base import Step
 
@@ -60,8 +59,7 @@ class _CaseField(Step):
         raise NotImplementedError
 
     def do(self, project: Project) -> Changes:
-        with project.reading() as s:
-            self.old = s.scalar(select(getattr(Case, self.field)).where(Case.id == self.case_id)) or ""
+        self.old = field_of(project, "case", self.case_id, self.field) or ""
         return self.apply(project, self.value)
 
     def undo(self, project: Project) -> Changes:
@@ -124,8 +122,7 @@ class RenameAttribute(Step):
         self.attribute_id, self.name, self.old = attribute_id, name, ""
 
     def do(self, project: Project) -> Changes:
-        with project.reading() as s:
-            self.old = s.scalar(select(Attribute.name).where(Attribute.id == self.attribute_id))
+        self.old = name_of(project, "attribute", self.attribute_id)
         return cs.rename_attribute(project, self.attribute_id, self.name)
 
     def undo(self, project: Project) -> Changes:
@@ -159,8 +156,7 @@ class SetCaseSources(Step):
         return ch
 
     def do(self, project: Project) -> Changes:
-        with project.reading() as s:
-            self.old = set(s.scalars(select(CaseSource.source_id).where(CaseSource.case_id == self.case_id)))
+        self.old = sources_of_case(project, self.case_id)
         return self._apply(project, self.source_ids, self.old)
 
     def undo(self, project: Project) -> Changes:
@@ -170,64 +166,28 @@ class SetCaseSources(Step):
         return self._apply(project, self.source_ids, self.old)
 
 
-def _bulk() -> Changes:
-    """The case tables written back whole: every view of cases, attributes and links reloads."""
-    return Changes().some("updated", Kind.CASE).some("updated", Kind.ATTRIBUTE).some("updated", Kind.VALUE).some(
-        "updated", Kind.LINK)
-
-
 class ImportCases(Step):
     """Cases and attributes from a CSV. The import may touch many rows, so this step keeps the
     case tables before and after it; undo and redo write one or the other back (one transaction)."""
 
-    TABLES = ("case_", "attribute", "attribute_value", "case_source")
-
     def __init__(self, path: str):
         self.path = path
-        self.before: dict[str, list[dict]] = {}
-        self.after: dict[str, list[dict]] = {}
+        self.before: CaseTables = {}
+        self.after: CaseTables = {}
         self.result: cs.CasesCsvResult | None = None
 
-    def _state(self, project: Project) -> dict[str, list[dict]]:
-        from workbench.store.models import Base
-
-        t = Base.metadata.tables
-        with project.reading() as s:
-            return {name: [dict(r._mapping) for r in s.execute(select(t[name]))] for name in self.TABLES}
-
-    def _write(self, project: Project, state: dict[str, list[dict]]) -> Changes:
-        from sqlalchemy import delete, insert
-
-        from workbench.store.models import AttributeValue, Base
-
-        t = Base.metadata.tables
-        with project.transaction() as s:
-            for name in ("case_", "attribute"):
-                keep = {r["id"] for r in state[name]}
-                s.execute(delete(t[name]).where(t[name].c.id.not_in(keep)))
-                have = set(s.scalars(select(t[name].c.id)))
-                missing = [r for r in state[name] if r["id"] not in have]
-                if missing:
-                    s.execute(insert(t[name]), missing)
-            s.execute(delete(AttributeValue))
-            s.execute(delete(CaseSource))
-            for name in ("attribute_value", "case_source"):
-                if state[name]:
-                    s.execute(insert(t[name]), state[name])
-        return _bulk()
-
     def do(self, project: Project) -> Changes:
-        self.before = self._state(project)
+        self.before = case_tables(project)
         ch = cs.import_cases_csv(project, self.path)
         self.result = ch.result
-        self.after = self._state(project)
+        self.after = case_tables(project)
         return ch
 
     def undo(self, project: Project) -> Changes:
-        return self._write(project, self.before)
+        return restore_case_tables(project, self.before)
 
     def redo(self, project: Project) -> Changes:
-        return self._write(project, self.after)
+        return restore_case_tables(project, self.after)
 
 
 class LinkPassage(Step):

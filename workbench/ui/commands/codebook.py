@@ -3,13 +3,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import insert, or_, select, update
-
 from workbench.core.changes import Changes, Kind
+from workbench.query.lookups import code_tree, field_of
 from workbench.services import codebook as cb
-from workbench.services.lookup import CodeTree
-from workbench.services.tombstones import unbury
-from workbench.store.models import Code, Coding, Memo
+from workbench.services.codebook_undo import MergeSnapshot, merge_codes_kept, unmerge_codes
 from workbench.store.project import Project
 from workbench.ui.commands.base import Step
 
@@ -51,8 +48,7 @@ class _SetField(Step):
         raise NotImplementedError
 
     def do(self, project: Project) -> Changes:
-        with project.reading() as s:
-            self.old = s.scalar(select(getattr(Code, self.field)).where(Code.id == self.code_id))
+        self.old = field_of(project, "code", self.code_id, self.field)
         return self.apply(project, self.value)
 
     def undo(self, project: Project) -> Changes:
@@ -89,8 +85,7 @@ class MoveCode(Step):
         self.old_position = 0
 
     def do(self, project: Project) -> Changes:
-        with project.reading() as s:
-            tree = CodeTree(s)
+        tree = code_tree(project)
         self.old_parent = tree.parent[self.code_id] if self.code_id in tree.parent else None
         self.old_position = tree.children.get(self.old_parent, []).index(self.code_id) \
             if self.code_id in tree.parent else 0
@@ -117,64 +112,17 @@ class DeleteCode(Step):
 
 
 class MergeCodes(Step):
-    """Merge codes into a target. The service keeps no undo record, so before merging this step
-    copies every row the merge can touch (the codes, their children, their codings and memos) and
-    undo writes them back: re-inserting what went, resetting what moved."""
+    """Merge codes into a target. The merge keeps every row it can touch (services.codebook_undo);
+    undo writes them back, redo merges again and keeps them afresh."""
 
     def __init__(self, source_ids: list[int], target_id: int, deleted_by: str = ""):
         self.source_ids, self.target_id, self.deleted_by = list(source_ids), target_id, deleted_by
-        self.rows: dict[str, list[dict]] = {}
-
-    def _snapshot(self, project: Project) -> None:
-        ids = self.source_ids + [self.target_id]
-        with project.reading() as s:
-            codes = s.execute(select(Code.__table__).where(or_(Code.id.in_(ids), Code.parent_id.in_(ids))))
-            codings = s.execute(select(Coding.__table__).where(Coding.code_id.in_(self.source_ids)))
-            self.rows = {"code": [dict(r._mapping) for r in codes], "coding": [dict(r._mapping) for r in codings]}
-            coding_ids = [c["id"] for c in self.rows["coding"]]
-            memos = s.execute(select(Memo.__table__).where(or_(Memo.code_id.in_(ids), Memo.coding_id.in_(coding_ids))))
-            self.rows["memo"] = [dict(r._mapping) for r in memos]
+        self.snap: MergeSnapshot | None = None
 
     def do(self, project: Project) -> Changes:
-        self._snapshot(project)
-        return self.redo(project)
-
-    def redo(self, project: Project) -> Changes:
-        return cb.merge_codes(project, self.source_ids, self.target_id, self.deleted_by)
+        changes = merge_codes_kept(project, self.source_ids, self.target_id, self.deleted_by)
+        self.snap = changes.result
+        return changes
 
     def undo(self, project: Project) -> Changes:
-        with project.transaction() as s:
-            by_id = {c["id"]: c for c in self.rows["code"]}
-            alive = set(s.scalars(select(Code.id).where(Code.id.in_(list(by_id)))))
-
-            def put(row: dict) -> None:  # parents first
-                if row["id"] in alive:
-                    return
-                parent = by_id.get(row["parent_id"])
-                if parent is not None:
-                    put(parent)
-                s.execute(insert(Code), [row])
-                alive.add(row["id"])
-
-            for row in self.rows["code"]:
-                put(row)
-            for row in self.rows["code"]:
-                s.execute(update(Code).where(Code.id == row["id"]).values(**row))
-            self._upsert(s, Coding, self.rows["coding"])
-            self._upsert(s, Memo, self.rows["memo"])
-            unbury(s, [r["guid"] for rows in self.rows.values() for r in rows])
-        # A bulk write back: the views reload the codebook and the codings it names.
-        ch = Changes().add("created", Kind.CODE, *self.source_ids).add("updated", Kind.CODE, self.target_id)
-        ch.add("updated", Kind.CODING, *[c["id"] for c in self.rows["coding"]]).some("updated", Kind.MEMO)
-        return ch.add("counts", Kind.SOURCE, *{c["source_id"] for c in self.rows["coding"]})
-
-    @staticmethod
-    def _upsert(session, table, rows: list[dict]) -> None:
-        if not rows:
-            return
-        alive = set(session.scalars(select(table.id).where(table.id.in_([r["id"] for r in rows]))))
-        for row in rows:
-            if row["id"] in alive:
-                session.execute(update(table).where(table.id == row["id"]).values(**row))
-            else:
-                session.execute(insert(table), [row])
+        return unmerge_codes(project, self.snap)

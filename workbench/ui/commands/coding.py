@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select, update
-
 from workbench.core.changes import Changes, Kind
 from workbench.core.errors import ValidationError
-from workbench.services.coding import CodingRecord, NewCoding, apply_codes, remove_codings, restore_codings
-from workbench.store.models import Coding, Memo
+from workbench.query.lookups import coding_guids, coding_ids
+from workbench.services.coding import (CodingRecord, NewCoding, apply_codes, coding_memo_rows, remove_codings,
+                                       restore_codings)
 from workbench.store.project import Project
 from workbench.ui.commands.base import Step
 
@@ -24,30 +23,7 @@ class AlreadyCoded(ValidationError):
 
 
 def ids_of(project: Project, guids: list[str]) -> list[int]:
-    with project.reading() as s:
-        found = dict(s.execute(select(Coding.guid, Coding.id).where(Coding.guid.in_(guids))).all())
-    return [found[g] for g in guids if g in found]
-
-
-def memo_rows(project: Project, coding_ids: list[int]) -> dict[str, dict]:
-    """The memo rows of these codings by coding GUID, taken before a removal."""
-    cols = [c for c in Memo.__table__.c if c.name not in ("id", "coding_id")]
-    with project.reading() as s:
-        rows = s.execute(select(Coding.guid.label("coding_guid"), *cols).join(Memo, Memo.coding_id == Coding.id)
-                         .where(Coding.id.in_(coding_ids))).all()
-    return {r.coding_guid: {c.name: r._mapping[c] for c in cols} for r in rows}
-
-
-def put_memo_rows(project: Project, rows: dict[str, dict]) -> None:
-    """After restore_codings re-made the memos, give them back their GUIDs, authors and dates, so a
-    merge with a colleague's copy sees the same memo and not a new one."""
-    if not rows:
-        return
-    with project.transaction() as s:
-        ids = dict(s.execute(select(Coding.guid, Coding.id).where(Coding.guid.in_(list(rows)))).all())
-        for coding_guid, row in rows.items():
-            if coding_guid in ids:
-                s.execute(update(Memo).where(Memo.coding_id == ids[coding_guid]).values(**row))
+    return coding_ids(project, guids)
 
 
 class ApplyCodings(Step):
@@ -67,23 +43,20 @@ class ApplyCodings(Step):
         ids = changes.ids("created", Kind.CODING)
         if not ids:
             raise AlreadyCoded("that passage already has this code by you; nothing added")
-        with project.reading() as s:
-            self.guids = list(s.scalars(select(Coding.guid).where(Coding.id.in_(ids)).order_by(Coding.id)))
+        self.guids = coding_guids(project, ids)
         return changes
 
     def undo(self, project: Project) -> Changes:
         ids = ids_of(project, self.guids)
         if len(ids) != len(self.guids):
             raise ValidationError("that coding is no longer in the project")
-        self.memos = memo_rows(project, ids)
+        self.memos = coding_memo_rows(project, ids)
         changes = remove_codings(project, ids, self.deleted_by)
         self.records = changes.result
         return changes
 
     def redo(self, project: Project) -> Changes:
-        changes = restore_codings(project, self.records)
-        put_memo_rows(project, self.memos)
-        return changes
+        return restore_codings(project, self.records, self.memos)
 
 
 class RemoveCodings(Step):
@@ -99,20 +72,17 @@ class RemoveCodings(Step):
         ids = ids_of(project, self.guids)
         if len(ids) != len(self.guids):
             raise ValidationError("that coding is no longer in the project")
-        self.memos = memo_rows(project, ids)
+        self.memos = coding_memo_rows(project, ids)
         changes = remove_codings(project, ids, self.deleted_by)
         self.records = changes.result
         return changes
 
     def undo(self, project: Project) -> Changes:
-        changes = restore_codings(project, self.records)
-        put_memo_rows(project, self.memos)
-        return changes
+        return restore_codings(project, self.records, self.memos)
 
 
 def guids_for(project: Project, ids: list[int]) -> list[str]:
-    with project.reading() as s:
-        return list(s.scalars(select(Coding.guid).where(Coding.id.in_(ids))))
+    return coding_guids(project, ids)
 
 
 def new_codings(source_id: int, code_id: int | Callable[[], int], coder_id: int, start: int, end: int

@@ -1,12 +1,10 @@
 """Source edits as undoable steps: rename, delete (with everything that goes with it), folders, case links."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from workbench.core.changes import Changes, Kind
+from workbench.query.lookups import cases_of_source, field_of, folder_members, folder_of_sources, folder_record, name_of
 from workbench.services import cases as case_service
 from workbench.services import sources as src
-from workbench.store.models import CaseSource, Source, SourceFolder
 from workbench.store.project import Project
 from workbench.ui.commands.base import Step
 
@@ -16,8 +14,7 @@ class RenameSource(Step):
         self.source_id, self.name, self.old = source_id, name, ""
 
     def do(self, project: Project) -> Changes:
-        with project.reading() as s:
-            self.old = s.scalar(select(Source.name).where(Source.id == self.source_id))
+        self.old = name_of(project, "source", self.source_id)
         return src.rename_source(project, self.source_id, self.name)
 
     def undo(self, project: Project) -> Changes:
@@ -54,8 +51,7 @@ class SetSourceCases(Step):
         return ch
 
     def do(self, project: Project) -> Changes:
-        with project.reading() as s:
-            self.old = set(s.scalars(select(CaseSource.case_id).where(CaseSource.source_id == self.source_id)))
+        self.old = cases_of_source(project, self.source_id)
         return self._apply(project, self.case_ids, self.old)
 
     def undo(self, project: Project) -> Changes:
@@ -74,8 +70,7 @@ class CreateFolder(Step):
     def do(self, project: Project) -> Changes:
         ch = src.create_folder(project, self.name, self.parent_id, self.folder_id, self.guid)
         self.folder_id = ch.ids("created", Kind.FOLDER)[0]
-        with project.reading() as s:
-            self.guid = s.scalar(select(SourceFolder.guid).where(SourceFolder.id == self.folder_id))
+        self.guid = field_of(project, "folder", self.folder_id, "guid")
         return ch
 
     def undo(self, project: Project) -> Changes:
@@ -87,8 +82,7 @@ class RenameFolder(Step):
         self.folder_id, self.name, self.old = folder_id, name, ""
 
     def do(self, project: Project) -> Changes:
-        with project.reading() as s:
-            self.old = s.scalar(select(SourceFolder.name).where(SourceFolder.id == self.folder_id))
+        self.old = name_of(project, "folder", self.folder_id)
         return src.rename_folder(project, self.folder_id, self.name)
 
     def undo(self, project: Project) -> Changes:
@@ -104,10 +98,8 @@ class DeleteFolder(Step):
         self.members: list[int] = []
 
     def do(self, project: Project) -> Changes:
-        with project.reading() as s:
-            f = s.get(SourceFolder, self.folder_id)
-            self.row = {"name": f.name, "parent_id": f.parent_id, "guid": f.guid} if f else {}
-            self.members = list(s.scalars(select(Source.id).where(Source.folder_id == self.folder_id)))
+        self.row = folder_record(project, self.folder_id)
+        self.members = folder_members(project, self.folder_id)
         return src.delete_folder(project, self.folder_id, self.deleted_by)
 
     def undo(self, project: Project) -> Changes:
@@ -125,8 +117,7 @@ class MoveToFolder(Step):
         self.old: dict[int, int | None] = {}
 
     def do(self, project: Project) -> Changes:
-        with project.reading() as s:
-            self.old = dict(s.execute(select(Source.id, Source.folder_id).where(Source.id.in_(self.source_ids))).all())
+        self.old = folder_of_sources(project, self.source_ids)
         return src.move_to_folder(project, self.source_ids, self.folder_id)
 
     def undo(self, project: Project) -> Changes:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from workbench.core.changes import Changes, Kind
 from workbench.ui.dialogs.merge_words import (KIND_TITLES, change_word, field_words, option_words, side_text,
                                               summary_html)
 from workbench.ui.jobs import Job, JobRunner
@@ -36,23 +37,46 @@ def _plan_job(project, others, report, should_stop):
         return plan_merge(p, others, report, should_stop)
 
 
-def _apply_job(project, plan, resolutions, report, should_stop):
+def _apply_job(project, plan, resolutions, report, should_stop) -> Changes:
+    """The merge, on a worker thread; returns its Changes (`result`: the MergeReport)."""
     from workbench.services.merge import apply_merge
     from workbench.store.project import Project, open_project
 
     try:
         if isinstance(project, Project):
-            return apply_merge(project, plan, resolutions, report, should_stop)
-        with open_project(project) as p:
-            return apply_merge(p, plan, resolutions, report, should_stop)
+            done = apply_merge(project, plan, resolutions, report, should_stop)
+        else:
+            with open_project(project) as p:
+                done = apply_merge(p, plan, resolutions, report, should_stop)
     finally:
         plan.close()
+    return merge_changes(done)
+
+
+# The kinds of the merge report's counts (services/merge_write.diff) as the views know them.
+_MERGE_KINDS = {"coder": Kind.CODER, "folder": Kind.FOLDER, "source": Kind.SOURCE, "attribute": Kind.ATTRIBUTE,
+                "case": Kind.CASE, "case_passage": Kind.PASSAGE, "code": Kind.CODE, "coding": Kind.CODING,
+                "memo": Kind.MEMO, "value": Kind.VALUE, "link": Kind.LINK}
+_MERGE_WHATS = {"new": "created", "updated": "updated", "deleted": "deleted"}
+
+
+def merge_changes(report) -> Changes:
+    """A merge as a bulk Changes: every kind it wrote, without ids (the views of those kinds reset;
+    the report counts rows by GUID, not by the ids the views hold), and the kept report."""
+    changes = Changes().some("created", Kind.REPORT).with_result(report)
+    for kind, counts in report.to_json().get("counts", {}).items():
+        if kind in _MERGE_KINDS:
+            for what, n in counts.items():
+                if n and what in _MERGE_WHATS:
+                    changes.some(_MERGE_WHATS[what], _MERGE_KINDS[kind])
+    return changes
 
 
 class MergeDialog(QDialog):
     """Merge other project files into a project: given an open Project (the window's) or a path."""
 
     merged = Signal(object)  # the MergeReport
+    applied = Signal(object)  # the merge's Changes (before `merged`), for the window to refresh from
 
     def __init__(self, project, parent=None, files: list[str] | None = None):
         super().__init__(parent)
@@ -189,13 +213,15 @@ class MergeDialog(QDialog):
         self.preview_button.setEnabled(False)
         self._start(Job(_apply_job, self.project, plan, self.resolutions(), label="Merging"), self._show_report)
 
-    def _show_report(self, report) -> None:
+    def _show_report(self, changes: Changes) -> None:
+        report = changes.result
         self.report_view.setHtml(summary_html(report.to_json()))
         self.report_view.show()
         self.tree.hide()
         self.conflicts.hide()
         self.status.setText("Merged. The report is kept in the project.")
         self.cancel_button.setText("Close")
+        self.applied.emit(changes)
         self.merged.emit(report)
 
     def _start(self, job: Job, done) -> None:

@@ -35,17 +35,14 @@ class CaseTableModel(QAbstractTableModel):
             self.reload()
 
     def reload(self) -> None:
-        from sqlalchemy import select
-
-        from workbench.store.models import Source
+        from workbench.query.lookups import source_names
 
         self.beginResetModel()
         if self.project is None:
             self.cases, self.attributes, self.source_names = [], [], {}
         else:
             self.cases, self.attributes = case_table(self.project)
-            with self.project.reading() as s:
-                self.source_names = dict(s.execute(select(Source.id, Source.name)).all())
+            self.source_names = source_names(self.project)
         self.endResetModel()
 
     # -- lookups ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from workbench.query.document import CodeRow, code_counts, code_rows
 from workbench.store.project import Project
 from workbench.ui.models import ID_ROLE
 from workbench.ui.wording import count
-from workbench.ui.views.document_view import PASSAGE_MIME, read_passage
+from workbench.ui.models.passage_mime import PASSAGE_MIME, read_passage
 
 CODES_MIME = "application/x-qwb-codes"  # JSON list of code ids being dragged
 COLOR_ROLE = Qt.ItemDataRole.UserRole + 2

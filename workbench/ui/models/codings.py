@@ -7,7 +7,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from workbench.ui.models import ID_ROLE
 from workbench.ui.models.code_tree import COLOR_ROLE, swatch
-from workbench.ui.views.coding_layer import CodingLayer, Span
+from workbench.ui.models.coding_layer import CodingLayer, Span
 
 
 class CodingListModel(QAbstractTableModel):

@@ -82,13 +82,10 @@ class ComparisonView(QWidget):
         self.spans: list[tuple[int, int, str]] = []
 
     def show_source(self, source_id: int, coders: list[str], codes: list[int] | None = None) -> None:
-        from sqlalchemy import select
-
         from workbench.query.agreement import comparison_spans
-        from workbench.store.models import Source
+        from workbench.query.lookups import source_name_text
 
-        with self.project.reading() as s:
-            name, text = s.execute(select(Source.name, Source.text).where(Source.id == source_id)).one()
+        name, text = source_name_text(self.project, source_id)
         self.coders = list(coders[:2])
         self.spans = comparison_spans(self.project, source_id, self.coders, codes)
         a, b = self.coders

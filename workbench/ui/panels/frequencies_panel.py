@@ -147,13 +147,10 @@ class FrequenciesPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        from sqlalchemy import select
-
-        from workbench.store.models import Code
+        from workbench.query.lookups import code_colors
 
         rows = code_frequencies(self.handle.project, with_children=self.with_children.isChecked())
-        with self.handle.project.reading() as s:
-            colors = dict(s.execute(select(Code.id, Code.color)).all())
+        colors = code_colors(self.handle.project)
         self.model.set_rows(rows, colors)
         self._update_chart()
 

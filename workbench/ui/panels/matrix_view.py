@@ -178,12 +178,9 @@ class MatrixView(QWidget):
         layout.addWidget(self.status)
 
     def refresh_choices(self) -> None:
-        from sqlalchemy import select
+        from workbench.query.lookups import attribute_names
 
-        from workbench.store.models import Attribute
-
-        with self.handle.project.reading() as s:
-            attrs = list(s.scalars(select(Attribute.name).order_by(Attribute.position, Attribute.name)))
+        attrs = attribute_names(self.handle.project)
         current = self.cols.currentText()
         self.cols.clear()
         self.cols.addItems(["cases", "coders", "sources"] + [f"attr:{a}" for a in attrs])
@@ -192,13 +189,10 @@ class MatrixView(QWidget):
         self._fill_folders()
 
     def _fill_folders(self) -> None:
-        from sqlalchemy import select
-
+        from workbench.query.lookups import source_names
         from workbench.services.sources import folder_rows
-        from workbench.store.models import Source
 
-        with self.handle.project.reading() as s:
-            names = dict(s.execute(select(Source.id, Source.name)).all())
+        names = source_names(self.handle.project)
         current = self.folder.currentText()
         self.folder.clear()
         self.folder.addItem("all sources", None)

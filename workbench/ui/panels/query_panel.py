@@ -181,18 +181,15 @@ class QueryPanel(QWidget):
 
     def refresh_choices(self) -> None:
         """Reload codes, sources, cases, coders and saved queries, keeping what was checked."""
-        from sqlalchemy import select
-
-        from workbench.services.lookup import CodeTree
+        from workbench.query.lookups import case_names_ordered, code_tree, coder_names, source_order
         from workbench.services.saved_queries import list_queries
-        from workbench.store.models import Case, Coder, Source
 
         before = self.filters()
-        with self.handle.project.reading() as s:
-            tree = CodeTree(s)
-            sources = list(s.scalars(select(Source.name).order_by(Source.position, Source.name)))
-            cases = list(s.scalars(select(Case.name).order_by(Case.position, Case.name)))
-            coders = list(s.scalars(select(Coder.name).order_by(Coder.name)))
+        project = self.handle.project
+        tree = code_tree(project)
+        sources = [name for _, name in source_order(project)]
+        cases = case_names_ordered(project)
+        coders = coder_names(project)
         self.codes.clear()
         items: dict[int, QTreeWidgetItem] = {}
         for cid in tree.in_order():
@@ -221,12 +218,9 @@ class QueryPanel(QWidget):
             self.folder.addItem(f.path, [names[i] for i in f.source_ids if i in names])
 
     def _source_ids(self) -> list[int]:
-        from sqlalchemy import select
+        from workbench.query.lookups import source_order
 
-        from workbench.store.models import Source
-
-        with self.handle.project.reading() as s:
-            return list(s.scalars(select(Source.id).order_by(Source.position, Source.name)))
+        return [sid for sid, _ in source_order(self.handle.project)]
 
     def _folder_chosen(self, _index: int) -> None:
         """A folder ticks exactly its sources (the sources filter is what the query uses)."""

@@ -135,11 +135,10 @@ class SearchPanel(QWidget):
         layout.addWidget(self.status)
 
     def refresh_codes(self) -> None:
-        from workbench.services.lookup import CodeTree
+        from workbench.query.lookups import code_tree
 
-        with self.handle.project.reading() as s:
-            tree = CodeTree(s)
-            codes = [(tree.path(c), c) for c in tree.in_order()]
+        tree = code_tree(self.handle.project)
+        codes = [(tree.path(c), c) for c in tree.in_order()]
         self.code.clear()
         for path, cid in codes:
             self.code.addItem(path, cid)

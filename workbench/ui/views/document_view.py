@@ -6,7 +6,6 @@ Utf16Map: Qt counts UTF-16 units, the project code points.
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,32 +15,13 @@ from PySide6.QtGui import QDrag, QFont, QTextBlockFormat, QTextCursor, QTextDocu
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip
 
 from workbench.query.document import CodingRow, SourceDocument
-from workbench.ui.views.coding_layer import CodingLayer, Span
+from workbench.ui.models.coding_layer import CodingLayer, Span
+from workbench.ui.models.passage_mime import passage_mime
 from workbench.ui.views.highlighter import CodingHighlighter
 from workbench.ui.views.margin import CodingMargin
 from workbench.ui.views.paragraph_layout import PARAGRAPH_KINDS, ParagraphLayout
 
 TIMESTAMP = re.compile(r"[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s*")
-PASSAGE_MIME = "application/x-qwb-passage"  # {"source_id", "start", "end"} in code points
-
-
-def passage_mime(source_id: int, start: int, end: int, text: str) -> QMimeData:
-    data = QMimeData()
-    data.setData(PASSAGE_MIME, json.dumps({"source_id": source_id, "start": start, "end": end}).encode())
-    data.setText(text)
-    return data
-
-
-def read_passage(data: QMimeData) -> dict | None:
-    if not data.hasFormat(PASSAGE_MIME):
-        return None
-    try:
-        d = json.loads(bytes(data.data(PASSAGE_MIME)).decode())
-        return {k: int(d[k]) for k in ("source_id", "start", "end")}
-    except (ValueError, KeyError, TypeError):
-        return None
-
-
 def display_text(text: str) -> str:
     """The text as QTextDocument takes it without shifting positions: it would fold '\\r\\n' into one
     block break, so a stray carriage return (none survive import, but be sure) becomes a space."""

@@ -12,7 +12,7 @@ from bisect import bisect_left, insort
 
 from PySide6.QtGui import QColor, QFont, QPalette, QSyntaxHighlighter, QTextCharFormat
 
-from workbench.ui.views.coding_layer import CodingLayer, Span
+from workbench.ui.models.coding_layer import CodingLayer, Span
 
 HIT_COLOR = QColor("#ffd43b")
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from workbench.ui.views.coding_layer import Span
+from workbench.ui.models.coding_layer import Span
 
 COL_W = 9  # width of one bracket column
 MAX_COLS = 12  # deeper overlaps share the last column
