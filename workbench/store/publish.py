@@ -1,0 +1,75 @@
+"""Publishing a project file as a new team project on a server, in one transaction (issue 14).
+
+The file's write lock is held while it is read (nobody may change it meanwhile); the file must
+pass SQLite's integrity check; the server must not hold a project of that name. The schema is
+made by the Alembic revisions, filled row by row (store/transfer.copy_rows, every GUID kept),
+its id sequences set, and made a team project by `store.team_roles.secure`, all in one
+transaction: a failure or a cancel leaves nothing on the server.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from workbench.core.errors import ProjectError
+from workbench.core.location import ServerLocation
+from workbench.store import sqlite
+from workbench.store.peek import check_project_file
+from workbench.store.postgres import (create_schema_project, error_words, make_engine, quote, reset_sequences,
+                                      schema_exists)
+from workbench.store.schema_version import HEAD
+from workbench.store.team_roles import secure
+from workbench.store.transfer import Progress, ShouldStop, copy_rows
+
+COUNTED = ("source", "code", "coding", "case_", "memo", "tombstone")
+
+
+def publish_file(path: Path, loc: ServerLocation, drop_keys: tuple[str, ...] = (),
+                 progress: Progress | None = None, should_stop: ShouldStop | None = None) -> dict[str, int]:
+    """A new team project at loc holding everything the project file at path holds; the
+    project_meta keys in drop_keys (what a copy says about itself) are left out. Returns the
+    row counts of the main tables on the server."""
+    revision = check_project_file(path)  # not a project, or from a newer version: refused here
+    if revision != HEAD:
+        raise ProjectError(f"{path}: the file is at schema {revision}; open it once with this version to "
+                           "upgrade it, then publish it")
+    lock = sqlite.WriteLock(path)  # a program writing the file now refuses us, and we it
+    lock.acquire()
+    src = engine = None
+    try:
+        problems = sqlite.integrity_problems(path)
+        if problems:
+            raise ProjectError(f"{path}: the file is damaged ({problems[0]}); nothing was published")
+        src = sqlite.make_engine(path, readonly=True)
+        engine = make_engine(loc)
+        with engine.connect() as conn:
+            if schema_exists(conn, loc.project):
+                raise ProjectError(f"{loc}: a project named {loc.project!r} already exists in the database "
+                                   f"{loc.database!r}; choose another name")
+            create_schema_project(conn, loc.project)
+            copy_rows(src, conn, progress, should_stop)
+            reset_sequences(conn, loc.project)
+            if drop_keys:
+                conn.execute(text(f"DELETE FROM {quote(loc.project)}.project_meta WHERE key = ANY(:k)"),
+                             {"k": list(drop_keys)})
+            secure(conn, loc.project)
+            counts = {t: conn.execute(text(f"SELECT count(*) FROM {quote(loc.project)}.{quote(t)}")).scalar()
+                      for t in COUNTED}
+            conn.commit()
+        return counts
+    except DBAPIError as exc:
+        if isinstance(exc.orig, sqlite3.Error):  # reading the file went wrong, not the server
+            raise ProjectError(f"{path}: {sqlite.error_words(exc)}; nothing was published") from None
+        raise ProjectError(f"{loc}: the project could not be published; nothing was kept "
+                           f"({error_words(exc, loc)})") from None
+    except sqlite3.Error as exc:  # the integrity check itself could not read the file
+        raise ProjectError(f"{path}: {sqlite.error_words(exc)}; nothing was published") from None
+    finally:
+        if src is not None:
+            src.dispose()
+        if engine is not None:
+            engine.dispose()
+        lock.release()
