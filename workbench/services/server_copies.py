@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import delete, select
@@ -80,6 +80,7 @@ def checkout(url: str | ServerLocation, dest: str | os.PathLike, *, report: Prog
              should_stop: ShouldStop | None = None) -> CheckedOut:
     """Write a file copy of the server project at url to dest, to work on offline and merge back."""
     loc = _server(url, "checkout")
+    shown = str(replace(loc, password=None))  # what the copy records: never a password
     dest = Path(dest)
     if dest.exists():
         raise ProjectError(f"{dest}: a file already exists there; choose another name")
@@ -91,7 +92,7 @@ def checkout(url: str | ServerLocation, dest: str | os.PathLike, *, report: Prog
         coder = project.signed_in or loc.user or "me"
         with project.reading() as s:
             original = s.scalar(select(ProjectInfo.guid))
-        record = {"time": time, "coder": coder, "original": original, "original_file": str(loc),
+        record = {"time": time, "coder": coder, "original": original, "original_file": shown,
                   "copy_file": str(dest)}
         note = _note_on_server(project, key, record)
         tmp = files.temp_beside(dest)
@@ -108,7 +109,7 @@ def checkout(url: str | ServerLocation, dest: str | os.PathLike, *, report: Prog
                 s.execute(delete(ProjectMeta).where(ProjectMeta.key.in_(LOCAL_KEYS)))
                 new_meta(s, key, json.dumps(record | {"role": "copy"}))
                 new_meta(s, COPY_FOR, json.dumps({"key": key, "coder": coder}))
-                new_meta(s, CHECKOUT_OF, str(loc))
+                new_meta(s, CHECKOUT_OF, shown)
                 new_meta(s, CHECKED_OUT_AT, time)
                 ensure_coder(s, coder)
                 info = s.scalars(select(ProjectInfo)).one()
@@ -119,7 +120,7 @@ def checkout(url: str | ServerLocation, dest: str | os.PathLike, *, report: Prog
             if note:
                 _forget(project, key)  # no copy was made: the server must not record one
             raise
-    return CheckedOut(dest, str(loc), coder, time, note)
+    return CheckedOut(dest, shown, coder, time, note)
 
 
 def _note_on_server(project, key: str, record: dict) -> bool:
