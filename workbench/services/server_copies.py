@@ -27,6 +27,7 @@ from workbench.services.coders import ensure_coder
 from workbench.services.handout import COPY_FOR, copy_name
 from workbench.services.merge_state import HANDOUT_PREFIX
 from workbench.store import files
+from workbench.store.backend import same_location
 from workbench.store.models import ProjectInfo, ProjectMeta
 from workbench.store.project import new_meta, open_project
 from workbench.store.transfer import Progress, ShouldStop
@@ -62,8 +63,10 @@ def _server(url: str | ServerLocation, what: str) -> ServerLocation:
 
 
 def publish(path: str | os.PathLike, url: str | ServerLocation, *, report: Progress | None = None,
-            should_stop: ShouldStop | None = None) -> Published:
-    """Put the project file at path on the server at url as a new team project."""
+            should_stop: ShouldStop | None = None, holder=None) -> Published:
+    """Put the project file at path on the server at url as a new team project. holder: the
+    Project this program holds open for writing on that file (the window's), whose lock keeps
+    everyone else out while it is read; any other writer of the file gets it refused."""
     from workbench.store.publish import publish_file
 
     path = Path(path)
@@ -72,7 +75,8 @@ def publish(path: str | os.PathLike, url: str | ServerLocation, *, report: Progr
         raise ProjectError(f"{path}: publish copies a project file; name the .qwb file first, then the server")
     if not path.is_file():
         raise ProjectError(f"{path}: no such project file")
-    counts = publish_file(path, loc, LOCAL_KEYS, report, should_stop)
+    held = holder is not None and not holder.readonly and same_location(holder.path, path)
+    counts = publish_file(path, loc, LOCAL_KEYS, report, should_stop, lock_held=held)
     return Published(str(loc), counts)
 
 
@@ -145,6 +149,22 @@ def _forget(project, key: str) -> None:
 
 
 def checkout_of(location: str | os.PathLike) -> str | None:
-    """The server location (password hidden) a file was checked out from, or None."""
+    """The server location (no password) a project file was checked out from, or None."""
     with open_project(location, readonly=True) as p:
         return p.meta(CHECKOUT_OF)
+
+
+def open_checkout_origin(copy: str | os.PathLike, url: str | None = None):
+    """The server project a checked-out copy came from, open for writing (to merge the copy into);
+    url (with a password, say) overrides the recorded one but must name the same project."""
+    origin = checkout_of(copy)
+    if origin is None:
+        raise ProjectError(f"{copy}: not a checked-out copy of a server project (workbench checkout makes "
+                           "one); merge it with Merge projects… instead")
+    loc = parse_server_location(origin)
+    if url:
+        given = _server(url, "merging a checkout")
+        if replace(given, password=None, user=None) != replace(loc, password=None, user=None):
+            raise ProjectError(f"{copy}: was checked out from {origin}, not from {replace(given, password=None)}")
+        loc = given
+    return open_project(loc)

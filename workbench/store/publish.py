@@ -28,16 +28,19 @@ COUNTED = ("source", "code", "coding", "case_", "memo", "tombstone")
 
 
 def publish_file(path: Path, loc: ServerLocation, drop_keys: tuple[str, ...] = (),
-                 progress: Progress | None = None, should_stop: ShouldStop | None = None) -> dict[str, int]:
+                 progress: Progress | None = None, should_stop: ShouldStop | None = None,
+                 lock_held: bool = False) -> dict[str, int]:
     """A new team project at loc holding everything the project file at path holds; the
     project_meta keys in drop_keys (what a copy says about itself) are left out. Returns the
-    row counts of the main tables on the server."""
+    row counts of the main tables on the server. lock_held: the caller holds the file's write
+    lock (the window publishing the project it has open), so nobody else writes it meanwhile."""
     revision = check_project_file(path)  # not a project, or from a newer version: refused here
     if revision != HEAD:
         raise ProjectError(f"{path}: the file is at schema {revision}; open it once with this version to "
                            "upgrade it, then publish it")
-    lock = sqlite.WriteLock(path)  # a program writing the file now refuses us, and we it
-    lock.acquire()
+    lock = None if lock_held else sqlite.WriteLock(path)  # a program writing the file refuses us, and we it
+    if lock is not None:
+        lock.acquire()
     src = engine = None
     try:
         problems = sqlite.integrity_problems(path)
@@ -72,4 +75,5 @@ def publish_file(path: Path, loc: ServerLocation, drop_keys: tuple[str, ...] = (
             src.dispose()
         if engine is not None:
             engine.dispose()
-        lock.release()
+        if lock is not None:
+            lock.release()
