@@ -143,3 +143,13 @@ def test_the_merge_base_is_the_checkout_note(server, tmp_path, capsys):
     assert main(["uncode", server(), gone, "--coder", coder]) == 0
     _merge(server(), copy, capsys)
     assert gone not in _guids(server(), "coding")
+
+
+def test_a_checkout_published_elsewhere_does_not_say_it_is_a_checkout(server, tmp_path):
+    copy = tmp_path / "train.qwb"
+    checkout(server(), copy)
+    publish(copy, server("again"))
+    keys = {r[0] for r in rows(server("again"), "SELECT key FROM project_meta")}
+    assert CHECKOUT_OF not in keys and CHECKED_OUT_AT not in keys and "copy_for" not in keys
+    assert "team" in keys
+    assert _guids(server("again"), "coding") == _guids(copy, "coding")

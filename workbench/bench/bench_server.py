@@ -166,9 +166,10 @@ def client_main(url: str, n: int, index: int) -> None:
     print(json.dumps({"guids": guids, "latencies": latencies, "commits": commits}), flush=True)
 
 
-def _clients(urls: list[str], n: int) -> list[subprocess.Popen]:
+def _clients(urls: list[str], n: int, first_index: int = 0) -> list[subprocess.Popen]:
+    """Client processes, started and ready; client i codes passages no other index codes as its role."""
     procs = []
-    for index, url in enumerate(urls):
+    for index, url in enumerate(urls, start=first_index):
         procs.append(subprocess.Popen([sys.executable, "-m", "workbench.bench.bench_server", "client", url, str(n),
                                        str(index)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
     for p in procs:
@@ -293,6 +294,13 @@ def concurrent_coding(url: str, schema: str, n: int, can_make_roles: bool) -> li
     else:
         urls = [url] * CLIENTS
         note = "clients share the URL's role"
+    # One client alone first, in the same run: what a coding costs when nobody else is coding,
+    # so the four-client figure can be read against this machine's load.
+    solo = _clients(urls[:1], max(10, n // 4), first_index=CLIENTS + 1)  # passages client 0 never codes
+    solo[0].stdin.write("go\n")
+    solo[0].stdin.flush()
+    out, _ = solo[0].communicate(timeout=1800)
+    alone = json.loads(out.strip().splitlines()[-1])["latencies"]
     with open_project(url, readonly=True) as p, p.reading() as s:
         before = s.scalar(select(func.count()).select_from(Coding))
     listen = _live_triggers(url, schema)
@@ -320,7 +328,7 @@ def concurrent_coding(url: str, schema: str, n: int, can_make_roles: bool) -> li
         after = s.scalar(select(func.count()).select_from(Coding))
         found = set(s.scalars(select(Coding.guid).where(Coding.guid.in_(guids)))) if len(guids) < 30000 else set()
         by_role = (select(Coder.name, func.count(Coding.id)).join(Coding, Coding.coder_id == Coder.id)
-                   .where(Coder.name.in_(roles)).group_by(Coder.name))
+                   .where(Coder.name.in_(roles), Coding.guid.in_(guids)).group_by(Coder.name))
         per_coder = dict(s.execute(by_role).all()) if urls[0] != urls[-1] else {}
     lost = len(set(guids) - found)
     doubled = (after - before) - len(set(guids))
@@ -334,7 +342,9 @@ def concurrent_coding(url: str, schema: str, n: int, can_make_roles: bool) -> li
         Figure("codings doubled", max(doubled, 0), "codings", 0),
         Figure("p95 latency of one coding (its own transaction)", _p95(latencies) * 1000, "ms",
                TARGETS["coding_p95_ms"], note=f"median {statistics.median(latencies) * 1000:.1f} ms, "
-                                               f"{len(guids) / wall:.0f} codings/s in all"),
+                                               f"{len(guids) / wall:.0f} codings/s in all; one client alone: "
+                                               f"p95 {_p95(alone) * 1000:.1f} ms, median "
+                                               f"{statistics.median(alone) * 1000:.1f} ms"),
         Figure("another client's coding seen, p95", _p95(seen_lat), "s", TARGETS["seen_p95_s"],
                note=f"measured by {how}" + (f"; {unseen} never seen" if unseen else "")
                + (f"; watcher failed: {watcher.error}" if watcher.error else "")),
