@@ -75,6 +75,7 @@ def test_checkout_records_no_password_and_refuses_an_existing_file(server, tmp_p
     out = capsys.readouterr().out
     assert "s3cret-pw" not in out
     assert not [r for r in rows(copy, "SELECT key, value FROM project_meta") if "s3cret-pw" in r[1]]
+    assert rows(copy, "SELECT value FROM project_meta WHERE key = 'checkout_of'") == [(server(),)]  # no *** either
     assert not [r for r in rows(server(), "SELECT key, value FROM project_meta") if "s3cret-pw" in r[1]]
     before = copy.read_bytes()
     assert main(["checkout", server(), str(copy)]) == 1

@@ -217,8 +217,6 @@ class Watcher(threading.Thread):
                 time.sleep(0.01)
 
     def _listen(self) -> None:
-        from sqlalchemy import text
-
         from workbench.store.project import open_project
 
         with open_project(self.url, readonly=True) as p:
@@ -226,7 +224,7 @@ class Watcher(threading.Thread):
             try:
                 driver = raw.driver_connection
                 driver.autocommit = True
-                driver.execute(text(f'LISTEN "wb_{self.schema}"').text)
+                driver.execute(f'LISTEN "wb_{self.schema}"')
                 ids = []
                 while not self.stop.is_set():
                     for note in driver.notifies(timeout=0.2):
@@ -244,7 +242,7 @@ class Watcher(threading.Thread):
                 from workbench.store.models import Coding
 
                 with p.reading() as s:
-                    guid_of = dict(s.execute(select(Coding.id, Coding.guid).where(Coding.id.in_(ids))))
+                    guid_of = dict(s.execute(select(Coding.id, Coding.guid).where(Coding.id.in_(ids))).all())
                 self.seen = {guid_of.get(k[1], k): v for k, v in self.seen.items()}
 
 
