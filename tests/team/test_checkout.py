@@ -154,3 +154,26 @@ def test_a_checkout_published_elsewhere_does_not_say_it_is_a_checkout(server, tm
     assert CHECKOUT_OF not in keys and CHECKED_OUT_AT not in keys and "copy_for" not in keys
     assert "team" in keys
     assert _guids(server("again"), "coding") == _guids(copy, "coding")
+
+
+def test_a_single_user_project_someone_is_writing_is_still_checked_out(pg_databases, tmp_path):
+    """Without the write lock there is no hand-out note on the server; the copy merges back all the same."""
+    from workbench.store.project import create_project
+    from workbench.services.merge import merge_files
+
+    name = pg_databases.fresh()
+    try:
+        url = pg_databases.cluster.url(name, "solo")
+        create_project(url, name="Solo", coder="wb").close()
+        holder = open_project(url)  # not a team project: this one holds it for writing
+        try:
+            done = checkout(url, tmp_path / "copy.qwb")
+        finally:
+            holder.close()
+        assert done.note is False
+        assert rows(url, "SELECT key FROM project_meta WHERE key LIKE 'handout:%'") == []
+        assert rows(tmp_path / "copy.qwb", "SELECT value FROM project_meta WHERE key = 'checkout_of'") == [(url,)]
+        merge_files(url, [tmp_path / "copy.qwb"])  # back again: nothing lost, nothing doubled
+        assert count(url, "coder") == 1
+    finally:
+        pg_databases.drop(name)

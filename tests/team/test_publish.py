@@ -170,3 +170,11 @@ def test_publish_wants_a_file_then_a_server(project_path, server, capsys):
     assert main(["publish", str(project_path), str(project_path) + ".2"]) == 1
     err = capsys.readouterr().err
     assert "postgresql://" in err and "Traceback" not in err
+
+
+def test_a_password_in_the_url_is_never_printed(project_path, server, capsys):
+    with_password = server().replace("wb@", "wb:s3cret-pw@")
+    assert main(["publish", str(project_path), with_password]) == 0
+    assert main(["publish", str(project_path), with_password]) == 1  # already there
+    out = capsys.readouterr()
+    assert "s3cret-pw" not in out.out + out.err and "***" in out.out + out.err

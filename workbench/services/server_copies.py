@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, select
 
-from workbench.core.errors import ProjectError
+from workbench.core.errors import ProjectError, ProjectLockedError
 from workbench.core.ids import new_guid
 from workbench.core.location import ServerLocation, is_server_location, parse_server_location
 from workbench.core.timeutil import now_iso
@@ -92,13 +92,17 @@ def checkout(url: str | ServerLocation, dest: str | os.PathLike, *, report: Prog
         raise ProjectError(f"{dest}: the folder {dest.parent} does not exist")
     time = now_iso()
     key = f"{HANDOUT_PREFIX}{new_guid()}"
-    with open_project(loc) as project:
+    try:
+        project = open_project(loc)
+    except ProjectLockedError:  # a single-user server project someone is writing: copy it as it is now
+        project = open_project(loc, readonly=True)
+    with project:
         coder = project.signed_in or loc.user or "me"
         with project.reading() as s:
             original = s.scalar(select(ProjectInfo.guid))
         record = {"time": time, "coder": coder, "original": original, "original_file": shown,
                   "copy_file": str(dest)}
-        note = _note_on_server(project, key, record)
+        note = not project.readonly and _note_on_server(project, key, record)
         tmp = files.temp_beside(dest)
         try:
             files.remove_with_sidecars(tmp)
