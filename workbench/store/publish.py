@@ -22,9 +22,45 @@ from workbench.store.postgres import (create_schema_project, error_words, make_e
                                       schema_exists)
 from workbench.store.schema_version import HEAD
 from workbench.store.team_roles import secure
-from workbench.store.transfer import Progress, ShouldStop, copy_rows
+from workbench.store.models import Base
+from workbench.store.transfer import BATCH, Progress, ShouldStop, parents_first
 
 COUNTED = ("source", "code", "coding", "case_", "memo", "tombstone")
+
+
+def copy_in(src, conn, schema: str, progress: Progress | None = None, should_stop: ShouldStop | None = None) -> None:
+    """Every row of every table of the models from the file behind src into the empty tables of
+    schema, by PostgreSQL's COPY inside conn's transaction (row-by-row INSERTs, even pipelined,
+    took four times as long for the L workload). Parents before children in a table that refers
+    to itself, as in transfer.copy_rows; should_stop() yes raises Cancelled."""
+    from sqlalchemy import func, select
+
+    from workbench.core.errors import Cancelled
+
+    raw = conn.connection.dbapi_connection  # the psycopg connection of conn's transaction
+    tables = Base.metadata.sorted_tables
+    with src.connect() as read:
+        total = sum(read.execute(select(func.count()).select_from(t)).scalar() for t in tables) if progress else 0
+        done = 0
+        for table in tables:
+            names = [c.name for c in table.columns]
+            self_refs = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
+            result = read.execute(select(table))
+            if self_refs:  # a few hundred codes or folders at most
+                by_name = [dict(zip(names, r)) for r in result]
+                batches = [[tuple(r[n] for n in names) for r in parents_first(by_name, self_refs[0])]]
+            else:
+                batches = iter(lambda: result.fetchmany(BATCH * 4), [])
+            columns = ", ".join(quote(n) for n in names)
+            with raw.cursor() as cur, cur.copy(f"COPY {quote(schema)}.{quote(table.name)} ({columns}) FROM STDIN") as copy:
+                for batch in batches:
+                    for row in batch:
+                        copy.write_row(tuple(row))
+                    done += len(batch)
+                    if should_stop is not None and should_stop():
+                        raise Cancelled("stopped; nothing was published")
+                    if progress is not None:
+                        progress(done, total, table.name)
 
 
 def publish_file(path: Path, loc: ServerLocation, drop_keys: tuple[str, ...] = (),
@@ -53,7 +89,7 @@ def publish_file(path: Path, loc: ServerLocation, drop_keys: tuple[str, ...] = (
                 raise ProjectError(f"{loc}: a project named {loc.project!r} already exists in the database "
                                    f"{loc.database!r}; choose another name")
             create_schema_project(conn, loc.project)
-            copy_rows(src, conn, progress, should_stop)
+            copy_in(src, conn, loc.project, progress, should_stop)
             reset_sequences(conn, loc.project)
             if drop_keys:
                 conn.execute(text(f"DELETE FROM {quote(loc.project)}.project_meta WHERE key = ANY(:k)"),

@@ -65,7 +65,7 @@ def copy_rows(src: Engine, dest: Engine | Connection, progress: Progress | None 
             self_refs = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
             rows = read.execute(select(table)).mappings()
             if self_refs:  # a few hundred codes or folders at most: order them parents first
-                ordered = _parents_first([dict(r) for r in rows], self_refs[0])
+                ordered = parents_first([dict(r) for r in rows], self_refs[0])
                 for i in range(0, len(ordered), BATCH):
                     write.execute(table.insert(), ordered[i:i + BATCH])
                     step(table, len(ordered[i:i + BATCH]))
@@ -75,7 +75,7 @@ def copy_rows(src: Engine, dest: Engine | Connection, progress: Progress | None 
                 step(table, len(batch))
 
 
-def _parents_first(rows: list[dict], parent: str) -> list[dict]:
+def parents_first(rows: list[dict], parent: str) -> list[dict]:
     by_id = {r["id"]: r for r in rows}
     done: set[int] = set()
     out: list[dict] = []
