@@ -9,7 +9,13 @@ EPILOG = ("Sizes: S (12 transcripts), M (60), L (300 transcripts of ~8,000 words
           "--scaling runs the same modules at each size and prints every step's log-log slope\n"
           "of cost over work beside the target 1.1 (1 is linear, 2 quadratic).\n"
           "Example: workbench bench --size L --keep /tmp/bench-L   (reuses the built workload next time)\n"
-          "         workbench bench --scaling S,M,L --only query --keep /tmp/bench")
+          "         workbench bench --scaling S,M,L --only query --keep /tmp/bench\n"
+          "--server measures a team project on PostgreSQL (issue 14): publish and checkout of the\n"
+          "workload, four client processes coding at once (none lost or doubled, p95 latency), how\n"
+          "soon another client's coding is seen, and queries on the server beside the file. Without\n"
+          "--url it starts a throwaway cluster on loopback (Debian's postgresql package).\n"
+          "Example: workbench bench --server --size L\n"
+          "         workbench bench --server --url postgresql://wb@127.0.0.1:5432/scratch")
 
 SIZE_NAMES = ("S", "M", "L", "XL")
 
@@ -25,6 +31,13 @@ def add_arguments(p):
     p.add_argument("--only", action="append", metavar="NAME",
                    help="run only this benchmark module (store, document, query, merge, qdpx, bulk, cli); repeatable")
     p.add_argument("--keep", metavar="DIR", help="build (or reuse) the workload in DIR instead of a temporary folder")
+    p.add_argument("--server", action="store_true",
+                   help="the team-server figures (publish, checkout, four clients coding at once, live, queries)")
+    p.add_argument("--url", metavar="URL",
+                   help="with --server: a database to use, postgresql://user@host[:port]/database "
+                        "(default: a throwaway cluster); a new project is made in it")
+    p.add_argument("--codings", metavar="N", type=int,
+                   help="with --server: codings each client makes (default 1,000 for L, fewer below)")
 
 
 def _sizes(text: str) -> list[str]:
@@ -49,6 +62,12 @@ def run(args) -> int:
     from workbench.bench.core import CLOCK_ENV
 
     keep = Path(args.keep) if args.keep else None
+    if args.server:
+        from workbench.bench.bench_server import run_server_bench
+
+        return run_server_bench(args.size, args.url, keep, args.json, args.codings)
+    if args.url or args.codings:
+        args._parser.error("--url and --codings go with --server")
     before = os.environ.get(CLOCK_ENV)
     os.environ[CLOCK_ENV] = args.clock or ("cpu" if args.scaling else "wall")
     try:

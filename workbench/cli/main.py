@@ -37,6 +37,8 @@ COMMANDS = [
     ("cooccur", "cooccur", "count the places where each pair of codes overlaps (or the sources where they do)"),
     ("export", "export", "write coded excerpts to a Word report (.docx), or one row an excerpt (.csv, .xlsx)"),
     ("merge", "merge", "merge other project files into PROJECT and print the merge report"),
+    ("publish", "publish", "put a project file on a PostgreSQL server as a new team project, every GUID kept"),
+    ("checkout", "checkout", "write a file copy of a server project to work offline; merge it back later"),
     ("reports", "reports", "list the merge and REFI-QDA import reports kept in a project, or export one"),
     ("agreement", "agreement",
      "inter-coder agreement (percent, Cohen's kappa, Krippendorff's alpha) per code and source"),
@@ -159,7 +161,7 @@ def _flag(args: argparse.Namespace, dest: str) -> str:
 
 
 # The arguments that hold file paths; an error that names none of them is about the project.
-_FILE_ARGS = ("project", "files", "others", "csv", "import_file", "export_file", "output", "out",
+_FILE_ARGS = ("project", "file", "files", "others", "csv", "import_file", "export_file", "output", "out",
               "qdpx", "docx", "xlsx", "template", "screenshot", "keep", "batch")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtGui import QKeySequence
 
 from workbench.ui import settings
+from workbench.ui.server_actions import ServerActions
 
 
 def build_menus(w) -> None:
@@ -22,6 +23,9 @@ def build_menus(w) -> None:
     w.exchange_actions.add_to(file_menu)  # Import and Export submenus
     file_menu.addSeparator()
     file_menu.addActions([w.team_actions.hand_out, w.team_actions.merge])
+    w.server_actions = ServerActions(w)  # publish, check out (issue 14)
+    file_menu.addSeparator()
+    w.server_actions.add_to_file_menu(file_menu)
     file_menu.addSeparator()
     file_menu.addAction(pa.close)
     file_menu.addAction(pa.quit)
@@ -63,6 +67,7 @@ def build_menus(w) -> None:
     w.case_actions.add_menu(w.menuBar())
     w.analysis_actions.add_menu(w.menuBar())
     w.team_actions.add_menu(w.menuBar())
+    w.server_actions.add_to_team_menu(w.team_actions.menu)
 
     w.view_menu = w.menuBar().addMenu("&View")
     for dock in w.docks.values():
