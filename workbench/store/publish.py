@@ -88,9 +88,12 @@ def publish_file(path: Path, loc: ServerLocation, drop_keys: tuple[str, ...] = (
             if schema_exists(conn, loc.project):
                 raise ProjectError(f"{loc}: a project named {loc.project!r} already exists in the database "
                                    f"{loc.database!r}; choose another name")
-            create_schema_project(conn, loc.project)
+            create_schema_project(conn, loc.project, live=False)  # its triggers after the rows
             copy_in(src, conn, loc.project, progress, should_stop)
             reset_sequences(conn, loc.project)
+            from workbench.store.live import install
+
+            install(conn, loc.project)  # after the rows: publishing sends no notifications
             if drop_keys:
                 conn.execute(text(f"DELETE FROM {quote(loc.project)}.project_meta WHERE key = ANY(:k)"),
                              {"k": list(drop_keys)})
