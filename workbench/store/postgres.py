@@ -31,7 +31,7 @@ SEARCH_TABLES = ("source_fold",)  # made by store/pg_search.py outside Alembic; 
 
 def engine_url(loc: ServerLocation) -> URL:
     return URL.create("postgresql+psycopg", username=loc.user, password=loc.password, host=loc.host,
-                      port=loc.port, database=loc.database, query=dict(loc.options))
+                      port=loc.port, database=loc.database, query=loc.tls_options())
 
 
 def make_engine(loc: ServerLocation, readonly: bool = False, schema: str | None = None) -> Engine:
