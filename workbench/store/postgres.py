@@ -41,7 +41,7 @@ def make_engine(loc: ServerLocation, readonly: bool = False, schema: str | None 
         opts.append("-c default_transaction_read_only=on")
     return create_engine(engine_url(loc), connect_args={"options": " ".join(opts),
                                                         "application_name": "workbench"},
-                         pool_pre_ping=False)
+                         pool_pre_ping=True)  # a connection dead since the last action is replaced
 
 
 def quote(name: str) -> str:
@@ -93,6 +93,56 @@ class AdvisoryLock(WriteLock):
             self._engine.dispose()
             raise ProjectLockedError(f"{self.loc}: the project is open for writing in another program; "
                                      "close it there first, or open it read-only")
+        self._conn = conn
+
+    def holds(self) -> bool:
+        """Whether the lock's session is alive and still holds the lock."""
+        if self._conn is None:
+            return False
+        try:
+            mode = "ShareLock" if self.shared else "ExclusiveLock"
+            held = self._conn.execute(text(
+                "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted "
+                "AND classid = :c AND objid = :o AND mode = :m"),
+                {"c": LOCK_CLASS, "o": self.key() & 0xFFFFFFFF, "m": mode}).first() is not None
+            self._conn.commit()
+            return held
+        except DBAPIError:
+            return False
+
+    def renew(self) -> None:
+        """After a lost connection: keep the lock if its session survived, else take it again
+        (retried with backoff while the server comes back); ProjectLockedError if another
+        program took the project for writing in between."""
+        from workbench.store.reconnect import retrying
+
+        if self.holds():
+            return
+        if self._conn is not None:
+            try:
+                self._conn.invalidate()
+                self._conn.close()
+            except DBAPIError:
+                pass
+            self._conn = None
+        try:
+            retrying(self._take)
+        except ProjectLockedError:
+            raise ProjectLockedError(f"{self.loc}: while the connection was lost another program opened the "
+                                     "project for writing; close it here and open it again") from None
+
+    def _take(self) -> None:
+        conn = self._engine.connect()
+        fn = "pg_try_advisory_lock_shared" if self.shared else "pg_try_advisory_lock"
+        try:
+            got = conn.execute(text(f"SELECT {fn}(:c, :k)"), {"c": LOCK_CLASS, "k": self.key()}).scalar()
+            conn.commit()
+        except BaseException:
+            conn.close()
+            raise
+        if not got:
+            conn.close()
+            raise ProjectLockedError(f"{self.loc}: the project is open for writing in another program")
         self._conn = conn
 
     def release(self) -> None:
