@@ -14,6 +14,10 @@ class ProjectLockedError(ProjectError):
     """Another program holds the project open for writing."""
 
 
+class SignInRefused(ProjectError):
+    """The server refused to sign in: a wrong or missing password, or an unknown user."""
+
+
 class ProjectReadOnlyError(ProjectError):
     """The project file, or its folder, cannot be written: it may still be opened read-only."""
 

@@ -21,10 +21,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from workbench.core.errors import ProjectError, ProjectLockedError
+from workbench.core.errors import ProjectError, ProjectLockedError, SignInRefused
 from workbench.core.location import ServerLocation
 from workbench.store.backend import Backend, WriteLock
 
+CONNECT_TIMEOUT = 10  # seconds libpq waits for a server to answer
 LOCK_CLASS = 0x5157  # 'QW': the first key of every workbench advisory lock
 SEARCH_TABLES = ("source_fold",)  # made by store/pg_search.py outside Alembic; never copied
 
@@ -39,8 +40,10 @@ def make_engine(loc: ServerLocation, readonly: bool = False, schema: str | None 
     opts = [f"-c search_path={schema or loc.project},public", "-c client_encoding=UTF8"]
     if readonly:
         opts.append("-c default_transaction_read_only=on")
-    return create_engine(engine_url(loc), connect_args={"options": " ".join(opts),
-                                                        "application_name": "workbench"},
+    args = {"options": " ".join(opts), "application_name": "workbench"}
+    if "connect_timeout" not in dict(loc.options):
+        args["connect_timeout"] = CONNECT_TIMEOUT  # an unreachable host is said in seconds, not minutes
+    return create_engine(engine_url(loc), connect_args=args,
                          pool_pre_ping=True)  # a connection dead since the last action is replaced
 
 
@@ -212,7 +215,7 @@ class PostgresBackend(Backend):
                 raise
             raise ProjectError(f"{self.loc}: {exc}") from None
         except DBAPIError as exc:
-            raise ProjectError(f"{self.loc}: {self.error_words(exc)}") from None
+            raise sign_in_error(exc, self.loc) from None
         finally:
             engine.dispose()
         if revision is None:
@@ -364,6 +367,21 @@ def reset_sequences(conn: Connection, schema: str) -> None:
                           f"{quote(schema)}.{quote(table)}), 0) + 1, false)"), {"seq": seq})
 
 
+def signing_in_refused(exc: BaseException) -> bool:
+    """Whether the server refused to sign in (a wrong or missing password, an unknown user)."""
+    orig = getattr(exc, "orig", exc)
+    state = getattr(orig, "sqlstate", None) or ""
+    low = str(orig).lower()
+    return state.startswith("28") or (isinstance(exc, OperationalError) and not state and (
+        "password" in low or "authentication failed" in low))
+
+
+def sign_in_error(exc: BaseException, loc: ServerLocation) -> ProjectError:
+    """The error of a failed first connection: SignInRefused when a password could help."""
+    words = f"{loc}: {error_words(exc, loc)}"
+    return SignInRefused(words) if signing_in_refused(exc) else ProjectError(words)
+
+
 def error_words(exc: BaseException, loc: ServerLocation | None = None) -> str:
     """A server error in the user's words; the server's own first line in brackets."""
     orig = getattr(exc, "orig", exc)
@@ -371,8 +389,8 @@ def error_words(exc: BaseException, loc: ServerLocation | None = None) -> str:
     first = (str(orig).strip().splitlines() or [""])[0]
     where = f"{loc.host}:{loc.port or 5432}" if loc else "the server"
     low = first.lower()
-    if isinstance(exc, OperationalError) and not state:
-        if "password" in low or "authentication" in low:
+    if state.startswith("28") or isinstance(exc, OperationalError) and not state:
+        if "password" in low or "authentication" in low or state.startswith("28"):
             return f"the server at {where} refused the user name or password ({first})"
         if "does not exist" in low:
             return f"the server at {where} has no such database or user ({first})"

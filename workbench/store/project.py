@@ -105,6 +105,19 @@ class Project:
                                      "try again", saved=False) from None
             raise self._in_words(exc) from exc
 
+    def ping(self) -> bool:
+        """Whether the project's server answers now (one try, no waiting); a file always does."""
+        if self.backend.kind != "postgresql":
+            return True
+        from workbench.store.reconnect import ping
+
+        return ping(self.engine)
+
+    def take_notices(self) -> list[str]:
+        """What the user should hear about actions that did happen despite a lost connection."""
+        notes, self.notices = self.notices, []
+        return notes
+
     def _connection_lost(self) -> None:
         self._lost = True
 

@@ -17,6 +17,7 @@ Nothing here retries an action by itself: an action runs once, and its user hear
 """
 from __future__ import annotations
 
+import contextvars
 import time
 from collections.abc import Callable, Iterator
 
@@ -38,6 +39,9 @@ _GONE = ("connection refused", "server closed the connection", "terminating conn
          "connection is lost", "connection is closed", "consuming input failed", "ssl syscall error",
          "connection reset", "broken pipe", "network is unreachable", "no connection to the server")
 _GONE_STATES = ("57P01", "57P02", "57P03")
+
+
+_ONE_TRY = contextvars.ContextVar("workbench_one_try", default=False)
 
 
 def backoff(first: float = FIRST_DELAY, cap: float = MAX_DELAY) -> Iterator[float]:
@@ -81,6 +85,8 @@ def install(engine: Engine, seconds: float = RETRY_SECONDS, lost: Callable[[], N
 
     @event.listens_for(engine, "do_connect")
     def _connect(dialect, conn_rec, cargs, cparams):  # noqa: ANN001
+        if _ONE_TRY.get():
+            return dialect.loaded_dbapi.connect(*cargs, **cparams)
         return retrying(lambda: dialect.loaded_dbapi.connect(*cargs, **cparams), seconds)
 
     if lost is not None:
@@ -120,3 +126,18 @@ def commit_outcome(engine: Engine, token: str, seconds: float = RETRY_SECONDS) -
     if status == "aborted":
         return False
     return None  # forgotten, or still being decided when we stopped asking
+
+
+def ping(engine: Engine) -> bool:
+    """Whether the server answers now: one try, no waiting (the window's heartbeat)."""
+    token = _ONE_TRY.set(True)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except Exception as exc:
+        if connection_lost(exc) or isinstance(exc, DBAPIError):
+            return False
+        raise
+    finally:
+        _ONE_TRY.reset(token)
