@@ -84,3 +84,35 @@ class KillAt:
         event.remove(self.engine, "before_cursor_execute", self._before)
         if self.at:
             self.engine.dialect.do_commit = self._commit
+
+
+TEXT = "The clinic opened in 2019 and the bus project never left the drawing board. " * 20
+
+
+def make_server_project(url: str, folder) -> None:
+    """A small server project: coder wb, the code "theme", and one source, interview.txt."""
+    from pathlib import Path
+
+    from workbench.services.codebook import create_code
+    from workbench.services.sources import import_files
+    from workbench.store.project import create_project
+
+    p = create_project(url, name="Faults", coder="wb")
+    try:
+        create_code(p, "theme")
+        f = Path(folder) / "interview.txt"
+        f.write_text(TEXT, encoding="utf-8")
+        import_files(p, [f], coder="wb")
+    finally:
+        p.close()
+
+
+def allow_password_only(cluster: FaultCluster, role: str, password: str) -> None:
+    """Make role sign in with a password (scram) on loopback; every other role keeps trust."""
+    cluster.sql("postgres", f"ALTER ROLE {role} PASSWORD '{password}'")
+    hba = cluster.data / "pg_hba.conf"
+    hba.write_text(f"host all {role} 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
+    cluster._run("pg_ctl", "-D", str(cluster.data), "reload")
+    import time
+
+    time.sleep(0.5)  # the postmaster reads the file on SIGHUP

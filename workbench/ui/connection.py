@@ -113,5 +113,5 @@ class ConnectionWatch(QObject):
         """The message refusing an action while the connection is lost; None when it may run."""
         if not self.lost:
             return None
-        return (f"“{what}” was not done: the connection to the server is lost and the window is reconnecting. "
+        return (f"{what}: not done: the connection to the server is lost and the window is reconnecting. "
                 "Nothing was changed; try again once the status bar says Connected")

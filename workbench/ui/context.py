@@ -167,19 +167,19 @@ class ProjectContext(QObject):
     def _cut_off(self, what: str, exc: ConnectionLost) -> None:
         """An action met a lost connection: say what became of it, then start reconnecting."""
         if exc.saved is False:
-            self.error.emit(f"“{what}” was NOT saved: the connection to the server was lost. "
+            self.error.emit(f"{what}: NOT saved: the connection to the server was lost. "
                             "Try again once the status bar says Connected.")
         elif exc.saved is None and "cannot be asked" in str(exc):
-            self.error.emit(f"“{what}”: the connection to the server was lost as it was being saved, and the "
+            self.error.emit(f"{what}: the connection to the server was lost as it was being saved, and the "
                             "server could not be asked whether it has it; look again once it is back.")
         else:
-            self.error.emit(f"“{what}” could not be done: the connection to the server was lost. "
+            self.error.emit(f"{what}: not done: the connection to the server was lost. "
                             "Try again once the status bar says Connected.")
         self.on_connection_lost()
 
     def _saved_anyway(self, what: str) -> None:
         if self.project.take_notices():
-            self.status.emit(f"“{what}” was saved (the connection dropped as it was being saved; "
+            self.status.emit(f"{what}: saved (the connection dropped as it was being saved; "
                              "the server has it)")
 
     def note_recent_code(self, code_id: int, keep: int = 8) -> None:
