@@ -88,6 +88,9 @@ def test_an_outage_says_reconnecting_refuses_edits_keeps_the_memo_and_recovers(q
         assert not win.coding_actions.code_selection(cid, (sid, 0, 10))
         assert "not done" in win.last_error and "reconnecting" in win.last_error
         assert win.ctx.undo_stack.count() == 0
+        win.last_error = ""
+        assert win.project_actions.import_files([__file__]) is None  # no import job starts either
+        assert "Import sources: not done" in win.last_error
         # What is typed into a memo is kept on this computer.
         win.memo_pane.editor.setPlainText("Typed while the server was away")
         win.memo_pane.flush()

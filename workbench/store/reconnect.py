@@ -27,6 +27,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 RETRY_SECONDS = 4.0  # how long making a connection is retried before the action is refused
+PING_TIMEOUT = 2  # seconds the heartbeat waits for a server to answer
 FIRST_DELAY = 0.05
 MAX_DELAY = 1.0
 
@@ -85,8 +86,10 @@ def install(engine: Engine, seconds: float = RETRY_SECONDS, lost: Callable[[], N
 
     @event.listens_for(engine, "do_connect")
     def _connect(dialect, conn_rec, cargs, cparams):  # noqa: ANN001
-        if _ONE_TRY.get():
-            return dialect.loaded_dbapi.connect(*cargs, **cparams)
+        if _ONE_TRY.get():  # the heartbeat: one short try, so the window is never held for long
+            quick = dict(cparams, connect_timeout=min(int(cparams.get("connect_timeout") or PING_TIMEOUT),
+                                                      PING_TIMEOUT))
+            return dialect.loaded_dbapi.connect(*cargs, **quick)
         return retrying(lambda: dialect.loaded_dbapi.connect(*cargs, **cparams), seconds)
 
     if lost is not None:

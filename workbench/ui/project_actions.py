@@ -176,6 +176,10 @@ class ProjectActions(QObject):
         if self.job is not None:
             self.w.status_note("An import is already running; wait for it or cancel it")
             return None
+        refused = self.w.connection.refusal("Import sources")  # a server project whose connection is lost
+        if refused:
+            self.w.show_error(refused)
+            return None
         job = Job(import_job, ctx.project, [str(p) for p in paths], ctx.coder_name or None, label="Importing sources")
         panel = self.w.source_panel
         job.progressed.connect(panel.job_progressed)
