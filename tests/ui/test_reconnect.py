@@ -166,3 +166,21 @@ def test_a_memo_draft_left_by_an_outage_is_offered_back_on_reopen(qtbot, win, cl
     assert source_memo(cluster, db) == "Never reached the server"
     assert not win.memo_pane.draft_bar.isVisible()
     assert memo_drafts.load(win.ctx.guid, "source", sid) is None
+
+
+def test_a_read_cut_off_inside_a_slot_starts_reconnecting_without_a_traceback(qtbot, win, cluster):
+    from workbench.core.errors import ConnectionLost
+    from workbench.ui.connection import lost_connection_hook
+
+    others = []
+    hook = lost_connection_hook(win, previous=lambda *a: others.append(a))
+    cluster.halt("fast")
+    try:
+        hook(ConnectionLost, ConnectionLost("p: the connection to the server was lost; try again"), None)
+        assert win.connection.lost and win.connection.label.text().startswith("Reconnecting…")
+        assert "connection to the server was lost" in win.statusBar().currentMessage()
+        hook(ValueError, ValueError("a bug"), None)
+        assert len(others) == 1  # anything else still reaches the usual hook
+    finally:
+        cluster.resume()
+    wait_connected(qtbot, win)

@@ -115,3 +115,23 @@ class ConnectionWatch(QObject):
             return None
         return (f"{what}: not done: the connection to the server is lost and the window is reconnecting. "
                 "Nothing was changed; try again once the status bar says Connected")
+
+
+def lost_connection_hook(window, previous=None):
+    """An excepthook for the running program: a read that met a lost connection inside a Qt slot
+    (a list refreshing, a source shown) starts "Reconnecting…" with one line in the status bar
+    instead of a traceback; every other exception goes on to `previous`."""
+    import sys
+
+    from workbench.core.errors import ConnectionLost
+
+    previous = previous or sys.excepthook
+
+    def hook(kind, value, tb):  # noqa: ANN001
+        if isinstance(value, ConnectionLost):
+            window.connection.connection_lost()
+            window.statusBar().showMessage(str(value), 10000)
+            return
+        previous(kind, value, tb)
+
+    return hook
