@@ -184,3 +184,15 @@ def test_a_read_cut_off_inside_a_slot_starts_reconnecting_without_a_traceback(qt
     finally:
         cluster.resume()
     wait_connected(qtbot, win)
+
+
+def test_the_heartbeat_notices_an_outage_while_the_user_only_reads(qtbot, win, cluster):
+    win.connection.heartbeat.setInterval(200)
+    win.connection.heartbeat.start()
+    cluster.halt("fast")
+    try:
+        qtbot.waitUntil(lambda: win.connection.lost, timeout=10000)
+        assert win.connection.label.text().startswith("Reconnecting…")
+    finally:
+        cluster.resume()
+    wait_connected(qtbot, win)

@@ -1,8 +1,9 @@
 """The window's side of a lost connection to a server project (issue 14, item 6).
 
 A status-bar label (objectName "connectionStatus") says how the connection is. Every few
-seconds a heartbeat asks the server whether it answers; when it does not, or an action
-fails for a lost connection, the label says "Reconnecting…" and the window tries again
+seconds a heartbeat asks the server, on a thread of its own, whether it answers; when it
+does not, or an action fails for a lost connection, the label says "Reconnecting…" and the
+window tries again
 with backoff (half a second, then doubling up to ten seconds) until the server answers,
 then says the connection is back. While it is lost, edits are refused with a message
 (`refusal`), never queued to run later without the user knowing; what an action that was
@@ -10,6 +11,8 @@ cut off became ("saved" / "NOT saved: try again") is said by the project context
 Memos typed meanwhile are kept as drafts on this computer (ui/memo_drafts.py).
 """
 from __future__ import annotations
+
+import threading
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel
@@ -23,6 +26,7 @@ class ConnectionWatch(QObject):
     """Watches the open server project's connection; idle for a project file."""
 
     lost_changed = Signal(bool)  # True when the connection is lost, False when it is back
+    _answered = Signal(object, bool)  # (project, whether it answered), from the asking thread
 
     def __init__(self, window):
         super().__init__(window)
@@ -36,10 +40,12 @@ class ConnectionWatch(QObject):
         window.statusBar().addPermanentWidget(self.label, 0)
         self.heartbeat = QTimer(self)
         self.heartbeat.setInterval(HEARTBEAT_MS)
-        self.heartbeat.timeout.connect(self.check)
+        self.heartbeat.timeout.connect(self._ask)
         self.retry = QTimer(self)
         self.retry.setSingleShot(True)
-        self.retry.timeout.connect(self._try_again)
+        self.retry.timeout.connect(self._ask)
+        self._asking: threading.Thread | None = None
+        self._answered.connect(self._answer)
 
     def watch(self, project) -> None:
         """Start watching project (only a server project is watched)."""
@@ -56,10 +62,37 @@ class ConnectionWatch(QObject):
         self.heartbeat.stop()
         self.retry.stop()
         self.project = None
+        if self._asking is not None:  # a question in flight ends within the ping's timeout
+            self._asking.join()
+            self._asking = None
         if self.lost:
             self.lost = False
             self.lost_changed.emit(False)
         self.label.setVisible(False)
+
+    def _ask(self) -> None:
+        """Ask the server on a thread of its own (an unreachable host may take seconds to say
+        so, and the window must not freeze meanwhile); the answer comes back as _answered."""
+        project = self.project
+        if project is None or (self._asking is not None and self._asking.is_alive()):
+            return
+        self._asking = threading.Thread(target=lambda: self._answered.emit(project, project.ping()),
+                                        name="connection-heartbeat", daemon=True)
+        self._asking.start()
+
+    def _answer(self, project, ok: bool) -> None:
+        if project is not self.project:
+            return  # the project was closed (or another opened) meanwhile
+        if not self.lost:
+            if not ok:
+                self.connection_lost()
+        elif ok:
+            self._back()
+        else:
+            self.attempts += 1
+            delay = self.next_delay()
+            self.label.setText(f"{RECONNECTING} (next try in {delay // 1000 or 1} s)")
+            self.retry.start(delay)
 
     def check(self) -> bool:
         """Ask the server now; start reconnecting if it does not answer. True if it answered."""
@@ -87,17 +120,6 @@ class ConnectionWatch(QObject):
 
     def next_delay(self) -> int:
         return BACKOFF_MS[min(self.attempts, len(BACKOFF_MS) - 1)]
-
-    def _try_again(self) -> None:
-        if self.project is None:
-            return
-        if self.project.ping():
-            self._back()
-            return
-        self.attempts += 1
-        delay = self.next_delay()
-        self.label.setText(f"{RECONNECTING} (next try in {delay // 1000 or 1} s)")
-        self.retry.start(delay)
 
     def _back(self) -> None:
         self.lost = False
