@@ -21,7 +21,8 @@ def test_this_computer_needs_no_tls(host):
     assert "sslmode" not in opts(f"postgresql://ann@{host}:5432/db?project=p")
 
 
-@pytest.mark.parametrize("host", ["db.example.org", "10.0.0.7", "[2001:db8::1]", "localhost.example.org"])
+@pytest.mark.parametrize("host", ["db.example.org", "10.0.0.7", "[2001:db8::1]", "localhost.example.org",
+                                  "127.example.org", "127.0.0.1.example.org"])
 def test_any_other_host_requires_tls(host):
     assert opts(f"postgresql://ann@{host}/db?project=p")["sslmode"] == "require"
 

@@ -223,6 +223,9 @@ def test_a_merge_happens_whole_or_not_at_all(cluster, db, point, tmp_path):
         reports = cluster.rows(db, "SELECT count(*) FROM p.report WHERE kind = 'merge'")[0][0]
         assert (codings(cluster, db), reports) == ((merged, 1) if saved else (before, 0))
         assert saved is (point.get("at") == "after-commit")
+        bodies = cluster.rows(db, "SELECT body FROM p.report")
+        assert bodies if saved else True
+        assert all(PASSWORD not in body for body, in bodies)  # the report names the project with ***
     finally:
         project.close()
 

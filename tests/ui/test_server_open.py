@@ -122,6 +122,13 @@ def test_a_password_is_asked_for_only_when_the_server_wants_one(win, pw_cluster,
     assert settings.recent_projects()[0]["path"] == url
     text = settings_text(isolated_settings)
     assert SECRET not in text and "wrong-guess" not in text
+    # The password lives in memory for the session: after a restart the window signs in again.
+    pw_cluster.halt("fast")
+    pw_cluster.resume()
+    sid = win.source_model.source_ids()[0]
+    cid = next(r.id for r in win.code_model.rows() if r.path == "theme")
+    assert win.coding_actions.code_selection(cid, (sid, 0, 5)), win.last_error
+    assert len(asked) == 2
 
 
 def test_declining_the_prompt_opens_nothing_and_says_so(win, pw_cluster, monkeypatch):

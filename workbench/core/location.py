@@ -25,6 +25,7 @@ refuses an unencrypted connection under `require`: the workbench never downgrade
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import urllib.parse
@@ -44,7 +45,12 @@ SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full"
 def is_loopback(host: str) -> bool:
     """Whether host is this computer: a loopback address, localhost, or a socket directory."""
     host = host.strip().strip("[]").lower()
-    return host in LOOPBACK_HOSTS or host.startswith("/") or host.startswith("127.")
+    if host in LOOPBACK_HOSTS or host.startswith("/"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback  # 127.0.0.0/8, ::1
+    except ValueError:
+        return False  # a name: only "localhost" is taken on trust
 
 
 def is_server_location(location: str | os.PathLike) -> bool:
