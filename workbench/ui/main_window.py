@@ -237,8 +237,7 @@ class MainWindow(QMainWindow):
         self.refresh_pins()
         self._choose_coder_at_open()
         self._refresh_coders()
-        if not isinstance(project.path, ServerLocation):  # recent server projects: issue 14 item 1
-            settings.remember_project(project.path, ctx.name)
+        settings.remember_project(project.path, ctx.name)  # a server project's URL without its password
         self._update_title()
         self._show_project_ui(True)
         for warning in project.warnings:
