@@ -14,6 +14,10 @@ class ProjectLockedError(ProjectError):
     """Another program holds the project open for writing."""
 
 
+class SignInRefused(ProjectError):
+    """The server refused to sign in: a wrong or missing password, or an unknown user."""
+
+
 class ProjectReadOnlyError(ProjectError):
     """The project file, or its folder, cannot be written: it may still be opened read-only."""
 
@@ -41,3 +45,15 @@ class ValidationError(WorkbenchError):
 
 class Cancelled(WorkbenchError):
     """A long job was stopped by the user; nothing of it was kept."""
+
+
+class ConnectionLost(ProjectError):
+    """The connection to a server project was lost during an action (issue 14, item 6).
+
+    `saved` says what became of the action: True when the server has it (the connection
+    dropped after the commit reached it), False when nothing of it was kept, None when
+    the action wrote nothing (a read)."""
+
+    def __init__(self, message: str, saved: bool | None = None):
+        super().__init__(message)
+        self.saved = saved

@@ -21,17 +21,18 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from workbench.core.errors import ProjectError, ProjectLockedError
+from workbench.core.errors import ProjectError, ProjectLockedError, SignInRefused
 from workbench.core.location import ServerLocation
 from workbench.store.backend import Backend, WriteLock
 
+CONNECT_TIMEOUT = 10  # seconds libpq waits for a server to answer
 LOCK_CLASS = 0x5157  # 'QW': the first key of every workbench advisory lock
 SEARCH_TABLES = ("source_fold",)  # made by store/pg_search.py outside Alembic; never copied
 
 
 def engine_url(loc: ServerLocation) -> URL:
     return URL.create("postgresql+psycopg", username=loc.user, password=loc.password, host=loc.host,
-                      port=loc.port, database=loc.database, query=dict(loc.options))
+                      port=loc.port, database=loc.database, query=loc.tls_options())
 
 
 def make_engine(loc: ServerLocation, readonly: bool = False, schema: str | None = None) -> Engine:
@@ -39,9 +40,11 @@ def make_engine(loc: ServerLocation, readonly: bool = False, schema: str | None 
     opts = [f"-c search_path={schema or loc.project},public", "-c client_encoding=UTF8"]
     if readonly:
         opts.append("-c default_transaction_read_only=on")
-    return create_engine(engine_url(loc), connect_args={"options": " ".join(opts),
-                                                        "application_name": "workbench"},
-                         pool_pre_ping=False)
+    args = {"options": " ".join(opts), "application_name": "workbench"}
+    if "connect_timeout" not in dict(loc.options):
+        args["connect_timeout"] = CONNECT_TIMEOUT  # an unreachable host is said in seconds, not minutes
+    return create_engine(engine_url(loc), connect_args=args,
+                         pool_pre_ping=True)  # a connection dead since the last action is replaced
 
 
 def quote(name: str) -> str:
@@ -93,6 +96,56 @@ class AdvisoryLock(WriteLock):
             self._engine.dispose()
             raise ProjectLockedError(f"{self.loc}: the project is open for writing in another program; "
                                      "close it there first, or open it read-only")
+        self._conn = conn
+
+    def holds(self) -> bool:
+        """Whether the lock's session is alive and still holds the lock."""
+        if self._conn is None:
+            return False
+        try:
+            mode = "ShareLock" if self.shared else "ExclusiveLock"
+            held = self._conn.execute(text(
+                "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted "
+                "AND classid = :c AND objid = :o AND mode = :m"),
+                {"c": LOCK_CLASS, "o": self.key() & 0xFFFFFFFF, "m": mode}).first() is not None
+            self._conn.commit()
+            return held
+        except DBAPIError:
+            return False
+
+    def renew(self) -> None:
+        """After a lost connection: keep the lock if its session survived, else take it again
+        (retried with backoff while the server comes back); ProjectLockedError if another
+        program took the project for writing in between."""
+        from workbench.store.reconnect import retrying
+
+        if self.holds():
+            return
+        if self._conn is not None:
+            try:
+                self._conn.invalidate()
+                self._conn.close()
+            except DBAPIError:
+                pass
+            self._conn = None
+        try:
+            retrying(self._take)
+        except ProjectLockedError:
+            raise ProjectLockedError(f"{self.loc}: while the connection was lost another program opened the "
+                                     "project for writing; close it here and open it again") from None
+
+    def _take(self) -> None:
+        conn = self._engine.connect()
+        fn = "pg_try_advisory_lock_shared" if self.shared else "pg_try_advisory_lock"
+        try:
+            got = conn.execute(text(f"SELECT {fn}(:c, :k)"), {"c": LOCK_CLASS, "k": self.key()}).scalar()
+            conn.commit()
+        except BaseException:
+            conn.close()
+            raise
+        if not got:
+            conn.close()
+            raise ProjectLockedError(f"{self.loc}: the project is open for writing in another program")
         self._conn = conn
 
     def release(self) -> None:
@@ -162,7 +215,7 @@ class PostgresBackend(Backend):
                 raise
             raise ProjectError(f"{self.loc}: {exc}") from None
         except DBAPIError as exc:
-            raise ProjectError(f"{self.loc}: {self.error_words(exc)}") from None
+            raise sign_in_error(exc, self.loc) from None
         finally:
             engine.dispose()
         if revision is None:
@@ -314,6 +367,21 @@ def reset_sequences(conn: Connection, schema: str) -> None:
                           f"{quote(schema)}.{quote(table)}), 0) + 1, false)"), {"seq": seq})
 
 
+def signing_in_refused(exc: BaseException) -> bool:
+    """Whether the server refused to sign in (a wrong or missing password, an unknown user)."""
+    orig = getattr(exc, "orig", exc)
+    state = getattr(orig, "sqlstate", None) or ""
+    low = str(orig).lower()
+    return state.startswith("28") or (isinstance(exc, OperationalError) and not state and (
+        "password" in low or "authentication failed" in low))
+
+
+def sign_in_error(exc: BaseException, loc: ServerLocation) -> ProjectError:
+    """The error of a failed first connection: SignInRefused when a password could help."""
+    words = f"{loc}: {error_words(exc, loc)}"
+    return SignInRefused(words) if signing_in_refused(exc) else ProjectError(words)
+
+
 def error_words(exc: BaseException, loc: ServerLocation | None = None) -> str:
     """A server error in the user's words; the server's own first line in brackets."""
     orig = getattr(exc, "orig", exc)
@@ -321,8 +389,8 @@ def error_words(exc: BaseException, loc: ServerLocation | None = None) -> str:
     first = (str(orig).strip().splitlines() or [""])[0]
     where = f"{loc.host}:{loc.port or 5432}" if loc else "the server"
     low = first.lower()
-    if isinstance(exc, OperationalError) and not state:
-        if "password" in low or "authentication" in low:
+    if state.startswith("28") or isinstance(exc, OperationalError) and not state:
+        if "password" in low or "authentication" in low or state.startswith("28"):
             return f"the server at {where} refused the user name or password ({first})"
         if "does not exist" in low:
             return f"the server at {where} has no such database or user ({first})"

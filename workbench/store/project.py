@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from workbench.core.errors import ProjectError, ValidationError
+from workbench.core.errors import ConnectionLost, ProjectError, ValidationError
 from workbench.core.ids import new_guid
 from workbench.core.location import ServerLocation, parse_location
 from workbench.store import sqlite
@@ -45,6 +45,16 @@ class Project:
         # what this program writes is the role it signed in as.
         self.team = bool(getattr(backend, "team", False))
         self.signed_in: str | None = None
+        # A server project rides out a lost connection (store/reconnect.py): new connections are
+        # retried with backoff, the writer's lock is renewed before the next commit, and an
+        # action cut off in its COMMIT is checked with the server. What the user should hear
+        # about an action that did happen goes to `notices` (the window shows and clears them).
+        self.notices: list[str] = []
+        self._lost = False
+        if backend.kind == "postgresql":
+            from workbench.store import reconnect
+
+            reconnect.install(self.engine, lost=self._connection_lost)
 
     @property
     def path(self) -> Path | ServerLocation:
@@ -64,6 +74,9 @@ class Project:
         if outer is not None:
             yield from self._joined(outer)
             return
+        server = self.backend.kind == "postgresql"
+        token: str | None = None
+        committing = False
         try:
             with self._sessions(bind=self._writer) as session, session.begin():
                 self._op.session = session
@@ -71,11 +84,67 @@ class Project:
                     yield session
                     if getattr(self._op, "doomed", False):  # an inner block failed and was caught
                         raise ProjectError(f"{self.path}: a step of the change failed; nothing was changed")
+                    if server:
+                        token = self._before_commit(session)
+                    committing = True  # leaving the block sends COMMIT
                 finally:
                     self._op.session = None
                     self._op.doomed = False
         except DBAPIError as exc:
+            if server and _lost(exc):
+                self._connection_lost()
+                if not committing:
+                    raise ConnectionLost(f"{self.path}: the connection to the server was lost; the change was "
+                                         "NOT saved: try again", saved=False) from None
+                if token is None or self._committed(token):
+                    self.notices.append(f"{self.path}: the connection to the server dropped as the change was "
+                                        "being saved; the server has it: the change was saved")
+                    return
+                raise ConnectionLost(f"{self.path}: the connection to the server was lost while the change was "
+                                     "being saved, and the server does not have it: the change was NOT saved: "
+                                     "try again", saved=False) from None
             raise self._in_words(exc) from exc
+
+    def ping(self) -> bool:
+        """Whether the project's server answers now (one try, no waiting); a file always does."""
+        if self.backend.kind != "postgresql":
+            return True
+        from workbench.store.reconnect import ping
+
+        return ping(self.engine)
+
+    def take_notices(self) -> list[str]:
+        """What the user should hear about actions that did happen despite a lost connection."""
+        notes, self.notices = self.notices, []
+        return notes
+
+    def _connection_lost(self) -> None:
+        self._lost = True
+
+    def _before_commit(self, session: Session) -> str | None:
+        """On a server: renew the writer's lock if a connection was lost since the last action
+        (the lock lived on a session that may be gone), then note the transaction's id."""
+        from workbench.store.reconnect import commit_token
+
+        if self._lost:
+            if self._lock is not None and hasattr(self._lock, "renew"):
+                self._lock.renew()
+            self._lost = False
+        return commit_token(session)
+
+    def _committed(self, token: str) -> bool:
+        """What became of the transaction token, asked of the server once it answers again."""
+        from workbench.store.reconnect import commit_outcome
+
+        try:
+            outcome = commit_outcome(self.engine, token)
+        except DBAPIError:
+            outcome = None
+        if outcome is None:
+            raise ConnectionLost(f"{self.path}: the connection to the server was lost while the change was being "
+                                 "saved, and the server cannot be asked whether it has it; reopen the project "
+                                 "to see whether the change is there", saved=None)
+        return outcome
 
     def _joined(self, session: Session) -> Iterator[Session]:
         session.expire_all()  # what an earlier step wrote with Core statements is read afresh
@@ -111,6 +180,10 @@ class Project:
             with self._sessions() as session:
                 yield session  # closing ends the read transaction; loaded objects stay usable
         except DBAPIError as exc:
+            if self.backend.kind == "postgresql" and _lost(exc):
+                self._connection_lost()
+                raise ConnectionLost(f"{self.path}: the connection to the server was lost; try again",
+                                     saved=None) from None
             raise self._in_words(exc) from exc
 
     def _in_words(self, exc: DBAPIError) -> Exception:
@@ -141,6 +214,12 @@ class Project:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _lost(exc: BaseException) -> bool:
+    from workbench.store.reconnect import connection_lost
+
+    return connection_lost(exc)
 
 
 def backend_for(location: str | os.PathLike | ServerLocation, readonly: bool) -> Backend:

@@ -124,6 +124,9 @@ def run_app(project_path: str | None, screenshot: str | None = None) -> int:
     app = application()
     install_message_filter()
     window = MainWindow()
+    from workbench.ui.connection import lost_connection_hook
+
+    sys.excepthook = lost_connection_hook(window)  # a read cut off in a slot: "Reconnecting…", no traceback
     if screenshot:
         window.remember_layout = False
         window.resize(*SCREENSHOT_SIZE)

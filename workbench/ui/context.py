@@ -7,7 +7,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from workbench.core.changes import Changes, Kind
-from workbench.core.errors import WorkbenchError
+from workbench.core.errors import ConnectionLost, WorkbenchError
 from workbench.services.coders import ensure_coder
 from workbench.services.handout import copy_for
 from workbench.store.project import Project
@@ -38,6 +38,10 @@ class ProjectContext(QObject):
         self.coder_name: str = self.initial_coder()
         self.ask_coder: Callable[[], str | None] | None = None  # the window's prompt
         self.recent_codes: list[int] = settings.recent_codes(self.guid)  # kept in memory, saved on close
+        # A server project's connection (ui/connection.py): while it is lost, edits are refused;
+        # an edit cut off by a lost connection says whether it was saved.
+        self.refusal: Callable[[str], str | None] = lambda what: None
+        self.on_connection_lost: Callable[[], None] = lambda: None
 
     # -- the coder --------------------------------------------------------------------------
     def initial_coder(self) -> str:
@@ -88,22 +92,34 @@ class ProjectContext(QObject):
     # -- edits ------------------------------------------------------------------------------
     def execute(self, command) -> bool:
         """Run a command once and push it; on a WorkbenchError say why and push nothing."""
+        if self._refused(command.text()):
+            return False
         try:
             changes = command.do()
+        except ConnectionLost as exc:
+            self._cut_off(command.text(), exc)
+            return False
         except WorkbenchError as exc:
             (self.status if getattr(exc, "quiet", False) else self.error).emit(str(exc))
             return False
+        self._saved_anyway(command.text())
         self.undo_stack.push(command)
         self.changed.emit(changes)
         return True
 
     def attempt(self, fn: Callable, *args, changes: Changes | None = None, **kwargs):
         """Run a service call that has no undo (imports); errors become messages. Returns its result."""
+        if self._refused(getattr(fn, "__name__", "that").replace("_", " ")):
+            return None
         try:
             result = fn(*args, **kwargs)
+        except ConnectionLost as exc:
+            self._cut_off(getattr(fn, "__name__", "that").replace("_", " "), exc)
+            return None
         except WorkbenchError as exc:
             self.error.emit(str(exc))
             return None
+        self._saved_anyway(getattr(fn, "__name__", "that").replace("_", " "))
         self.changed.emit(changes if changes is not None else (result if isinstance(result, Changes) else
                                                                   Changes().some("updated", Kind.PROJECT)))
         return result if result is not None else True
@@ -124,8 +140,14 @@ class ProjectContext(QObject):
 
     def run_command(self, command, verb: str, moving: bool = True) -> bool:
         """Run a command's undo or redo; with `moving`, then move the stack's index over it."""
+        what = f"{verb.capitalize()} {command.text()}"
+        if self._refused(what):
+            return False
         try:
             changes = command.run(verb)
+        except ConnectionLost as exc:
+            self._cut_off(what, exc)
+            return False
         except WorkbenchError as exc:
             self.error.emit(f"Could not {verb} “{command.text()}”: {exc}. Nothing was changed.")
             return False
@@ -135,6 +157,30 @@ class ProjectContext(QObject):
         self.changed.emit(changes)
         self.status.emit(f"{verb.capitalize()}: {command.text()}")
         return True
+
+    def _refused(self, what: str) -> bool:
+        message = self.refusal(what)
+        if message:
+            self.error.emit(message)
+        return bool(message)
+
+    def _cut_off(self, what: str, exc: ConnectionLost) -> None:
+        """An action met a lost connection: say what became of it, then start reconnecting."""
+        if exc.saved is False:
+            self.error.emit(f"{what}: NOT saved: the connection to the server was lost. "
+                            "Try again once the status bar says Connected.")
+        elif exc.saved is None and "cannot be asked" in str(exc):
+            self.error.emit(f"{what}: the connection to the server was lost as it was being saved, and the "
+                            "server could not be asked whether it has it; look again once it is back.")
+        else:
+            self.error.emit(f"{what}: not done: the connection to the server was lost. "
+                            "Try again once the status bar says Connected.")
+        self.on_connection_lost()
+
+    def _saved_anyway(self, what: str) -> None:
+        if self.project.take_notices():
+            self.status.emit(f"{what}: saved (the connection dropped as it was being saved; "
+                             "the server has it)")
 
     def note_recent_code(self, code_id: int, keep: int = 8) -> None:
         self.recent_codes = ([code_id] + [c for c in self.recent_codes if c != code_id])[:keep]

@@ -120,6 +120,11 @@ class MainWindow(QMainWindow):
         self.exchange_actions = ExchangeActions(self)
         self._build_menus()
         self.status = StatusBar(self)
+        from workbench.ui.connection import ConnectionWatch
+
+        self.connection = ConnectionWatch(self)  # a server project's connection: "Reconnecting…"
+        self.connection.lost_changed.connect(lambda lost: None if lost else self.memo_pane.flush())
+        self.memo_pane.offline = lambda: self.connection.lost
         self.status_coder = self.status.coder
         self.live: LiveFeed | None = None  # on a server project: others' changes and presence
         self.presence = QLabel(self, objectName="presenceLabel")
@@ -181,6 +186,7 @@ class MainWindow(QMainWindow):
         start.new_requested.connect(self.project_actions.new_project)
         start.browse_requested.connect(self.project_actions.open_dialog)
         start.sample_requested.connect(self.project_actions.open_sample_project)
+        start.server_requested.connect(self.project_actions.open_server_dialog)
 
     # -- the project ---------------------------------------------------------------------------------
     def open_project(self, path: str | Path, readonly: bool = False) -> bool:
@@ -191,7 +197,12 @@ class MainWindow(QMainWindow):
         if self.ctx is not None and _same(where, self.ctx.path) and self.ctx.readonly == readonly:
             return True
         try:
-            project = open_project(where, readonly=readonly)
+            if isinstance(where, ServerLocation):  # a password is asked for only if the server wants one
+                from workbench.ui.dialogs.server_open import open_server_project
+
+                project = open_server_project(self, where, readonly=readonly)
+            else:
+                project = open_project(where, readonly=readonly)
         except (ProjectLockedError, ProjectReadOnlyError) as exc:
             if not readonly and self.offer_read_only(str(exc)):
                 return self.open_project(path, readonly=True)
@@ -216,14 +227,17 @@ class MainWindow(QMainWindow):
         if self.live is not None:
             self.live.changed.connect(self._on_others_changed)
             self.live.presence_changed.connect(self._show_presence)
+        self.memo_pane.project_key = ctx.guid  # memo drafts are kept under the project's GUID
+        ctx.refusal = self.connection.refusal
+        ctx.on_connection_lost = self.connection.connection_lost
+        self.connection.watch(project)
         for model in (self.code_model, self.source_model):
             model.project = project
             model.reload()
         self.refresh_pins()
         self._choose_coder_at_open()
         self._refresh_coders()
-        if not isinstance(project.path, ServerLocation):  # recent server projects: issue 14 item 1
-            settings.remember_project(project.path, ctx.name)
+        settings.remember_project(project.path, ctx.name)  # a server project's URL without its password
         self._update_title()
         self._show_project_ui(True)
         for warning in project.warnings:
@@ -279,6 +293,7 @@ class MainWindow(QMainWindow):
         if self.ctx is None:
             return
         self.memo_pane.clear_target()
+        self.memo_pane.project_key = None
         self.project_actions.cancel_job()
         JobRunner.instance().stop_all()  # every job (import, merge, agreement) uses this project's engine
         self.placement.save()
@@ -288,6 +303,7 @@ class MainWindow(QMainWindow):
             self.live.deleteLater()
             self.live = None
             self._show_presence([])
+        self.connection.stop()
         self.ctx.close()
         self.ctx.deleteLater()
         self.ctx = None

@@ -37,6 +37,8 @@ class ProjectActions(QObject):
         self.open_read_only = self._action("Open read-only…", self.open_read_only_dialog, None, "openReadOnly")
         self.open_read_only.setToolTip("Look at a project without changing it (also when it is open elsewhere)")
         self.properties = self._action("Project properties…", self.properties_dialog, None, "projectProperties")
+        self.open_server = self._action("Open server project…", self.open_server_dialog, None, "openServerProject")
+        self.open_server.setToolTip("A project a team shares on a PostgreSQL server")
         self.open_sample = self._action("Open the sample project", self.open_sample_project, None, "openSample")
         self.close = self._action("Close project", self.w.close_project, QKeySequence.StandardKey.Close,
                                   "closeProject")
@@ -89,6 +91,16 @@ class ProjectActions(QObject):
         path = file_dialogs.open_file(self.w, "project", "Open project", "Projects (*.qwb);;All files (*)")
         if path:
             self.w.open_project(path)
+
+    def open_server_dialog(self):
+        """File → Open server project…: a URL, or host, port, database, project and user."""
+        from workbench.ui.dialogs.server_open import ServerOpenDialog
+
+        dialog = ServerOpenDialog(self.w)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.w.open_project(dialog.location()))
+        dialog.open()
+        return dialog
 
     def open_read_only_dialog(self) -> None:
         path = file_dialogs.open_file(self.w, "project", "Open a project read-only",
@@ -143,7 +155,7 @@ class ProjectActions(QObject):
         menu.clear()
         for item in settings.recent_projects():
             a = menu.addAction(f"{item.get('name') or Path(item['path']).stem} — {item['path']}")
-            a.setEnabled(Path(item["path"]).exists())
+            a.setEnabled(settings.is_server(item["path"]) or Path(item["path"]).exists())
             a.triggered.connect(lambda _=False, p=item["path"]: self.w.open_project(p))
         if menu.isEmpty():
             menu.addAction("No recent projects").setEnabled(False)
@@ -163,6 +175,10 @@ class ProjectActions(QObject):
             return None
         if self.job is not None:
             self.w.status_note("An import is already running; wait for it or cancel it")
+            return None
+        refused = self.w.connection.refusal("Import sources")  # a server project whose connection is lost
+        if refused:
+            self.w.show_error(refused)
             return None
         job = Job(import_job, ctx.project, [str(p) for p in paths], ctx.coder_name or None, label="Importing sources")
         panel = self.w.source_panel

@@ -20,7 +20,8 @@ def settings() -> QSettings:
 
 
 def recent_projects() -> list[dict]:
-    """[{"path", "name", "opened"}], most recent first."""
+    """[{"path", "name", "opened"}], most recent first; "path" is a file's path or a server
+    project's URL (without its password)."""
     raw = settings().value("recent/projects", "[]")
     try:
         items = json.loads(raw) if isinstance(raw, str) else []
@@ -29,8 +30,31 @@ def recent_projects() -> list[dict]:
     return [i for i in items if isinstance(i, dict) and "path" in i]
 
 
-def remember_project(path: str | Path, name: str) -> None:
-    path = str(Path(path).resolve())
+def recent_key(path) -> str:
+    """How a project is remembered: a file by its full path; a server project by its URL with
+    no password (never written to settings, whatever the user typed)."""
+    from workbench.core.location import ServerLocation, is_server_location, parse_server_location
+
+    if isinstance(path, ServerLocation):
+        return path.without_password().url()
+    if is_server_location(str(path)):
+        try:
+            return parse_server_location(str(path)).without_password().url()
+        except Exception:  # a URL that does not parse is not remembered with whatever it held
+            return ""
+    return str(Path(path).resolve())
+
+
+def is_server(path: str) -> bool:
+    from workbench.core.location import is_server_location
+
+    return is_server_location(path)
+
+
+def remember_project(path, name: str) -> None:
+    path = recent_key(path)
+    if not path:
+        return
     items = [i for i in recent_projects() if i["path"] != path]
     items.insert(0, {"path": path, "name": name, "opened": datetime.now().isoformat(timespec="minutes")})
     settings().setValue("recent/projects", json.dumps(items[:MAX_RECENT]))

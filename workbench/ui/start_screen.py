@@ -24,6 +24,7 @@ class StartScreen(QWidget):
     open_requested = Signal(str)
     new_requested = Signal()
     browse_requested = Signal()
+    server_requested = Signal()
     sample_requested = Signal()
 
     def __init__(self, parent=None):
@@ -43,13 +44,17 @@ class StartScreen(QWidget):
         new_b.setObjectName("newProject")
         open_b = QPushButton("Open project…", self)
         open_b.setObjectName("openProject")
+        server_b = QPushButton("Open server project…", self)
+        server_b.setObjectName("openServerProject")
+        server_b.setToolTip("A project a team shares on a PostgreSQL server")
+        server_b.clicked.connect(self.server_requested)
         self.sample_b = QPushButton("Open the sample project", self)
         self.sample_b.setObjectName("openSample")
         new_b.clicked.connect(self.new_requested)
         open_b.clicked.connect(self.browse_requested)
         self.sample_b.clicked.connect(self.sample_requested)
         buttons = QVBoxLayout()
-        for b in (new_b, open_b, self.sample_b):
+        for b in (new_b, open_b, server_b, self.sample_b):
             b.setMinimumHeight(34)
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -75,7 +80,7 @@ class StartScreen(QWidget):
     def refresh(self) -> None:
         self.recent.clear()
         for item in settings.recent_projects():
-            exists = Path(item["path"]).exists()
+            exists = settings.is_server(item["path"]) or Path(item["path"]).exists()
             text = f"{item.get('name') or Path(item['path']).stem}\n{item['path']}  ·  last opened " \
                    f"{item.get('opened', '?').replace('T', ' ')}" + ("" if exists else "  ·  missing")
             li = QListWidgetItem(text)

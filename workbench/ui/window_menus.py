@@ -12,7 +12,7 @@ def build_menus(w) -> None:
     pa, ca, cb = w.project_actions, w.coding_actions, w.codebook_actions
     w.import_action = pa.import_sources
     file_menu = w.menuBar().addMenu("&File")
-    for a in (pa.new, pa.open, pa.open_read_only, pa.open_sample):
+    for a in (pa.new, pa.open, pa.open_read_only, pa.open_server, pa.open_sample):
         file_menu.addAction(a)
     w.recent_menu = file_menu.addMenu("Open &recent")
     w.recent_menu.aboutToShow.connect(pa.fill_recent_menu)
