@@ -41,3 +41,7 @@ class ValidationError(WorkbenchError):
 
 class Cancelled(WorkbenchError):
     """A long job was stopped by the user; nothing of it was kept."""
+
+
+class ConflictError(WorkbenchError):
+    """Someone else changed or deleted what a change was made from, meanwhile: nothing was changed."""

@@ -7,7 +7,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from workbench.core.changes import Changes, Kind
-from workbench.core.errors import NotFoundError, ValidationError, WorkbenchError
+from workbench.core.errors import ConflictError, NotFoundError, ValidationError, WorkbenchError
 from workbench.core.ids import new_guid
 from workbench.core.names import name_key
 from workbench.core.paths import split_path
@@ -17,6 +17,7 @@ from workbench.services.coders import ensure_coder
 from workbench.services.lookup import code_by_path, source_by_name
 from workbench.services.memos import set_memo_in
 from workbench.services.tombstones import bury, unbury
+from workbench.services.versions import gone_words, held
 from workbench.store.bulk import existing_keys, insert_codings
 from workbench.store.models import Code, Coder, Coding, Memo, Source
 from workbench.store.project import Project
@@ -61,8 +62,9 @@ def apply_codes_in(session: Session, items: list[NewCoding]) -> Changes:
     if not items:
         return changes
     source_ids = {it.source_id for it in items}
-    lengths = dict(session.execute(select(Source.id, Source.length).where(Source.id.in_(source_ids))).all())
     code_ids = {it.code_id for it in items}
+    _hold(session, code_ids, source_ids)
+    lengths = dict(session.execute(select(Source.id, Source.length).where(Source.id.in_(source_ids))).all())
     known_codes = set(session.scalars(select(Code.id).where(Code.id.in_(code_ids))))
     coder_ids = {it.coder_id for it in items}
     known_coders = set(session.scalars(select(Coder.id).where(Coder.id.in_(coder_ids))))
@@ -94,6 +96,23 @@ def apply_codes_in(session: Session, items: list[NewCoding]) -> Changes:
     unbury(session, [it.guid for it in items if it.guid])  # a new GUID was never buried
     changes.add("created", Kind.CODING, *(cid for cid, _ in ids))
     return _counted(changes, [(r[1], r[2]) for r in rows])
+
+
+def _hold(session: Session, code_ids: set[int], source_ids: set[int]) -> None:
+    """Share-lock the codes and sources the codings go on (docs/team.md): a delete or merge of
+    one of them, which locks it for update, then waits for this coding or this for it. One that
+    went meanwhile is named, from its tombstone: "the code 'x' was deleted by alice"."""
+    if session.get_bind().dialect.name != "postgresql":
+        return  # a file has one writer at a time
+    seen = {("code", r.id): (r.guid, r.name) for r in session.execute(
+        select(Code.id, Code.guid, Code.name).where(Code.id.in_(code_ids)))}
+    seen |= {("source", r.id): (r.guid, r.name) for r in session.execute(
+        select(Source.id, Source.guid, Source.name).where(Source.id.in_(source_ids)))}
+    for kind, model, ids in (("code", Code, code_ids), ("source", Source, source_ids)):
+        for rid in sorted(ids - held(session, model, ids)):
+            if (kind, rid) in seen:  # there a moment ago: it went while this coding waited
+                raise ConflictError(f"{gone_words(session, kind, *seen[(kind, rid)])} meanwhile; "
+                                    "your coding was not made")
 
 
 def _counted(changes: Changes, pairs: list[tuple[int, int]]) -> Changes:

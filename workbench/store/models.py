@@ -88,8 +88,15 @@ class _Versioned:
 
 
 def bumped(model) -> dict:
-    """The SET clause a Core UPDATE of a versioned table adds: version = version + 1."""
-    return {"version": model.__table__.c.version + 1}
+    """The SET clause a Core UPDATE of a versioned table adds: version = version + 1.
+
+    Given a mapped class, the ORM attribute: an ORM-enabled UPDATE then moves the version of
+    the objects the session holds too (synchronize_session), so their next flush still matches.
+    Given a Table, its column; a table without versions gets nothing.
+    """
+    if hasattr(model, "__mapper__"):
+        return {"version": model.version + 1}
+    return {"version": model.c.version + 1} if "version" in model.c else {}
 
 
 VERSIONED = ("code", "memo", "case_", "attribute", "attribute_value", "source", "source_folder", "saved_query",

@@ -15,8 +15,9 @@ from pathlib import Path
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from workbench.core.errors import ProjectError, ValidationError
+from workbench.core.errors import ConflictError, ProjectError, ValidationError
 from workbench.core.ids import new_guid
 from workbench.core.location import ServerLocation, parse_location
 from workbench.store import sqlite
@@ -76,6 +77,10 @@ class Project:
                     self._op.doomed = False
         except DBAPIError as exc:
             raise self._in_words(exc) from exc
+        except StaleDataError:
+            # An ORM flush found a row at another version than it read: another writer changed it
+            # in between (a team project, docs/team.md). The transaction rolled back.
+            raise ConflictError(f"{self.path}: someone else changed this meanwhile; nothing was changed") from None
 
     def _joined(self, session: Session) -> Iterator[Session]:
         session.expire_all()  # what an earlier step wrote with Core statements is read afresh
