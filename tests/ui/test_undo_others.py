@@ -117,3 +117,15 @@ def test_undo_and_redo_nobody_interfered_with_still_work(team_window, project_lo
     window.redo()
     assert stack.index() == 1
     assert rows(project_location, "SELECT name FROM code WHERE id = :i", i=cid) == [("self-rule",)]
+
+
+def test_a_rename_from_what_the_window_showed_is_refused_when_someone_changed_it(team_window, project_location):
+    window, other = team_window
+    cid = _code(window, "autonomy")
+    cb.recolor_code(other, cid, "#123456")  # the window's codebook still shows the code as it was
+    errors = _errors(window)
+    assert not window.codebook_actions.rename_code(cid, "self-rule")
+    assert window.ctx.undo_stack.count() == 0  # nothing pushed
+    assert rows(project_location, "SELECT name, color FROM code WHERE id = :i", i=cid) == [("autonomy", "#123456")]
+    assert len(errors) == 1 and ("this code was changed by someone else meanwhile (it is now 'autonomy'); "
+                                 "your rename was not made") in errors[0]

@@ -390,6 +390,12 @@ def _n(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _next(row: dict) -> dict:
+    """A row put back comes back at a version it never had: a change made from the view before its
+    deletion is refused, not taken for one made from the latest (docs/team.md)."""
+    return {**row, "version": row["version"] + 1}
+
+
 def restore_code(project: Project, snap: CodeSnapshot) -> Changes:
     """Undo delete_code: the same rows, ids and GUIDs come back; their tombstones go."""
     with project.transaction() as s:
@@ -401,15 +407,15 @@ def restore_code(project: Project, snap: CodeSnapshot) -> Changes:
                 return
             if c["parent_id"] in by_id:
                 put(by_id[c["parent_id"]])
-            s.execute(insert(Code), [c])
+            s.execute(insert(Code), [_next(c)])
             done.add(c["id"])
 
         for c in snap.codes:
             put(c)
         if snap.codings:
-            s.execute(insert(Coding), snap.codings)
+            s.execute(insert(Coding), [_next(c) for c in snap.codings])
         if snap.memos:
-            s.execute(insert(Memo), snap.memos)
+            s.execute(insert(Memo), [_next(m) for m in snap.memos])
         unbury(s, [r["guid"] for r in snap.codes + snap.codings + snap.memos])
     return _snapshot_changes(snap, "created")
 

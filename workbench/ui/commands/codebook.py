@@ -14,6 +14,12 @@ from workbench.store.project import Project
 from workbench.ui.commands.base import Step
 
 
+def _next_version(model) -> dict:
+    """A row written back by undo goes on to a new version, never back to its old one: a version
+    is never seen twice, or a change made from the old view would pass its check (docs/team.md)."""
+    return {"version": model.version + 1}
+
+
 class CreateCode(Step):
     """Create a code. Undo deletes it (keeping a snapshot), so redo brings back the same id and GUID
     and later commands on the stack that name the id still find it."""
@@ -44,15 +50,20 @@ class _SetField(Step):
 
     field = ""
 
-    def __init__(self, code_id: int, value: str):
-        self.code_id, self.value, self.old = code_id, value, None
+    def __init__(self, code_id: int, value: str, version: int | None = None):
+        # version: the code's version the user saw; the first run is refused if someone else changed
+        # it since (undo and redo are checked by StepCommand).
+        self.code_id, self.value, self.old, self.version = code_id, value, None, version
 
-    def apply(self, project: Project, value: str) -> Changes:
+    def apply(self, project: Project, value: str, version: int | None = None) -> Changes:
         raise NotImplementedError
 
     def do(self, project: Project) -> Changes:
         with project.reading() as s:
             self.old = s.scalar(select(getattr(Code, self.field)).where(Code.id == self.code_id))
+        return self.apply(project, self.value, self.version)
+
+    def redo(self, project: Project) -> Changes:
         return self.apply(project, self.value)
 
     def undo(self, project: Project) -> Changes:
@@ -62,22 +73,22 @@ class _SetField(Step):
 class RenameCode(_SetField):
     field = "name"
 
-    def apply(self, project, value):
-        return cb.rename_code(project, self.code_id, value)
+    def apply(self, project, value, version=None):
+        return cb.rename_code(project, self.code_id, value, version)
 
 
 class RecolorCode(_SetField):
     field = "color"
 
-    def apply(self, project, value):
-        return cb.recolor_code(project, self.code_id, value)
+    def apply(self, project, value, version=None):
+        return cb.recolor_code(project, self.code_id, value, version)
 
 
 class DescribeCode(_SetField):
     field = "description"
 
-    def apply(self, project, value):
-        return cb.describe_code(project, self.code_id, value)
+    def apply(self, project, value, version=None):
+        return cb.describe_code(project, self.code_id, value, version)
 
 
 class MoveCode(Step):
@@ -159,7 +170,7 @@ class MergeCodes(Step):
             for row in self.rows["code"]:
                 put(row)
             for row in self.rows["code"]:
-                s.execute(update(Code).where(Code.id == row["id"]).values(**row))
+                s.execute(update(Code).where(Code.id == row["id"]).values(**{**row, **_next_version(Code)}))
             self._upsert(s, Coding, self.rows["coding"])
             self._upsert(s, Memo, self.rows["memo"])
             unbury(s, [r["guid"] for rows in self.rows.values() for r in rows])
@@ -175,6 +186,6 @@ class MergeCodes(Step):
         alive = set(session.scalars(select(table.id).where(table.id.in_([r["id"] for r in rows]))))
         for row in rows:
             if row["id"] in alive:
-                session.execute(update(table).where(table.id == row["id"]).values(**row))
+                session.execute(update(table).where(table.id == row["id"]).values(**{**row, **_next_version(table)}))
             else:
                 session.execute(insert(table), [row])

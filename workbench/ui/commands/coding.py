@@ -47,7 +47,8 @@ def put_memo_rows(project: Project, rows: dict[str, dict]) -> None:
         ids = dict(s.execute(select(Coding.guid, Coding.id).where(Coding.guid.in_(list(rows)))).all())
         for coding_guid, row in rows.items():
             if coding_guid in ids:
-                s.execute(update(Memo).where(Memo.coding_id == ids[coding_guid]).values(**row))
+                s.execute(update(Memo).where(Memo.coding_id == ids[coding_guid]).values(
+                    **{**row, "version": Memo.version + 1}))  # on to a new version, never back (docs/team.md)
 
 
 class ApplyCodings(Step):
