@@ -129,3 +129,19 @@ def test_a_rename_from_what_the_window_showed_is_refused_when_someone_changed_it
     assert rows(project_location, "SELECT name, color FROM code WHERE id = :i", i=cid) == [("autonomy", "#123456")]
     assert len(errors) == 1 and ("this code was changed by someone else meanwhile (it is now 'autonomy'); "
                                  "your rename was not made") in errors[0]
+
+
+def test_a_memo_saved_over_someone_elses_newer_save_is_refused_and_the_typing_kept(team_window, project_location,
+                                                                                    qtbot):
+    from workbench.services import memos
+
+    window, other = team_window
+    cid = _code(window, "autonomy")
+    window.memos.show_code(cid)  # the pane loads the code's memo: none yet
+    memos.set_memo(other, "code", cid, "bob's memo")  # the second client writes it first
+    errors = _errors(window)
+    qtbot.keyClicks(window.memo_pane.editor, "alice's memo")
+    window.memo_pane.flush()
+    assert rows(project_location, "SELECT text FROM memo WHERE code_id = :i", i=cid) == [("bob's memo",)]
+    assert window.memo_pane.editor.toPlainText() == "alice's memo" and window.memo_pane.pending()
+    assert len(errors) == 1 and "the memo on this code was written by someone else meanwhile" in errors[0]
