@@ -55,9 +55,9 @@ def _lock_siblings(session: Session, parent_id: int | None) -> None:
     code in the name check and is told so (docs/team.md). No-op on a file (one writer)."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    if parent_id is None:
-        session.execute(select(ProjectInfo.id).with_for_update())
-    elif session.scalar(select(Code.id).where(Code.id == parent_id).with_for_update()) is None:
+    if parent_id is None:  # FOR NO KEY UPDATE: codings on the parent need not wait
+        session.execute(select(ProjectInfo.id).with_for_update(key_share=True))
+    elif session.scalar(select(Code.id).where(Code.id == parent_id).with_for_update(key_share=True)) is None:
         raise ConflictError(f"the parent code #{parent_id} was deleted meanwhile; the code was not made")
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, literal, select
 from sqlalchemy.orm import Session
 
 from workbench.core.changes import Changes, Kind
@@ -17,7 +17,7 @@ from workbench.services.coders import ensure_coder
 from workbench.services.lookup import code_by_path, source_by_name
 from workbench.services.memos import set_memo_in
 from workbench.services.tombstones import bury, unbury
-from workbench.services.versions import gone_words, held
+from workbench.services.versions import gone_words
 from workbench.store.bulk import existing_keys, insert_codings
 from workbench.store.models import Code, Coder, Coding, Memo, Source
 from workbench.store.project import Project
@@ -63,9 +63,7 @@ def apply_codes_in(session: Session, items: list[NewCoding]) -> Changes:
         return changes
     source_ids = {it.source_id for it in items}
     code_ids = {it.code_id for it in items}
-    _hold(session, code_ids, source_ids)
-    lengths = dict(session.execute(select(Source.id, Source.length).where(Source.id.in_(source_ids))).all())
-    known_codes = set(session.scalars(select(Code.id).where(Code.id.in_(code_ids))))
+    known_codes, lengths = _hold(session, code_ids, source_ids)
     coder_ids = {it.coder_id for it in items}
     known_coders = set(session.scalars(select(Coder.id).where(Coder.id.in_(coder_ids))))
     for it in items:
@@ -98,21 +96,28 @@ def apply_codes_in(session: Session, items: list[NewCoding]) -> Changes:
     return _counted(changes, [(r[1], r[2]) for r in rows])
 
 
-def _hold(session: Session, code_ids: set[int], source_ids: set[int]) -> None:
-    """Share-lock the codes and sources the codings go on (docs/team.md): a delete or merge of
-    one of them, which locks it for update, then waits for this coding or this for it. One that
-    went meanwhile is named, from its tombstone: "the code 'x' was deleted by alice"."""
-    if session.get_bind().dialect.name != "postgresql":
-        return  # a file has one writer at a time
-    seen = {("code", r.id): (r.guid, r.name) for r in session.execute(
-        select(Code.id, Code.guid, Code.name).where(Code.id.in_(code_ids)))}
-    seen |= {("source", r.id): (r.guid, r.name) for r in session.execute(
-        select(Source.id, Source.guid, Source.name).where(Source.id.in_(source_ids)))}
-    for kind, model, ids in (("code", Code, code_ids), ("source", Source, source_ids)):
-        for rid in sorted(ids - held(session, model, ids)):
-            if (kind, rid) in seen:  # there a moment ago: it went while this coding waited
-                raise ConflictError(f"{gone_words(session, kind, *seen[(kind, rid)])} meanwhile; "
+def _hold(session: Session, code_ids: set[int], source_ids: set[int]) -> tuple[set[int], dict[int, int]]:
+    """The codes that exist and the sources' lengths, each row key-share-locked until the
+    transaction ends (docs/team.md; the lock the coding's foreign keys take anyway, taken before
+    the checks): a delete or merge of one of them, which locks it for update, then waits for this
+    coding or this for it; codings beside each other, and renames, do not wait. One that went while
+    this coding waited is named, from its tombstone: "the code 'x' was deleted by alice"."""
+    codes = select(Code.id).where(Code.id.in_(code_ids))
+    lengths = select(Source.id, Source.length).where(Source.id.in_(source_ids))
+    if session.get_bind().dialect.name != "postgresql":  # a file has one writer at a time
+        return set(session.scalars(codes)), dict(session.execute(lengths).all())
+    # What they are called, read first, unlocked, in one statement: to name one gone meanwhile.
+    seen = {(r.kind, r.id): (r.guid, r.name) for r in session.execute(
+        select(literal("code").label("kind"), Code.id, Code.guid, Code.name).where(Code.id.in_(code_ids))
+        .union_all(select(literal("source"), Source.id, Source.guid, Source.name).where(Source.id.in_(source_ids))))}
+    known = set(session.scalars(codes.order_by(Code.id).with_for_update(read=True, key_share=True)))
+    found = dict(session.execute(lengths.order_by(Source.id).with_for_update(read=True, key_share=True)).all())
+    for kind, there in (("code", known), ("source", found)):
+        for k, rid in sorted(seen):
+            if k == kind and rid not in there:  # there a moment ago: it went while this coding waited
+                raise ConflictError(f"{gone_words(session, kind, *seen[(k, rid)])} meanwhile; "
                                     "your coding was not made")
+    return known, found
 
 
 def _counted(changes: Changes, pairs: list[tuple[int, int]]) -> Changes:

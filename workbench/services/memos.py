@@ -110,7 +110,7 @@ def _lock_target(session: Session, kind: str, target_id: int | None) -> None:
     from workbench.store.models import Case, Code, Coding, ProjectInfo, Source
 
     model = {"project": ProjectInfo, "source": Source, "code": Code, "case": Case, "coding": Coding}[kind]
-    q = select(model.id).with_for_update()
+    q = select(model.id).with_for_update(key_share=True)  # FOR NO KEY UPDATE: codings on it need not wait
     if kind != "project":
         q = q.where(model.id == target_id)
     if session.scalar(q) is None and kind != "project":

@@ -4,9 +4,9 @@ Every row a person edits carries a version (store.models `_version`), bumped by 
 update. A change made from what the user saw passes the version it saw; `checked` locks the row
 (SELECT ... FOR UPDATE on PostgreSQL; a file project has one writer at a time anyway) and
 refuses the change, saying what happened, when the row has moved on or gone. Writers that add
-rows under a parent (a coding on a code and a source) take a share lock on the parents
-(`held`), so a delete or a merge of the parent, which takes the update lock, waits for them or
-they for it: what arrives first counts, and nothing lands on a row that is going.
+rows under a parent (a coding on a code and a source) take a key-share lock on the parents
+(services.coding), so a delete or a merge of the parent, which takes the update lock, waits for
+them or they for it: what arrives first counts, and nothing lands on a row that is going.
 """
 from __future__ import annotations
 
@@ -39,17 +39,6 @@ def checked(session: Session, model, row_id: int, version: int | None, what: str
 def _now(row) -> str:
     name = getattr(row, "name", None)
     return f" (it is now {name!r})" if name is not None else ""
-
-
-def held(session: Session, model, ids: set[int]) -> set[int]:
-    """Which of these rows exist, each share-locked until the transaction ends (PostgreSQL:
-    FOR SHARE, so deletes and merges of them wait, and writers beside each other do not)."""
-    if not ids:
-        return set()
-    q = select(model.id).where(model.id.in_(ids))
-    if session.get_bind().dialect.name == "postgresql":
-        q = q.with_for_update(read=True)
-    return set(session.scalars(q))
 
 
 def gone_words(session: Session, kind: str, guid: str, name: str) -> str:
