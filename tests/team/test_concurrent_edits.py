@@ -223,3 +223,20 @@ def test_two_create_a_code_of_one_name_under_one_parent_one_is_made(team, projec
     assert str(second.error) == "a code named 'Housing' already exists there"
     where = "parent_id IS NULL" if pid is None else f"parent_id = {pid}"
     assert rows(project_location, f"SELECT name FROM code WHERE {where} AND name_key = 'housing'") == [("Housing",)]
+
+
+def test_the_command_line_coding_with_a_code_deleted_meanwhile_names_who(team, project_location, capsys):
+    from workbench.cli.main import main
+
+    alice, _, _ = team
+    cb.delete_code(alice, _fresh_code(alice), deleted_by="alice")
+    merged = _fresh_code(alice, "money")
+    cb.merge_codes(alice, [merged], ids(alice, lambda s: code_by_path(s, "autonomy")), deleted_by="alice")
+    before = rows(project_location, "SELECT count(*) FROM coding")
+    for code, said in (("fresh", "the code 'fresh' was deleted by alice"),
+                       ("money", "the code 'money' was merged into 'autonomy' by alice")):
+        assert main(["code", project_location, "--source", "policy.txt", "--code", code, "--coder", "Pieter",
+                     "--start", "0", "--end", "5"]) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and f"{said}; the coding was not made" in err
+    assert rows(project_location, "SELECT count(*) FROM coding") == before

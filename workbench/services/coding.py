@@ -19,7 +19,7 @@ from workbench.services.memos import set_memo_in
 from workbench.services.tombstones import bury, unbury
 from workbench.services.versions import gone_words
 from workbench.store.bulk import existing_keys, insert_codings
-from workbench.store.models import Code, Coder, Coding, Memo, Source
+from workbench.store.models import Code, Coder, Coding, Memo, Source, Tombstone
 from workbench.store.project import Project
 
 
@@ -276,6 +276,7 @@ class _Names:
         cid = self.maker.find(parts)
         if cid is None:
             if not self.create:
+                _deleted_code(self.session, "/".join(parts))  # someone deleted it meanwhile: say who
                 code_by_path(self.session, row.code)  # raises, with the nearest paths
             cid, _ = self.maker.ensure(parts)
         coder = row.coder or self.default_coder
@@ -287,6 +288,16 @@ class _Names:
             raise ValidationError(f"offsets {row.start}-{row.end} do not fit the source (it has {length} "
                                   "characters; start must be below end)")
         return sid, cid, self.coders[name_key(coder)]
+
+
+def _deleted_code(session: Session, path: str) -> None:
+    """Raise ConflictError naming who deleted (or merged away) the code at path, when its latest
+    tombstone says so (docs/team.md); nothing when no code of that path was ever deleted."""
+    stone = session.execute(select(Tombstone.guid, Tombstone.detail).where(
+        Tombstone.kind == "code", (Tombstone.detail == path) | Tombstone.detail.startswith(f"{path} merged into guid:"))
+        .order_by(Tombstone.deleted_at.desc()).limit(1)).first()
+    if stone is not None:
+        raise ConflictError(f"{gone_words(session, 'code', stone.guid, path)}; the coding was not made")
 
 
 def _at(row: NamedCoding, message: str) -> str:
