@@ -240,3 +240,18 @@ def test_the_command_line_coding_with_a_code_deleted_meanwhile_names_who(team, p
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and f"{said}; the coding was not made" in err
     assert rows(project_location, "SELECT count(*) FROM coding") == before
+
+
+def test_an_orm_write_over_a_row_changed_since_it_was_read_is_refused_in_one_line(team, project_location):
+    from workbench.store.models import Code
+
+    alice, bob, _ = team
+    cid = ids(alice, lambda s: code_by_path(s, "autonomy"))
+    with pytest.raises(ConflictError) as err:
+        with alice.transaction() as s:
+            code = s.get(Code, cid)  # read without a lock, as a careless writer would
+            cb.rename_code(bob, cid, "fiscal autonomy")  # another client commits in between
+            code.name = "self-rule"
+    assert str(err.value).endswith(": someone else changed this meanwhile; nothing was changed")
+    assert "\n" not in str(err.value)
+    assert rows(project_location, "SELECT name FROM code WHERE id = :i", i=cid) == [("fiscal autonomy",)]
