@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from workbench.cli.main import COMMANDS, main
+from workbench.store.schema_version import HEAD
 
 _PROBE = (
     "import sys\n"
@@ -87,7 +88,7 @@ def test_info_json_matches_the_orm_counts(capsys, project_path):
         count = {k: s.scalar(select(func.count()).select_from(m))
                  for k, m in (("sources", Source), ("codes", Code), ("codings", Coding), ("cases", Case))}
         coders = sorted(s.scalars(select(Coder.name)))
-    assert data == {"schema": "0003", "project": {"guid": info.guid, "name": info.name}, **count, "coders": coders}
+    assert data == {"schema": HEAD, "project": {"guid": info.guid, "name": info.name}, **count, "coders": coders}
 
 
 def test_info_on_an_old_schema_refuses_as_a_read_only_open_does(capsys, project_path):

@@ -238,14 +238,16 @@ def test_two_schema_versions_are_damage_in_one_line(project_path, capsys):
     con = sqlite3.connect(project_path)
     con.execute("DROP TABLE alembic_version")
     con.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
-    con.execute("INSERT INTO alembic_version VALUES ('0002'), ('0003')")
+    from workbench.store.schema_version import HEAD, REVISIONS
+
+    con.execute("INSERT INTO alembic_version VALUES (?), (?)", (REVISIONS[-2], HEAD))
     con.commit()
     con.close()
     assert main(["info", str(project_path), "--json"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "damaged" in err and str(project_path) in err
     con = sqlite3.connect(project_path)  # put it right for the fixture's integrity check
-    con.execute("DELETE FROM alembic_version WHERE version_num = '0002'")
+    con.execute("DELETE FROM alembic_version WHERE version_num = ?", (REVISIONS[-2],))
     con.commit()
     con.close()
 

@@ -57,3 +57,7 @@ class ConnectionLost(ProjectError):
     def __init__(self, message: str, saved: bool | None = None):
         super().__init__(message)
         self.saved = saved
+
+
+class ConflictError(WorkbenchError):
+    """Someone else changed or deleted what a change was made from, meanwhile: nothing was changed."""

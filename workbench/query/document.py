@@ -28,6 +28,7 @@ class CodeRow:
     count: int  # the code's own codings
     has_memo: bool
     guid: str
+    version: int = 0  # as read: a change made from this row carries it (docs/team.md)
 
 
 @dataclass(frozen=True)
@@ -105,11 +106,11 @@ def code_rows(project: Project) -> list[CodeRow]:
         counts = dict(s.execute(select(Coding.code_id, func.count()).group_by(Coding.code_id)).all())
         memos = set(s.scalars(select(Memo.code_id).where(Memo.code_id.is_not(None))))
         rows = {r.id: r for r in s.execute(select(Code.id, Code.parent_id, Code.name, Code.color, Code.description,
-                                                  Code.position, Code.guid))}
+                                                  Code.position, Code.guid, Code.version))}
         return [
             # tree.parent, not the stored parent: in a damaged file with a parent cycle, the tree cut it.
             CodeRow(cid, tree.parent[cid], rows[cid].name, tree.path(cid), rows[cid].color, rows[cid].description,
-                    rows[cid].position, counts.get(cid, 0), cid in memos, rows[cid].guid)
+                    rows[cid].position, counts.get(cid, 0), cid in memos, rows[cid].guid, rows[cid].version)
             for cid in tree.in_order()
         ]
 

@@ -26,6 +26,7 @@ from workbench.core.timeutil import now_iso
 from workbench.core.files import read_regular_file
 from workbench.services.lookup import case_by_name, source_by_name
 from workbench.services.tombstones import bury, bury_pair, pair_guid, unbury, unbury_of_kind, unbury_pair
+from workbench.services.versions import checked
 from workbench.store.bulk import insert_rows
 from workbench.store.models import Attribute, AttributeValue, Case, CasePassage, CaseSource, Memo, Source
 from workbench.store.project import Project
@@ -127,10 +128,18 @@ def create_case(project: Project, name: str, description: str = "") -> Changes:
     return Changes().add("created", Kind.CASE, cid)
 
 
-def rename_case(project: Project, case_id: int, name: str) -> Changes:
+def _locked(session: Session, model, row_id: int, version: int | None, what: str, action: str):
+    """The row locked for the transaction (None when there is none); with a version, checked."""
+    if version is not None:
+        return checked(session, model, row_id, version, what, action)
+    return session.get(model, row_id, with_for_update=True, populate_existing=True)
+
+
+def rename_case(project: Project, case_id: int, name: str, version: int | None = None) -> Changes:
+    """Rename a case; with the version the user saw, refused when someone else changed it since."""
     name = clean_name("case", name)
     with project.transaction() as s:
-        case = s.get(Case, case_id)
+        case = _locked(s, Case, case_id, version, "this case", "rename")
         if case is None:
             raise NotFoundError("case", f"#{case_id}")
         existing = _case_named(s, name, except_id=case_id)
@@ -201,13 +210,17 @@ def set_values_in(session: Session, values: dict[tuple[int, int], str], by_id: i
         by_attr.setdefault(attribute_id, []).append(case_id)
     case_ids = sorted({c for c, _ in values})
     before: dict[tuple[int, int], str] = {}
+    versions: dict[tuple[int, int], int] = {}
     for i in range(0, len(case_ids), 500):
-        q = select(AttributeValue.case_id, AttributeValue.attribute_id, AttributeValue.value).where(
+        q = select(AttributeValue.case_id, AttributeValue.attribute_id, AttributeValue.value,
+                   AttributeValue.version).where(
             AttributeValue.case_id.in_(case_ids[i : i + 500]), AttributeValue.attribute_id.in_(by_attr))
-        before.update({(c, a): v for c, a, v in session.execute(q)})
+        for c, a, v, version in session.execute(q):
+            before[(c, a)], versions[(c, a)] = v, version
     now = now_iso()
     new = [(c, a, v, now, by_id) for (c, a), v in values.items() if v and (c, a) not in before]
-    changed = [dict(case_id=c, attribute_id=a, value=v, updated_at=now, updated_by_id=by_id)
+    # The version read with the value: the ORM's bulk update by key checks and bumps it.
+    changed = [dict(case_id=c, attribute_id=a, value=v, updated_at=now, updated_by_id=by_id, version=versions[(c, a)])
                for (c, a), v in values.items() if v and (c, a) in before and before[(c, a)] != v]
     gone = [(c, a) for (c, a), v in values.items() if not v and (c, a) in before]
     _tombstones_of_values(session, [(c, a) for c, a, *_ in new], gone, before)
@@ -246,9 +259,9 @@ def set_attribute_value(project: Project, case_id: int, attribute_id: int, value
     return Changes().add("updated", Kind.VALUE, case_id) if changed else Changes()
 
 
-def describe_case(project: Project, case_id: int, description: str) -> Changes:
+def describe_case(project: Project, case_id: int, description: str, version: int | None = None) -> Changes:
     with project.transaction() as s:
-        case = s.get(Case, case_id)
+        case = _locked(s, Case, case_id, version, "this case", "description")
         if case is None:
             raise NotFoundError("case", f"#{case_id}")
         if (case.description or "") != description:
@@ -328,10 +341,10 @@ def create_attribute(project: Project, name: str, type_: str = "text") -> Change
     return Changes().add("created", Kind.ATTRIBUTE, aid)
 
 
-def rename_attribute(project: Project, attribute_id: int, name: str) -> Changes:
+def rename_attribute(project: Project, attribute_id: int, name: str, version: int | None = None) -> Changes:
     name = clean_name("attribute", name)
     with project.transaction() as s:
-        attr = s.get(Attribute, attribute_id)
+        attr = _locked(s, Attribute, attribute_id, version, "this attribute", "rename")
         if attr is None:
             raise NotFoundError("attribute", f"#{attribute_id}")
         existing = s.scalar(select(Attribute.name).where(Attribute.name_key == name_key(name),

@@ -8,15 +8,16 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from workbench.core.changes import Changes, Kind
-from workbench.core.errors import NotFoundError, ValidationError
+from workbench.core.errors import ConflictError, NotFoundError, ValidationError
 from workbench.core.ids import new_guid
 from workbench.core.names import clean_name
 from workbench.core.paths import name_key, split_path
 from workbench.core.timeutil import now_iso
 from workbench.services.lookup import CodeTree, code_by_path
 from workbench.services.tombstones import bury, unbury
+from workbench.services.versions import checked
 from workbench.store.bulk import insert_rows
-from workbench.store.models import Code, Coding, Memo
+from workbench.store.models import Code, Coding, Memo, ProjectInfo, bumped
 from workbench.store.project import Project
 
 # Tableau 10: distinct, colour-blind-friendly defaults for new top-level codes.
@@ -48,9 +49,22 @@ def _sibling_clash(session: Session, parent_id: int | None, name: str, except_id
         raise ValidationError(f"a code named {other!r} already exists there")
 
 
+def _lock_siblings(session: Session, parent_id: int | None) -> None:
+    """Two people making a code of one name under one parent at once: the parent's row (the
+    project's for top-level codes) is locked first, so the second waits, then finds the first's
+    code in the name check and is told so (docs/team.md). No-op on a file (one writer)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    if parent_id is None:  # FOR NO KEY UPDATE: codings on the parent need not wait
+        session.execute(select(ProjectInfo.id).with_for_update(key_share=True))
+    elif session.scalar(select(Code.id).where(Code.id == parent_id).with_for_update(key_share=True)) is None:
+        raise ConflictError(f"the parent code #{parent_id} was deleted meanwhile; the code was not made")
+
+
 def create_code_in(session: Session, name: str, parent_id: int | None = None, color: str | None = None,
                    description: str = "", created_by_id: int | None = None, guid: str | None = None) -> int:
     name = _check_name(name)
+    _lock_siblings(session, parent_id)
     _sibling_clash(session, parent_id, name)
     siblings = session.scalar(
         select(func.count()).select_from(Code).where(
@@ -229,9 +243,11 @@ class CodeMaker:
         return real
 
 
-def rename_code(project: Project, code_id: int, name: str) -> Changes:
+def rename_code(project: Project, code_id: int, name: str, version: int | None = None) -> Changes:
+    """Rename a code. `version` is the code's version the user saw (docs/team.md): when someone
+    else has changed the code since, the rename is refused and nothing changes."""
     with project.transaction() as s:
-        code = _get(s, code_id)
+        code = _get(s, code_id, version, "rename")
         name = _check_name(name)
         _sibling_clash(s, code.parent_id, name, except_id=code_id)
         code.name = name
@@ -239,25 +255,29 @@ def rename_code(project: Project, code_id: int, name: str) -> Changes:
     return Changes().add("updated", Kind.CODE, code_id)
 
 
-def recolor_code(project: Project, code_id: int, color: str) -> Changes:
+def recolor_code(project: Project, code_id: int, color: str, version: int | None = None) -> Changes:
     with project.transaction() as s:
-        code = _get(s, code_id)
+        code = _get(s, code_id, version, "change of colour")
         code.color = normalize_color(color)
         code.updated_at = now_iso()
     return Changes().add("updated", Kind.CODE, code_id)
 
 
-def describe_code(project: Project, code_id: int, description: str) -> Changes:
+def describe_code(project: Project, code_id: int, description: str, version: int | None = None) -> Changes:
     with project.transaction() as s:
-        code = _get(s, code_id)
+        code = _get(s, code_id, version, "description")
         code.description = description
         code.updated_at = now_iso()
     return Changes().add("updated", Kind.CODE, code_id)
 
 
-def move_code(project: Project, code_id: int, new_parent_id: int | None, position: int | None = None) -> Changes:
+def move_code(project: Project, code_id: int, new_parent_id: int | None, position: int | None = None,
+              version: int | None = None) -> Changes:
     """Re-parent and/or reorder a code; position counts among the new siblings (None: last)."""
     with project.transaction() as s:
+        _get(s, code_id, version, "move")
+        if new_parent_id is not None:
+            _get(s, new_parent_id)  # locked: a parent being deleted meanwhile is not moved under
         moved = move_code_in(s, code_id, new_parent_id, position)
     return Changes().add("updated", Kind.CODE, *moved)
 
@@ -282,14 +302,18 @@ def move_code_in(session: Session, code_id: int, new_parent_id: int | None, posi
     moved = [code_id]
     for i, cid in enumerate(siblings):
         if places.get(cid) != i or cid == code_id:
-            session.execute(update(Code).where(Code.id == cid).values(position=i))
+            session.execute(update(Code).where(Code.id == cid).values(position=i, **bumped(Code)))
             if cid != code_id:
                 moved.append(cid)
     return moved
 
 
-def _get(session: Session, code_id: int) -> Code:
-    code = session.get(Code, code_id)
+def _get(session: Session, code_id: int, version: int | None = None, action: str = "change") -> Code:
+    """The code, locked until the transaction ends; with the version the user saw, refused
+    (ConflictError) when someone else changed or deleted it since."""
+    if version is not None:
+        return checked(session, Code, code_id, version, "this code", action)
+    code = session.get(Code, code_id, with_for_update=True, populate_existing=True)
     if code is None:
         raise NotFoundError("code", f"#{code_id}")
     return code
@@ -320,11 +344,15 @@ def delete_code(project: Project, code_id: int, *, force: bool = False, deleted_
     Every deleted code, coding and memo leaves a tombstone. `result` holds the CodeSnapshot of
     what was deleted, for undo.
     """
+    deleted_by = deleted_by or project.signed_in or ""  # a team project: the role signed in
     with project.transaction() as s:
         tree = CodeTree(s)
         if code_id not in tree.parent:
             raise NotFoundError("code", f"#{code_id}")
         ids = tree.subtree(code_id)
+        # Locked before the codings are counted: a coding on one of them in flight commits first
+        # and is counted (so the delete wants force), or waits and finds the code gone.
+        s.scalars(select(Code.id).where(Code.id.in_(ids)).with_for_update()).all()
         n = s.scalar(select(func.count()).select_from(Coding).where(Coding.code_id.in_(ids)))
         if (n or len(ids) > 1) and not force:
             raise ValidationError(_what_would_go(tree.path(code_id), len(ids) - 1, n))
@@ -362,6 +390,12 @@ def _n(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _next(row: dict) -> dict:
+    """A row put back comes back at a version it never had: a change made from the view before its
+    deletion is refused, not taken for one made from the latest (docs/team.md)."""
+    return {**row, "version": row["version"] + 1}
+
+
 def restore_code(project: Project, snap: CodeSnapshot) -> Changes:
     """Undo delete_code: the same rows, ids and GUIDs come back; their tombstones go."""
     with project.transaction() as s:
@@ -373,15 +407,15 @@ def restore_code(project: Project, snap: CodeSnapshot) -> Changes:
                 return
             if c["parent_id"] in by_id:
                 put(by_id[c["parent_id"]])
-            s.execute(insert(Code), [c])
+            s.execute(insert(Code), [_next(c)])
             done.add(c["id"])
 
         for c in snap.codes:
             put(c)
         if snap.codings:
-            s.execute(insert(Coding), snap.codings)
+            s.execute(insert(Coding), [_next(c) for c in snap.codings])
         if snap.memos:
-            s.execute(insert(Memo), snap.memos)
+            s.execute(insert(Memo), [_next(m) for m in snap.memos])
         unbury(s, [r["guid"] for r in snap.codes + snap.codings + snap.memos])
     return _snapshot_changes(snap, "created")
 
@@ -395,8 +429,12 @@ def merge_codes(project: Project, source_ids: list[int], target_id: int, deleted
     or memo folds it into the same place instead of deleting it or bringing it back.
     """
     changes = Changes()
+    deleted_by = deleted_by or project.signed_in or ""
     with project.transaction() as s:
         target = _get(s, target_id)
+        # Every code of the merge locked first: codings in flight on them commit before (and are
+        # moved) or wait and are refused, the code gone (docs/team.md).
+        s.scalars(select(Code.id).where(Code.id.in_(source_ids)).order_by(Code.id).with_for_update()).all()
         tree = CodeTree(s)
         for sid in source_ids:
             if sid == target_id or target_id in tree.subtree(sid):

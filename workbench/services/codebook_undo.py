@@ -75,10 +75,11 @@ def unmerge_codes(project: Project, snap: MergeSnapshot) -> Changes:
         for row in snap.codes:
             put(row)
         for row in snap.codes:
-            if row["id"] in now and now[row["id"]] != row:
-                s.execute(update(Code).where(Code.id == row["id"]).values(**row))
+            if row["id"] in now and not _same(now[row["id"]], row):
+                s.execute(update(Code).where(Code.id == row["id"]).values(**_next_version(Code, row)))
         changes.add("created", Kind.CODE, *[c["id"] for c in snap.codes if c["id"] not in now])
-        changes.add("updated", Kind.CODE, *[c["id"] for c in snap.codes if c["id"] in now and now[c["id"]] != c])
+        changes.add("updated", Kind.CODE, *[c["id"] for c in snap.codes
+                                            if c["id"] in now and not _same(now[c["id"]], c)])
         for old, new in _put_back(s, Coding, Kind.CODING, snap.codings, changes):
             for r in (old, new):
                 if r is not None:
@@ -94,6 +95,20 @@ def unmerge_codes(project: Project, snap: MergeSnapshot) -> Changes:
         for kind, ids in getattr(changes, what).items():
             ids[:] = sorted(set(ids))
     return changes
+
+
+def _same(a: dict, b: dict) -> bool:
+    """The same row but for its version."""
+    return {k: v for k, v in a.items() if k != "version"} == {k: v for k, v in b.items() if k != "version"}
+
+
+def _next_version(table, row: dict) -> dict:
+    """A row written back goes on to a new version, never back to its old one: a version is never
+    seen twice, or a change made from the old view would pass its check (docs/team.md)."""
+    values = dict(row)
+    if "version" in values:
+        values["version"] = table.version + 1
+    return values
 
 
 def _current(session, table, ids: list[int]) -> list[dict]:
@@ -112,8 +127,8 @@ def _put_back(session, table, kind: Kind, rows: list[dict], changes: Changes) ->
         if old is None:
             session.execute(insert(table), [row])
             changes.add("created", kind, row["id"])
-        elif old != row:
-            session.execute(update(table).where(table.id == row["id"]).values(**row))
+        elif not _same(old, row):
+            session.execute(update(table).where(table.id == row["id"]).values(**_next_version(table, row)))
             changes.add("updated", kind, row["id"])
         else:
             continue

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, literal, select, update
 from sqlalchemy.orm import Session
 
 from workbench.core.changes import Changes, Kind
-from workbench.core.errors import NotFoundError, ValidationError, WorkbenchError
+from workbench.core.errors import ConflictError, NotFoundError, ValidationError, WorkbenchError
 from workbench.core.ids import new_guid
 from workbench.core.names import name_key
 from workbench.core.paths import split_path
@@ -17,8 +17,9 @@ from workbench.services.coders import ensure_coder
 from workbench.services.lookup import code_by_path, source_by_name
 from workbench.services.memos import set_memo_in
 from workbench.services.tombstones import bury, unbury
+from workbench.services.versions import gone_words
 from workbench.store.bulk import existing_keys, insert_codings
-from workbench.store.models import Code, Coder, Coding, Memo, Source
+from workbench.store.models import Code, Coder, Coding, Memo, Source, Tombstone
 from workbench.store.project import Project
 
 
@@ -61,9 +62,8 @@ def apply_codes_in(session: Session, items: list[NewCoding]) -> Changes:
     if not items:
         return changes
     source_ids = {it.source_id for it in items}
-    lengths = dict(session.execute(select(Source.id, Source.length).where(Source.id.in_(source_ids))).all())
     code_ids = {it.code_id for it in items}
-    known_codes = set(session.scalars(select(Code.id).where(Code.id.in_(code_ids))))
+    known_codes, lengths = _hold(session, code_ids, source_ids)
     coder_ids = {it.coder_id for it in items}
     known_coders = set(session.scalars(select(Coder.id).where(Coder.id.in_(coder_ids))))
     for it in items:
@@ -94,6 +94,30 @@ def apply_codes_in(session: Session, items: list[NewCoding]) -> Changes:
     unbury(session, [it.guid for it in items if it.guid])  # a new GUID was never buried
     changes.add("created", Kind.CODING, *(cid for cid, _ in ids))
     return _counted(changes, [(r[1], r[2]) for r in rows])
+
+
+def _hold(session: Session, code_ids: set[int], source_ids: set[int]) -> tuple[set[int], dict[int, int]]:
+    """The codes that exist and the sources' lengths, each row key-share-locked until the
+    transaction ends (docs/team.md; the lock the coding's foreign keys take anyway, taken before
+    the checks): a delete or merge of one of them, which locks it for update, then waits for this
+    coding or this for it; codings beside each other, and renames, do not wait. One that went while
+    this coding waited is named, from its tombstone: "the code 'x' was deleted by alice"."""
+    codes = select(Code.id).where(Code.id.in_(code_ids))
+    lengths = select(Source.id, Source.length).where(Source.id.in_(source_ids))
+    if session.get_bind().dialect.name != "postgresql":  # a file has one writer at a time
+        return set(session.scalars(codes)), dict(session.execute(lengths).all())
+    # What they are called, read first, unlocked, in one statement: to name one gone meanwhile.
+    seen = {(r.kind, r.id): (r.guid, r.name) for r in session.execute(
+        select(literal("code").label("kind"), Code.id, Code.guid, Code.name).where(Code.id.in_(code_ids))
+        .union_all(select(literal("source"), Source.id, Source.guid, Source.name).where(Source.id.in_(source_ids))))}
+    known = set(session.scalars(codes.order_by(Code.id).with_for_update(read=True, key_share=True)))
+    found = dict(session.execute(lengths.order_by(Source.id).with_for_update(read=True, key_share=True)).all())
+    for kind, there in (("code", known), ("source", found)):
+        for k, rid in sorted(seen):
+            if k == kind and rid not in there:  # there a moment ago: it went while this coding waited
+                raise ConflictError(f"{gone_words(session, kind, *seen[(k, rid)])} meanwhile; "
+                                    "your coding was not made")
+    return known, found
 
 
 def _counted(changes: Changes, pairs: list[tuple[int, int]]) -> Changes:
@@ -186,7 +210,8 @@ def restore_codings(project: Project, records: list[CodingRecord], memo_rows: di
             ids = dict(s.execute(select(Coding.guid, Coding.id).where(Coding.guid.in_(list(memo_rows)))).all())
             for coding_guid, row in memo_rows.items():
                 if coding_guid in ids:
-                    s.execute(update(Memo).where(Memo.coding_id == ids[coding_guid]).values(**row))
+                    s.execute(update(Memo).where(Memo.coding_id == ids[coding_guid]).values(
+                        **{**row, "version": Memo.version + 1}))  # on to a new version, never back (docs/team.md)
     return changes
 
 
@@ -275,6 +300,7 @@ class _Names:
         cid = self.maker.find(parts)
         if cid is None:
             if not self.create:
+                _deleted_code(self.session, "/".join(parts))  # someone deleted it meanwhile: say who
                 code_by_path(self.session, row.code)  # raises, with the nearest paths
             cid, _ = self.maker.ensure(parts)
         coder = row.coder or self.default_coder
@@ -286,6 +312,16 @@ class _Names:
             raise ValidationError(f"offsets {row.start}-{row.end} do not fit the source (it has {length} "
                                   "characters; start must be below end)")
         return sid, cid, self.coders[name_key(coder)]
+
+
+def _deleted_code(session: Session, path: str) -> None:
+    """Raise ConflictError naming who deleted (or merged away) the code at path, when its latest
+    tombstone says so (docs/team.md); nothing when no code of that path was ever deleted."""
+    stone = session.execute(select(Tombstone.guid, Tombstone.detail).where(
+        Tombstone.kind == "code", (Tombstone.detail == path) | Tombstone.detail.startswith(f"{path} merged into guid:"))
+        .order_by(Tombstone.deleted_at.desc()).limit(1)).first()
+    if stone is not None:
+        raise ConflictError(f"{gone_words(session, 'code', stone.guid, path)}; the coding was not made")
 
 
 def _at(row: NamedCoding, message: str) -> str:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.core.changes import Changes, Kind
-from workbench.core.errors import ValidationError
+from workbench.core.errors import ConflictError, ValidationError
 from workbench.core.timeutil import now_iso
 from workbench.services.tombstones import bury, unbury
 from workbench.store.models import Coder, Memo
@@ -30,6 +30,13 @@ def get_memo(project: Project, kind: str, target_id: int | None) -> str:
         return s.scalar(select(Memo.text).where(*_target_filter(kind, target_id)).order_by(Memo.id).limit(1)) or ""
 
 
+def memo_version(project: Project, kind: str, target_id: int | None) -> int:
+    """The version of the memo on a target as it is now (0: it has none); an editor keeps it and
+    passes it to set_memo, so an edit made over someone else's is refused."""
+    with project.reading() as s:
+        return s.scalar(select(Memo.version).where(*_target_filter(kind, target_id)).order_by(Memo.id).limit(1)) or 0
+
+
 def memo_guid(project: Project, kind: str, target_id: int | None) -> str | None:
     """The GUID of the memo on a target, or None when it has none."""
     with project.reading() as s:
@@ -37,13 +44,21 @@ def memo_guid(project: Project, kind: str, target_id: int | None) -> str | None:
 
 
 def set_memo_in(session: Session, kind: str, target_id: int | None, text: str, author_id: int | None = None,
-                deleted_by: str = "", guid: str | None = None) -> int | None:
+                deleted_by: str = "", guid: str | None = None, version: int | None = None) -> int | None:
     """Write the memo of a target; empty text deletes it (leaving a tombstone). Returns the memo id.
 
     `guid` names the memo to create when there is none: an undo that brings back a deleted
     memo gives its old GUID, so a later merge sees the same memo, not a deletion plus a new one.
+    `version` is the memo's version the writer saw (0: it saw no memo there): when someone else
+    wrote it since, the edit is refused and nothing changes (docs/team.md).
     """
-    memo = session.scalars(select(Memo).where(*_target_filter(kind, target_id)).order_by(Memo.id).limit(1)).first()
+    _lock_target(session, kind, target_id)
+    memo = session.scalars(select(Memo).where(*_target_filter(kind, target_id)).order_by(Memo.id).limit(1)
+                           .with_for_update()).first()
+    if version is not None and (memo.version if memo is not None else 0) != version:
+        what = "written" if memo is not None else "deleted"
+        raise ConflictError(f"the memo on this {kind} was {what} by someone else meanwhile; your edit was not saved "
+                            "(copy your text before reloading the memo)")
     if not text.strip():
         if memo is not None:
             if not deleted_by and author_id is not None:  # the one writing is the one deleting
@@ -67,12 +82,13 @@ def set_memo_in(session: Session, kind: str, target_id: int | None, text: str, a
 
 
 def set_memo(project: Project, kind: str, target_id: int | None, text: str, author_id: int | None = None,
-             guid: str | None = None) -> Changes:
-    """Write (or with empty text, delete) the memo of a target as one action."""
+             guid: str | None = None, version: int | None = None) -> Changes:
+    """Write (or with empty text, delete) the memo of a target as one action; `version` as in set_memo_in."""
     with project.transaction() as s:
+        _lock_target(s, kind, target_id)
         old = s.scalars(select(Memo).where(*_target_filter(kind, target_id)).order_by(Memo.id).limit(1)).first()
         old_id, old_text = (old.id, old.text) if old is not None else (None, None)
-        mid = set_memo_in(s, kind, target_id, text, author_id, guid=guid)
+        mid = set_memo_in(s, kind, target_id, text, author_id, guid=guid, version=version)
     changes = Changes()
     if old_id is not None and mid is None:
         changes.add("deleted", Kind.MEMO, old_id)
@@ -83,6 +99,22 @@ def set_memo(project: Project, kind: str, target_id: int | None, text: str, auth
     if changes.kinds() and kind != "project":  # the target shows its memo
         changes.add("counts", Kind(kind), target_id)
     return changes
+
+
+def _lock_target(session: Session, kind: str, target_id: int | None) -> None:
+    """Lock what the memo is on (the project row for a project memo), so two people writing the
+    first memo of one target at once make one memo, the second finding the first's (PostgreSQL;
+    a file has one writer at a time). A target gone meanwhile is said so."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    from workbench.store.models import Case, Code, Coding, ProjectInfo, Source
+
+    model = {"project": ProjectInfo, "source": Source, "code": Code, "case": Case, "coding": Coding}[kind]
+    q = select(model.id).with_for_update(key_share=True)  # FOR NO KEY UPDATE: codings on it need not wait
+    if kind != "project":
+        q = q.where(model.id == target_id)
+    if session.scalar(q) is None and kind != "project":
+        raise ConflictError(f"the {kind} of this memo was deleted meanwhile; your memo was not saved")
 
 
 @dataclass(frozen=True)

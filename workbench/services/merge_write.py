@@ -32,6 +32,7 @@ from workbench.store.models import (
     SourcePage,
     SpeakerTurn,
     Tombstone,
+    bumped,
 )
 from workbench.services.merge_state import KINDS, State
 
@@ -105,7 +106,7 @@ class _Writer:
                     park.append(rid)
             if park:
                 self.s.execute(update(model).where(model.c.id == bindparam("rid")).values(
-                    name=bindparam("tmp"), name_key=bindparam("tmp")),
+                    name=bindparam("tmp"), name_key=bindparam("tmp"), **bumped(model)),
                     [{"rid": rid, "tmp": f"{PARKED}{rid}"} for rid in park])
 
     def values_of(self, kind: str, g: str, row) -> dict:
@@ -177,7 +178,7 @@ class _Writer:
                 params.append({f"v_{k}": v for k, v in vals.items()} | {"rid": self.ids[kind][g]})
             cols = {k[2:]: bindparam(k) for k in params[0] if k.startswith("v_")}
             table = model.__table__
-            self.s.execute(update(table).where(table.c.id == bindparam("rid")).values(**cols), params)
+            self.s.execute(update(table).where(table.c.id == bindparam("rid")).values(**cols, **bumped(table)), params)
 
     def insert_sources(self, new: list[str]) -> None:
         by_file: dict[str, list[str]] = defaultdict(list)
@@ -274,11 +275,11 @@ class _Writer:
         for g, q in m.queries.items():
             if g in have and ours.queries.get(g) != q:
                 s.execute(update(SavedQuery).where(SavedQuery.id == have[g]).values(
-                    name=f"{PARKED}{g}", name_key=f"{PARKED}{g}"))
+                    name=f"{PARKED}{g}", name_key=f"{PARKED}{g}", **bumped(SavedQuery)))
         for g, q in m.queries.items():
             if g in have and ours.queries.get(g) != q:
                 s.execute(update(SavedQuery).where(SavedQuery.id == have[g]).values(
-                    **q._asdict(), name_key=name_key(q.name)))
+                    **q._asdict(), name_key=name_key(q.name), **bumped(SavedQuery)))
             elif g not in have:
                 s.execute(insert(SavedQuery), [{"guid": g, **q._asdict()}])
         new_reports = [g for g in m.reports if g not in ours.reports]

@@ -20,7 +20,7 @@ from workbench.core.text import shown
 from workbench.services.coders import ensure_coder
 from workbench.services.tombstones import bury, unbury
 from workbench.store.errors import database_problem
-from workbench.store.models import Case, CasePassage, CaseSource, Coding, Memo, Source, SourcePage, SpeakerTurn
+from workbench.store.models import Case, CasePassage, CaseSource, Coding, Memo, Source, SourcePage, SpeakerTurn, bumped
 from workbench.store.project import Project
 
 Report = Callable[[int, int, str], None]
@@ -309,8 +309,11 @@ def rename_source(project: Project, source_id: int, name: str) -> Changes:
 def delete_source(project: Project, source_id: int, deleted_by: str = "", *, force: bool = False) -> Changes:
     """Delete a source with its codings and memos, leaving tombstones for each. A coded source
     goes only with `force` confirming that its codings go too."""
+    deleted_by = deleted_by or project.signed_in or ""  # a team project: the role signed in
     with project.transaction() as s:
-        src = s.get(Source, source_id)
+        # Locked before the codings are counted: one in flight commits first and is counted, or
+        # waits and is refused, the source gone (docs/team.md).
+        src = s.get(Source, source_id, with_for_update=True, populate_existing=True)
         if src is None:
             raise NotFoundError("source", f"#{source_id}")
         n = s.scalar(select(func.count()).select_from(Coding).where(Coding.source_id == source_id))
@@ -379,6 +382,7 @@ def delete_source_kept(project: Project, source_id: int, deleted_by: str = "") -
 
     t = Base.metadata.tables
     with project.transaction() as s:
+        s.get(Source, source_id, with_for_update=True)  # as delete_source: codings in flight first, or refused
         coding_ids = select(Coding.id).where(Coding.source_id == source_id)
         where = {"source": t["source"].c.id == source_id,
                  "memo": (Memo.source_id == source_id) | Memo.coding_id.in_(coding_ids)}
@@ -527,7 +531,7 @@ def delete_folder(project: Project, folder_id: int, deleted_by: str = "") -> Cha
         if s.scalar(select(SourceFolder.id).where(SourceFolder.parent_id == folder_id).limit(1)) is not None:
             raise ValidationError(f"the folder {folder.name!r} holds folders; move or delete them first")
         members = list(s.scalars(select(Source.id).where(Source.folder_id == folder_id)))
-        s.execute(update(Source).where(Source.folder_id == folder_id).values(folder_id=None))
+        s.execute(update(Source).where(Source.folder_id == folder_id).values(folder_id=None, **bumped(Source)))
         bury(s, "folder", [(folder.guid, folder.name)], deleted_by)
         s.delete(folder)
     return Changes().add("deleted", Kind.FOLDER, folder_id).add("updated", Kind.SOURCE, *members)
@@ -543,7 +547,8 @@ def move_to_folder(project: Project, source_ids: list[int], folder_id: int | Non
         # A source's folder is a field of it: a move is a change (its time decides a merge).
         moved = list(s.scalars(select(Source.id).where(Source.id.in_(source_ids), Source.folder_id.is_distinct_from(
             folder_id))))
-        s.execute(update(Source).where(Source.id.in_(moved)).values(folder_id=folder_id, updated_at=now_iso()))
+        s.execute(update(Source).where(Source.id.in_(moved)).values(folder_id=folder_id, updated_at=now_iso(),
+                                                                    **bumped(Source)))
     return Changes().add("updated", Kind.SOURCE, *moved)
 
 

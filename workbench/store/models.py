@@ -19,8 +19,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy import func
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+from sqlalchemy import func, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship, validates
 
 from workbench.core.ids import new_guid
 from workbench.core.names import name_key
@@ -69,6 +69,40 @@ class _Named:
         return value
 
 
+def _version() -> Mapped[int]:
+    """The row's version: 1 when made, one more at every in-place update (docs/team.md).
+
+    Mapped as the ORM's version_id_col (`_Versioned`), so an ORM flush bumps it and refuses
+    (StaleDataError) a row another writer changed since it was read; a Core UPDATE in services
+    sets it itself (`bumped()`).
+    """
+    return mapped_column(Integer, default=1, server_default=text("1"), nullable=False)
+
+
+class _Versioned:
+    """Rows that carry a version; the ORM bumps and checks it on every flush."""
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}
+
+
+def bumped(model) -> dict:
+    """The SET clause a Core UPDATE of a versioned table adds: version = version + 1.
+
+    Given a mapped class, the ORM attribute: an ORM-enabled UPDATE then moves the version of
+    the objects the session holds too (synchronize_session), so their next flush still matches.
+    Given a Table, its column; a table without versions gets nothing.
+    """
+    if hasattr(model, "__mapper__"):
+        return {"version": model.version + 1}
+    return {"version": model.c.version + 1} if "version" in model.c else {}
+
+
+VERSIONED = ("code", "memo", "case_", "attribute", "attribute_value", "source", "source_folder", "saved_query",
+             "coding")
+
+
 def named(name: str) -> dict[str, str]:
     """The columns a Core UPDATE of a name sets: the name and its key."""
     return {"name": name, "name_key": name_key(name)}
@@ -106,7 +140,7 @@ class Coder(_Named, Base):
     created_at: Mapped[str] = _created()
 
 
-class SourceFolder(_Named, Base):
+class SourceFolder(_Versioned, _Named, Base):
     """A folder of sources as researchers make them ("Interviews", "Policy texts"); folders nest."""
 
     __tablename__ = "source_folder"
@@ -115,6 +149,7 @@ class SourceFolder(_Named, Base):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     guid: Mapped[str] = _guid()
+    version: Mapped[int] = _version()
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("source_folder.id", ondelete="RESTRICT"), nullable=True)
     name: Mapped[str] = mapped_column(String(300))
     name_key: Mapped[str] = _name_key()
@@ -123,13 +158,14 @@ class SourceFolder(_Named, Base):
     updated_at: Mapped[str] = _created()
 
 
-class Source(_Named, Base):
+class Source(_Versioned, _Named, Base):
     """An imported document. Its text never changes after import."""
 
     __tablename__ = "source"
     __table_args__ = (Index("uq_source_name_key", "name_key", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     guid: Mapped[str] = _guid()
+    version: Mapped[int] = _version()
     name: Mapped[str] = mapped_column(String(500), unique=True)
     name_key: Mapped[str] = _name_key()
     folder_id: Mapped[int | None] = mapped_column(ForeignKey("source_folder.id", ondelete="SET NULL"), nullable=True,
@@ -182,7 +218,7 @@ class SpeakerTurn(Base):
     source: Mapped[Source] = relationship(back_populates="turns")
 
 
-class Code(_Named, Base):
+class Code(_Versioned, _Named, Base):
     """A node of the codebook tree."""
 
     __tablename__ = "code"
@@ -193,6 +229,7 @@ class Code(_Named, Base):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     guid: Mapped[str] = _guid()
+    version: Mapped[int] = _version()
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("code.id", ondelete="RESTRICT"), nullable=True, index=True)
     name: Mapped[str] = mapped_column(String(300))
     name_key: Mapped[str] = _name_key()
@@ -204,7 +241,7 @@ class Code(_Named, Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("coder.id", ondelete="SET NULL"), nullable=True)
 
 
-class Coding(Base):
+class Coding(_Versioned, Base):
     """A code applied to a passage of a source by a coder."""
 
     __tablename__ = "coding"
@@ -216,6 +253,7 @@ class Coding(Base):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     guid: Mapped[str] = _guid()
+    version: Mapped[int] = _version()
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"))
     code_id: Mapped[int] = mapped_column(ForeignKey("code.id", ondelete="RESTRICT"))
     coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id", ondelete="RESTRICT"))
@@ -224,13 +262,14 @@ class Coding(Base):
     created_at: Mapped[str] = _created()
 
 
-class Case(_Named, Base):
+class Case(_Versioned, _Named, Base):
     """A unit of comparison (a city, a partnership, an interviewee)."""
 
     __tablename__ = "case_"
     __table_args__ = (Index("uq_case__name_key", "name_key", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     guid: Mapped[str] = _guid()
+    version: Mapped[int] = _version()
     name: Mapped[str] = mapped_column(String(300), unique=True)
     name_key: Mapped[str] = _name_key()
     description: Mapped[str] = mapped_column(Text, default="")
@@ -271,7 +310,7 @@ class CasePassage(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("coder.id", ondelete="SET NULL"), nullable=True)
 
 
-class Attribute(_Named, Base):
+class Attribute(_Versioned, _Named, Base):
     """A typed attribute of cases: text, number, date or yes/no."""
 
     __tablename__ = "attribute"
@@ -279,6 +318,7 @@ class Attribute(_Named, Base):
                       Index("uq_attribute_name_key", "name_key", unique=True))
     id: Mapped[int] = mapped_column(primary_key=True)
     guid: Mapped[str] = _guid()
+    version: Mapped[int] = _version()
     name: Mapped[str] = mapped_column(String(200), unique=True)
     name_key: Mapped[str] = _name_key()
     type: Mapped[str] = mapped_column(String(10), default="text")
@@ -287,18 +327,19 @@ class Attribute(_Named, Base):
     updated_at: Mapped[str] = _created()
 
 
-class AttributeValue(Base):
+class AttributeValue(_Versioned, Base):
     """One case's value of one attribute, stored as canonical text (see services.cases)."""
 
     __tablename__ = "attribute_value"
     case_id: Mapped[int] = mapped_column(ForeignKey("case_.id", ondelete="CASCADE"), primary_key=True)
     attribute_id: Mapped[int] = mapped_column(ForeignKey("attribute.id", ondelete="CASCADE"), primary_key=True, index=True)
     value: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = _version()
     updated_at: Mapped[str] = _created()
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("coder.id", ondelete="SET NULL"), nullable=True)
 
 
-class Memo(Base):
+class Memo(_Versioned, Base):
     """The analyst's writing, attached to the project (no target) or one source, code, case or coding."""
 
     __tablename__ = "memo"
@@ -312,6 +353,7 @@ class Memo(Base):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     guid: Mapped[str] = _guid()
+    version: Mapped[int] = _version()
     title: Mapped[str] = mapped_column(String(300), default="")
     text: Mapped[str] = mapped_column(Text, default="")
     source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"), nullable=True, index=True)
@@ -330,17 +372,18 @@ class Tombstone(Base):
     guid: Mapped[str] = mapped_column(String(36), primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # source, code, coding, case, attribute, memo, coder
     deleted_at: Mapped[str] = _created()
-    deleted_by: Mapped[str] = mapped_column(String(200), default="")  # coder name
+    deleted_by: Mapped[str] = mapped_column(Text, default="")  # coder name(s): a merge may join several
     detail: Mapped[str] = mapped_column(Text, default="")  # e.g. the code path, for reports
 
 
-class SavedQuery(_Named, Base):
+class SavedQuery(_Versioned, _Named, Base):
     """A named query (codes, filters, expression) kept in the project to rerun."""
 
     __tablename__ = "saved_query"
     __table_args__ = (Index("uq_saved_query_name_key", "name_key", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     guid: Mapped[str] = _guid()
+    version: Mapped[int] = _version()
     name: Mapped[str] = mapped_column(String(300), unique=True)
     name_key: Mapped[str] = _name_key()
     definition: Mapped[str] = mapped_column(Text)  # JSON

@@ -15,8 +15,9 @@ from pathlib import Path
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from workbench.core.errors import ConnectionLost, ProjectError, ValidationError
+from workbench.core.errors import ConflictError, ConnectionLost, ProjectError, ValidationError
 from workbench.core.ids import new_guid
 from workbench.core.location import ServerLocation, parse_location
 from workbench.store import sqlite
@@ -104,6 +105,10 @@ class Project:
                                      "being saved, and the server does not have it: the change was NOT saved: "
                                      "try again", saved=False) from None
             raise self._in_words(exc) from exc
+        except StaleDataError:
+            # An ORM flush found a row at another version than it read: another writer changed it
+            # in between (a team project, docs/team.md). The transaction rolled back.
+            raise ConflictError(f"{self.path}: someone else changed this meanwhile; nothing was changed") from None
 
     def ping(self) -> bool:
         """Whether the project's server answers now (one try, no waiting); a file always does."""

@@ -101,7 +101,13 @@ class CodebookActions(QObject):
 
     def rename_code(self, code_id: int, name: str) -> bool:
         return self.ctx.execute(StepCommand(self.ctx, f"Rename code to “{name.strip()}”",
-                                            [RenameCode(code_id, name)]))
+                                            [RenameCode(code_id, name, self._seen(code_id))]))
+
+    def _seen(self, code_id: int) -> int | None:
+        """The code's version as the codebook shows it: an edit made over someone else's newer
+        change is refused (docs/team.md)."""
+        row = self.w.code_model.row(code_id)
+        return row.version if row is not None and row.version else None
 
     def rename_current(self) -> None:
         cid = self._current()
@@ -109,7 +115,7 @@ class CodebookActions(QObject):
             self.w.codebook_panel.edit_code(cid)
 
     def recolor_code(self, code_id: int, color: str) -> bool:
-        return self.ctx.execute(StepCommand(self.ctx, "Recolour code", [RecolorCode(code_id, color)]))
+        return self.ctx.execute(StepCommand(self.ctx, "Recolour code", [RecolorCode(code_id, color, self._seen(code_id))]))
 
     def recolor_current(self) -> None:
         cid = self._current()
@@ -120,7 +126,7 @@ class CodebookActions(QObject):
             self.recolor_code(cid, c.name())
 
     def describe_code(self, code_id: int, text: str) -> bool:
-        return self.ctx.execute(StepCommand(self.ctx, "Edit code definition", [DescribeCode(code_id, text)]))
+        return self.ctx.execute(StepCommand(self.ctx, "Edit code definition", [DescribeCode(code_id, text, self._seen(code_id))]))
 
     def edit_properties(self) -> None:
         cid = self._current()
@@ -139,6 +145,7 @@ class CodebookActions(QObject):
             if dlg.description() != row.description:
                 steps.append(DescribeCode(cid, dlg.description()))
             if steps:
+                steps[0].version = row.version  # what the dialog showed; the later steps follow the first
                 self.ctx.execute(StepCommand(self.ctx, f"Edit code “{row.name}”", steps))
 
         dlg.accepted.connect(done)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from workbench.query import document as q
 from workbench.query.lookups import coding_guids, exists, name_of
-from workbench.services.memos import get_memo
+from workbench.services.memos import get_memo, memo_version
 from workbench.ui.commands.coding import ids_of
 from workbench.ui.commands.memos import MemoCommand, SetMemo
 
@@ -16,6 +16,7 @@ class MemoTargets:
         pane = window.memo_pane
         pane.load = self.load
         pane.commit = self.commit
+        self._seen: dict[tuple, int] = {}  # the version of each memo as the pane loaded or last wrote it
 
     @property
     def ctx(self):
@@ -33,6 +34,7 @@ class MemoTargets:
         target = self._target_id(kind, key)
         if kind != "project" and target is None:
             return ""
+        self._seen[(kind, key)] = memo_version(self.ctx.project, kind, target)
         return get_memo(self.ctx.project, kind, target)
 
     def gone(self, kind: str, key) -> bool:
@@ -49,8 +51,15 @@ class MemoTargets:
         if self.ctx is None:
             return False
         author = self.ctx.coder_id
-        step = SetMemo(kind, lambda p: self._target_id(kind, key), text, author, key=(kind, key))
-        return self.ctx.execute(MemoCommand(self.ctx, f"Edit {kind} memo", step))
+        # Written over the version the pane showed: someone else's save since is not overwritten (docs/team.md).
+        step = SetMemo(kind, lambda p: self._target_id(kind, key), text, author, key=(kind, key),
+                       version=self._seen.get((kind, key)))
+        done = self.ctx.execute(MemoCommand(self.ctx, f"Edit {kind} memo", step))
+        if done:
+            target = self._target_id(kind, key)
+            if kind == "project" or target is not None:
+                self._seen[(kind, key)] = memo_version(self.ctx.project, kind, target)
+        return done
 
     def _show(self, kind: str, key, title: str, focus: bool) -> None:
         self.w.memo_pane.show_target(kind, key, title)

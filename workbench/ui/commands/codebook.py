@@ -41,14 +41,19 @@ class _SetField(Step):
 
     field = ""
 
-    def __init__(self, code_id: int, value: str):
-        self.code_id, self.value, self.old = code_id, value, None
+    def __init__(self, code_id: int, value: str, version: int | None = None):
+        # version: the code's version the user saw; the first run is refused if someone else changed
+        # it since (undo and redo are checked by StepCommand).
+        self.code_id, self.value, self.old, self.version = code_id, value, None, version
 
-    def apply(self, project: Project, value: str) -> Changes:
+    def apply(self, project: Project, value: str, version: int | None = None) -> Changes:
         raise NotImplementedError
 
     def do(self, project: Project) -> Changes:
         self.old = field_of(project, "code", self.code_id, self.field)
+        return self.apply(project, self.value, self.version)
+
+    def redo(self, project: Project) -> Changes:
         return self.apply(project, self.value)
 
     def undo(self, project: Project) -> Changes:
@@ -58,22 +63,22 @@ class _SetField(Step):
 class RenameCode(_SetField):
     field = "name"
 
-    def apply(self, project, value):
-        return cb.rename_code(project, self.code_id, value)
+    def apply(self, project, value, version=None):
+        return cb.rename_code(project, self.code_id, value, version)
 
 
 class RecolorCode(_SetField):
     field = "color"
 
-    def apply(self, project, value):
-        return cb.recolor_code(project, self.code_id, value)
+    def apply(self, project, value, version=None):
+        return cb.recolor_code(project, self.code_id, value, version)
 
 
 class DescribeCode(_SetField):
     field = "description"
 
-    def apply(self, project, value):
-        return cb.describe_code(project, self.code_id, value)
+    def apply(self, project, value, version=None):
+        return cb.describe_code(project, self.code_id, value, version)
 
 
 class MoveCode(Step):

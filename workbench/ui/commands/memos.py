@@ -17,8 +17,9 @@ class SetMemo(Step):
     undo restores it, so codings are named by GUID and looked up)."""
 
     def __init__(self, kind: str, target: Callable[[Project], int | None], text: str, author_id: int | None,
-                 key: tuple):
+                 key: tuple, version: int | None = None):
         self.kind, self.target, self.text, self.author_id, self.key = kind, target, text, author_id, key
+        self.version = version  # the memo's version the writer saw (0: none); checked on the first run only
         self.old = ""
         self.old_guid: str | None = None  # the memo's identity before and after, kept across undo
         self.new_guid: str | None = None
@@ -35,7 +36,8 @@ class SetMemo(Step):
         target_id = self._target_id(project)
         self.old = get_memo(project, self.kind, target_id)
         self.old_guid = memo_guid(project, self.kind, target_id)
-        ch = set_memo(project, self.kind, target_id, self.text, self.author_id, guid=self.old_guid)
+        ch = set_memo(project, self.kind, target_id, self.text, self.author_id, guid=self.old_guid,
+                      version=self.version)
         self.new_guid = memo_guid(project, self.kind, target_id) or self.old_guid
         return ch
 

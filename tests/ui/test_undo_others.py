@@ -1,0 +1,147 @@
+"""Undo undoes only this window's own actions, and not over someone else's later change (issue 14).
+
+A window on a team project on the test cluster, and a second client (its own Project, as
+another program would be) changing or deleting what the window's last command touched. The
+window's undo is then refused with a message naming what happened, the project is as the
+second client left it, and the stack's index stays; undo that nobody interfered with still works.
+"""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from store_read import rows
+from workbench.services import codebook as cb
+from workbench.services import coding as coding_service
+from workbench.store.project import open_project
+from workbench.store.team import mark_team
+
+pytestmark = pytest.mark.server_only
+
+
+@pytest.fixture
+def team_window(qtbot, project_location, coder_name, monkeypatch):
+    """(window, other): the main window on the small project made a team project, and a second client."""
+    import workbench.store.project as store_project
+    from workbench.ui.main_window import MainWindow
+
+    with open_project(project_location) as p, p.engine.begin() as conn:
+        mark_team(conn, conn.execute(text("SELECT current_schema()")).scalar())
+    real = store_project.open_project
+    from workbench.ui import settings
+
+    monkeypatch.setattr(settings, "remember_project", lambda *a, **k: None)  # recent files are paths today
+    # The window opens the project by its URL (File -> Open of a server location is another helper's).
+    monkeypatch.setattr(store_project, "open_project", lambda _path, readonly=False: real(project_location,
+                                                                                           readonly=readonly))
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    assert w.open_project("server-project")
+    monkeypatch.setattr(store_project, "open_project", real)
+    other = open_project(project_location)
+    yield w, other
+    other.close()
+    w.close_project()
+
+
+def _code(window, path):
+    return next(r.id for r in window.code_model.rows() if r.path == path)
+
+
+def _errors(window):
+    errors = []
+    window.ctx.error.connect(errors.append)
+    return errors
+
+
+def test_undo_of_a_rename_someone_else_changed_since_is_refused(team_window, project_location):
+    window, other = team_window
+    cid = _code(window, "autonomy")
+    assert window.codebook_actions.rename_code(cid, "self-rule")
+    stack = window.ctx.undo_stack
+    assert stack.index() == 1
+    cb.rename_code(other, cid, "fiscal autonomy")  # the second client, after the window's rename
+    errors = _errors(window)
+    window.undo()
+    assert stack.index() == 1  # still there, nothing undone
+    assert rows(project_location, "SELECT name FROM code WHERE id = :i", i=cid) == [("fiscal autonomy",)]
+    assert errors == ["Could not undo “Rename code to “self-rule””: the code 'self-rule' was changed by someone "
+                      "else since (it is now 'fiscal autonomy'). Nothing was changed."]
+
+
+def test_undo_of_a_new_code_someone_else_deleted_since_is_refused_naming_them(team_window, project_location):
+    window, other = team_window
+    assert window.codebook_actions.create("fresh", None) is not False
+    cid = _code(window, "fresh")
+    cb.delete_code(other, cid, deleted_by="bob")
+    errors = _errors(window)
+    index = window.ctx.undo_stack.index()
+    window.undo()
+    assert window.ctx.undo_stack.index() == index
+    assert len(errors) == 1 and "the code 'fresh' was deleted by bob since. Nothing was changed." in errors[0]
+
+
+def test_undo_of_a_coding_someone_else_merged_away_is_refused(team_window, project_location):
+    window, other = team_window
+    from ui_helpers import source_id
+    from workbench.ui.commands.base import StepCommand
+    from workbench.ui.commands.coding import ApplyCodings, new_codings
+
+    ctx = window.ctx
+    gone = _code(window, "autonomy/own funding")
+    cmd = StepCommand(ctx, "Code a passage", [ApplyCodings(new_codings(source_id(window, "policy.txt"), gone,
+                                                                       ctx.ensure_coder(), 0, 10), "Thandi")])
+    assert ctx.execute(cmd)
+    cb.merge_codes(other, [gone], _code(window, "autonomy"), deleted_by="bob")
+    errors = _errors(window)
+    window.undo()
+    assert ctx.undo_stack.index() == 1
+    assert rows(project_location, "SELECT count(*) FROM coding WHERE start = 0 AND \"end\" = 10") == [(1,)]
+    assert len(errors) == 1 and "a coding was changed by someone else since" in errors[0]
+
+
+def test_undo_and_redo_nobody_interfered_with_still_work(team_window, project_location):
+    window, other = team_window
+    cid = _code(window, "autonomy")
+    assert window.codebook_actions.rename_code(cid, "self-rule")
+    assert window.codebook_actions.recolor_code(cid, "#123456")
+    # The second client works elsewhere in the codebook meanwhile: that does not stand in the way.
+    cb.rename_code(other, _code(window, "provincial constraint"), "province")
+    coding_service.remove_codings(other, [rows(project_location, "SELECT min(id) FROM coding")[0][0]])
+    stack = window.ctx.undo_stack
+    window.undo()
+    window.undo()
+    assert stack.index() == 0
+    assert rows(project_location, "SELECT name, color FROM code WHERE id = :i", i=cid)[0][0] == "autonomy"
+    window.redo()
+    assert stack.index() == 1
+    assert rows(project_location, "SELECT name FROM code WHERE id = :i", i=cid) == [("self-rule",)]
+
+
+def test_a_rename_from_what_the_window_showed_is_refused_when_someone_changed_it(team_window, project_location):
+    window, other = team_window
+    cid = _code(window, "autonomy")
+    cb.recolor_code(other, cid, "#123456")  # the window's codebook still shows the code as it was
+    errors = _errors(window)
+    assert not window.codebook_actions.rename_code(cid, "self-rule")
+    assert window.ctx.undo_stack.count() == 0  # nothing pushed
+    assert rows(project_location, "SELECT name, color FROM code WHERE id = :i", i=cid) == [("autonomy", "#123456")]
+    assert len(errors) == 1 and ("this code was changed by someone else meanwhile (it is now 'autonomy'); "
+                                 "your rename was not made") in errors[0]
+
+
+def test_a_memo_saved_over_someone_elses_newer_save_is_refused_and_the_typing_kept(team_window, project_location,
+                                                                                    qtbot):
+    from workbench.services import memos
+
+    window, other = team_window
+    cid = _code(window, "autonomy")
+    window.memos.show_code(cid)  # the pane loads the code's memo: none yet
+    memos.set_memo(other, "code", cid, "bob's memo")  # the second client writes it first
+    errors = _errors(window)
+    qtbot.keyClicks(window.memo_pane.editor, "alice's memo")
+    window.memo_pane.flush()
+    assert rows(project_location, "SELECT text FROM memo WHERE code_id = :i", i=cid) == [("bob's memo",)]
+    assert window.memo_pane.editor.toPlainText() == "alice's memo" and window.memo_pane.pending()
+    assert len(errors) == 1 and "the memo on this code was written by someone else meanwhile" in errors[0]
