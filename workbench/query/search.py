@@ -153,13 +153,17 @@ def _whole_words(text: str, matches, prefix: bool) -> list[tuple[int, int]]:
             continue
         if prefix:
             e = _WORD_RUN.match(text, e).end()
-        elif e < n and text[e].isalnum():
-            continue
+        else:
+            if e < n and "\u0300" <= text[e] <= "\u036f":  # a literal's marks, as term_pattern takes them
+                e = _MARK_RUN.match(text, e).end()
+            if e < n and text[e].isalnum():
+                continue
         out.append((s, e))
     return out
 
 
 _WORD_RUN = re.compile(r"(?:[^\W_]|[\u0300-\u036f])*")
+_MARK_RUN = re.compile(_MARKS)
 
 
 def find_in(text: str, term: "Term", expected: int | None = None) -> list[tuple[int, int]]:
@@ -170,15 +174,25 @@ def find_in(text: str, term: "Term", expected: int | None = None) -> list[tuple[
     finds four times faster than a class; only when these fall short of the count (accents,
     mIxEd case) is the full pattern run."""
     if expected is not None and len(term.tokens) == 1:
-        token = term.tokens[0]
         spans: list[tuple[int, int]] = []
-        for form in dict.fromkeys((token, token.capitalize(), token.upper())):
+        for form in _literal_forms(term):
             spans += _whole_words(text, re.finditer(re.escape(form), text), term.prefix)
             if len(spans) >= expected:
-                if len(spans) == expected:
+                # Trusted only if no span follows a mark: there the pattern's own scan may have
+                # taken the mark into an earlier, rejected match ('a\u0301aa', 'aa') and skip it.
+                if len(spans) == expected and not any(s and "\u0300" <= text[s - 1] <= "\u036f" for s, _ in spans):
                     return sorted(spans)
                 break
     return _whole_words(text, term_pattern(term).finditer(text), term.prefix)
+
+
+@lru_cache(maxsize=256)
+def _literal_forms(term: "Term") -> tuple[str, ...]:
+    """lower, Capitalised and UPPER spellings of a one-word term that its pattern matches
+    ('straße'.upper() is 'STRASSE', which the pattern, and so the scan, does not find)."""
+    token = term.tokens[0]
+    pattern = term_pattern(Term(term.tokens))
+    return tuple(f for f in dict.fromkeys((token, token.capitalize(), token.upper())) if pattern.fullmatch(f))
 
 
 @dataclass
@@ -199,8 +213,8 @@ def search_in(session: Session, query: str, index: SearchIndex | None, source_id
     terms = parse_query(query)
     counts: list[dict[int, int] | None] = [None] * len(terms)
     if index is not None:
-        candidates = set(index.matching_sources(session, terms))
-        counts = [index.token_counts(session, t.tokens[0], t.prefix) if len(t.tokens) == 1 else None for t in terms]
+        found, counts = index.lookup(session, terms)
+        candidates = set(found)
     else:
         candidates = set(session.scalars(select(Source.id)))
     if source_ids is not None:
