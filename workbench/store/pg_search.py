@@ -73,6 +73,16 @@ def index_words(body: str) -> tuple[dict[str, list[int]], dict[str, list[int]], 
     triples, flat, of runs of parts of marked words}, and whether the text is unsure."""
     simple: dict[str, list[int]] = {}
     parts: dict[str, list[int]] = {}
+    if not _MARKS.search(body):  # no word has parts: each run of word characters is a word
+        ascii_ = body.isascii()
+        words = _WORD.findall(body.lower() if ascii_ else body)
+        for pos, key in enumerate(words if ascii_ else map(word_key, words)):
+            at = simple.get(key)
+            if at is None:
+                simple[key] = [pos]
+            else:
+                at.append(pos)
+        return simple, parts, False
     unsure = False
     word: list[str] = []  # the parts of the current word, joined by marks only
     first = 0
