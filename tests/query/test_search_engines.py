@@ -147,3 +147,30 @@ def test_a_server_project_finds_words_a_mark_or_an_emoji_is_glued_to(glued):
 
 def test_a_project_file_finds_words_a_mark_or_an_emoji_is_glued_to(glued):
     assert _glued_hits(glued[0]) == ["CITY", "city", "city"]
+
+
+def test_a_server_index_of_the_earlier_layout_is_made_anew(both):
+    """A project searched by an earlier version has source_fold as a folded copy of each text
+    (source_id, folded): the next program to open it replaces it, and finds the same hits."""
+    from workbench.store.project import open_project
+
+    server = both[1]
+    want = _hits(search(server, '"sister city"'))
+    with server.transaction() as s:
+        s.execute(text("DROP TABLE source_fold"))
+        s.execute(text("CREATE TABLE source_fold (source_id integer PRIMARY KEY, folded text NOT NULL)"))
+        s.execute(text("INSERT INTO source_fold SELECT id, lower(text) FROM source"))
+    location = server.backend.location
+    server.close()  # the earlier version's program is gone; a new one opens the project
+    again = open_project(location)
+    try:
+        with again.reading() as s:
+            assert not again.backend.search.is_fresh(s)
+        assert _hits(search(again, '"sister city"')) == want
+        with again.reading() as s:
+            cols = set(s.execute(text("SELECT column_name FROM information_schema.columns "
+                                      "WHERE table_name = 'source_fold' AND table_schema = current_schema()")).scalars())
+            assert again.backend.search.is_fresh(s)
+        assert cols == {"source_id", "token", "n", "pos", "ext"}
+    finally:
+        again.close()

@@ -250,10 +250,11 @@ def search(project: Project, query: str, source_ids: set[int] | None = None) -> 
     """Search, bringing the index up to date first when the project can be written."""
     parse_query(query)  # bad input fails before any write
     index = project.backend.search
-    if not project.readonly:
-        with project.transaction() as s:
-            index.ensure(s)
-        with project.reading() as s:
-            return search_in(s, query, index, source_ids)
+    with project.reading() as s:  # a fresh index (every search but the first after an import): one session
+        fresh = index.is_fresh(s)
+        if fresh or project.readonly:  # a read-only project with a stale index is scanned
+            return search_in(s, query, index if fresh else None, source_ids)
+    with project.transaction() as s:
+        index.ensure(s)
     with project.reading() as s:
-        return search_in(s, query, index if index.is_fresh(s) else None, source_ids)
+        return search_in(s, query, index, source_ids)

@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from workbench.store.backend import SearchIndex, SearchTerm
@@ -135,12 +136,20 @@ class WordIndex(SearchIndex):
             "WHERE attrelid = to_regclass(:t) AND attname = 'pos' AND NOT attisdropped)"), {"t": TABLE}).one()
         return bool(row[0]), bool(row[1])
 
+    _made = False  # the table was seen, of this version, by this index: not asked again (a round trip)
+
     def is_fresh(self, session: Session) -> bool:
-        if self._state(session) != (True, True):
-            return False
-        return session.execute(text(
-            f"SELECT NOT EXISTS (SELECT 1 FROM source s WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {TABLE} f WHERE f.token = '' AND f.source_id = s.id))")).scalar()
+        if not self._made:
+            if self._state(session) != (True, True):
+                return False
+            self._made = True
+        try:
+            return session.execute(text(
+                f"SELECT NOT EXISTS (SELECT 1 FROM source s WHERE NOT EXISTS "
+                f"(SELECT 1 FROM {TABLE} f WHERE f.token = '' AND f.source_id = s.id))")).scalar()
+        except DBAPIError:
+            self._made = False  # dropped behind our back: this search fails, the next one rebuilds
+            raise
 
     def ensure(self, session: Session) -> bool:
         exists, current = self._state(session)
@@ -243,6 +252,7 @@ class WordIndex(SearchIndex):
         return self.lookup(session, [_Term()])[1][0]
 
     def drop(self, session: Session) -> None:
+        self._made = False
         session.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
 
 
