@@ -174,3 +174,40 @@ def test_a_server_index_of_the_earlier_layout_is_made_anew(both):
         assert cols == {"source_id", "token", "n", "pos", "ext"}
     finally:
         again.close()
+
+
+def test_a_server_index_grows_under_row_level_security(request, both, tmp_path):
+    """In a team project a coder's search indexes new sources under row-level security
+    (store.team_roles), where PostgreSQL refuses COPY FROM: the rows go in by INSERT. Here
+    the login role alice, who is no superuser (they bypass every policy), brings the index
+    of a project with one more source up to date through plain SQLAlchemy."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from workbench.services.sources import import_files
+    from workbench.store.pg_search import WordIndex
+
+    server = both[1]
+    search(server, "city")
+    f = tmp_path / "later.txt"
+    f.write_text("a later city", encoding="utf-8")
+    import_files(server, [f], coder="T")
+    loc = server.backend.location
+    with server.transaction() as s:
+        s.execute(text(f"GRANT USAGE ON SCHEMA {loc.project} TO alice"))
+        s.execute(text("GRANT SELECT ON source TO alice"))
+        s.execute(text("GRANT SELECT, INSERT ON source_fold TO alice"))
+        s.execute(text("ALTER TABLE source_fold ENABLE ROW LEVEL SECURITY"))
+        s.execute(text("CREATE POLICY wb_test ON source_fold FOR ALL TO alice USING (true) WITH CHECK (true)"))
+    dbs = request.getfixturevalue("pg_databases")
+    engine = create_engine(dbs.cluster.url(loc.database, user="alice").replace("postgresql:", "postgresql+psycopg:"),
+                           connect_args={"options": f"-c search_path={loc.project}"})
+    try:
+        with Session(engine) as s, s.begin():
+            assert not WordIndex().is_fresh(s)
+            assert WordIndex().ensure(s)
+        with Session(engine) as s:
+            assert WordIndex().is_fresh(s)
+    finally:
+        engine.dispose()
+    assert "later.txt" in {h.source for h in search(server, "city").hits}
