@@ -1,7 +1,9 @@
 """Full-text search across sources: words, "phrases" and prefix*, case and diacritics ignored.
 
-The project's search index (store.backend.SearchIndex: FTS5 in a file, a trigram index on
-PostgreSQL) narrows the search to the sources that may contain every term; the hits
+The project's search index (store.backend.SearchIndex: FTS5 in a file, store/pg_search.py's
+word positions on PostgreSQL) narrows the search to the sources that may contain every term
+and counts each word, so that find_in may stop at plain literals when their finds reach the
+count (an index's count is never below the hits found here); the hits
 themselves are located here in Python with a regex over the stored text whose character
 classes take in upper and lower case and accented Latin letters, so offsets are code points
 of the stored text, as everywhere else, and the hits are the same on either engine. A

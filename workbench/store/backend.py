@@ -29,7 +29,8 @@ class SearchIndex(ABC):
     """Narrows a text search to the sources that may hold every term.
 
     `matching_sources` may return more sources than hold a hit (query.search checks each
-    text), never fewer; `token_counts` is exact or None.
+    text), never fewer; `token_counts` is never below the hits query.search finds (exact for
+    plain text), or None.
     """
 
     @abstractmethod
