@@ -26,6 +26,7 @@ fresh when every source has its row for the empty word (the mark that it was ind
 """
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -249,6 +250,14 @@ class WordIndex(SearchIndex):
         """Whether words (word number -> its rows in one source) stand one after another."""
         if len(words) < length:
             return False
+        if all(ext is None for w in range(length) for _, _, ext in words[w]):  # whole words only
+            at: set[int] | None = None
+            for w in range(length):
+                here = set(itertools.chain.from_iterable(pos or () for _, pos, _ in words[w]))
+                at = here if at is None else here.intersection(map((1).__add__, at))
+                if not at:
+                    return False
+            return True
         ends = None
         for w in range(length):
             units = [u for _, pos, ext in words[w] for u in _units(pos, ext)]
