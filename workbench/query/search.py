@@ -1,7 +1,9 @@
 """Full-text search across sources: words, "phrases" and prefix*, case and diacritics ignored.
 
-The project's search index (store.backend.SearchIndex: FTS5 in a file, a trigram index on
-PostgreSQL) narrows the search to the sources that may contain every term; the hits
+The project's search index (store.backend.SearchIndex: FTS5 in a file, store/pg_search.py's
+word positions on PostgreSQL) narrows the search to the sources that may contain every term
+and counts each word, so that find_in may stop at plain literals when their finds reach the
+count (an index's count is never below the hits found here); the hits
 themselves are located here in Python with a regex over the stored text whose character
 classes take in upper and lower case and accented Latin letters, so offsets are code points
 of the stored text, as everywhere else, and the hits are the same on either engine. A
@@ -153,13 +155,17 @@ def _whole_words(text: str, matches, prefix: bool) -> list[tuple[int, int]]:
             continue
         if prefix:
             e = _WORD_RUN.match(text, e).end()
-        elif e < n and text[e].isalnum():
-            continue
+        else:
+            if e < n and "\u0300" <= text[e] <= "\u036f":  # a literal's marks, as term_pattern takes them
+                e = _MARK_RUN.match(text, e).end()
+            if e < n and text[e].isalnum():
+                continue
         out.append((s, e))
     return out
 
 
 _WORD_RUN = re.compile(r"(?:[^\W_]|[\u0300-\u036f])*")
+_MARK_RUN = re.compile(_MARKS)
 
 
 def find_in(text: str, term: "Term", expected: int | None = None) -> list[tuple[int, int]]:
@@ -170,15 +176,25 @@ def find_in(text: str, term: "Term", expected: int | None = None) -> list[tuple[
     finds four times faster than a class; only when these fall short of the count (accents,
     mIxEd case) is the full pattern run."""
     if expected is not None and len(term.tokens) == 1:
-        token = term.tokens[0]
         spans: list[tuple[int, int]] = []
-        for form in dict.fromkeys((token, token.capitalize(), token.upper())):
+        for form in _literal_forms(term):
             spans += _whole_words(text, re.finditer(re.escape(form), text), term.prefix)
             if len(spans) >= expected:
-                if len(spans) == expected:
+                # Trusted only if no span follows a mark: there the pattern's own scan may have
+                # taken the mark into an earlier, rejected match ('a\u0301aa', 'aa') and skip it.
+                if len(spans) == expected and not any(s and "\u0300" <= text[s - 1] <= "\u036f" for s, _ in spans):
                     return sorted(spans)
                 break
     return _whole_words(text, term_pattern(term).finditer(text), term.prefix)
+
+
+@lru_cache(maxsize=256)
+def _literal_forms(term: "Term") -> tuple[str, ...]:
+    """lower, Capitalised and UPPER spellings of a one-word term that its pattern matches
+    ('straße'.upper() is 'STRASSE', which the pattern, and so the scan, does not find)."""
+    token = term.tokens[0]
+    pattern = term_pattern(Term(term.tokens))
+    return tuple(f for f in dict.fromkeys((token, token.capitalize(), token.upper())) if pattern.fullmatch(f))
 
 
 @dataclass
@@ -199,8 +215,8 @@ def search_in(session: Session, query: str, index: SearchIndex | None, source_id
     terms = parse_query(query)
     counts: list[dict[int, int] | None] = [None] * len(terms)
     if index is not None:
-        candidates = set(index.matching_sources(session, terms))
-        counts = [index.token_counts(session, t.tokens[0], t.prefix) if len(t.tokens) == 1 else None for t in terms]
+        found, counts = index.lookup(session, terms)
+        candidates = set(found)
     else:
         candidates = set(session.scalars(select(Source.id)))
     if source_ids is not None:
@@ -236,10 +252,11 @@ def search(project: Project, query: str, source_ids: set[int] | None = None) -> 
     """Search, bringing the index up to date first when the project can be written."""
     parse_query(query)  # bad input fails before any write
     index = project.backend.search
-    if not project.readonly:
-        with project.transaction() as s:
-            index.ensure(s)
-        with project.reading() as s:
-            return search_in(s, query, index, source_ids)
+    with project.reading() as s:  # a fresh index (every search but the first after an import): one session
+        fresh = index.is_fresh(s)
+        if fresh or project.readonly:  # a read-only project with a stale index is scanned
+            return search_in(s, query, index if fresh else None, source_ids)
+    with project.transaction() as s:
+        index.ensure(s)
     with project.reading() as s:
-        return search_in(s, query, index if index.is_fresh(s) else None, source_ids)
+        return search_in(s, query, index, source_ids)

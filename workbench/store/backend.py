@@ -29,7 +29,8 @@ class SearchIndex(ABC):
     """Narrows a text search to the sources that may hold every term.
 
     `matching_sources` may return more sources than hold a hit (query.search checks each
-    text), never fewer; `token_counts` is exact or None.
+    text), never fewer; `token_counts` is never below the hits query.search finds (exact for
+    plain text), or None.
     """
 
     @abstractmethod
@@ -47,6 +48,13 @@ class SearchIndex(ABC):
     def token_counts(self, session: Session, token: str, prefix: bool = False) -> dict[int, int] | None:
         """How often a folded token (or any token it begins) occurs in each source, or None."""
         return None
+
+    def lookup(self, session: Session, terms: Sequence[SearchTerm]) \
+            -> tuple[list[int], list[dict[int, int] | None]]:
+        """matching_sources, and token_counts of each one-word term (None for a phrase), in one
+        call: an index on a server answers both in one round trip."""
+        return (self.matching_sources(session, terms),
+                [self.token_counts(session, t.tokens[0], t.prefix) if len(t.tokens) == 1 else None for t in terms])
 
     @abstractmethod
     def drop(self, session: Session) -> None:
