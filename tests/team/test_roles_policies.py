@@ -230,3 +230,12 @@ def test_secure_is_idempotent(team):
     secured = {t for (t,) in team.sql("SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                                        "WHERE n.nspname = 'p' AND c.relkind = 'r' AND c.relrowsecurity")}
     assert tables == secured and "source_fold" in tables
+
+
+def test_a_coder_fails_to_bury_someone_elses_coding(team):
+    guid = team.one("SELECT guid FROM coding WHERE coder_id = %s LIMIT 1", (team.coder_id("Thandi"),))
+    with team.connect("alice") as conn:
+        with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
+            conn.execute("INSERT INTO tombstone (guid, kind, deleted_at, deleted_by, detail) "
+                         "VALUES (%s, 'coding', '', 'alice', '')", (guid,))
+    assert team.sql("SELECT 1 FROM tombstone WHERE guid = %s", (guid,)) == []

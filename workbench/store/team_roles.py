@@ -16,7 +16,8 @@ Who may do what (enforced by the server for any client, not by the program):
   does; they may grant the group roles to others (ADMIN OPTION, see `grant_member`).
 - coder: reads everything; inserts, updates and deletes only their own codings
   (coder_id) and memos (author_id), "own" meaning the coder row whose name is
-  `current_user`; inserts the tombstones of what they delete (deleted_by = themselves);
+  `current_user`; inserts the tombstones of what they delete (deleted_by = themselves,
+  never for a coding or memo of someone else's: the services bury before they delete);
   records themselves as a coder; creates codes only when project_meta holds
   coders_create_codes = yes (created_by_id = themselves) and never renames, moves or
   deletes one.
@@ -101,7 +102,12 @@ def secure(conn: Connection, schema: str) -> None:
         conn.execute(text(f"CREATE POLICY wb_coder_remove ON {t} FOR DELETE TO {coder} USING ({col} = {mine})"))
     conn.execute(text(f"GRANT INSERT, DELETE ON {s}.tombstone TO {coder}"))
     buried = "deleted_by = current_user AND kind IN ('coding', 'memo')"
-    conn.execute(text(f"CREATE POLICY wb_coder_bury ON {s}.tombstone FOR INSERT TO {coder} WITH CHECK ({buried})"))
+    # ... and only of their own: the tombstone comes before the delete, which RLS would quietly skip.
+    theirs = (f"NOT EXISTS (SELECT 1 FROM {s}.coding x WHERE x.guid = tombstone.guid AND x.coder_id <> {mine}) "
+              f"AND NOT EXISTS (SELECT 1 FROM {s}.memo x WHERE x.guid = tombstone.guid "
+              f"AND x.author_id IS DISTINCT FROM {mine})")
+    conn.execute(text(f"CREATE POLICY wb_coder_bury ON {s}.tombstone FOR INSERT TO {coder} "
+                      f"WITH CHECK ({buried} AND {theirs})"))
     conn.execute(text(f"CREATE POLICY wb_coder_unbury ON {s}.tombstone FOR DELETE TO {coder} USING ({buried})"))
     conn.execute(text(f"GRANT INSERT ON {s}.coder TO {coder}"))
     conn.execute(text(f"CREATE POLICY wb_coder_self ON {s}.coder FOR INSERT TO {coder} "
