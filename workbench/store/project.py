@@ -303,6 +303,9 @@ def open_project(location: str | os.PathLike | ServerLocation, *, readonly: bool
     revision = backend.revision()
     lock = None
     try:
+        if revision != HEAD and not readonly and upgrade and getattr(backend, "team", False):
+            backend.upgrade_team(revision, HEAD)  # by an owner, with nobody else in (store/team.py)
+            revision = HEAD
         if not readonly:
             lock = backend.lock_for_writing()
         if revision != HEAD:
