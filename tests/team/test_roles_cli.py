@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_roles_policies import Team, ensure_login
+from team_helpers import Team, ensure_login
 from workbench.cli.main import main
 from workbench.store.team_roles import role_names
 

@@ -6,45 +6,16 @@ Roles: alice and bob code, carol reads, dave owns (store/team_roles.py).
 """
 from __future__ import annotations
 
-import psycopg
 import pytest
 from psycopg import errors
 
 from conftest import build_small_project
+from team_helpers import Team, ensure_login
 from workbench.core.location import parse_location
 from workbench.store.postgres import make_engine
 from workbench.store.team_roles import grant_member, role_names, secure
 
 MEMBERS = {"alice": "coder", "bob": "coder", "carol": "reader", "dave": "owner"}
-
-
-def ensure_login(cluster, *names: str) -> None:
-    for name in names:
-        if not cluster.sql("postgres", f"SELECT 1 FROM pg_roles WHERE rolname = '{name}'"):
-            cluster.sql("postgres", f"CREATE ROLE {name} LOGIN")
-
-
-class Team:
-    def __init__(self, cluster, database: str):
-        self.cluster, self.database = cluster, database
-
-    def url(self, project: str = "p", user: str = "wb") -> str:
-        return self.cluster.url(self.database, project, user=user)
-
-    def connect(self, user: str, project: str = "p") -> psycopg.Connection:
-        return psycopg.connect(host="127.0.0.1", port=self.cluster.port, user=user, dbname=self.database,
-                               options=f"-c search_path={project},public", autocommit=True)
-
-    def sql(self, statement: str, params=None) -> list[tuple]:
-        with self.connect("wb") as conn:
-            cur = conn.execute(statement, params)
-            return cur.fetchall() if cur.description else []
-
-    def one(self, statement: str, params=None):
-        return self.sql(statement, params)[0][0]
-
-    def coder_id(self, name: str) -> int:
-        return self.one("SELECT id FROM coder WHERE name = %s", (name,))
 
 
 def make_team(url: str, members: dict[str, str]) -> None:

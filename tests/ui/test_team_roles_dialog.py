@@ -1,0 +1,101 @@
+"""Team > People and roles on a team project on the test server (issue 14, item 6); who codes is the
+role signed in. Members and grants are read back by raw SQL as the superuser."""
+from __future__ import annotations
+
+import pytest
+
+from team_helpers import Team, ensure_login
+from workbench.store import project as store_project
+from workbench.store.team_admin import grant, init_team_project
+from workbench.store.team_roles import role_names
+from workbench.ui import settings
+
+
+@pytest.fixture
+def team(pg_databases):
+    ensure_login(pg_databases.cluster, "alice", "bob")
+    name = pg_databases.fresh()
+    t = Team(pg_databases.cluster, name)
+    init_team_project(t.url(), "Study")
+    grant(t.url(), "alice", "coder")
+    yield t
+    pg_databases.drop(name)
+
+
+def open_window(qtbot, monkeypatch, url):
+    """The main window on a server project (the window's File > Open of a URL is another piece)."""
+    from workbench.ui.main_window import MainWindow
+
+    real = store_project.open_project
+    monkeypatch.setattr(store_project, "open_project", lambda _path, readonly=False: real(url, readonly=readonly))
+    monkeypatch.setattr(settings, "remember_project", lambda *a: None)  # recent projects: paths, as yet
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    assert w.open_project(url), w.last_error
+    return w
+
+
+def memberships(team, login):
+    roles = role_names(team.database, "p")
+    kinds = {r: k for k, r in roles.items()}
+    return [kinds[g] for (g,) in team.sql(
+        "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member JOIN pg_roles g "
+        "ON g.oid = m.roleid WHERE r.rolname = %s AND g.rolname = ANY(%s)", (login, list(roles.values())))]
+
+
+def test_an_owner_sees_the_members_and_grants_and_revokes(qtbot, monkeypatch, team):
+    w = open_window(qtbot, monkeypatch, team.url())
+    try:
+        assert w.team_actions.people.isEnabled()
+        assert w.ctx.coder_name == "wb" and not w.coder_action.isEnabled()
+        dialog = w.team_actions.roles_dialog()
+        assert dialog.members() == [("alice", "coder")]  # wb is a superuser, no member
+        assert dialog.grant_button.isEnabled()
+        dialog.login.setText("bob")
+        dialog.role.setCurrentIndex(dialog.role.findData("reader"))
+        assert dialog.grant(), dialog.message.text()
+        assert dialog.members() == [("alice", "coder"), ("bob", "reader")]
+        assert memberships(team, "bob") == ["reader"]
+        assert team.sql("SELECT 1 FROM coder WHERE name = 'bob'") == [(1,)]
+        dialog.login.setText("nobody_at_all")
+        assert not dialog.grant()
+        assert "CREATE ROLE" in dialog.message.text()
+        dialog.table.selectRow(0)
+        assert dialog.revoke()
+        assert dialog.members() == [("bob", "reader")] and memberships(team, "alice") == []
+        dialog.close()
+    finally:
+        w.close_project()
+
+
+def test_a_coder_sees_the_members_codes_as_themselves_and_cannot_grant(qtbot, monkeypatch, team):
+    w = open_window(qtbot, monkeypatch, team.url(user="alice"))
+    try:
+        assert w.ctx.coder_name == "alice" and w.status_coder.text() == "Coder: alice"
+        assert not w.coder_action.isEnabled()
+        w.ctx.set_coder("Thandi")  # nobody can change who codes
+        assert w.ctx.coder_name == "alice"
+        assert w.ctx.ensure_coder() == team.coder_id("alice")
+        dialog = w.team_actions.roles_dialog()
+        assert dialog.members() == [("alice", "coder")]
+        assert not dialog.grant_button.isEnabled() and not dialog.revoke_button.isEnabled()
+        assert "Only an owner" in dialog.note.text()
+        dialog.close()
+    finally:
+        w.close_project()
+
+
+def test_people_and_roles_is_off_for_a_project_file(qtbot, project_path):
+    from workbench.ui.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    assert not w.team_actions.people.isEnabled()
+    assert w.open_project(project_path)
+    try:
+        assert not w.team_actions.people.isEnabled() and w.coder_action.isEnabled()
+        assert w.team_actions.roles_dialog() is None
+    finally:
+        w.close_project()
