@@ -142,3 +142,31 @@ def test_help_has_examples(capsys):
         with pytest.raises(SystemExit):
             main([*cmd, "--help"])
         assert "Example" in capsys.readouterr().out
+
+
+def test_an_it_person_without_superuser_sets_it_up_as_the_readme_says(pg_databases, capsys, tmp_path):
+    """README: a login role with CREATEROLE, owning the database, runs init and grant."""
+    cluster = pg_databases.cluster
+    ensure_login(cluster, "alice")
+    if not cluster.sql("postgres", "SELECT 1 FROM pg_roles WHERE rolname = 'lead'"):
+        cluster.sql("postgres", "CREATE ROLE lead LOGIN CREATEROLE")
+    name = pg_databases.fresh()
+    cluster.sql("postgres", f"ALTER DATABASE {name} OWNER TO lead")
+    t = Team(cluster, name)
+    try:
+        assert run(capsys, "server", "init", t.url(user="lead"))[0] == 0
+        assert run(capsys, "grant", t.url(user="lead"), "--coder", "alice", "--role", "coder")[0] == 0
+        t.sql("INSERT INTO code (guid, name, name_key, color, description, position, created_at, updated_at) "
+              "VALUES ('c-1', 'autonomy', 'autonomy', '#000000', '', 0, '', '')")
+        src = tmp_path / "jhb.txt"
+        src.write_text(TEXT, encoding="utf-8")
+        assert run(capsys, "import", t.url(user="lead"), src)[0] == 0
+        code, out, err = run(capsys, "code", t.url(user="alice"), "--source", "jhb.txt", "--code", "autonomy",
+                             "--start", 0, "--end", 5)
+        assert (code, err) == (0, ""), err
+        code, out, err = run(capsys, "search", t.url(user="lead"), "agenda")
+        assert (code, err) == (0, "") and "jhb.txt" in out
+        assert t.one("SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'p'") \
+            == role_names(name, "p")["owner"]
+    finally:
+        pg_databases.drop(name)
