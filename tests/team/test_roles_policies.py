@@ -210,3 +210,17 @@ def test_a_coder_fails_to_bury_someone_elses_coding(team):
             conn.execute("INSERT INTO tombstone (guid, kind, deleted_at, deleted_by, detail) "
                          "VALUES (%s, 'coding', '', 'alice', '')", (guid,))
     assert team.sql("SELECT 1 FROM tombstone WHERE guid = %s", (guid,)) == []
+
+
+def test_the_login_thandi_is_the_coder_thandi_of_the_published_file(team):
+    """Names compare as everywhere (name_key): granting `thandi` makes no second coder, and her
+    codings from the file are hers to change; still nobody else's."""
+    ensure_login(team.cluster, "thandi")
+    make_team(team.url(), {"thandi": "coder"})
+    assert team.sql("SELECT name FROM coder WHERE lower(name) = 'thandi'") == [("Thandi",)]
+    thandi = team.coder_id("Thandi")
+    theirs = team.one("SELECT count(*) FROM coding WHERE coder_id = %s", (thandi,))
+    with team.connect("thandi") as conn:
+        assert conn.execute("DELETE FROM coding WHERE coder_id = %s", (thandi,)).rowcount == theirs == 5
+        assert conn.execute("DELETE FROM coding").rowcount == 0  # Pieter's stay
+    assert team.one("SELECT count(*) FROM coding") == 3

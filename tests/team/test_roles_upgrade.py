@@ -16,6 +16,7 @@ from workbench.store.migrate import run_on
 from workbench.store.postgres import LOCK_CLASS, AdvisoryLock, make_engine
 from workbench.store.project import open_project
 from workbench.store.schema_version import HEAD, REVISIONS
+from workbench.store.team_roles import drop_policies, secure
 
 
 def downgrade(url: str) -> None:
@@ -23,7 +24,9 @@ def downgrade(url: str) -> None:
     engine = make_engine(loc)
     try:
         with engine.connect() as conn:
+            drop_policies(conn, loc.project)  # as an upgrade does; the old program made none
             run_on(conn, command.downgrade, REVISIONS[0], loc.project)
+            secure(conn, loc.project)  # as the older program left it
             conn.commit()
     finally:
         engine.dispose()

@@ -474,13 +474,15 @@ def upgrade_server_project(backend: PostgresBackend, target: str, resecure: bool
     engine = backend.admin()
     try:
         with engine.connect() as conn:
+            if resecure:  # a team project: its policies name columns the revisions may change
+                from workbench.store.team_roles import drop_policies, secure
+
+                drop_policies(conn, backend.loc.project)
             upgrade_on(conn, target, backend.loc.project)
             from workbench.store.live import install
 
             install(conn, backend.loc.project)  # on the tables as the revisions left them
             if resecure:
-                from workbench.store.team_roles import secure
-
                 secure(conn, backend.loc.project)
             conn.commit()
     except DBAPIError as exc:

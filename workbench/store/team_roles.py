@@ -15,8 +15,9 @@ Who may do what (enforced by the server for any client, not by the program):
   upgrade the project (Alembic's DDL) and bypass row-level security, as the table owner
   does; they may grant the group roles to others (ADMIN OPTION, see `grant_member`).
 - coder: reads everything; inserts, updates and deletes only their own codings
-  (coder_id) and memos (author_id), "own" meaning the coder row whose name is
-  `current_user`; inserts the tombstones of what they delete (deleted_by = themselves,
+  (coder_id) and memos (author_id), "own" meaning the coder row whose name compares
+  equal to `current_user` (name_key: the login `thandi` is the coder "Thandi" of a
+  published file); inserts the tombstones of what they delete (deleted_by = themselves,
   never for a coding or memo of someone else's: the services bury before they delete);
   records themselves as a coder; creates codes only when project_meta holds
   coders_create_codes = yes (created_by_id = themselves) and never renames, moves or
@@ -39,6 +40,10 @@ from workbench.store.team import mark_team
 KINDS = ("owner", "coder", "reader")
 CODERS_CREATE_CODES = "coders_create_codes"  # project_meta key: 'yes' lets coders add codes
 _POLICY = "wb_"  # the prefix of every policy secure() makes (dropped and made again)
+# The coder row of the role signed in: the one whose name compares equal to it (core.names.name_key,
+# which for the lower-case names PostgreSQL gives roles is lower()), so the login `thandi` is the
+# coder "Thandi" of a project file put on the server.
+ME_KEY = "lower(current_user::text)"
 
 
 def role_names(database: str, schema: str) -> dict[str, str]:
@@ -89,7 +94,10 @@ def secure(conn: Connection, schema: str) -> None:
             conn.execute(text(f"DROP POLICY {_q(name)} ON {t}"))
         conn.execute(text(f"CREATE POLICY wb_read ON {t} FOR SELECT TO {coder}, {reader} USING (true)"))
         conn.execute(text(f"CREATE POLICY wb_owner ON {t} FOR ALL TO {owner} USING (true) WITH CHECK (true)"))
-    mine = f"(SELECT c.id FROM {s}.coder c WHERE c.name = current_user)"
+    keyed = conn.execute(text("SELECT 1 FROM information_schema.columns WHERE table_schema = :s "
+                              "AND table_name = 'coder' AND column_name = 'name_key'"), {"s": schema}).first()
+    key = "name_key" if keyed else "lower(name)"  # before revision 0002 a name had no stored key
+    mine = f"(SELECT id FROM {s}.coder WHERE {key} = {ME_KEY})"
     may_create = (f"EXISTS (SELECT 1 FROM {s}.project_meta m WHERE m.key = '{CODERS_CREATE_CODES}' "
                   "AND m.value = 'yes')")
     own = {"coding": "coder_id", "memo": "author_id"}
@@ -111,7 +119,7 @@ def secure(conn: Connection, schema: str) -> None:
     conn.execute(text(f"CREATE POLICY wb_coder_unbury ON {s}.tombstone FOR DELETE TO {coder} USING ({buried})"))
     conn.execute(text(f"GRANT INSERT ON {s}.coder TO {coder}"))
     conn.execute(text(f"CREATE POLICY wb_coder_self ON {s}.coder FOR INSERT TO {coder} "
-                      "WITH CHECK (name = current_user)"))
+                      f"WITH CHECK ({key} = {ME_KEY})"))
     conn.execute(text(f"GRANT INSERT ON {s}.code TO {coder}"))
     conn.execute(text(f"CREATE POLICY wb_coder_new_code ON {s}.code FOR INSERT TO {coder} "
                       f"WITH CHECK ({may_create} AND created_by_id = {mine})"))
@@ -129,6 +137,14 @@ def secure(conn: Connection, schema: str) -> None:
             conn.execute(text(f"GRANT CREATE ON DATABASE {_q(database)} TO {owner}"))
     except DBAPIError:
         pass  # not the database's owner: an upgrade's backup copy then needs the one who is
+
+def drop_policies(conn: Connection, schema: str) -> None:
+    """Drop the policies secure() made (they name columns, which an upgrade may change); run
+    secure() again after. Inside the caller's transaction, so nobody sees the project without them."""
+    for table, name in conn.execute(text("SELECT tablename, policyname FROM pg_policies WHERE schemaname = :s "
+                                         "AND policyname LIKE 'wb\\_%'"), {"s": schema}).all():
+        conn.execute(text(f"DROP POLICY {_q(name)} ON {_q(schema)}.{_q(table)}"))
+
 
 def _member(conn: Connection, member: str, group: str) -> bool:
     return bool(conn.execute(text("SELECT pg_has_role(:m, :g, 'MEMBER')"), {"m": member, "g": group}).scalar())
@@ -161,11 +177,12 @@ def grant_member(conn: Connection, schema: str, login: str, kind: str) -> None:
             conn.execute(text(f"REVOKE {role} FROM {_q(login)}"))
     admin = " WITH ADMIN OPTION" if kind == "owner" else ""
     conn.execute(text(f"GRANT {roles[kind]} TO {_q(login)}{admin}"))
+    from workbench.core.names import name_key
+
     name = clean_name("coder", login)
     s = _q(schema)
-    if conn.execute(text(f"SELECT 1 FROM {s}.coder WHERE name = :n"), {"n": name}).first() is None:
+    if conn.execute(text(f"SELECT 1 FROM {s}.coder WHERE name_key = :k"), {"k": name_key(name)}).first() is None:
         from workbench.core.ids import new_guid
-        from workbench.core.names import name_key
         from workbench.core.timeutil import now_iso
 
         conn.execute(text(f"INSERT INTO {s}.coder (guid, name, name_key, created_at) VALUES (:g, :n, :k, :t)"),
