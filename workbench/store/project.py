@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from workbench.core.errors import ConnectionLost, ProjectError, ValidationError
 from workbench.core.ids import new_guid
@@ -104,6 +105,10 @@ class Project:
                                      "being saved, and the server does not have it: the change was NOT saved: "
                                      "try again", saved=False) from None
             raise self._in_words(exc) from exc
+        except StaleDataError:  # an UPDATE or DELETE matched no row: a team project's policy hid it
+            raise ProjectError(f"{self.path}: the change was not made: what it changes is someone else's "
+                               "(the server lets you change only your own), or was changed or removed "
+                               "meanwhile; nothing was changed") from None
 
     def ping(self) -> bool:
         """Whether the project's server answers now (one try, no waiting); a file always does."""
