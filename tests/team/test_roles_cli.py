@@ -170,3 +170,11 @@ def test_an_it_person_without_superuser_sets_it_up_as_the_readme_says(pg_databas
             == role_names(name, "p")["owner"]
     finally:
         pg_databases.drop(name)
+
+
+def test_a_password_in_the_url_never_shows_in_an_error(team, capsys):
+    url = team.url().replace("wb@", "wb:s3cret-pw@")
+    for argv in (("grant", url, "--coder", "alice", "--role", "coder"), ("revoke", url, "--coder", "alice")):
+        code, out, err = run(capsys, *argv)
+        assert code == 1 and "no team project" in err and "***" in err
+        assert "s3cret-pw" not in out + err
