@@ -99,3 +99,27 @@ def test_people_and_roles_is_off_for_a_project_file(qtbot, project_path):
         assert w.team_actions.roles_dialog() is None
     finally:
         w.close_project()
+
+
+def test_a_coder_codes_in_the_window_as_the_role_signed_in(qtbot, monkeypatch, team, tmp_path):
+    from ui_helpers import code_id, select_phrase, source_id
+
+    from workbench.services.codebook import create_code
+    from workbench.services.sources import import_files
+
+    src = tmp_path / "jhb.txt"
+    src.write_text("We set our own agenda and fund the exchanges ourselves.\n", encoding="utf-8")
+    with store_project.open_project(team.url()) as p:
+        import_files(p, [src], coder="wb")
+        create_code(p, "autonomy")
+    settings.set_coder_name("Thandi")  # whatever this computer remembers, a team project codes as alice
+    w = open_window(qtbot, monkeypatch, team.url(user="alice"))
+    try:
+        w.open_source(source_id(w, "jhb.txt"))
+        select_phrase(w, "our own agenda")
+        assert w.coding_actions.code_selection(code_id(w, "autonomy")), w.last_error
+        assert team.sql("SELECT c.name, g.start, g.\"end\" FROM coding g JOIN coder c ON c.id = g.coder_id") \
+            == [("alice", 7, 21)]
+    finally:
+        w.close_project()
+    assert settings.coder_name() == "Thandi"
