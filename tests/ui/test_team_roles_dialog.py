@@ -22,13 +22,10 @@ def team(pg_databases):
     pg_databases.drop(name)
 
 
-def open_window(qtbot, monkeypatch, url):
-    """The main window on a server project (the window's File > Open of a URL is another piece)."""
+def open_window(qtbot, url):
+    """The main window on the team project at url."""
     from workbench.ui.main_window import MainWindow
 
-    real = store_project.open_project
-    monkeypatch.setattr(store_project, "open_project", lambda _path, readonly=False: real(url, readonly=readonly))
-    monkeypatch.setattr(settings, "remember_project", lambda *a: None)  # recent projects: paths, as yet
     w = MainWindow()
     qtbot.addWidget(w)
     w.show()
@@ -44,8 +41,8 @@ def memberships(team, login):
         "ON g.oid = m.roleid WHERE r.rolname = %s AND g.rolname = ANY(%s)", (login, list(roles.values())))]
 
 
-def test_an_owner_sees_the_members_and_grants_and_revokes(qtbot, monkeypatch, team):
-    w = open_window(qtbot, monkeypatch, team.url())
+def test_an_owner_sees_the_members_and_grants_and_revokes(qtbot, team):
+    w = open_window(qtbot, team.url())
     try:
         assert w.team_actions.people.isEnabled()
         assert w.ctx.coder_name == "wb" and not w.coder_action.isEnabled()
@@ -69,8 +66,8 @@ def test_an_owner_sees_the_members_and_grants_and_revokes(qtbot, monkeypatch, te
         w.close_project()
 
 
-def test_a_coder_sees_the_members_codes_as_themselves_and_cannot_grant(qtbot, monkeypatch, team):
-    w = open_window(qtbot, monkeypatch, team.url(user="alice"))
+def test_a_coder_sees_the_members_codes_as_themselves_and_cannot_grant(qtbot, team):
+    w = open_window(qtbot, team.url(user="alice"))
     try:
         assert w.ctx.coder_name == "alice" and w.status_coder.text() == "Coder: alice"
         assert not w.coder_action.isEnabled()
@@ -101,7 +98,7 @@ def test_people_and_roles_is_off_for_a_project_file(qtbot, project_path):
         w.close_project()
 
 
-def test_a_coder_codes_in_the_window_as_the_role_signed_in(qtbot, monkeypatch, team, tmp_path):
+def test_a_coder_codes_in_the_window_as_the_role_signed_in(qtbot, team, tmp_path):
     from ui_helpers import code_id, select_phrase, source_id
 
     from workbench.services.codebook import create_code
@@ -113,7 +110,7 @@ def test_a_coder_codes_in_the_window_as_the_role_signed_in(qtbot, monkeypatch, t
         import_files(p, [src], coder="wb")
         create_code(p, "autonomy")
     settings.set_coder_name("Thandi")  # whatever this computer remembers, a team project codes as alice
-    w = open_window(qtbot, monkeypatch, team.url(user="alice"))
+    w = open_window(qtbot, team.url(user="alice"))
     try:
         w.open_source(source_id(w, "jhb.txt"))
         select_phrase(w, "our own agenda")

@@ -94,6 +94,9 @@ def secure(conn: Connection, schema: str) -> None:
             conn.execute(text(f"DROP POLICY {_q(name)} ON {t}"))
         conn.execute(text(f"CREATE POLICY wb_read ON {t} FOR SELECT TO {coder}, {reader} USING (true)"))
         conn.execute(text(f"CREATE POLICY wb_owner ON {t} FOR ALL TO {owner} USING (true) WITH CHECK (true)"))
+    for fn in conn.execute(text("SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n "
+                                "ON n.oid = p.pronamespace WHERE n.nspname = :s"), {"s": schema}).scalars():
+        conn.execute(text(f"ALTER FUNCTION {fn} OWNER TO {owner}"))  # the live-update notifier (store/live.py)
     keyed = conn.execute(text("SELECT 1 FROM information_schema.columns WHERE table_schema = :s "
                               "AND table_name = 'coder' AND column_name = 'name_key'"), {"s": schema}).first()
     key = "name_key" if keyed else "lower(name)"  # before revision 0002 a name had no stored key
