@@ -61,3 +61,23 @@ def test_a_coder_fails_to_overwrite_someone_elses_memo_in_one_line(team):  # noq
         with pytest.raises(WorkbenchError, match="does not let this user|someone else's"):
             memos.set_memo(p, "source", sid, "", author_id=team.coder_id("alice"))
     assert team.sql("SELECT text, author_id FROM memo WHERE source_id = %s", (sid,)) == [("hers", thandi)]
+
+
+def test_an_owner_grants_through_the_services_and_the_new_coder_is_in_the_changes(team):  # noqa: F811
+    from team_helpers import ensure_login
+
+    from workbench.core.changes import Kind
+    from workbench.services import team as team_service
+
+    ensure_login(team.cluster, "erin")
+    with open_project(team.url(user="dave")) as p:
+        assert team_service.my_kind(p) == "owner"
+        changes = team_service.grant(p, "erin", "reader")
+        assert changes.created[Kind.CODER] == [team.coder_id("erin")]
+        assert not team_service.grant(p, "erin", "coder").created  # a role changed, no row made
+        assert ("erin", "coder") in team_service.members(p)
+        assert team_service.revoke(p, "erin").result is True
+    with open_project(team.url(user="alice")) as p:
+        assert team_service.my_kind(p) == "coder"
+        with pytest.raises(WorkbenchError, match="does not let this user|permission denied|must have admin"):
+            team_service.grant(p, "erin", "owner")

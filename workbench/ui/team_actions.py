@@ -84,6 +84,7 @@ class TeamActions(QObject):
         if self.w.ctx is None or not self.w.ctx.project.team:
             return None
         dialog = TeamRolesDialog(self.w.ctx.project, self.w)
+        dialog.granted.connect(self.w.ctx.changed.emit)
         dialog.open()
         return dialog
 

@@ -1,7 +1,7 @@
 """Team > People and roles: who is in a team project on a server, as what; an owner grants and revokes."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout)
 
@@ -17,6 +17,8 @@ ROLE_WORDS = {
 
 class TeamRolesDialog(QDialog):
     """The members of the project with their roles; grant and revoke for an owner, read-only otherwise."""
+
+    granted = Signal(object)  # Changes
 
     def __init__(self, project, parent=None):
         super().__init__(parent)
@@ -101,13 +103,14 @@ class TeamRolesDialog(QDialog):
     def grant(self) -> bool:
         login, kind = self.login.text().strip(), self.role.currentData()
         try:
-            team.grant(self.project, login, kind)
+            changes = team.grant(self.project, login, kind)
         except WorkbenchError as exc:
             self.message.setText(str(exc))
             return False
         self.message.setText(f"{login} is now {kind} of the project.")
         self.login.clear()
         self.reload()
+        self.granted.emit(changes)  # a new coder row: the window's coder lists follow
         return True
 
     def revoke(self) -> bool:
