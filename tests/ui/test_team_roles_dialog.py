@@ -120,3 +120,14 @@ def test_a_coder_codes_in_the_window_as_the_role_signed_in(qtbot, team, tmp_path
     finally:
         w.close_project()
     assert settings.coder_name() == "Thandi"
+
+
+def test_a_coder_creates_a_code_in_the_window_where_the_owner_allows_it(qtbot, team):
+    team.sql("UPDATE project_meta SET value = 'yes' WHERE key = 'coders_create_codes'")
+    w = open_window(qtbot, team.url(user="alice"))
+    try:
+        assert w.codebook_actions.create("my code") is not None, w.last_error
+    finally:
+        w.close_project()
+    assert team.sql("SELECT c.name FROM code k JOIN coder c ON c.id = k.created_by_id WHERE k.name = 'my code'") \
+        == [("alice",)]

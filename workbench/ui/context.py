@@ -38,6 +38,12 @@ class ProjectContext(QObject):
         # A team project on a server (issue 14): the coder is the role signed in, never chosen here.
         self.fixed_coder: str | None = project.signed_in if project.team else None
         self.coder_name: str = self.initial_coder()
+        if self.fixed_coder:  # their coder row, made by the grant: known before their first coding
+            from workbench.core.names import name_key
+            from workbench.query.document import coders
+
+            self.coder_id = next((cid for cid, n in coders(project) if name_key(n) == name_key(self.fixed_coder)),
+                                 None)
         self.ask_coder: Callable[[], str | None] | None = None  # the window's prompt
         self.recent_codes: list[int] = settings.recent_codes(self.guid)  # kept in memory, saved on close
         # A server project's connection (ui/connection.py): while it is lost, edits are refused;
