@@ -132,8 +132,8 @@ def secure(conn: Connection, schema: str) -> None:
                           "WITH CHECK (true)"))
     conn.execute(text(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {s} FROM PUBLIC"))
     conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {coder}"))
-    # Owners make the backup copy (a new schema) before an upgrade; granted when whoever runs this may.
     conn.execute(text(f"GRANT {coder}, {reader} TO {owner} WITH ADMIN OPTION"))  # owners grant them
+    # Owners make the backup copy (a new schema) before an upgrade; granted when whoever runs this may.
     database = conn.execute(text("SELECT current_database()")).scalar()
     try:
         with conn.begin_nested():
