@@ -38,7 +38,9 @@ NOT_REPORTED = {"source_page", "speaker_turn", "tombstone", "project_meta"}
 # Long jobs that write through other functions' operations or into other files; each returns its
 # own report (import outcomes, a merge report) and is tested where it lives.
 JOBS = {"sources.import_files", "merge.apply_merge", "merge.merge_files", "merge.copy_then_merge",
-        "handout.hand_out"}
+        "handout.hand_out",
+        # A team project's members: roles on the server, tested against it in tests/team and tests/ui.
+        "team.grant", "team.revoke"}
 
 
 def test_every_table_is_named():

@@ -277,14 +277,15 @@ def concurrent_coding(url: str, schema: str, n: int, can_make_roles: bool) -> li
     roles = [f"bench_client_{i + 1}" for i in range(CLIENTS)]
     note = ""
     if can_make_roles:
-        q = f'"{schema}"'
+        from workbench.store.team_admin import grant
+
         stmts = []
         for r in roles:
-            stmts += [f"DROP ROLE IF EXISTS {r}", f"CREATE ROLE {r} LOGIN", f"GRANT USAGE ON SCHEMA {q} TO {r}",
-                      f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {q} TO {r}",
-                      f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {q} TO {r}"]
+            stmts += [f"DROP ROLE IF EXISTS {r}", f"CREATE ROLE {r} LOGIN"]
         try:
             _sql(url, *stmts)
+            for r in roles:  # each a coder of the team project, as a member would be (store/team_roles.py)
+                grant(url, r, "coder")
             urls = [str(_as_user(loc, r).url(hide_password=False)) for r in roles]
         except Exception as exc:  # no CREATEROLE here: every client signs in as the URL's user
             note = f"clients share the URL's role (could not make roles: {type(exc).__name__})"

@@ -59,14 +59,20 @@ def run(args) -> int:
 
 def _apply(args, rows) -> tuple[int, str | None]:
     """Code the rows in one transaction; how many codings were made, and the GUID when one was."""
+    from dataclasses import replace
+
     from sqlalchemy import select
 
+    from workbench.services.coders import acting_coder
     from workbench.services.coding import apply_named_codings_in
     from workbench.store.models import Coder, Coding
 
     with project_arg(args.project) as project:
+        given = acting_coder(project, args.coder)
+        if project.team:  # each row codes as the one signed in, whatever coder it names
+            rows = [replace(r, coder=acting_coder(project, r.coder)) for r in rows]
         with project.transaction() as s:
-            default = args.coder or s.scalar(select(Coder.name).order_by(Coder.id).limit(1))
+            default = given or s.scalar(select(Coder.name).order_by(Coder.id).limit(1))
             ids = apply_named_codings_in(s, rows, create=args.create, default_coder=default).created.get(Kind.CODING, [])
             guid = s.scalar(select(Coding.guid).where(Coding.id == ids[0])) if len(ids) == 1 else None
     return len(ids), guid

@@ -53,6 +53,7 @@ def run(args) -> int:
         return _list(args)
     from workbench.core.errors import ValidationError
     from workbench.services import codebook
+    from workbench.services.coders import acting_coder
     from workbench.services.lookup import code_by_path
 
     with project_arg(args.project) as project:
@@ -65,11 +66,13 @@ def run(args) -> int:
             codebook.move_code(project, ids[args.path], None if args.top else ids[args.under])
             said = f"moved {args.path!r} " + ("to the top" if args.top else f"under {args.under!r}")
         elif args.action == "merge":
-            codebook.merge_codes(project, [ids[p] for p in args.paths], ids[args.into], deleted_by=args.coder or "")
+            codebook.merge_codes(project, [ids[p] for p in args.paths], ids[args.into],
+                                 deleted_by=acting_coder(project, args.coder) or "")
             said = f"merged {', '.join(repr(p) for p in args.paths)} into {args.into!r}"
         else:
             try:
-                codebook.delete_code(project, ids[args.path], force=args.force, deleted_by=args.coder or "")
+                codebook.delete_code(project, ids[args.path], force=args.force,
+                                     deleted_by=acting_coder(project, args.coder) or "")
             except ValidationError as exc:
                 raise ValidationError(f"{exc}; --force deletes them too") from None
             said = f"deleted {args.path!r}"

@@ -34,10 +34,12 @@ def add_arguments(p):
 
 def run(args) -> int:
     from workbench.core.text import shown
+    from workbench.services.coders import acting_coder
     from workbench.services.sources import import_files
 
     with project_arg(args.project) as project:
-        outcomes = import_files(project, args.files, coder=args.coder, case=args.case, encoding=args.encoding)
+        outcomes = import_files(project, args.files, coder=acting_coder(project, args.coder), case=args.case,
+                                encoding=args.encoding)
     failed = 0
     for o in outcomes:
         if o.status == "imported":

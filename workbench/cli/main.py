@@ -44,6 +44,9 @@ COMMANDS = [
      "inter-coder agreement (percent, Cohen's kappa, Krippendorff's alpha) per code and source"),
     ("qdpx", "qdpx", "REFI-QDA project exchange: export to or import from a .qdpx file"),
     ("bench", "bench", "run the benchmarks and print their figures"),
+    ("server", "server", "prepare a shared team project on a PostgreSQL server (server init URL)"),
+    ("grant", "grant", "give a person's login role the owner, coder or reader role in a team project on a server"),
+    ("revoke", "revoke", "take a person's role in a team project on a server (their codings stay)"),
 ]
 
 

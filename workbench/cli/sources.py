@@ -43,6 +43,7 @@ def run(args) -> int:
         return _list(args)
     from workbench.core.errors import ValidationError
     from workbench.services import sources
+    from workbench.services.coders import acting_coder
     from workbench.services.lookup import source_by_name
 
     with project_arg(args.project) as project:
@@ -53,7 +54,8 @@ def run(args) -> int:
             said = f"renamed {args.name!r} to {' '.join(args.new_name.split())!r}"
         else:
             try:
-                sources.delete_source(project, sid, deleted_by=args.coder or "", force=args.force)
+                sources.delete_source(project, sid, deleted_by=acting_coder(project, args.coder) or "",
+                                      force=args.force)
             except ValidationError as exc:
                 raise ValidationError(f"{exc}; --force deletes them too") from None
             said = f"deleted {args.name!r}"

@@ -15,10 +15,12 @@ def add_arguments(p):
 
 
 def run(args) -> int:
+    from workbench.services.coders import acting_coder
     from workbench.services.coding import coding_id_by_guid, remove_codings_in
 
     with project_arg(args.project) as project:
+        coder = acting_coder(project, args.coder)
         with project.transaction() as s:
-            remove_codings_in(s, [coding_id_by_guid(s, args.guid)], deleted_by=args.coder or "")
+            remove_codings_in(s, [coding_id_by_guid(s, args.guid)], deleted_by=coder or "")
     print(f"removed {args.guid}")
     return 0

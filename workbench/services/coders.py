@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workbench.core.changes import Changes, Kind
+from workbench.core.errors import ValidationError
 from workbench.core.names import clean_name, name_key
 from workbench.store.models import Coder, Coding
 from workbench.store.project import Project
@@ -35,7 +36,12 @@ def add_coder(project: Project, name: str) -> Changes:
 
 
 def default_coder_name(project: Project) -> str | None:
-    """The coder a command acts as when none is named: the only one, or the first recorded."""
+    """The coder a command acts as when none is named: the only one, or the first recorded.
+
+    In a team project it is always the role signed in (issue 14): the server's policies let
+    a person write only under their own name."""
+    if project.team and project.signed_in:
+        return project.signed_in
     with project.reading() as s:
         return s.scalar(select(Coder.name).order_by(Coder.id).limit(1))
 
@@ -50,3 +56,15 @@ def coder_counts(project: Project) -> list[tuple[str, int]]:
     with project.reading() as s:
         counts = dict(s.execute(select(Coding.coder_id, func.count()).group_by(Coding.coder_id)).all())
         return [(r.name, counts.get(r.id, 0)) for r in s.execute(select(Coder.id, Coder.name).order_by(Coder.name))]
+
+
+def acting_coder(project: Project, given: str | None) -> str | None:
+    """Who a command writes as: in a team project the signed-in role, and a different name
+    given is refused (one line naming the project); elsewhere the name given, if any."""
+    if not (project.team and project.signed_in):
+        return given
+    me = project.signed_in
+    if given and name_key(clean_name("coder", given)) != name_key(me):
+        raise ValidationError(f"{project.path}: in a team project you write as yourself, {me!r}, "
+                              f"not as {given!r}; drop --coder")
+    return me

@@ -297,17 +297,17 @@ class _Names:
             parts = split_path(row.code)
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
-        cid = self.maker.find(parts)
-        if cid is None:
-            if not self.create:
-                _deleted_code(self.session, "/".join(parts))  # someone deleted it meanwhile: say who
-                code_by_path(self.session, row.code)  # raises, with the nearest paths
-            cid, _ = self.maker.ensure(parts)
         coder = row.coder or self.default_coder
         if not coder:
             raise ValidationError("the project has no coder yet; name one with --coder")
         if name_key(coder) not in self.coders:
             self.coders[name_key(coder)] = ensure_coder(self.session, coder)
+        cid = self.maker.find(parts)
+        if cid is None:
+            if not self.create:
+                _deleted_code(self.session, "/".join(parts))  # someone deleted it meanwhile: say who
+                code_by_path(self.session, row.code)  # raises, with the nearest paths
+            cid, _ = self.maker.ensure(parts, created_by_id=self.coders[name_key(coder)])  # who made it
         if not (0 <= row.start < row.end <= length):
             raise ValidationError(f"offsets {row.start}-{row.end} do not fit the source (it has {length} "
                                   "characters; start must be below end)")

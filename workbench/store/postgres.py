@@ -225,6 +225,39 @@ class PostgresBackend(Backend):
                                "update the program to open it. The project was left untouched.")
         return revision
 
+    def upgrade_team(self, revision: str, target: str) -> None:
+        """Upgrade a team project (store/team.py): by an owner only, holding the exclusive lock, so
+        while nobody else has it open; then its roles and policies are made again (team_roles.secure)
+        for what the upgrade added. Anyone else is told why they cannot open it."""
+        from workbench.store.team_roles import kind_of
+
+        needs = (f"{self.loc}: the project needs an upgrade (schema {revision} to {target}) that its owner "
+                 "must run when nobody else has it open")
+        engine = self.admin()
+        try:
+            with engine.connect() as conn:
+                kind = kind_of(conn, self.loc.project)
+                me = conn.execute(text("SELECT session_user")).scalar()
+        except DBAPIError as exc:
+            raise ProjectError(f"{self.loc}: {self.error_words(exc)}") from None
+        finally:
+            engine.dispose()
+        if kind != "owner":
+            raise ProjectError(f"{needs}; you sign in as {me!r}, " +
+                               (f"a {kind} of it" if kind else "who has no role in it"))
+        lock = AdvisoryLock(self.admin(), self.loc, shared=False)
+        try:
+            lock.acquire()
+        except ProjectLockedError:
+            raise ProjectError(f"{needs}; someone has it open now") from None
+        except DBAPIError as exc:
+            raise ProjectError(f"{self.loc}: {self.error_words(exc)}") from None
+        try:
+            self.backup(f"before-upgrade-{revision}")
+            upgrade_server_project(self, target, resecure=True)
+        finally:
+            lock.release()
+
     def backup(self, tag: str) -> str:
         """A copy of the project as a new schema NAME_bk_TIME in the same database (tag recorded in it)."""
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
@@ -433,17 +466,24 @@ def create_server_project(loc: ServerLocation, first_rows) -> None:
         engine.dispose()
 
 
-def upgrade_server_project(backend: PostgresBackend, target: str) -> None:
-    """Run the Alembic revisions up to target in the project's schema, in one transaction."""
+def upgrade_server_project(backend: PostgresBackend, target: str, resecure: bool = False) -> None:
+    """Run the Alembic revisions up to target in the project's schema, in one transaction
+    (with resecure, a team project's roles and policies are made again in it)."""
     from workbench.store.migrate import upgrade_on
 
     engine = backend.admin()
     try:
         with engine.connect() as conn:
+            if resecure:  # a team project: its policies name columns the revisions may change
+                from workbench.store.team_roles import drop_policies, secure
+
+                drop_policies(conn, backend.loc.project)
             upgrade_on(conn, target, backend.loc.project)
             from workbench.store.live import install
 
             install(conn, backend.loc.project)  # on the tables as the revisions left them
+            if resecure:
+                secure(conn, backend.loc.project)
             conn.commit()
     except DBAPIError as exc:
         raise ProjectError(f"{backend.loc}: the upgrade failed and was undone ({error_words(exc, backend.loc)})") \

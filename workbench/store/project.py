@@ -106,8 +106,13 @@ class Project:
                                      "try again", saved=False) from None
             raise self._in_words(exc) from exc
         except StaleDataError:
-            # An ORM flush found a row at another version than it read: another writer changed it
-            # in between (a team project, docs/team.md). The transaction rolled back.
+            # An UPDATE or DELETE of the ORM matched no row at the version it read: another writer
+            # changed it in between (docs/team.md), or, in a team project, a policy hides it from
+            # this role (only your own codings and memos are yours to change). Rolled back.
+            if self.team:
+                raise ConflictError(f"{self.path}: someone else changed this meanwhile, or it is someone "
+                                    "else's (the server lets you change only your own); nothing was changed") \
+                    from None
             raise ConflictError(f"{self.path}: someone else changed this meanwhile; nothing was changed") from None
 
     def ping(self) -> bool:
@@ -308,6 +313,9 @@ def open_project(location: str | os.PathLike | ServerLocation, *, readonly: bool
     revision = backend.revision()
     lock = None
     try:
+        if revision != HEAD and not readonly and upgrade and getattr(backend, "team", False):
+            backend.upgrade_team(revision, HEAD)  # by an owner, with nobody else in (store/team.py)
+            revision = HEAD
         if not readonly:
             lock = backend.lock_for_writing()
         if revision != HEAD:

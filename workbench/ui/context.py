@@ -35,7 +35,15 @@ class ProjectContext(QObject):
         self.copy_for = copy_for(project)  # {"key", "coder"} of a hand-out copy
         # A copy shares its original's GUID: who codes it is remembered apart from the original.
         self.coder_key = f"{self.guid}#{self.copy_for['key']}" if self.copy_for else self.guid
+        # A team project on a server (issue 14): the coder is the role signed in, never chosen here.
+        self.fixed_coder: str | None = project.signed_in if project.team else None
         self.coder_name: str = self.initial_coder()
+        if self.fixed_coder:  # their coder row, made by the grant: known before their first coding
+            from workbench.core.names import name_key
+            from workbench.query.document import coders
+
+            self.coder_id = next((cid for cid, n in coders(project) if name_key(n) == name_key(self.fixed_coder)),
+                                 None)
         self.ask_coder: Callable[[], str | None] | None = None  # the window's prompt
         self.recent_codes: list[int] = settings.recent_codes(self.guid)  # kept in memory, saved on close
         # A server project's connection (ui/connection.py): while it is lost, edits are refused;
@@ -46,7 +54,10 @@ class ProjectContext(QObject):
     # -- the coder --------------------------------------------------------------------------
     def initial_coder(self) -> str:
         """Who codes when the project opens: whoever last coded it on this computer; for a hand-out
-        copy nobody has coded here yet, the person it was made for; else the name used last."""
+        copy nobody has coded here yet, the person it was made for; else the name used last.
+        In a team project: the role signed in."""
+        if self.fixed_coder:
+            return self.fixed_coder
         return (settings.project_coder(self.coder_key) or (self.copy_for or {}).get("coder", "")
                 or settings.coder_name())
 
@@ -61,7 +72,7 @@ class ProjectContext(QObject):
         if self.readonly:
             self.status.emit("The project is open read-only: nothing can be coded or changed")
             return None
-        name = self.coder_name or (self.ask_coder() if self.ask_coder else None)
+        name = self.fixed_coder or self.coder_name or (self.ask_coder() if self.ask_coder else None)
         if not name or not name.strip():
             return None
         try:
@@ -71,6 +82,9 @@ class ProjectContext(QObject):
             self.error.emit(str(exc))
             return None
         self.coder_name = " ".join(name.split())
+        if self.fixed_coder:  # a server role is no name to offer for other projects
+            self.coder_changed.emit()
+            return self.coder_id
         settings.set_coder_name(self.coder_name)  # the default for projects not coded here yet
         settings.set_project_coder(self.coder_key, self.coder_name)
         settings.add_coder_here(self.coder_key, self.coder_name)
@@ -78,7 +92,12 @@ class ProjectContext(QObject):
         return self.coder_id
 
     def set_coder(self, name: str) -> None:
-        """Change who is coding this project (Edit > Who is coding...); only the user does this."""
+        """Change who is coding this project (Edit > Who is coding...); only the user does this.
+        In a team project nobody does: the coder is the role signed in."""
+        if self.fixed_coder:
+            if " ".join(name.split()) != self.fixed_coder:
+                self.status.emit(f"In a team project you code as yourself, {self.fixed_coder}")
+            return
         self.coder_id = None
         self.coder_name = " ".join(name.split())
         if self.coder_name and not self.readonly:

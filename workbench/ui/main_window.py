@@ -271,7 +271,7 @@ class MainWindow(QMainWindow):
         """Who codes is chosen per project. Where several people have coded this project on this
         computer (a shared lab machine), ask which of them is at it now."""
         ctx = self.ctx
-        if ctx.readonly:
+        if ctx.readonly or ctx.fixed_coder:
             return
         here = ctx.coders_here()
         if len(here) > 1:
@@ -328,6 +328,8 @@ class MainWindow(QMainWindow):
         if on and self.ctx.readonly:
             for a in self._editing_actions():
                 a.setEnabled(False)
+        if on and self.ctx.fixed_coder:  # a team project: who codes is who signed in
+            self.coder_action.setEnabled(False)
         self._update_undo()
         self._update_status()
 
@@ -601,7 +603,7 @@ class MainWindow(QMainWindow):
         return CoderDialog.ask(known, (ctx.coder_name if ctx else "") or settings.coder_name(), self, question)
 
     def change_coder(self) -> None:
-        if self.ctx is None or self.ctx.readonly:
+        if self.ctx is None or self.ctx.readonly or self.ctx.fixed_coder:
             return
         name = self.ask_coder_name()
         if name:

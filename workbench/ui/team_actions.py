@@ -47,7 +47,9 @@ class TeamActions(QObject):
                                       "How far two coders agree, per code and source")
         self.history = self._action("Merge history…", self.history_dialog, "mergeHistory",
                                     "Who merged what, when, with what result; export a report")
-        self.all = [self.hand_out, self.merge, self.history, self.agreement]
+        self.people = self._action("People and roles…", self.roles_dialog, "teamRoles",
+                                   "Who is in this shared project on a server, and as what; owners grant roles")
+        self.all = [self.hand_out, self.merge, self.history, self.agreement, self.people]
         self._enable(False)
         window.project_opened.connect(lambda: self._enable(True))
         window.project_closing.connect(self._closing)
@@ -59,6 +61,7 @@ class TeamActions(QObject):
         readonly = on and self.w.ctx is not None and self.w.ctx.readonly
         for a in self.all:  # a read-only project can be compared, not merged into or handed out
             a.setEnabled(on and not (readonly and a in (self.hand_out, self.merge)))
+        self.people.setEnabled(on and self.w.ctx is not None and self.w.ctx.project.team)  # a server team project
 
     def _closing(self) -> None:
         self._enable(False)
@@ -72,6 +75,18 @@ class TeamActions(QObject):
         self.menu.addActions([self.hand_out, self.merge, self.history])
         self.menu.addSeparator()
         self.menu.addAction(self.agreement)
+        self.menu.addSeparator()
+        self.menu.addAction(self.people)
+
+    def roles_dialog(self):
+        from workbench.ui.dialogs.team_roles import TeamRolesDialog
+
+        if self.w.ctx is None or not self.w.ctx.project.team:
+            return None
+        dialog = TeamRolesDialog(self.w.ctx.project, self.w)
+        dialog.granted.connect(self.w.ctx.changed.emit)
+        dialog.open()
+        return dialog
 
     def history_dialog(self):
         from workbench.ui.dialogs.report_history import ReportHistoryDialog
