@@ -43,6 +43,10 @@ def test_bench_server_smoke(tmp_path):
     seen = figures["another client's coding seen, p95"]
     assert seen["target"] == 1 and ("LISTEN" in seen["note"] or "polling" in seen["note"])
     assert "never seen" not in seen["note"] and seen["value"] >= 0
+    # A real window in its own process painted the clients' codings of the source it shows.
+    painted = figures["another client's coding painted in an open window, p95"]
+    assert painted["target"] == 1 and painted["value"] >= 0, painted
+    assert int(painted["note"].split()[0]) > 0 and "window:" not in painted["note"]
     ratios = [f for n, f in figures.items() if n.endswith("server / file")]
     assert len(ratios) == 6 and all(f["target"] == 3 and f["value"] > 0 for f in ratios)
 

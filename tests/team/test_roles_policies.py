@@ -6,10 +6,18 @@ Roles: alice and bob code, carol reads, dave owns (store/team_roles.py).
 """
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import pytest
 from psycopg import errors
 
-from conftest import build_small_project
+# Loaded by path: several test folders have a conftest.py, so "from conftest import" is ambiguous.
+_spec = importlib.util.spec_from_file_location("_small_project_conftest_roles",
+                                               Path(__file__).resolve().parents[1] / "conftest.py")
+_conftest = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_conftest)
+build_small_project = _conftest.build_small_project
 from team_helpers import Team, ensure_login
 from workbench.core.location import parse_location
 from workbench.store.postgres import make_engine

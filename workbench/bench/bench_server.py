@@ -306,6 +306,7 @@ def concurrent_coding(url: str, schema: str, n: int, can_make_roles: bool) -> li
     watcher = Watcher(url, schema, listen)
     watcher.start()
     time.sleep(0.3)
+    window = _Window.start(url)  # an open window on the project, painting others' codings
     procs = _clients(urls, n)
     t0 = time.perf_counter()
     for p in procs:
@@ -321,6 +322,7 @@ def concurrent_coding(url: str, schema: str, n: int, can_make_roles: bool) -> li
     time.sleep(1.5)  # the watcher's last look
     watcher.stop.set()
     watcher.join(timeout=10)
+    painted = window.finish(url) if window is not None else {}
     guids = [g for r in results for g in r["guids"]]
     latencies = [x for r in results for x in r["latencies"]]
     with open_project(url, readonly=True) as p, p.reading() as s:
@@ -348,7 +350,77 @@ def concurrent_coding(url: str, schema: str, n: int, can_make_roles: bool) -> li
                note=f"measured by {how}" + (f"; {unseen} never seen" if unseen else "")
                + (f"; watcher failed: {watcher.error}" if watcher.error else "")),
     ]
+    if window is None:
+        figures.append(Figure("another client's coding painted in an open window, p95", float("nan"), "s",
+                              TARGETS["seen_p95_s"], note="not measured: no Qt (PySide6) here"))
+    else:
+        commit_of = {g: c for r in results for g, c in zip(r["guids"], r["commits"])}
+        shown = [painted[g] - commit_of[g] for g in painted if g in commit_of]
+        figures.append(Figure("another client's coding painted in an open window, p95",
+                              _p95(shown) if shown else float("nan"), "s", TARGETS["seen_p95_s"],
+                              note=f"{len(shown)} codings of the source the window shows (an offscreen "
+                                   f"MainWindow in its own process, signed in as the owner), from the "
+                                   f"client's commit to the repaint that drew it"
+                                   + (f"; window: {window.error}" if window.error else "")))
     return figures
+
+
+class _Window:
+    """A MainWindow in a process of its own (ui.window_bench.watch_live), showing the first source."""
+
+    def __init__(self, proc, out: Path, folder: str):
+        self.proc, self.out, self.folder, self.error = proc, out, folder, ""
+
+    @classmethod
+    def start(cls, url: str) -> "_Window | None":
+        import importlib.util
+        import os
+        import tempfile
+
+        from sqlalchemy import select
+
+        from workbench.store.models import Source
+        from workbench.store.project import open_project
+
+        if importlib.util.find_spec("PySide6") is None:
+            return None
+        with open_project(url, readonly=True) as p, p.reading() as s:
+            sid = s.scalar(select(Source.id).order_by(Source.id).limit(1))
+        folder = tempfile.mkdtemp(prefix="workbench-bench-window-")
+        out = Path(folder) / "painted.json"
+        env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+        proc = subprocess.Popen([sys.executable, "-c", "import sys; from workbench.ui.window_bench import "
+                                 "watch_live; watch_live(*sys.argv[1:])", url, str(sid), "3600", str(out)],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=env)
+        line = proc.stdout.readline()
+        if line.strip() != "ready":
+            proc.kill()
+            raise RuntimeError(f"the bench's window did not open: {proc.stderr.read()[-500:]}")
+        return cls(proc, out, folder)
+
+    def finish(self, url: str) -> dict[str, float]:
+        """Stop the window; {coding GUID: the moment it was painted}."""
+        import shutil
+
+        from sqlalchemy import select
+
+        from workbench.store.models import Coding
+        from workbench.store.project import open_project
+
+        try:
+            self.proc.stdin.write("stop\n")
+            self.proc.stdin.flush()
+            _, err = self.proc.communicate(timeout=120)
+            if self.proc.returncode:
+                self.error = f"exit {self.proc.returncode}: {err.strip().splitlines()[-1:] }"
+                return {}
+            by_id = {int(k): v for k, v in json.loads(self.out.read_text()).items()}
+            with open_project(url, readonly=True) as p, p.reading() as s:
+                guid_of = dict(s.execute(select(Coding.id, Coding.guid).where(Coding.id.in_(list(by_id)))).all())
+            return {guid_of[k]: v for k, v in by_id.items() if k in guid_of}
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _as_user(loc, role: str):

@@ -337,3 +337,41 @@ def sample_open_figure(app, tmp: Path) -> Figure:
                   "new window, sample project opened, its most-coded source shown, window painted")
 
 
+
+
+def watch_live(url: str, source_id: str, seconds: str, out_path: str) -> None:
+    """For bench_server, in a process of its own: a window open on a server project, showing one
+    source, writes to out_path {coding id: the wall-clock moment it was first painted} for every
+    coding that other clients add to that source while it watches (up to `seconds`, or until
+    a line arrives on stdin). The bench compares those moments with the clients' commits."""
+    import json
+    import select
+    import sys
+    import tempfile
+
+    app = _app(Path(tempfile.mkdtemp(prefix="workbench-live-")))
+    from workbench.ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    if not window.open_project(url) or window.live is None:
+        raise SystemExit("the window could not open the server project with live updates")
+    window.open_source(int(source_id))
+    app.processEvents()
+    layer = window.document_view.layer
+    before = set(layer.spans)
+    painted: dict[int, float] = {}
+    print("ready", flush=True)
+    end = time.monotonic() + float(seconds)
+    while time.monotonic() < end:
+        app.processEvents()
+        new = set(layer.spans) - before - set(painted)
+        if new:
+            _painted(window)
+            now = time.time()
+            painted.update((cid, now) for cid in new)
+        if select.select([sys.stdin], [], [], 0.002)[0]:
+            break
+    Path(out_path).write_text(json.dumps({str(k): v for k, v in painted.items()}))
+    window.close_project()
+    window.close()
