@@ -279,4 +279,3 @@ class WordIndex(SearchIndex):
         session.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
 
 
-TrigramIndex = WordIndex  # the name store.postgres and store.team_roles know it by

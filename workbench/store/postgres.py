@@ -3,11 +3,11 @@
 A server project is `postgresql://user@host[:port]/database?project=NAME` (core.location).
 Several projects may share one database: each is the schema NAME, holding the same tables
 as a project file and its own `alembic_version`. Every connection sets
-`search_path = NAME, public`, so every model and every Alembic revision works unchanged
-(`public` is where the `pg_trgm` extension of the search index lives). Creating a
-project runs the Alembic revisions in its schema, all in one transaction: a failure
-leaves no schema behind. Only one program writes a project at a time, as with a file:
-the writer holds a session-level advisory lock keyed on the database and schema.
+`search_path = NAME, public`, so every model and every Alembic revision works unchanged.
+Creating a project runs the Alembic revisions in its schema, all in one transaction: a
+failure leaves no schema behind. A single-user project has one writer at a time, as a file
+has: the writer holds a session-level advisory lock keyed on the database and schema. A
+team project's writers share that lock (store/team.py) and its upgrades take it alone.
 Passwords never appear in messages: locations print with the password hidden, and
 errors are worded from the server's message, never from the connection string.
 """
@@ -168,11 +168,11 @@ class PostgresBackend(Backend):
     kind = "postgresql"
 
     def __init__(self, loc: ServerLocation, readonly: bool):
-        from workbench.store.pg_search import TrigramIndex
+        from workbench.store.pg_search import WordIndex
 
         self.loc = loc
         self.readonly = readonly
-        self.search = TrigramIndex()
+        self.search = WordIndex()
         self.team: bool | None = None  # read by revision(): a team project (store/team.py)?
 
     @property

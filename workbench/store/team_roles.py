@@ -60,7 +60,7 @@ def secure(conn: Connection, schema: str) -> None:
     """Make the project in schema a team project (inside the caller's transaction)."""
     from sqlalchemy.orm import Session
 
-    from workbench.store.pg_search import TrigramIndex
+    from workbench.store.pg_search import WordIndex
 
     mark_team(conn, schema)
     roles = project_roles(conn, schema)
@@ -75,7 +75,7 @@ def secure(conn: Connection, schema: str) -> None:
     conn.execute(text(f"SET LOCAL search_path TO {_q(schema)}, public"))
 
     with Session(bind=conn) as session:  # the search index: made now, by its owner, not on a coder's search
-        TrigramIndex().ensure(session)
+        WordIndex().ensure(session)
         session.flush()
     s = _q(schema)
     conn.execute(text(f"ALTER SCHEMA {s} OWNER TO {owner}"))
