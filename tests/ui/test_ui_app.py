@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from PySide6.QtCore import QMimeData, Qt, QUrl
 from PySide6.QtGui import QImage
 from ui_helpers import drop_urls
@@ -129,3 +130,16 @@ def test_screenshot_of_a_missing_project_fails_cleanly(tmp_path):
                         "--screenshot", str(tmp_path / "x.png")], env=env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 1 and "no such file" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "x.png").exists()
+
+
+@pytest.mark.server_only
+def test_screenshot_command_line_of_a_server_project(tmp_path, project_location):
+    """`workbench open URL --screenshot` opens a server project as PROJECT is named anywhere (issue 14.1):
+    the URL is not taken for a file path (it once became 'postgresql:/wb@...: no such file')."""
+    out = tmp_path / "server.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "cfg"),
+               HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"))
+    r = subprocess.run([sys.executable, "-m", "workbench.cli.main", "open", project_location, "--screenshot",
+                        str(out)], env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert out.stat().st_size > 10_000 and out.read_bytes()[:8] == PNG_MAGIC

@@ -7,7 +7,8 @@ EPILOG = "Example: workbench open sample_projects/johannesburg.qwb --screenshot 
 
 
 def add_arguments(p):
-    p.add_argument("project", metavar="PROJECT", help="the project file (.qwb)")
+    p.add_argument("project", metavar="PROJECT",
+                   help="the project file (.qwb), or a server project postgresql://user@host/db?project=NAME")
     p.add_argument("--screenshot", metavar="PNG", help="render the loaded main window to PNG and exit")
 
 
@@ -18,9 +19,7 @@ def start_window(project: str | None, screenshot: str | None = None) -> int:
 
 
 def run(args) -> int:
-    from pathlib import Path
-
     from workbench.store.project import check_project_file
 
-    check_project_file(Path(args.project))  # a clear line before any window appears
+    check_project_file(args.project)  # a clear line before any window appears (a path or a URL)
     return start_window(args.project, args.screenshot)
