@@ -168,6 +168,27 @@ def test_backup_copy_to_file_and_upload_keep_every_row(project_location, tmp_pat
 
 
 @pytest.mark.server_only
+def test_backups_within_one_second_each_get_a_schema_of_their_own(project_location, monkeypatch):
+    """Two merges in a row (each backs up first) once failed: 'a project named p_bk_... already exists'."""
+    import datetime as real
+
+    from workbench.store import postgres
+
+    class Frozen(real.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return real.datetime(2026, 12, 2, 7, 22, 16, tzinfo=tz)
+
+    monkeypatch.setattr(postgres, "datetime", Frozen)
+    with open_project(project_location) as p:
+        names = [p.backend.backup(f"before-merge {i}") for i in range(3)]
+    assert [parse_location(n).project for n in names] == \
+        ["p_bk_20261202072216", "p_bk_20261202072216_2", "p_bk_20261202072216_3"]
+    assert [dict(rows(n, "SELECT key, value FROM project_meta"))["backup_of"] for n in names] == \
+        [f"before-merge {i} of {project_location}" for i in range(3)]
+
+
+@pytest.mark.server_only
 def test_codes_whose_parent_came_later_copy_parents_first(project_location, tmp_path):
     from workbench.services.codebook import create_code_in, move_code
 

@@ -259,12 +259,18 @@ class PostgresBackend(Backend):
             lock.release()
 
     def backup(self, tag: str) -> str:
-        """A copy of the project as a new schema NAME_bk_TIME in the same database (tag recorded in it)."""
+        """A copy of the project as a new schema NAME_bk_TIME in the same database (tag recorded in it);
+        a second copy within the same second is NAME_bk_TIME_2, and so on (two quick merges)."""
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
-        dest = self.loc.with_project(f"{self.loc.project}_bk_{stamp}")
+        base = f"{self.loc.project}_bk_{stamp}"  # at most 40 + 18 of PostgreSQL's 63 bytes
         engine = self.admin()
         try:
             with engine.begin() as conn:
+                name, n = base, 1
+                while schema_exists(conn, name):
+                    n += 1
+                    name = f"{base}_{n}"
+                dest = self.loc.with_project(name)
                 copy_schema(conn, self.loc.project, dest.project)
                 conn.execute(text(f"INSERT INTO {quote(dest.project)}.project_meta (key, value) "
                                   "VALUES ('backup_of', :v)"), {"v": f"{tag} of {self.loc}"})
