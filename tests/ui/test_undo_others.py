@@ -145,3 +145,52 @@ def test_a_memo_saved_over_someone_elses_newer_save_is_refused_and_the_typing_ke
     assert rows(project_location, "SELECT text FROM memo WHERE code_id = :i", i=cid) == [("bob's memo",)]
     assert window.memo_pane.editor.toPlainText() == "alice's memo" and window.memo_pane.pending()
     assert len(errors) == 1 and "the memo on this code was written by someone else meanwhile" in errors[0]
+
+
+def _answer_after(monkeypatch, meanwhile, answer: str):
+    """The rename dialog, answered with `answer` after `meanwhile` ran while it stood open."""
+    import workbench.ui.case_actions as case_actions
+
+    def ask(parent, title, label, done, text=""):
+        meanwhile()
+        return done(answer)
+
+    monkeypatch.setattr(case_actions, "ask_name", ask)
+
+
+def test_a_case_renamed_by_someone_else_while_the_dialog_was_open_is_not_overwritten(team_window, project_location,
+                                                                                     monkeypatch):
+    from workbench.services import cases as cs
+
+    window, other = team_window
+    cid = rows(project_location, "SELECT id FROM case_ WHERE name = 'Johannesburg'")[0][0]
+    monkeypatch.setattr(window.case_actions, "current_case", lambda quiet=False: cid)
+    _answer_after(monkeypatch, lambda: cs.rename_case(other, cid, "City of Johannesburg"), "Joburg")
+    errors = _errors(window)
+    index = window.ctx.undo_stack.index()
+    window.case_actions.rename_case_dialog()
+    assert rows(project_location, "SELECT name FROM case_ WHERE id = :i", i=cid) == [("City of Johannesburg",)]
+    assert len(errors) == 1 and "changed by someone else meanwhile" in errors[0] and "not made" in errors[0]
+    assert window.ctx.undo_stack.index() == index  # nothing on the stack to undo
+    # With nobody in between, the same dialog renames, and undo and redo work over its own version.
+    _answer_after(monkeypatch, lambda: None, "Joburg")
+    window.case_actions.rename_case_dialog()
+    assert rows(project_location, "SELECT name FROM case_ WHERE id = :i", i=cid) == [("Joburg",)]
+    window.undo()
+    assert rows(project_location, "SELECT name FROM case_ WHERE id = :i", i=cid) == [("City of Johannesburg",)]
+    window.redo()
+    assert rows(project_location, "SELECT name FROM case_ WHERE id = :i", i=cid) == [("Joburg",)]
+
+
+def test_an_attribute_renamed_by_someone_else_while_the_dialog_was_open_is_not_overwritten(team_window,
+                                                                                          project_location,
+                                                                                          monkeypatch):
+    from workbench.services import cases as cs
+
+    window, other = team_window
+    aid = rows(project_location, "SELECT id FROM attribute WHERE name = 'region'")[0][0]
+    _answer_after(monkeypatch, lambda: cs.rename_attribute(other, aid, "world region"), "area")
+    errors = _errors(window)
+    window.case_actions.rename_attribute_dialog(aid)
+    assert rows(project_location, "SELECT name FROM attribute WHERE id = :i", i=aid) == [("world region",)]
+    assert len(errors) == 1 and "changed by someone else meanwhile" in errors[0]

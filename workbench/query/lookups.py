@@ -13,10 +13,10 @@ from workbench.store.models import Attribute, Case, CaseSource, Code, Coder, Cod
 from workbench.store.project import Project
 
 _FIELDS = {
-    "code": (Code, ("name", "color", "description")),
-    "case": (Case, ("name", "description")),
+    "code": (Code, ("name", "color", "description", "version")),
+    "case": (Case, ("name", "description", "version")),
     "source": (Source, ("name",)),
-    "attribute": (Attribute, ("name",)),
+    "attribute": (Attribute, ("name", "version")),
     "folder": (SourceFolder, ("name", "guid")),
 }
 

@@ -122,14 +122,20 @@ class CaseActions(QObject):
         return ask_name(self.w, "New case", "Name of the new case (a city, a partnership, an interviewee):",
                         self.create_case)
 
-    def rename(self, case_id: int, name: str) -> bool:
-        return self.run(f"Rename case to “{' '.join(name.split())}”", [RenameCase(case_id, name)])
+    def rename(self, case_id: int, name: str, version: int | None = None) -> bool:
+        """Rename a case; with the version the user saw, refused if someone else changed it since."""
+        return self.run(f"Rename case to “{' '.join(name.split())}”", [RenameCase(case_id, name, version)])
 
     def rename_case_dialog(self):
+        from workbench.query.lookups import field_of
+
         cid = self.current_case()
         if cid is None:
             return None
-        return ask_name(self.w, "Rename case", "New name:", lambda name: self.rename(cid, name), self.case_name(cid))
+        # The name shown and its version, read together: the dialog may stay open while a
+        # colleague renames the case, and their rename is then not overwritten (docs/team.md).
+        shown, version = self.case_name(cid), field_of(self.ctx.project, "case", cid, "version")
+        return ask_name(self.w, "Rename case", "New name:", lambda name: self.rename(cid, name, version), shown)
 
     def delete(self, case_id: int) -> bool:
         name = self.case_name(case_id)
@@ -278,10 +284,13 @@ class CaseActions(QObject):
         return name_of(self.ctx.project, "attribute", attribute_id)
 
     def rename_attribute_dialog(self, attribute_id: int):
+        from workbench.query.lookups import field_of
+
         old = self.attribute_name(attribute_id)
+        version = field_of(self.ctx.project, "attribute", attribute_id, "version")  # as the dialog shows it
         return ask_name(self.w, "Rename attribute", "New name:",
-                        lambda name: self.run(f"Rename attribute “{old}”", [RenameAttribute(attribute_id, name)]),
-                        old)
+                        lambda name: self.run(f"Rename attribute “{old}”",
+                                              [RenameAttribute(attribute_id, name, version)]), old)
 
     def delete_attribute(self, attribute_id: int) -> bool:
         name = self.attribute_name(attribute_id)

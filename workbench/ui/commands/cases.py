@@ -52,14 +52,19 @@ class _CaseField(Step):
 
     field = ""
 
-    def __init__(self, case_id: int, value: str):
-        self.case_id, self.value, self.old = case_id, value, ""
+    def __init__(self, case_id: int, value: str, version: int | None = None):
+        # version: the case's version the user saw; the first run is refused if someone else changed
+        # it since (undo and redo are checked by StepCommand, docs/team.md).
+        self.case_id, self.value, self.old, self.version = case_id, value, "", version
 
-    def apply(self, project: Project, value: str) -> Changes:
+    def apply(self, project: Project, value: str, version: int | None = None) -> Changes:
         raise NotImplementedError
 
     def do(self, project: Project) -> Changes:
         self.old = field_of(project, "case", self.case_id, self.field) or ""
+        return self.apply(project, self.value, self.version)
+
+    def redo(self, project: Project) -> Changes:
         return self.apply(project, self.value)
 
     def undo(self, project: Project) -> Changes:
@@ -69,15 +74,15 @@ class _CaseField(Step):
 class RenameCase(_CaseField):
     field = "name"
 
-    def apply(self, project, value):
-        return cs.rename_case(project, self.case_id, value)
+    def apply(self, project, value, version=None):
+        return cs.rename_case(project, self.case_id, value, version)
 
 
 class DescribeCase(_CaseField):
     field = "description"
 
-    def apply(self, project, value):
-        return cs.describe_case(project, self.case_id, value)
+    def apply(self, project, value, version=None):
+        return cs.describe_case(project, self.case_id, value, version)
 
 
 class SetValue(Step):
@@ -118,11 +123,14 @@ class CreateAttribute(Step):
 
 
 class RenameAttribute(Step):
-    def __init__(self, attribute_id: int, name: str):
-        self.attribute_id, self.name, self.old = attribute_id, name, ""
+    def __init__(self, attribute_id: int, name: str, version: int | None = None):
+        self.attribute_id, self.name, self.old, self.version = attribute_id, name, "", version
 
     def do(self, project: Project) -> Changes:
         self.old = name_of(project, "attribute", self.attribute_id)
+        return cs.rename_attribute(project, self.attribute_id, self.name, self.version)
+
+    def redo(self, project: Project) -> Changes:
         return cs.rename_attribute(project, self.attribute_id, self.name)
 
     def undo(self, project: Project) -> Changes:
