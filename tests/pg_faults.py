@@ -20,10 +20,8 @@ class FaultCluster(Cluster):
         self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
 
     def resume(self) -> None:
-        opts = (f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.root} "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-w", "-t", "60",
-                  "-o", opts, "start")
+        """Start the server again on the same data and port."""
+        self.run_server()
 
     def kill_workbench(self, database: str) -> int:
         """End every workbench session on database, waiting until each is gone; how many there were."""

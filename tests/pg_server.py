@@ -1,92 +1,28 @@
-"""A throwaway PostgreSQL cluster for the test suite: initdb and pg_ctl on loopback, removed after.
+"""The test suite's throwaway PostgreSQL cluster: workbench.bench.pg_cluster's, with test roles.
 
-PostgreSQL refuses to run as root, so when the tests run as root the server runs as the
-`postgres` user of Debian's package (or as `WORKBENCH_PG_USER`), in a temporary folder it
-owns, on 127.0.0.1 and a free port; authentication is `trust` on loopback only. The
-cluster has a superuser `wb` (the projects' owner) and plain login roles `alice` and `bob`
-for tests of what another user may do. `find_binaries` looks in PATH, then in Debian's
-/usr/lib/postgresql/*/bin, newest first.
+The cluster (initdb and pg_ctl on loopback, as the `postgres` user when the tests run as root,
+removed after) is the one `workbench bench --server` uses. Here it also has plain login roles
+`alice` and `bob` for tests of what another user may do, beside the superuser `wb` (the
+projects' owner), and `sql()` to run statements outside any transaction.
 """
 from __future__ import annotations
 
-import glob
-import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
-from pathlib import Path
+from workbench.bench.pg_cluster import SUPERUSER, Unavailable, find_binaries
+from workbench.bench.pg_cluster import Cluster as _Cluster
 
-SUPERUSER = "wb"
+__all__ = ["SUPERUSER", "ROLES", "Cluster", "Unavailable", "find_binaries"]
+
 ROLES = ("alice", "bob")
 
 
-class Unavailable(Exception):
-    """No server can be started here: the reason, in one line."""
-
-
-def find_binaries() -> Path:
-    found = shutil.which("pg_ctl")
-    if found and shutil.which("initdb"):
-        return Path(found).parent
-    for bindir in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]), reverse=True):
-        if Path(bindir, "initdb").exists() and Path(bindir, "pg_ctl").exists():
-            return Path(bindir)
-    raise Unavailable("no PostgreSQL server programs (initdb, pg_ctl): install Debian's postgresql package")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Cluster:
-    """One running cluster; `url(database, project)` names a project on it."""
-
-    def __init__(self) -> None:
-        self.bindir = find_binaries()
-        self.runas: str | None = None
-        if os.geteuid() == 0:
-            self.runas = os.environ.get("WORKBENCH_PG_USER", "postgres")
-            try:
-                pwd.getpwnam(self.runas)
-            except KeyError:
-                raise Unavailable(f"running as root and there is no user {self.runas!r} to run the server as") \
-                    from None
-        self.root = Path(tempfile.mkdtemp(prefix="workbench-pg-"))
-        self.data = self.root / "data"
-        self.port = _free_port()
-        self.started = False
-
-    def _run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-        cmd = [str(self.bindir / args[0]), *args[1:]]
-        if self.runas:
-            cmd = ["runuser", "-u", self.runas, "--", *cmd]
-        res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=self.root)
-        if res.returncode:
-            raise Unavailable(f"{args[0]} failed: {(res.stderr or res.stdout).strip().splitlines()[-1:]}")
-        return res
+class Cluster(_Cluster):
+    """One running cluster with the test roles; `url(database, project)` names a project on it."""
 
     def start(self) -> "Cluster":
-        if self.runas:
-            pw = pwd.getpwnam(self.runas)
-            os.chown(self.root, pw.pw_uid, pw.pw_gid)
-        self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8",
-                  "--locale=C.UTF-8", "--no-sync", "--no-instructions")
-        opts = (f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.root} "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-w", "-t", "60",
-                  "-o", opts, "start")
-        self.started = True
+        super().start()
         for role in ROLES:
             self.sql("postgres", f"CREATE ROLE {role} LOGIN")
         return self
-
-    def url(self, database: str = "postgres", project: str | None = None, user: str = SUPERUSER) -> str:
-        base = f"postgresql://{user}@127.0.0.1:{self.port}/{database}"
-        return f"{base}?project={project}" if project else base
 
     def sql(self, database: str, *statements: str) -> list[tuple]:
         """Run statements outside any transaction (CREATE DATABASE ...); the last one's rows."""
@@ -99,11 +35,3 @@ class Cluster:
                 cur = conn.execute(st)
                 rows = cur.fetchall() if cur.description else []
         return rows
-
-    def stop(self) -> None:
-        try:
-            if self.started:
-                self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
-        finally:
-            self.started = False
-            shutil.rmtree(self.root, ignore_errors=True)

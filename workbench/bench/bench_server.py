@@ -2,8 +2,8 @@
 
 With no --url it starts a throwaway PostgreSQL cluster the way the test suite does (initdb and
 pg_ctl in a temporary folder, as the `postgres` user when run as root, 127.0.0.1 and a free port,
-trust on loopback; copied here from tests/pg_server.py, which the bench must not import), and
-removes it after. It builds the workload of --size as a file (bench/workload.py), then measures:
+trust on loopback: bench/pg_cluster.py, the cluster the test suite uses too), and removes it
+after. It builds the workload of --size as a file (bench/workload.py), then measures:
 
 - publish: the file as a new team project (services/server_copies.publish), target < 20 s (L);
 - checkout: the server project back into a new file, target < 10 s (L);
@@ -22,12 +22,8 @@ other work the absolute numbers are noise; compare ratios.
 """
 from __future__ import annotations
 
-import glob
 import json
 import os
-import pwd
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,80 +33,12 @@ import time
 from pathlib import Path
 
 from workbench.bench.core import Figure
+from workbench.bench.pg_cluster import Cluster, Unavailable
 
-SUPERUSER = "wb"
 CLIENTS = 4
 CODINGS_PER_CLIENT = {"S": 100, "M": 300, "L": 1000, "XL": 1000}
 TARGETS = {"publish": 20.0, "checkout": 10.0, "coding_p95_ms": 50.0, "seen_p95_s": 1.0, "ratio": 3.0}
 COMMON_WORD = "city"
-
-
-class NoServer(Exception):
-    """No PostgreSQL server can be started here: the reason, in one line."""
-
-
-class Cluster:
-    """A throwaway cluster on loopback (the approach of tests/pg_server.py)."""
-
-    def __init__(self) -> None:
-        self.bindir = _find_binaries()
-        self.runas: str | None = None
-        if os.geteuid() == 0:
-            self.runas = os.environ.get("WORKBENCH_PG_USER", "postgres")
-            try:
-                pwd.getpwnam(self.runas)
-            except KeyError:
-                raise NoServer(f"running as root and there is no user {self.runas!r} to run the server as") from None
-        self.root = Path(tempfile.mkdtemp(prefix="workbench-bench-pg-"))
-        self.data = self.root / "data"
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.started = False
-
-    def _run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-        cmd = [str(self.bindir / args[0]), *args[1:]]
-        if self.runas:
-            cmd = ["runuser", "-u", self.runas, "--", *cmd]
-        res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=self.root)
-        if res.returncode:
-            raise NoServer(f"{args[0]} failed: {(res.stderr or res.stdout).strip().splitlines()[-1:]}")
-        return res
-
-    def start(self) -> "Cluster":
-        if self.runas:
-            pw = pwd.getpwnam(self.runas)
-            os.chown(self.root, pw.pw_uid, pw.pw_gid)
-        self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8",
-                  "--locale=C.UTF-8", "--no-sync", "--no-instructions")
-        opts = (f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.root} "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100")
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-w", "-t", "60",
-                  "-o", opts, "start")
-        self.started = True
-        return self
-
-    def url(self, database: str = "postgres", project: str | None = None, user: str = SUPERUSER) -> str:
-        base = f"postgresql://{user}@127.0.0.1:{self.port}/{database}"
-        return f"{base}?project={project}" if project else base
-
-    def stop(self) -> None:
-        try:
-            if self.started:
-                self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
-        finally:
-            self.started = False
-            shutil.rmtree(self.root, ignore_errors=True)
-
-
-def _find_binaries() -> Path:
-    found = shutil.which("pg_ctl")
-    if found and shutil.which("initdb"):
-        return Path(found).parent
-    for bindir in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]), reverse=True):
-        if Path(bindir, "initdb").exists() and Path(bindir, "pg_ctl").exists():
-            return Path(bindir)
-    raise NoServer("no PostgreSQL server programs (initdb, pg_ctl): install Debian's postgresql package")
 
 
 def _sql(url: str, *statements: str) -> None:
@@ -492,8 +420,8 @@ def run_server_bench(size: str, url: str | None = None, keep: Path | None = None
         schema = f"bench_{os.getpid()}_{int(time.time())}"
         if url is None:
             try:
-                cluster = Cluster().start()
-            except NoServer as exc:
+                cluster = Cluster(prefix="workbench-bench-pg-", max_connections=100).start()
+            except Unavailable as exc:
                 print(f"workbench bench --server: no PostgreSQL server here ({exc}); give one with --url", file=sys.stderr)
                 return 1
             _sql(cluster.url("postgres"), "CREATE DATABASE bench")
