@@ -195,9 +195,6 @@ class ServerActions(QObject):
         n = report.to_json().get("counts", {}).get("coding", {}).get("new", 0)
         self.w.status_note(f"Merged the checked-out copy back: {n} new codings on the server")
 
-    def _dialog_closed(self, dialog) -> None:
-        if dialog.plan is not None:
-            dialog.plan.close()
-            dialog.plan = None
+    def _dialog_closed(self, dialog) -> None:  # the dialog lets go of its own plan (MergeDialog._let_go)
         if self.dialog is dialog:
             self.dialog = None

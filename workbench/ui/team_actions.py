@@ -154,10 +154,7 @@ class TeamActions(QObject):
         dialog.open()
         return dialog
 
-    def _dialog_closed(self, dialog) -> None:
-        if dialog.plan is not None:  # previewed, never applied: let go of the other files
-            dialog.plan.close()
-            dialog.plan = None
+    def _dialog_closed(self, dialog) -> None:  # the dialog lets go of its own plan (MergeDialog._let_go)
         if self.dialog is dialog:
             self.dialog = None
 

@@ -137,6 +137,13 @@ class MergeDialog(QDialog):
         self.resize(900, 650)
         for f in files or []:
             self.files.addItem(str(f))
+        self.finished.connect(self._let_go)  # however it closes, a plan previewed and never applied
+
+    def _let_go(self, *_) -> None:
+        """Close a previewed plan that was never applied: let go of the other projects."""
+        if self.plan is not None:
+            self.plan.close()
+            self.plan = None
 
     # -- files and preview ------------------------------------------------------------
     def _browse(self) -> None:
@@ -249,8 +256,6 @@ class MergeDialog(QDialog):
         if self.job is not None:
             self.job.cancel()
             return
-        if self.plan is not None:
-            self.plan.close()
-            self.plan = None
+        self._let_go()
         self.reject()
 
