@@ -53,14 +53,13 @@ def set_memo_in(session: Session, kind: str, target_id: int | None, text: str, a
     wrote it since, the edit is refused and nothing changes (docs/team.md).
     """
     _lock_target(session, kind, target_id)
-    memo = session.scalars(select(Memo).where(*_target_filter(kind, target_id)).order_by(Memo.id).limit(1)).first()
-    if memo is not None:
-        # Locked apart from the read: in a team project a role may lock (and change) only its own
-        # memos, so a lock that finds nothing means the memo there is someone else's, not absent.
-        if session.scalar(select(Memo.id).where(Memo.id == memo.id).with_for_update()) is None:
-            raise ConflictError(f"the memo on this {kind} is someone else's (the server lets you change only "
-                                "your own); your edit was not saved")
-        session.refresh(memo)
+    memo = session.scalars(select(Memo).where(*_target_filter(kind, target_id)).order_by(Memo.id).limit(1)
+                           .with_for_update().execution_options(populate_existing=True)).first()
+    # In a team project a role may lock (and change) only its own memos: a lock that finds none
+    # where a plain read finds one means the memo there is someone else's, not that there is none.
+    if memo is None and session.scalar(select(Memo.id).where(*_target_filter(kind, target_id)).limit(1)):
+        raise ConflictError(f"the memo on this {kind} is someone else's (the server lets you change only "
+                            "your own); your edit was not saved")
     if version is not None and (memo.version if memo is not None else 0) != version:
         what = "written" if memo is not None else "deleted"
         raise ConflictError(f"the memo on this {kind} was {what} by someone else meanwhile; your edit was not saved "
