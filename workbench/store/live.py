@@ -28,6 +28,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from workbench.core.changes import Changes, Kind
 from workbench.core.location import ServerLocation
+from workbench.store.pg_names import quote
 
 FUNCTION = "wb_live_notify"
 TRIGGERS = {"INSERT": "wb_live_insert", "UPDATE": "wb_live_update", "DELETE": "wb_live_delete",
@@ -116,9 +117,6 @@ def channel(schema: str) -> str:
     return "wb_" + schema
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
 
 def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
@@ -127,7 +125,7 @@ def _literal(value: str) -> str:
 def install(conn: Connection, schema: str) -> None:
     """Put the notify function and its triggers on the project's tables, in the caller's
     transaction; idempotent (CREATE OR REPLACE). Tables a revision has not made yet are skipped."""
-    q = _quote(schema)
+    q = quote(schema)
     conn.execute(text(f"CREATE OR REPLACE FUNCTION {q}.{FUNCTION}() RETURNS trigger LANGUAGE plpgsql "
                       f"AS $wb_live${FUNCTION_BODY}$wb_live$"))
     have = set(conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = :s"), {"s": schema}).scalars())
@@ -135,7 +133,7 @@ def install(conn: Connection, schema: str) -> None:
         if table not in have:
             continue
         args = ", ".join(_literal(a) for a in (w.id_column, *[x for pair in w.counts for x in pair]))
-        on = f"{q}.{_quote(table)}"
+        on = f"{q}.{quote(table)}"
         for op, name in TRIGGERS.items():
             if op == "TRUNCATE":
                 how = "FOR EACH STATEMENT"
@@ -296,7 +294,7 @@ class Listener:
                                user=self.loc.user, password=self.loc.password, autocommit=True,
                                application_name=application_name(self.schema, source_id), **dict(self.loc.options))
         try:
-            conn.execute(f"LISTEN {_quote(channel(self.schema))}")
+            conn.execute(f"LISTEN {quote(channel(self.schema))}")
         except BaseException:
             conn.close()
             raise

@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from workbench.core.errors import ProjectError, ProjectLockedError, SignInRefused
 from workbench.core.location import ServerLocation
 from workbench.store.backend import Backend, WriteLock
+from workbench.store.pg_names import quote
 
 CONNECT_TIMEOUT = 10  # seconds libpq waits for a server to answer
 LOCK_CLASS = 0x5157  # 'QW': the first key of every workbench advisory lock
@@ -45,11 +46,6 @@ def make_engine(loc: ServerLocation, readonly: bool = False, schema: str | None 
         args["connect_timeout"] = CONNECT_TIMEOUT  # an unreachable host is said in seconds, not minutes
     return create_engine(engine_url(loc), connect_args=args,
                          pool_pre_ping=True)  # a connection dead since the last action is replaced
-
-
-def quote(name: str) -> str:
-    """A schema or table name as an SQL identifier (names are checked in core.location)."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def schema_exists(conn: Connection, schema: str) -> bool:

@@ -15,21 +15,22 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from workbench.store.pg_names import quote
+
 TEAM_KEY = "team"
 
 
 def is_team(conn: Connection, schema: str) -> bool:
     """Whether the project in schema is a team project (project_meta team = on)."""
-    if conn.execute(text("SELECT to_regclass(:t)"), {"t": f"{_quote(schema)}.project_meta"}).scalar() is None:
+    if conn.execute(text("SELECT to_regclass(:t)"), {"t": f"{quote(schema)}.project_meta"}).scalar() is None:
         return False
-    value = conn.execute(text(f"SELECT value FROM {_quote(schema)}.project_meta WHERE key = :k"),
+    value = conn.execute(text(f"SELECT value FROM {quote(schema)}.project_meta WHERE key = :k"),
                          {"k": TEAM_KEY}).scalar()
     return value == "on"
 
 
 def mark_team(conn: Connection, schema: str) -> None:
     """Make the project in schema a team project, inside the caller's transaction."""
-    quote = _quote
     conn.execute(text(f"DELETE FROM {quote(schema)}.project_meta WHERE key = :k"), {"k": TEAM_KEY})
     conn.execute(text(f"INSERT INTO {quote(schema)}.project_meta (key, value) VALUES (:k, 'on')"), {"k": TEAM_KEY})
 
@@ -38,6 +39,3 @@ def signed_in_role(conn: Connection) -> str:
     """The PostgreSQL role this connection signed in as: the coder of what it writes."""
     return conn.execute(text("SELECT session_user")).scalar()
 
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

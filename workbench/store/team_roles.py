@@ -35,6 +35,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
+from workbench.store.pg_names import quote
 from workbench.store.team import mark_team
 
 KINDS = ("owner", "coder", "reader")
@@ -71,27 +72,27 @@ def secure(conn: Connection, schema: str) -> None:
     me = conn.execute(text("SELECT current_user")).scalar()
     superuser = conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar()
     if not superuser and not _member(conn, me, owner):
-        conn.execute(text(f"GRANT {owner} TO {_q(me)} WITH ADMIN OPTION"))  # to hand the tables over
-    conn.execute(text(f"SET LOCAL search_path TO {_q(schema)}, public"))
+        conn.execute(text(f"GRANT {owner} TO {quote(me)} WITH ADMIN OPTION"))  # to hand the tables over
+    conn.execute(text(f"SET LOCAL search_path TO {quote(schema)}, public"))
 
     with Session(bind=conn) as session:  # the search index: made now, by its owner, not on a coder's search
         WordIndex().ensure(session)
         session.flush()
-    s = _q(schema)
+    s = quote(schema)
     conn.execute(text(f"ALTER SCHEMA {s} OWNER TO {owner}"))
     conn.execute(text(f"REVOKE ALL ON SCHEMA {s} FROM PUBLIC"))
     conn.execute(text(f"GRANT USAGE ON SCHEMA {s} TO {owner}, {coder}, {reader}"))
     tables = list(conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = :s ORDER BY tablename"),
                                {"s": schema}).scalars())
     for table in tables:
-        t = f"{s}.{_q(table)}"
+        t = f"{s}.{quote(table)}"
         conn.execute(text(f"ALTER TABLE {t} OWNER TO {owner}"))
         conn.execute(text(f"REVOKE ALL ON {t} FROM PUBLIC, {coder}, {reader}"))
         conn.execute(text(f"GRANT SELECT ON {t} TO {coder}, {reader}"))
         conn.execute(text(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY"))
         for name in conn.execute(text("SELECT policyname FROM pg_policies WHERE schemaname = :s AND tablename = :t "
                                       "AND policyname LIKE 'wb\\_%'"), {"s": schema, "t": table}).scalars():
-            conn.execute(text(f"DROP POLICY {_q(name)} ON {t}"))
+            conn.execute(text(f"DROP POLICY {quote(name)} ON {t}"))
         conn.execute(text(f"CREATE POLICY wb_read ON {t} FOR SELECT TO {coder}, {reader} USING (true)"))
         conn.execute(text(f"CREATE POLICY wb_owner ON {t} FOR ALL TO {owner} USING (true) WITH CHECK (true)"))
     for fn in conn.execute(text("SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n "
@@ -145,7 +146,7 @@ def secure(conn: Connection, schema: str) -> None:
     database = conn.execute(text("SELECT current_database()")).scalar()
     try:
         with conn.begin_nested():
-            conn.execute(text(f"GRANT CREATE ON DATABASE {_q(database)} TO {owner}"))
+            conn.execute(text(f"GRANT CREATE ON DATABASE {quote(database)} TO {owner}"))
     except DBAPIError:
         pass  # not the database's owner: an upgrade's backup copy then needs the one who is
 
@@ -154,15 +155,12 @@ def drop_policies(conn: Connection, schema: str) -> None:
     secure() again after. Inside the caller's transaction, so nobody sees the project without them."""
     for table, name in conn.execute(text("SELECT tablename, policyname FROM pg_policies WHERE schemaname = :s "
                                          "AND policyname LIKE 'wb\\_%'"), {"s": schema}).all():
-        conn.execute(text(f"DROP POLICY {_q(name)} ON {_q(schema)}.{_q(table)}"))
+        conn.execute(text(f"DROP POLICY {quote(name)} ON {quote(schema)}.{quote(table)}"))
 
 
 def _member(conn: Connection, member: str, group: str) -> bool:
     return bool(conn.execute(text("SELECT pg_has_role(:m, :g, 'MEMBER')"), {"m": member, "g": group}).scalar())
 
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def grant_member(conn: Connection, schema: str, login: str, kind: str) -> None:
@@ -178,20 +176,20 @@ def grant_member(conn: Connection, schema: str, login: str, kind: str) -> None:
     row = conn.execute(text("SELECT rolcanlogin FROM pg_roles WHERE rolname = :r"), {"r": login}).first()
     if row is None:
         raise ProjectError(f"there is no login role {login!r} on the server; whoever manages it runs: "
-                           f"CREATE ROLE {_q(login)} LOGIN PASSWORD '...';")
+                           f"CREATE ROLE {quote(login)} LOGIN PASSWORD '...';")
     if not row[0]:
         raise ProjectError(f"the role {login!r} cannot log in; a person's own login role is granted, not a group")
     if login in roles.values():
         raise ProjectError(f"{login!r} is one of the project's group roles, not a person")
     for other, role in roles.items():
         if other != kind and _member_directly(conn, login, role):
-            conn.execute(text(f"REVOKE {role} FROM {_q(login)}"))
+            conn.execute(text(f"REVOKE {role} FROM {quote(login)}"))
     admin = " WITH ADMIN OPTION" if kind == "owner" else ""
-    conn.execute(text(f"GRANT {roles[kind]} TO {_q(login)}{admin}"))
+    conn.execute(text(f"GRANT {roles[kind]} TO {quote(login)}{admin}"))
     from workbench.core.names import name_key
 
     name = clean_name("coder", login)
-    s = _q(schema)
+    s = quote(schema)
     if conn.execute(text(f"SELECT 1 FROM {s}.coder WHERE name_key = :k"), {"k": name_key(name)}).first() is None:
         from workbench.core.ids import new_guid
         from workbench.core.timeutil import now_iso
@@ -205,7 +203,7 @@ def revoke_member(conn: Connection, schema: str, login: str) -> bool:
     had = False
     for role in project_roles(conn, schema).values():
         if _member_directly(conn, login, role):
-            conn.execute(text(f"REVOKE {role} FROM {_q(login)}"))
+            conn.execute(text(f"REVOKE {role} FROM {quote(login)}"))
             had = True
     return had
 
