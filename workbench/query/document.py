@@ -8,9 +8,10 @@ from typing import NamedTuple
 
 from sqlalchemy import case as when, func, select
 
+from workbench.core.paths import join_path
 from workbench.query.membership import CaseMap
 from workbench.services.lookup import CodeTree
-from workbench.store.models import Case, CasePassage, Code, Coder, Coding, Memo, Source, SpeakerTurn
+from workbench.store.models import Case, CasePassage, CaseSource, Code, Coder, Coding, Memo, Source, SpeakerTurn
 from workbench.store.project import Project
 
 
@@ -168,9 +169,16 @@ def source_document(project: Project, source_id: int) -> SourceDocument | None:
             for t in s.execute(select(SpeakerTurn.speaker, SpeakerTurn.start, SpeakerTurn.end, SpeakerTurn.label_end)
                                .where(SpeakerTurn.source_id == source_id).order_by(SpeakerTurn.start))
         )
-        cmap = CaseMap(s)
-        cases = tuple(cmap.name[cid] for cid, _ in cmap.in_source.get(source_id, ()))
-        return SourceDocument(row.id, row.name, row.text, turns, cases)
+        return SourceDocument(row.id, row.name, row.text, turns, source_cases_in(s, source_id))
+
+
+def source_cases_in(s, source_id: int) -> tuple[str, ...]:
+    """The names of the cases holding a source whole or a passage of it, in the cases' order
+    (membership.CaseMap's in_source for this one source, read without loading every case's)."""
+    held = (select(CaseSource.case_id).where(CaseSource.source_id == source_id)
+            .union(select(CasePassage.case_id).where(CasePassage.source_id == source_id)))
+    q = select(Case.name).where(Case.id.in_(held)).order_by(Case.position, Case.name, Case.id)
+    return tuple(s.connection().execute(q).scalars())
 
 
 def case_names(project: Project) -> list[tuple[int, str]]:
@@ -207,8 +215,6 @@ def case_passage_excerpts(project: Project, case_id: int, width: int = 160) -> l
 def source_codings(project: Project, source_id: int, coding_ids: list[int] | None = None) -> list[CodingRow]:
     """The codings of a source (or just the given ones), by start then end."""
     with project.reading() as s:
-        tree = CodeTree(s)
-        colors = dict(s.execute(select(Code.id, Code.color)).all())
         q = (select(Coding.id, Coding.guid, Coding.source_id, Coding.code_id, Coding.coder_id, Coder.name,
                     Coding.start, Coding.end, Memo.text)
              .join(Coder, Coder.id == Coding.coder_id)
@@ -219,14 +225,35 @@ def source_codings(project: Project, source_id: int, coding_ids: list[int] | Non
             q = q.where(Coding.id.in_(coding_ids))
         # Core, not ORM, execution: a 2,000-coding source loads in a third of the time.
         rows = s.connection().execute(q).all()
-    names, paths = tree.name, {cid: tree.path(cid) for cid in {r[3] for r in rows}}
+        labels = code_labels_in(s, {r[3] for r in rows})
     out, seen = [], set()
     for cid, guid, sid, code_id, coder_id, coder, start, end, memo in rows:
         if cid in seen:  # a coding holds one memo; guard against a stray second
             continue
         seen.add(cid)
-        out.append(CodingRow(cid, guid, sid, code_id, coder_id, coder, start, end, memo or "", names[code_id],
-                             paths[code_id], colors[code_id]))
+        out.append(CodingRow(cid, guid, sid, code_id, coder_id, coder, start, end, memo or "", *labels[code_id]))
+    return out
+
+
+def code_labels_in(s, code_ids: set[int]) -> dict[int, tuple[str, str, str]]:
+    """(name, path, colour) of the given codes, from one Core read of the codebook's shape; the
+    paths walk up only from these codes (adding one coding to a 240,000-coding project reads the
+    codebook, not every path in it). A parent cycle, which only a damaged file has, is cut where
+    CodeTree cuts it."""
+    if not code_ids:
+        return {}
+    shape = {r[0]: r for r in s.connection().execute(select(Code.id, Code.parent_id, Code.name, Code.color))}
+    out = {}
+    for cid in code_ids:
+        parts, cur, seen = [], cid, set()
+        while cur is not None and cur in shape:  # a dangling parent ends the path, as in CodeTree
+            if cur in seen:
+                tree = CodeTree(s)
+                return {c: (shape[c][2], tree.path(c), shape[c][3]) for c in code_ids}
+            seen.add(cur)
+            parts.append(shape[cur][2])
+            cur = shape[cur][1]
+        out[cid] = (shape[cid][2], join_path(parts[::-1]), shape[cid][3])
     return out
 
 

@@ -475,10 +475,10 @@ class MainWindow(QMainWindow):
         if any(ch.touched(k) for k in (Kind.SOURCE, Kind.CASE, Kind.PROJECT, Kind.FOLDER, Kind.ATTRIBUTE,
                                        Kind.LINK, Kind.VALUE, Kind.PASSAGE)):
             self.source_model.reload()
-        elif ch.touched(Kind.CODING):
-            self.source_model.refresh_counts(ch.ids("counts", Kind.SOURCE) or None)
-        if ch.touched(Kind.CODING) and not codebook:
-            self.code_model.refresh_counts(ch.ids("counts", Kind.CODE) or None)
+            sources_read = True
+        else:
+            sources_read = False
+        deltas = None  # (per code, per source) when every coding that came or went is known here
         if sid is not None and sid not in self.source_model.source_ids():
             view.load(None, [])
             self.coding_model.reload("")
@@ -489,13 +489,24 @@ class MainWindow(QMainWindow):
             self.coding_model.reload()
         elif sid is not None and (ch.touched(Kind.CODING) or Kind.CODING in ch.counts):
             gone = ch.ids("deleted", Kind.CODING)
+            created = ch.ids("created", Kind.CODING)
+            before = {c: view.layer.spans[c].row for c in gone + created if c in view.layer.spans}
             if gone:
                 view.remove_codings(gone)
-            fresh = ch.ids("created", Kind.CODING) + ch.ids("updated", Kind.CODING) + ch.ids("counts", Kind.CODING)
+            fresh = created + ch.ids("updated", Kind.CODING) + ch.ids("counts", Kind.CODING)
             fresh = [c for c in dict.fromkeys(fresh) if c not in gone]
-            if fresh:
-                view.add_codings(q.source_codings(self.ctx.project, sid, fresh))
+            rows = q.source_codings(self.ctx.project, sid, fresh) if fresh else []
+            if rows:
+                view.add_codings(rows)
             self.coding_model.follow(gone, fresh)
+            deltas = _count_deltas(ch, before, rows)
+        if deltas is not None:
+            self._add_counts(ch, *deltas)
+        elif ch.touched(Kind.CODING):
+            if not sources_read:
+                self.source_model.refresh_counts(ch.ids("counts", Kind.SOURCE) or None)
+            if not codebook:
+                self.code_model.refresh_counts(ch.ids("counts", Kind.CODE) or None)
         if view.source is not None:
             if any(ch.touched(k) for k in (Kind.CASE, Kind.SOURCE, Kind.LINK, Kind.PASSAGE)):  # name, cases
                 fresh = q.source_document(self.ctx.project, view.source.id)
@@ -512,6 +523,18 @@ class MainWindow(QMainWindow):
             return
         self._refresh_coders()
         self._update_status()
+
+    def _add_counts(self, ch: Changes, codes: dict[int, int], sources: dict[int, int]) -> None:
+        """Counts moved by the codings this window saw come and go; a code or source the change
+        names that they do not account for is counted again in SQL."""
+        self.source_model.add_counts(sources)
+        self.code_model.add_counts(codes)
+        other = [c for c in ch.ids("counts", Kind.SOURCE) if c not in sources]
+        if other:
+            self.source_model.refresh_counts(other)
+        other = [c for c in ch.ids("counts", Kind.CODE) if c not in codes]
+        if other:
+            self.code_model.refresh_counts(other)
 
     def _on_others_changed(self, ch: Changes) -> None:
         """Someone else's change (store/live.py), told to every view as one's own are (the panels
@@ -669,6 +692,27 @@ class MainWindow(QMainWindow):
         elif paths and self.ctx is not None:
             self.project_actions.import_files(paths)
         event.acceptProposedAction()
+
+
+def _count_deltas(ch: Changes, before: dict, rows: list) -> tuple[dict[int, int], dict[int, int]] | None:
+    """How many codings each code and source gained or lost in a change of the open source, from
+    the rows the document view held (before) and was given (rows); None when the change could
+    have moved a count this window did not see: a bulk write, a coding updated (moved or recoded),
+    a coding deleted that the view did not hold or created that it already held or was not given
+    (another source's), or a code or source that went or came."""
+    if ch.bulk() or Kind.CODING in ch.updated or not ch.only_codings():
+        return None
+    gone, created = ch.ids("deleted", Kind.CODING), ch.ids("created", Kind.CODING)
+    given = {r.id: r for r in rows}
+    if (len(set(gone)) != len(gone) or len(set(created)) != len(created) or set(gone) & set(created)
+            or any(c not in before for c in gone) or any(c in before or c not in given for c in created)):
+        return None
+    codes: dict[int, int] = {}
+    sources: dict[int, int] = {}
+    for row, d in [(before[c], -1) for c in gone] + [(given[c], 1) for c in created]:
+        codes[row.code_id] = codes.get(row.code_id, 0) + d
+        sources[row.source_id] = sources.get(row.source_id, 0) + d
+    return codes, sources
 
 
 def _same(a: Path | ServerLocation, b: Path | ServerLocation) -> bool:

@@ -223,9 +223,11 @@ def add_panel_workload(project_path: Path, seed: int = 5) -> dict[str, int]:
     return {"memos": len(targets), "case_passages": 3 * len(cases)}
 
 
-def measure(project_path: Path, tmp: Path, sid: int, big: int | None = None) -> list[Figure]:
+def measure(project_path: Path, tmp: Path, sid: int, big: int | None = None,
+            dense: tuple[Path, int] | None = None) -> list[Figure]:
     """Open the window on the project and time what issue 3 asks for. sid: the source with ~2,000
-    codings; big: a 0.9 MB source with as many, measured too when given."""
+    codings; big: a 0.9 MB source with as many, measured too when given; dense: (another project,
+    its source with 32,000 codings) for issue 11's figure."""
     from workbench.ui.main_window import MainWindow
 
     extra = add_panel_workload(project_path)
@@ -251,8 +253,38 @@ def measure(project_path: Path, tmp: Path, sid: int, big: int | None = None) -> 
     window.close()
     window.deleteLater()
     app.processEvents()
+    if dense is not None:
+        figures += dense_open_figures(app, *dense)
     figures.append(sample_open_figure(app, tmp))
     return figures
+
+
+def dense_open_figures(app, project_path: Path, sid: int) -> list[Figure]:
+    """Issue 11, item 5: a source with 32,000 codings opened from another one, call to painted;
+    median of 5, wall and CPU."""
+    from workbench.ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.resize(1400, 900)
+    window.show()
+    window.open_project(project_path)
+    app.processEvents()
+    other = next(s for s in window.source_model.source_ids() if s != sid)
+    wall, cpu = [], []
+    for _ in range(5):
+        window.open_source(other)
+        wall.append(_timed_ms(app, window, lambda: window.open_source(sid), cpu))
+    view = window.document_view
+    note = (f"{len(view.layer):,} codings on {len(view.source.text):,} characters, {view.layer.ncols} margin columns; "
+            f"from another source, call to painted, median of {len(wall)}")
+    out = [Figure("document.open_32k_codings", round(statistics.median(wall), 1), "ms", 300, note),
+           Figure("document.open_32k_codings_cpu", round(statistics.median(cpu), 1), "ms", 300,
+                  f"CPU of the same {len(cpu)} openings, median")]
+    window.close_project()
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    return out
 
 
 def _timed(app, open_it, widget_of) -> float:

@@ -119,6 +119,28 @@ class CodeTreeModel(QAbstractItemModel):
                 self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DisplayRole])
         self._sum_totals(emit=True)
 
+    def add_counts(self, deltas: dict[int, int]) -> None:
+        """Move codes' counts by known amounts (codings this window saw come and go), without a
+        query: each code's own count, and the totals of it and its ancestors only."""
+        moved: set[int] = set()
+        for cid, d in deltas.items():
+            node = self._nodes.get(cid)
+            if node is None or not d:
+                continue
+            node.row = replace(node.row, count=node.row.count + d)
+            idx = self.index_of(cid, 1)
+            self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DisplayRole])
+            cur, seen = cid, set()
+            while cur in self._nodes and cur not in seen:  # up the tree (guarded: rows come from a cut tree)
+                seen.add(cur)
+                self._totals[cur] = self._totals.get(cur, 0) + d
+                moved.add(cur)
+                cur = self._nodes[cur].row.parent_id
+        for cid in moved:
+            if self._nodes[cid].children:
+                idx = self.index_of(cid, 2)
+                self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DisplayRole])
+
     def set_pins(self, pins: dict[int, int]) -> None:
         self.pins = dict(pins)
         for cid in self._nodes:

@@ -19,12 +19,14 @@ class CodingListModel(QAbstractTableModel):
         self.text = ""
         self._rows: list[Span] = []
         self._icons: dict = {}
+        self._passages: dict[int, tuple[tuple[int, int], str]] = {}  # coding id -> its passage as shown: painting asks per row
         self.coder_marks: dict = {}  # coder id -> (initials, colour): a chip before the coder's name
 
     def reload(self, text: str | None = None) -> None:
         self.beginResetModel()
         if text is not None:
             self.text = text
+        self._passages.clear()
         self._rows = self.layer.ordered() if self.layer is not None else []
         self.endResetModel()
 
@@ -93,6 +95,19 @@ class CodingListModel(QAbstractTableModel):
             self._rows.insert(i, span)
             self.endInsertRows()
 
+    def _passage(self, r) -> str:
+        """The first 90 characters of a coding's passage with its spaces folded, worked out once per
+        coding and position (a repaint asks for every visible row)."""
+        key = (r.start, r.end)
+        got = self._passages.get(r.id)
+        if got is None or got[0] != key:
+            # Only the head is needed: fold a stretch a little longer than what is shown.
+            passage = " ".join(self.text[r.start:min(r.end, r.start + 400)].split())
+            if r.end - r.start > 400 and len(passage) <= 90:
+                passage = " ".join(self.text[r.start:r.end].split())
+            got = self._passages[r.id] = (key, passage if len(passage) <= 90 else passage[:90] + "…")
+        return got[1]
+
     def span_at(self, row: int) -> Span:
         return self._rows[row]
 
@@ -131,8 +146,7 @@ class CodingListModel(QAbstractTableModel):
             if col == 1:
                 return r.coder
             if col == 2:
-                passage = " ".join(self.text[r.start:r.end].split())
-                return passage if len(passage) <= 90 else passage[:90] + "…"
+                return self._passage(r)
             return "✎" if r.memo.strip() else ""
         if role == Qt.ItemDataRole.DecorationRole and col == 0:
             if r.color not in self._icons:

@@ -24,11 +24,14 @@ class SourceTreeModel(QAbstractItemModel):
         self._groups: list[CaseGroup] = []
         self._sources: dict[int, SourceRow] = {}
         self._case_tips: dict[int, str] = {}
+        self._bold = None
+        self._places: dict[int, list[tuple[int, int]]] | None = None  # source -> (group, row) where it shows
         if project is not None:
             self.reload()
 
     def reload(self) -> None:
         self.beginResetModel()
+        self._places = None
         self._sources = {r.id: r for r in source_rows(self.project)} if self.project else {}
         if self.project is None:
             self._groups = []
@@ -49,21 +52,36 @@ class SourceTreeModel(QAbstractItemModel):
 
     def refresh_counts(self, source_ids: list[int] | None = None) -> None:
         """Re-count codings (of the given sources only, when named)."""
-        from dataclasses import replace
-
         counts = source_counts(self.project, source_ids)
         ids = self._sources if source_ids is None else [s for s in source_ids if s in self._sources]
-        changed = {sid for sid in ids if counts.get(sid, 0) != self._sources[sid].codings}
+        self._set_counts({sid: counts.get(sid, 0) for sid in ids})
+
+    def add_counts(self, deltas: dict[int, int]) -> None:
+        """Move sources' counts by known amounts (codings this window saw come and go), without a query."""
+        self._set_counts({sid: self._sources[sid].codings + d for sid, d in deltas.items() if sid in self._sources})
+
+    def _set_counts(self, counts: dict[int, int]) -> None:
+        from dataclasses import replace
+
+        changed = {sid for sid, n in counts.items() if n != self._sources[sid].codings}
         for sid in changed:
-            self._sources[sid] = replace(self._sources[sid], codings=counts.get(sid, 0))
-        for g, group in enumerate(self._groups):
-            for r, sid in enumerate(group.source_ids):
-                if sid in changed:
-                    idx = self.createIndex(r, 1, g + 1)
-                    self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DisplayRole])
-            if changed & set(group.source_ids):
-                idx = self.createIndex(g, 1, _GROUP)
+            self._sources[sid] = replace(self._sources[sid], codings=counts[sid])
+        if not changed:
+            return
+        if self._places is None:  # where each source shows, once per reload: not a walk per count
+            self._places = {}
+            for g, group in enumerate(self._groups):
+                for r, sid in enumerate(group.source_ids):
+                    self._places.setdefault(sid, []).append((g, r))
+        groups = set()
+        for sid in changed:
+            for g, r in self._places.get(sid, ()):
+                idx = self.createIndex(r, 1, g + 1)
                 self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DisplayRole])
+                groups.add(g)
+        for g in sorted(groups):
+            idx = self.createIndex(g, 1, _GROUP)
+            self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DisplayRole])
 
     def source(self, source_id: int) -> SourceRow | None:
         return self._sources.get(source_id)
@@ -129,11 +147,12 @@ class SourceTreeModel(QAbstractItemModel):
                     return self._case_tips.get(group.id, group.name)
                 return f"{group.name}\n{count(len(group.source_ids), 'source')}"
             if role == Qt.ItemDataRole.FontRole and index.column() == 0:
-                from PySide6.QtGui import QFont
+                if self._bold is None:  # made once: a repaint asks for every visible case row
+                    from PySide6.QtGui import QFont
 
-                f = QFont()
-                f.setBold(True)
-                return f
+                    self._bold = QFont()
+                    self._bold.setBold(True)
+                return self._bold
         else:
             sid = self._groups[index.internalId() - 1].source_ids[index.row()]
             src = self._sources[sid]
