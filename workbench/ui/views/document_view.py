@@ -21,6 +21,7 @@ from workbench.ui.views.highlighter import CodingHighlighter
 from workbench.ui.views.margin import CodingMargin
 from workbench.ui.views.paragraph_layout import PARAGRAPH_KINDS, ParagraphLayout
 
+EAGER = 20_000  # UTF-16 units formatted at once around what is shown; the rest as it comes into view
 TIMESTAMP = re.compile(r"[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s*")
 def display_text(text: str) -> str:
     """The text as QTextDocument takes it without shifting positions: it would fold '\\r\\n' into one
@@ -77,7 +78,12 @@ class DocumentView(QPlainTextEdit):
         self.highlighter.heads = []
         self.margin.selected = None
         self.paragraphs.set_spacing(0.0, False)  # until set_headings says what kind of source this is
-        self.setPlainText(display_text(text))  # the highlighter formats every block as it goes in
+        self.highlighter.pending.clear()
+        self.highlighter.eager = (0, EAGER)  # the view opens at the top; later blocks wait until shown
+        try:
+            self.setPlainText(display_text(text))
+        finally:
+            self.highlighter.eager = None
         self._update_margin_width()
         if doc is not None:
             self.source_loaded.emit(doc.id)
@@ -112,7 +118,7 @@ class DocumentView(QPlainTextEdit):
             QTextCursor(doc.findBlock(a)).mergeBlockFormat(fmt)
         self.paragraphs.set_spacing(round(line * 0.5) if kind in PARAGRAPH_KINDS else 0.0, bool(spans))
         if spans:
-            self.highlighter.rehighlight()
+            self.rehighlight()
         self.margin.update()
 
     def add_codings(self, rows: list[CodingRow]) -> None:
@@ -144,15 +150,37 @@ class DocumentView(QPlainTextEdit):
 
     def set_coder_filter(self, coder_id: int | None) -> None:
         self.layer.set_coder(coder_id)
-        self.highlighter.rehighlight()
+        self.rehighlight()
         self._update_margin_width()
         self.margin.update()
 
     def restyle(self) -> None:
         """Colours or names changed: redraw everything."""
         self.highlighter.set_palette(self.palette())
-        self.highlighter.rehighlight()
+        self.rehighlight()
         self.margin.update()
+
+    def rehighlight(self) -> None:
+        """Format again: now the blocks around what is shown, the others when they come into view."""
+        first = self.firstVisibleBlock().position() if self.firstVisibleBlock().isValid() else 0
+        self.highlighter.rehighlight_near(max(first - EAGER // 4, 0), first + EAGER)
+
+    def visible_blocks(self):
+        """The blocks meeting the viewport, top to bottom (geometry read as each comes, so a block
+        formatted on the way moves the next ones as it should)."""
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        height = self.viewport().height()
+        while block.isValid():
+            if self.blockBoundingGeometry(block).translated(offset).top() > height:
+                break
+            yield block
+            block = block.next()
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        if self.highlighter.pending:
+            self.highlighter.format_pending(self.visible_blocks())
+        super().paintEvent(event)
 
     def _refresh(self, spans: list[Span]) -> None:
         """Re-highlight only the blocks the changed spans touch."""
@@ -160,7 +188,8 @@ class DocumentView(QPlainTextEdit):
         for s in spans:
             block = doc.findBlock(s.start)
             while block.isValid() and block.position() < max(s.end, s.start + 1):
-                self.highlighter.rehighlightBlock(block)
+                if block.blockNumber() not in self.highlighter.pending:  # else formatted when shown
+                    self.highlighter.rehighlightBlock(block)
                 block = block.next()
         self._update_margin_width()
         self.margin.update()
@@ -169,7 +198,7 @@ class DocumentView(QPlainTextEdit):
         """Find hits in code points; all are shown."""
         m = self.layer.map
         self.highlighter.hits = [(m.to_utf16(a), m.to_utf16(b)) for a, b in hits]
-        self.highlighter.rehighlight()
+        self.rehighlight()
 
     # -- positions --------------------------------------------------------------------------
     def selection_cp(self) -> tuple[int, int] | None:
@@ -250,7 +279,7 @@ class DocumentView(QPlainTextEdit):
         super().changeEvent(event)
         if event.type() == event.Type.PaletteChange:
             self.highlighter.set_palette(self.palette())
-            self.highlighter.rehighlight()
+            self.rehighlight()
 
     # -- mouse: tooltips, drag of the selection, context menu --------------------------------
     def viewportEvent(self, event) -> bool:  # noqa: N802
