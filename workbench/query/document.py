@@ -215,9 +215,10 @@ def case_passage_excerpts(project: Project, case_id: int, width: int = 160) -> l
 def source_codings(project: Project, source_id: int, coding_ids: list[int] | None = None) -> list[CodingRow]:
     """The codings of a source (or just the given ones), by start then end."""
     with project.reading() as s:
-        q = (select(Coding.id, Coding.guid, Coding.source_id, Coding.code_id, Coding.coder_id, Coder.name,
+        # Coders by a small read of their own, not a join: one name string per coder, not per coding.
+        names = dict(s.connection().execute(select(Coder.id, Coder.name)).all())
+        q = (select(Coding.id, Coding.guid, Coding.source_id, Coding.code_id, Coding.coder_id,
                     Coding.start, Coding.end, Memo.text)
-             .join(Coder, Coder.id == Coding.coder_id)
              .outerjoin(Memo, Memo.coding_id == Coding.id)
              .where(Coding.source_id == source_id)
              .order_by(Coding.start, Coding.end, Coding.id))
@@ -227,11 +228,12 @@ def source_codings(project: Project, source_id: int, coding_ids: list[int] | Non
         rows = s.connection().execute(q).all()
         labels = code_labels_in(s, {r[3] for r in rows})
     out, seen = [], set()
-    for cid, guid, sid, code_id, coder_id, coder, start, end, memo in rows:
-        if cid in seen:  # a coding holds one memo; guard against a stray second
-            continue
+    for cid, guid, sid, code_id, coder_id, start, end, memo in rows:
+        if cid in seen or coder_id not in names:  # a coding holds one memo; a stray second, or a
+            continue  # coder row missing (a damaged file), is left out as the join used to
         seen.add(cid)
-        out.append(CodingRow(cid, guid, sid, code_id, coder_id, coder, start, end, memo or "", *labels[code_id]))
+        out.append(CodingRow(cid, guid, sid, code_id, coder_id, names[coder_id], start, end, memo or "",
+                             *labels[code_id]))
     return out
 
 

@@ -39,6 +39,7 @@ from workbench.ui.views.codebook_panel import CodebookPanel
 from workbench.ui.views.headings import source_headings
 from workbench.ui.views.coder_marks import coder_marks
 from workbench.ui.views.document_area import MINE, DocumentArea
+from workbench.ui.views.document_view import collector_paused
 from workbench.ui.views.memo_pane import MemoPane
 from workbench.ui.views.source_panel import SourcePanel
 from workbench.ui.actions import make_action
@@ -357,7 +358,8 @@ class MainWindow(QMainWindow):
         doc = q.source_document(self.ctx.project, source_id)
         if doc is None:
             return
-        self.document_view.load(doc, q.source_codings(self.ctx.project, source_id))
+        with collector_paused():
+            self.document_view.load(doc, q.source_codings(self.ctx.project, source_id))
         row = self.source_model.source(source_id)
         kind = row.kind if row else ""
         self.document_view.set_headings(source_headings(self.ctx.project, source_id, kind, doc.text), kind)
@@ -484,7 +486,8 @@ class MainWindow(QMainWindow):
             self.coding_model.reload("")
             self.area.show_source(None)
         elif sid is not None and (codebook or ch.bulk() and ch.touched(Kind.CODING)):
-            view.layer.load(view.source.text, q.source_codings(self.ctx.project, sid), view.layer.map)
+            with collector_paused():
+                view.layer.load(view.source.text, q.source_codings(self.ctx.project, sid), view.layer.map)
             view.restyle()
             self.coding_model.reload()
         elif sid is not None and (ch.touched(Kind.CODING) or Kind.CODING in ch.counts):

@@ -15,7 +15,7 @@ from workbench.query.document import CodingRow
 BUCKET = 4096  # UTF-16 units a bucket of the position index covers
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     """A coding placed in the document: its row and its UTF-16 start and end."""
 
