@@ -19,7 +19,8 @@ class CodingListModel(QAbstractTableModel):
         self.text = ""
         self._rows: list[Span] = []
         self._icons: dict = {}
-        self._passages: dict[int, tuple[tuple[int, int], str]] = {}  # coding id -> its passage as shown: painting asks per row
+        # coding id -> ((start, end), its passage as shown): a repaint asks for every visible row
+        self._passages: dict[int, tuple[tuple[int, int], str]] = {}
         self.coder_marks: dict = {}  # coder id -> (initials, colour): a chip before the coder's name
 
     def reload(self, text: str | None = None) -> None:
