@@ -178,3 +178,29 @@ def test_a_long_source_formats_the_blocks_shown_and_the_rest_when_scrolled_to(bu
     qtbot.addWidget(fresh)
     fresh.load(doc, rows)
     assert _formats(view) == _formats(fresh)
+
+
+def test_coding_rows_name_their_codes_as_the_code_tree_does_in_a_damaged_file(project_path, tmp_path):
+    """source_codings walks up only from the codes it shows; with a parent cycle and a dangling
+    parent (only a damaged file has them) its paths are still CodeTree's."""
+    import sqlite3
+
+    from workbench.services.lookup import CodeTree
+    from workbench.store.project import open_project
+
+    damaged = tmp_path / "damaged.qwb"  # a copy: the fixture's file must stay sound
+    shutil.copy(project_path, damaged)
+    con = sqlite3.connect(damaged)
+    (a,), (b,), (c,) = con.execute("SELECT DISTINCT code_id FROM coding ORDER BY code_id LIMIT 3").fetchall()
+    con.execute("UPDATE code SET parent_id = ? WHERE id = ?", (b, a))
+    con.execute("UPDATE code SET parent_id = ? WHERE id = ?", (a, b))  # a and b: each the other's parent
+    con.execute("UPDATE code SET parent_id = 99999 WHERE id = ?", (c,))  # a parent that is not there
+    con.commit()
+    con.close()
+    with open_project(damaged) as project:
+        with project.reading() as s:
+            tree = CodeTree(s)
+            sources = {r[0] for r in s.execute(sql("SELECT source_id FROM coding"))}
+        rows = [r for sid in sources for r in q.source_codings(project, sid)]
+        assert {r.code_id for r in rows} >= {a, b, c}
+        assert all(r.code_path == tree.path(r.code_id) and r.code_name == tree.name[r.code_id] for r in rows)
