@@ -17,3 +17,6 @@ def test_bench_document_module_gives_its_figures(capsys, tmp_path):
     assert code == 0
     figures = json.loads(out)["figures"]["bench_document"]
     assert figures and all(math.isfinite(f["value"]) and f["value"] >= 0 for f in figures)
+    # issue 11, item 5: a source with 32,000 codings opened, beside its 300 ms target
+    dense = next(f for f in figures if f["name"] == "document.open_32k_codings")
+    assert dense["target"] == 300 and "32,000 codings" in dense["note"]
