@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHeaderView, QLab
 
 from workbench.core.changes import Changes, Kind
 from workbench.core.errors import ProjectLockedError, ProjectReadOnlyError, WorkbenchError
+from workbench.core.gcpause import gc_paused
 from workbench.core.location import ServerLocation, parse_location
 from workbench.query import document as q
 from workbench.ui import settings
@@ -39,7 +40,6 @@ from workbench.ui.views.codebook_panel import CodebookPanel
 from workbench.ui.views.headings import source_headings
 from workbench.ui.views.coder_marks import coder_marks
 from workbench.ui.views.document_area import MINE, DocumentArea
-from workbench.ui.views.document_view import collector_paused
 from workbench.ui.views.memo_pane import MemoPane
 from workbench.ui.views.source_panel import SourcePanel
 from workbench.ui.actions import make_action
@@ -358,7 +358,7 @@ class MainWindow(QMainWindow):
         doc = q.source_document(self.ctx.project, source_id)
         if doc is None:
             return
-        with collector_paused():
+        with gc_paused():  # 32,000 codings' rows and spans: collections were 145 of a 370 ms opening
             self.document_view.load(doc, q.source_codings(self.ctx.project, source_id))
         row = self.source_model.source(source_id)
         kind = row.kind if row else ""
@@ -486,7 +486,7 @@ class MainWindow(QMainWindow):
             self.coding_model.reload("")
             self.area.show_source(None)
         elif sid is not None and (codebook or ch.bulk() and ch.touched(Kind.CODING)):
-            with collector_paused():
+            with gc_paused():
                 view.layer.load(view.source.text, q.source_codings(self.ctx.project, sid), view.layer.map)
             view.restyle()
             self.coding_model.reload()

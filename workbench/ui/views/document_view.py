@@ -5,7 +5,6 @@ Utf16Map: Qt counts UTF-16 units, the project code points.
 """
 from __future__ import annotations
 
-import gc
 import html
 import re
 from collections.abc import Iterator
@@ -24,18 +23,6 @@ from workbench.ui.views.paragraph_layout import PARAGRAPH_KINDS, ParagraphLayout
 
 EAGER = 20_000  # UTF-16 units formatted at once around what is shown; the rest as it comes into view
 TIMESTAMP = re.compile(r"[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s*")
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Hold Python's cyclic garbage collector while a source's codings load: 32,000 rows and their
-    spans (no cycles among them) would set off collections that walk the whole heap again and
-    again, 145 of a 370 ms opening at L (issue 11, item 5). It runs as usual afterwards."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def display_text(text: str) -> str:
