@@ -8,6 +8,8 @@ second client left it, and the stack's index stays; undo that nobody interfered 
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import text
 
 from store_read import rows
@@ -194,3 +196,95 @@ def test_an_attribute_renamed_by_someone_else_while_the_dialog_was_open_is_not_o
     window.case_actions.rename_attribute_dialog(aid)
     assert rows(project_location, "SELECT name FROM attribute WHERE id = :i", i=aid) == [("world region",)]
     assert len(errors) == 1 and "changed by someone else meanwhile" in errors[0]
+
+
+def _cell(panel, case_name, column_name):
+    """The source-model index of a case's cell in the Cases panel's table."""
+    m = panel.model
+    row = next(i for i, c in enumerate(m.cases) if c.name == case_name)
+    col = next(c for c in range(m.columnCount()) if m.headerData(c, Qt.Orientation.Horizontal) == column_name)
+    return m.index(row, col)
+
+
+def _type(panel, index, text):
+    """What the table's editor does when Enter is pressed (setData), and the queued edit made."""
+    assert panel.model.setData(index, text)
+    QApplication.processEvents()
+
+
+def test_cells_of_the_cases_table_edited_over_a_colleagues_change_are_refused(team_window, project_location):
+    """The table passes what each cell showed: a value, a description or a name a colleague
+    changed after the table read it stays the colleague's, with one message, and nothing goes on
+    the stack (docs/team.md); with nobody in between each edit is made."""
+    from workbench.services import cases as cs
+
+    window, other = team_window
+    window.case_actions.open_panel.trigger()
+    panel = window.case_actions.panel()
+    cid = rows(project_location, "SELECT id FROM case_ WHERE name = 'Johannesburg'")[0][0]
+    aid = rows(project_location, "SELECT id FROM attribute WHERE name = 'region'")[0][0]
+    region, description = _cell(panel, "Johannesburg", "region"), _cell(panel, "Johannesburg", "Description")
+    name = _cell(panel, "Johannesburg", "Case")
+    assert panel.model.data(region) == "Africa"
+    stack = window.ctx.undo_stack
+    index = stack.index()
+    # The colleague's three changes land after the table read the row, before the edits reach the
+    # project: the table's edits are typed (setData) before the window's event loop can hear them.
+    cs.set_attribute_value(other, cid, aid, "Southern Africa")
+    cs.describe_case(other, cid, "Gauteng's metropolitan municipality")
+    cs.rename_case(other, cid, "City of Johannesburg")
+    errors = _errors(window)
+    for cell, typed in ((region, "Sub-Saharan Africa"), (description, "The city"), (name, "Joburg")):
+        assert panel.model.setData(cell, typed)
+    QApplication.processEvents()  # the queued edits reach the project
+    assert rows(project_location, "SELECT value FROM attribute_value WHERE case_id = :c AND attribute_id = :a",
+                c=cid, a=aid) == [("Southern Africa",)]
+    assert rows(project_location, "SELECT name, description FROM case_ WHERE id = :i", i=cid) == [
+        ("City of Johannesburg", "Gauteng's metropolitan municipality")]
+    assert len(errors) == 3, errors
+    assert "'region' of the case 'City of Johannesburg' was changed by someone else meanwhile (it is now 'Southern Africa')" \
+        in errors[0]
+    assert all("changed by someone else meanwhile" in e and "not made" in e for e in errors)
+    assert stack.index() == index
+    # The table shows the colleague's work now; edits from it are made.
+    panel.model.reload()
+    _type(panel, _cell(panel, "City of Johannesburg", "region"), "Sub-Saharan Africa")
+    _type(panel, _cell(panel, "City of Johannesburg", "Description"), "The city")
+    assert rows(project_location, "SELECT value FROM attribute_value WHERE case_id = :c AND attribute_id = :a",
+                c=cid, a=aid) == [("Sub-Saharan Africa",)]
+    assert rows(project_location, "SELECT description FROM case_ WHERE id = :i", i=cid) == [("The city",)]
+    assert stack.index() == index + 2
+
+
+def test_undo_of_a_value_a_colleague_changed_since_is_refused_and_own_chains_undo(team_window, project_location):
+    """Undo and redo of a value check that the cell still holds what this window left there; two
+    edits of one cell by the window undo in turn; a colleague's later change is not undone."""
+    from workbench.services import cases as cs
+
+    window, other = team_window
+    window.case_actions.open_panel.trigger()
+    panel = window.case_actions.panel()
+    cid = rows(project_location, "SELECT id FROM case_ WHERE name = 'Johannesburg'")[0][0]
+    aid = rows(project_location, "SELECT id FROM attribute WHERE name = 'year_signed'")[0][0]
+
+    def value():
+        return rows(project_location, "SELECT value FROM attribute_value WHERE case_id = :c AND attribute_id = :a",
+                    c=cid, a=aid)
+
+    stack = window.ctx.undo_stack
+    _type(panel, _cell(panel, "Johannesburg", "year_signed"), "2002")
+    panel.model.reload()
+    _type(panel, _cell(panel, "Johannesburg", "year_signed"), "")
+    assert value() == []
+    window.undo()
+    assert value() == [("2002",)]
+    window.undo()
+    assert value() == [("2001",)]
+    window.redo()
+    assert value() == [("2002",)]
+    index = stack.index()
+    cs.set_attribute_value(other, cid, aid, "2004")  # the colleague, after the window's redo
+    errors = _errors(window)
+    window.undo()
+    assert value() == [("2004",)] and stack.index() == index
+    assert len(errors) == 1 and "it is now '2004'" in errors[0]

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from workbench.core.changes import Changes, Kind
 from workbench.core.csv_cells import unguard
-from workbench.core.errors import ImportRefused, NotFoundError, ValidationError
+from workbench.core.errors import ConflictError, ImportRefused, NotFoundError, ValidationError
 from workbench.core.ids import new_guid
 from workbench.core.names import clean_name, name_key
 from workbench.core.timeutil import now_iso
@@ -253,10 +253,41 @@ def _tombstones_of_values(session: Session, made: list[tuple[int, int]], gone: l
                                 for c, a in gone])
 
 
-def set_attribute_value(project: Project, case_id: int, attribute_id: int, value: str) -> Changes:
+def set_attribute_value(project: Project, case_id: int, attribute_id: int, value: str,
+                        seen: str | None = None) -> Changes:
+    """Set one case's value of one attribute ('' clears it); the result is the value stored.
+
+    seen: the value the user was looking at ('' for none). The change is refused (ConflictError)
+    when the value is another one by now: a colleague's edit of the cell made meanwhile is not
+    overwritten (docs/team.md). A value is one short text, so the value itself says what the
+    user saw: a colleague who set it and set it back has left nothing to lose. Without it (a
+    script, a CSV) the value is set on whatever is there.
+    """
     with project.transaction() as s:
+        if seen is not None:
+            _check_value_seen(s, case_id, attribute_id, seen)
         changed = set_value_in(s, case_id, attribute_id, value)
-    return Changes().add("updated", Kind.VALUE, case_id) if changed else Changes()
+        stored = s.scalar(select(AttributeValue.value).where(
+            AttributeValue.case_id == case_id, AttributeValue.attribute_id == attribute_id)) or ""
+    return (Changes().add("updated", Kind.VALUE, case_id) if changed else Changes()).with_result(stored)
+
+
+def _check_value_seen(s: Session, case_id: int, attribute_id: int, seen: str) -> None:
+    """Lock the case (so two people setting a cell that had no value take turns) and the value,
+    and refuse unless the value is still the one seen."""
+    case = checked(s, Case, case_id, None, "this case", "edit of a value")
+    attr = s.get(Attribute, attribute_id)
+    if attr is None:
+        raise ConflictError("this attribute was deleted meanwhile; your edit of a value was not made")
+    q = select(AttributeValue.value).where(AttributeValue.case_id == case_id,
+                                           AttributeValue.attribute_id == attribute_id)
+    if s.get_bind().dialect.name == "postgresql":
+        q = q.with_for_update()
+    now = s.scalar(q) or ""
+    if now != seen:
+        was = f"it is now {now!r}" if now else "it is now empty"
+        raise ConflictError(f"{attr.name!r} of the case {case.name!r} was changed by someone else meanwhile "
+                            f"({was}); your edit was not made")
 
 
 def describe_case(project: Project, case_id: int, description: str, version: int | None = None) -> Changes:
@@ -386,6 +417,7 @@ class CaseRow:
     description: str
     source_ids: tuple[int, ...]
     values: dict[int, str]  # attribute id -> canonical value
+    version: int = 0  # the case's, read with its name and description: what an edit of them passes
 
 
 @dataclass(frozen=True)
@@ -411,8 +443,10 @@ def case_table(project: Project) -> tuple[list[CaseRow], list[AttributeRow]]:
                                   .join(Source, Source.id == CaseSource.source_id)
                                   .order_by(Source.position, Source.name)):
             links.setdefault(cid, []).append(sid)
-        cases = [CaseRow(r.id, r.name, r.description or "", tuple(links.get(r.id, ())), values.get(r.id, {}))
-                 for r in s.execute(select(Case.id, Case.name, Case.description).order_by(Case.position, Case.name))]
+        cases = [CaseRow(r.id, r.name, r.description or "", tuple(links.get(r.id, ())), values.get(r.id, {}),
+                         r.version)
+                 for r in s.execute(select(Case.id, Case.name, Case.description, Case.version)
+                                    .order_by(Case.position, Case.name))]
     return cases, attrs
 
 

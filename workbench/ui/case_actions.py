@@ -155,13 +155,15 @@ class CaseActions(QObject):
             self.w.status_note(f"Deleted the case “{name}”; Edit → Undo brings it back")
         return ok
 
-    def edit_cell(self, case_id: int, what: str, attribute_id, text: str) -> bool:
-        """An edit typed into the attribute table."""
+    def edit_cell(self, case_id: int, what: str, attribute_id, text: str, seen=None) -> bool:
+        """An edit typed into the attribute table. seen: what the cell showed, as CaseTableModel
+        read it (the case's version for its name and description, the value for a value), so a
+        colleague's change made meanwhile is refused, not overwritten (docs/team.md)."""
         if what == "name":
-            return self.rename(case_id, text)
+            return self.rename(case_id, text, seen)
         if what == "description":
-            return self.run("Describe case", [DescribeCase(case_id, text)])
-        return self.run(f"Set value of case “{self.case_name(case_id)}”", [SetValue(case_id, attribute_id, text)])
+            return self.run("Describe case", [DescribeCase(case_id, text, seen)])
+        return self.run(f"Set value of case “{self.case_name(case_id)}”", [SetValue(case_id, attribute_id, text, seen)])
 
     def memo_current(self) -> None:
         cid = self.current_case()

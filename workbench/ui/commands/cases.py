@@ -86,20 +86,32 @@ class DescribeCase(_CaseField):
 
 
 class SetValue(Step):
-    """One case's value of one attribute ('' clears it); the value is checked against the type."""
+    """One case's value of one attribute ('' clears it); the value is checked against the type.
 
-    def __init__(self, case_id: int, attribute_id: int, value: str):
+    seen: the value the user was looking at; the first run is refused if the cell holds another
+    by now. Undo and redo are refused likewise if the cell no longer holds what this window's
+    last run left there: the value is its own check (services.cases.set_attribute_value).
+    """
+
+    def __init__(self, case_id: int, attribute_id: int, value: str, seen: str | None = None):
         self.case_id, self.attribute_id, self.value, self.old = case_id, attribute_id, value, ""
+        self.seen = seen
+        self.left: str | None = None  # the value the last run stored
 
     def do(self, project: Project) -> Changes:
         self.old = cs.attribute_value(project, self.case_id, self.attribute_id)
-        return self._set(project, self.value)
+        return self._set(project, self.value, self.seen)
 
     def undo(self, project: Project) -> Changes:
-        return self._set(project, self.old)
+        return self._set(project, self.old, self.left)
 
-    def _set(self, project: Project, value: str) -> Changes:
-        return cs.set_attribute_value(project, self.case_id, self.attribute_id, value)
+    def redo(self, project: Project) -> Changes:
+        return self._set(project, self.value, self.left)
+
+    def _set(self, project: Project, value: str, seen: str | None) -> Changes:
+        ch = cs.set_attribute_value(project, self.case_id, self.attribute_id, value, seen)
+        self.left = ch.result
+        return ch
 
 
 class CreateAttribute(Step):

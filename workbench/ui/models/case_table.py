@@ -23,7 +23,9 @@ class CaseTableModel(QAbstractTableModel):
     """One row a case. setData does not write: it emits edit_requested, and the command's change
     reloads the model (so a refused value shows the stored one again)."""
 
-    edit_requested = Signal(int, str, object, str)  # case id, "name" | "description" | "value", attribute id, text
+    # case id, "name" | "description" | "value", attribute id, text, and what the cell showed:
+    # the case's version for its name or description, the value itself for a value.
+    edit_requested = Signal(int, str, object, str, object)
 
     def __init__(self, project: Project | None = None, parent=None):
         super().__init__(parent)
@@ -153,7 +155,8 @@ class CaseTableModel(QAbstractTableModel):
         case, col = self.cases[index.row()], index.column()
         attr = self.attribute_at(col)
         what = "name" if col == 0 else "description" if col == 1 else "value"
-        self.edit_requested.emit(case.id, what, attr.id if attr else None, text)
+        seen = case.values.get(attr.id, "") if attr else case.version
+        self.edit_requested.emit(case.id, what, attr.id if attr else None, text, seen)
         return True
 
 
