@@ -66,6 +66,11 @@ def codings(cluster, db):
     return set(cluster.rows(db, 'SELECT start, "end" FROM p.coding'))
 
 
+def source_guid(cluster, db, sid):
+    """What a source's memo draft is kept under (ui/memo_drafts.py)."""
+    return cluster.rows(db, f"SELECT guid FROM p.source WHERE id = {int(sid)}")[0][0]
+
+
 def source_memo(cluster, db):
     rows = cluster.rows(db, "SELECT text FROM p.memo WHERE source_id IS NOT NULL")
     return rows[0][0] if rows else None
@@ -77,6 +82,7 @@ def wait_connected(qtbot, win):
 
 def test_an_outage_says_reconnecting_refuses_edits_keeps_the_memo_and_recovers(qtbot, win, cluster, db):
     sid, cid = ids(win)
+    sguid = source_guid(cluster, db, sid)  # read while the server is up
     win.memos.show_source(sid)
     before = codings(cluster, db)
     cluster.halt("fast")
@@ -94,7 +100,7 @@ def test_an_outage_says_reconnecting_refuses_edits_keeps_the_memo_and_recovers(q
         # What is typed into a memo is kept on this computer.
         win.memo_pane.editor.setPlainText("Typed while the server was away")
         win.memo_pane.flush()
-        draft = memo_drafts.load(win.ctx.guid, "source", sid)
+        draft = memo_drafts.load(win.ctx.guid, "source", sguid)
         assert draft is not None and draft["text"] == "Typed while the server was away"
         # The retries back off: half a second, then doubling.
         assert win.connection.next_delay() == 500
@@ -105,7 +111,7 @@ def test_an_outage_says_reconnecting_refuses_edits_keeps_the_memo_and_recovers(q
     wait_connected(qtbot, win)
     # Back: the memo reached the server and its draft is gone; the edit can be made again.
     assert source_memo(cluster, db) == "Typed while the server was away"
-    assert memo_drafts.load(win.ctx.guid, "source", sid) is None
+    assert memo_drafts.load(win.ctx.guid, "source", sguid) is None
     assert codings(cluster, db) == before
     assert win.coding_actions.code_selection(cid, (sid, 0, 10))
     assert codings(cluster, db) == before | {(0, 10)}
@@ -165,7 +171,7 @@ def test_a_memo_draft_left_by_an_outage_is_offered_back_on_reopen(qtbot, win, cl
     win.memo_pane.restore_b.click()
     assert source_memo(cluster, db) == "Never reached the server"
     assert not win.memo_pane.draft_bar.isVisible()
-    assert memo_drafts.load(win.ctx.guid, "source", sid) is None
+    assert memo_drafts.load(win.ctx.guid, "source", source_guid(cluster, db, sid)) is None
 
 
 def test_a_read_cut_off_inside_a_slot_starts_reconnecting_without_a_traceback(qtbot, win, cluster):

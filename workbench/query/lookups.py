@@ -13,9 +13,9 @@ from workbench.store.models import Attribute, Case, CaseSource, Code, Coder, Cod
 from workbench.store.project import Project
 
 _FIELDS = {
-    "code": (Code, ("name", "color", "description", "version")),
-    "case": (Case, ("name", "description", "version")),
-    "source": (Source, ("name",)),
+    "code": (Code, ("name", "color", "description", "version", "guid")),
+    "case": (Case, ("name", "description", "version", "guid")),
+    "source": (Source, ("name", "guid")),
     "attribute": (Attribute, ("name", "version")),
     "folder": (SourceFolder, ("name", "guid")),
 }

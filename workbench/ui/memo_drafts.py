@@ -2,7 +2,9 @@
 
 Before the memo pane writes a memo to the project it keeps the text in a small file on this
 computer, in the user's data folder: `memo-drafts/PROJECT_GUID/KIND-KEY.json` (KEY is the
-coding's GUID, or the code's, source's or case's id in that project). The file is removed
+GUID of the coding, code, source or case the memo is on). Not its id: copies of a project share
+the project's GUID, and an id can name another code in another copy, or a new code once the
+last one was deleted; a GUID names one target everywhere. The file is removed
 once the project has the text. If the write fails (the server's connection is lost, the
 window is closed meanwhile, the program crashes) the draft stays, and the next time that
 memo is shown the pane offers it back. Each file is written whole (a temporary file

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from workbench.query import document as q
-from workbench.query.lookups import coding_guids, exists, name_of
+from workbench.query.lookups import coding_guids, exists, field_of, name_of
 from workbench.services.memos import get_memo, memo_version
 from workbench.ui.commands.coding import ids_of
 from workbench.ui.commands.memos import MemoCommand, SetMemo
@@ -16,6 +16,7 @@ class MemoTargets:
         pane = window.memo_pane
         pane.load = self.load
         pane.commit = self.commit
+        pane.draft_key = self.draft_key
         self._seen: dict[tuple, int] = {}  # the version of each memo as the pane loaded or last wrote it
 
     @property
@@ -36,6 +37,14 @@ class MemoTargets:
             return ""
         self._seen[(kind, key)] = memo_version(self.ctx.project, kind, target)
         return get_memo(self.ctx.project, kind, target)
+
+    def draft_key(self, kind: str, key):
+        """What a memo's draft is kept under: its target's GUID (a coding's key is one already),
+        never an id another copy of the project or a later code may reuse (ui/memo_drafts.py)."""
+        if self.ctx is None or kind in ("project", "coding"):
+            return key
+        guid = field_of(self.ctx.project, kind, key, "guid")
+        return guid if guid is not None else f"gone-{key}"
 
     def gone(self, kind: str, key) -> bool:
         """Whether the memo's target has been deleted (or its coding removed)."""

@@ -67,6 +67,10 @@ class MemoPane(QWidget):
         self.target: tuple[str, object] | None = None  # (kind, key): key is an id, a coding GUID or None
         self.commit: Callable[[str, object, str], bool] | None = None
         self.load: Callable[[str, object], str] | None = None
+        # (kind, key) -> the key its draft is kept under (the target's GUID, ui/memo_drafts.py),
+        # read when the target is shown, so a draft can be kept while the project is unreachable.
+        self.draft_key: Callable[[str, object], object] = lambda kind, key: key
+        self._drafted: tuple[str, object] | None = None  # the shown target's (kind, draft key)
         self._committed = ""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -81,6 +85,7 @@ class MemoPane(QWidget):
             return
         self.flush()
         self.target = (kind, key)
+        self._drafted = (kind, self.draft_key(kind, key))
         self.title.setText(title)
         self.editor.setEnabled(True)
         self._set_text(self.load(kind, key) if self.load else "")
@@ -92,11 +97,11 @@ class MemoPane(QWidget):
         self.draft_bar.setVisible(False)
         if self.project_key is None or self.target is None:
             return
-        draft = memo_drafts.load(self.project_key, *self.target)
+        draft = memo_drafts.load(self.project_key, *self._drafted)
         if draft is None:
             return
         if draft["text"] == self._committed:
-            memo_drafts.drop(self.project_key, *self.target)  # the project has it after all
+            memo_drafts.drop(self.project_key, *self._drafted)  # the project has it after all
             return
         self._draft = draft
         when = str(draft.get("kept_at", "")).replace("T", " ")
@@ -114,13 +119,13 @@ class MemoPane(QWidget):
 
     def discard_draft(self) -> None:
         if self.project_key is not None and self.target is not None:
-            memo_drafts.drop(self.project_key, *self.target)
+            memo_drafts.drop(self.project_key, *self._drafted)
         self._draft = None
         self.draft_bar.setVisible(False)
 
     def clear_target(self) -> None:
         self.flush()
-        self.target = None
+        self.target = self._drafted = None
         self._draft = None
         self.draft_bar.setVisible(False)
         self.title.setText("No memo selected")
@@ -146,8 +151,9 @@ class MemoPane(QWidget):
             return
         text = self.editor.toPlainText()
         kind, key = self.target
+        drafted = self._drafted
         if self.project_key is not None:
-            memo_drafts.keep(self.project_key, kind, key, text)  # until the project has it
+            memo_drafts.keep(self.project_key, *drafted, text)  # until the project has it
             if self.offline():  # the connection is lost: kept here, written when it is back
                 self.title.setToolTip("Kept on this computer until the connection to the server is back")
                 return
@@ -155,7 +161,7 @@ class MemoPane(QWidget):
         if not self.commit(kind, key, text):
             self._committed = before
         elif self.project_key is not None:
-            memo_drafts.drop(self.project_key, kind, key)
+            memo_drafts.drop(self.project_key, *drafted)
 
     def reload(self) -> None:
         """The memo may have changed underneath (undo): show the stored text unless an edit is pending."""
