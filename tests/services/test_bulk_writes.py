@@ -7,13 +7,14 @@ import random
 import sqlite3
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from workbench.core.changes import Kind
 from workbench.services.cases import import_cases_csv
-from workbench.services.coding import NewCoding, apply_codes_in
+from workbench.core.errors import NotFoundError, ValidationError
+from workbench.services.coding import NewCoding, apply_codes, apply_codes_in
 from workbench.store import bulk as store_bulk
-from workbench.store.models import Code, Coder, Source
+from workbench.store.models import Code, Coder, Coding, Source
 
 
 class Statements:
@@ -85,6 +86,60 @@ def test_bulk_insert_gives_every_coding_its_id_and_skips_repeats(project, projec
     got = {r[0]: r[1:] for r in con.execute('SELECT id, source_id, code_id, coder_id, start, "end" FROM coding')}
     con.close()
     assert [got[i] for i in changes.created[Kind.CODING]] == items  # ids in the order the items came
+
+
+def test_ids_are_each_items_own_when_the_largest_id_is_taken(project, project_path):
+    """SQLite gives a new row the id above the largest; with the largest possible id taken it
+    picks free ids at random, and the ids handed back must still be the items' own rows."""
+    con = sqlite3.connect(project_path)
+    con.execute('INSERT INTO coding (id, guid, source_id, code_id, coder_id, start, "end", created_at) '
+                "SELECT 9223372036854775807, 'f0000000-0000-7000-8000-000000000000', source_id, code_id, "
+                "coder_id, start, \"end\" + 1, created_at FROM coding ORDER BY id LIMIT 1")
+    con.commit()
+    con.close()
+    items = [k for k in _random_items(project, 300, seed=5) if k not in _keys(project_path)]
+    with project.transaction() as s:
+        changes = apply_codes_in(s, [NewCoding(*k) for k in items])
+    con = sqlite3.connect(project_path)
+    got = {r[0]: r[1:] for r in con.execute('SELECT id, source_id, code_id, coder_id, start, "end" FROM coding')}
+    con.close()
+    assert [got[i] for i in changes.created[Kind.CODING]] == items
+
+
+def _lengths(project):
+    with project.reading() as s:
+        return dict(s.execute(select(Source.id, Source.length)).all())
+
+
+def _codings(project) -> int:
+    with project.reading() as s:
+        return s.scalar(select(func.count()).select_from(Coding))
+
+
+# What is wrong with an item, how it is said: a bad item anywhere in a batch refuses the batch.
+BAD_ITEMS = {
+    "unknown source": (lambda k, n: (9999, *k[1:]), NotFoundError, "no source named '#9999'"),
+    "unknown code": (lambda k, n: (k[0], 9999, *k[2:]), NotFoundError, "no code named '#9999'"),
+    "unknown coder": (lambda k, n: (*k[:2], 9999, *k[3:]), NotFoundError, "no coder named '#9999'"),
+    "negative start": (lambda k, n: (*k[:3], -1, k[4]), ValidationError, "offsets -1-"),
+    "end past the text": (lambda k, n: (*k[:3], 0, n + 1), ValidationError, "offsets 0-"),
+    "empty span": (lambda k, n: (*k[:3], 5, 5), ValidationError, "offsets 5-5 "),
+    "end past 64 bits": (lambda k, n: (*k[:3], 1, 2**64), ValidationError, f"offsets 1-{2**64} "),
+}
+
+
+@pytest.mark.parametrize("what", list(BAD_ITEMS))
+def test_a_bad_item_anywhere_in_a_batch_is_named_and_nothing_is_stored(project, what):
+    make, error, words = BAD_ITEMS[what]
+    lengths, before = _lengths(project), _codings(project)
+    keys = _random_items(project, 200, seed=6)
+    items = [NewCoding(*k) for k in keys]
+    items[137] = NewCoding(*make(keys[137], lengths[keys[137][0]]))
+    items[180] = NewCoding(*keys[180][:3], 2, 2**70)  # a later bad item is not the one named
+    with pytest.raises(error) as exc:
+        apply_codes(project, items)
+    assert words in str(exc.value) and str(2**70) not in str(exc.value), str(exc.value)
+    assert _codings(project) == before
 
 
 @pytest.mark.file_only  # the query plan is read with SQLite's EXPLAIN QUERY PLAN

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.core.errors import ValidationError
-from workbench.store.backend import SearchIndex
+from workbench.store.backend import SearchIndex, source_texts
 from workbench.store.models import Source
 from workbench.store.project import Project
 
@@ -221,12 +221,11 @@ def search_in(session: Session, query: str, index: SearchIndex | None, source_id
         candidates = set(session.scalars(select(Source.id)))
     if source_ids is not None:
         candidates &= source_ids
-    rows = session.execute(select(Source.id, Source.name, Source.position, Source.text)
-                           .where(Source.id.in_(candidates))).all() if candidates else []
+    rows = (index.source_texts if index is not None else source_texts)(session, candidates)
     hits: list[Hit] = []
     texts: dict[int, str] = {}
     new = tuple.__new__
-    for sid, name, _, text in sorted(rows, key=lambda r: (r.position, r.name.casefold(), r.id)):
+    for sid, name, _, text in sorted(rows, key=lambda r: (r[2], r[1].casefold(), r[0])):
         found = []
         for term, count in zip(terms, counts):
             spans = find_in(text, term, None if count is None else count.get(sid, 0))

@@ -18,8 +18,8 @@ from workbench.services.lookup import code_by_path, source_by_name
 from workbench.services.memos import set_memo_in
 from workbench.services.tombstones import bury, unbury
 from workbench.services.versions import gone_words
-from workbench.store.bulk import existing_keys, insert_codings
-from workbench.store.models import Code, Coder, Coding, Memo, Source, Tombstone
+from workbench.store.bulk import existing_keys, insert_codings, present_ids, source_lengths
+from workbench.store.models import Code, Coding, Memo, Source, Tombstone
 from workbench.store.project import Project
 
 
@@ -61,25 +61,28 @@ def apply_codes_in(session: Session, items: list[NewCoding]) -> Changes:
     changes = Changes()
     if not items:
         return changes
-    source_ids = {it.source_id for it in items}
-    code_ids = {it.code_id for it in items}
-    known_codes, lengths = _hold(session, code_ids, source_ids)
-    coder_ids = {it.coder_id for it in items}
-    known_coders = set(session.scalars(select(Coder.id).where(Coder.id.in_(coder_ids))))
-    for it in items:
-        _check(it, lengths, known_codes, known_coders)
+    known_codes, lengths = _hold(session, {it.code_id for it in items}, {it.source_id for it in items})
+    known_coders = present_ids(session, "coder", {it.coder_id for it in items})
     # Checked first: an offset past any text (even past 64 bits) is refused, never sent to SQLite.
-    existing = existing_keys(session, {(it.source_id, it.code_id, it.coder_id, it.start, it.end) for it in items})
-    now = now_iso()
-    rows, memos = [], []
+    # One pass of plain comparisons; _check says what is wrong with the first row that fails.
+    keys = []
     for it in items:
-        key = (it.source_id, it.code_id, it.coder_id, it.start, it.end)
+        length = lengths.get(it.source_id)
+        if length is None or it.code_id not in known_codes or it.coder_id not in known_coders \
+                or not (0 <= it.start < it.end <= length):
+            _check(it, lengths, known_codes, known_coders)
+        keys.append((it.source_id, it.code_id, it.coder_id, it.start, it.end))
+    existing = existing_keys(session, set(keys))
+    now = now_iso()
+    rows, memos, pairs = [], [], set()
+    for it, key in zip(items, keys):
         if key in existing:
             changes.warnings.append(f"passage {it.start}-{it.end} already has this code by this coder; skipped")
             continue
         existing.add(key)
         guid = it.guid or new_guid()
         rows.append((guid, *key, it.created_at or now))
+        pairs.add(key[:2])
         if it.memo:
             memos.append((guid, it))
     if not rows:
@@ -87,13 +90,16 @@ def apply_codes_in(session: Session, items: list[NewCoding]) -> Changes:
     # Tens of thousands of codings go in at once when merging, coding all hits or undoing:
     # store.bulk writes them at the driver's speed.
     ids = insert_codings(session, rows)
-    ids_by_guid = {guid: cid for cid, guid in ids}
-    for guid, it in memos:
-        changes.add("created", Kind.MEMO, set_memo_in(session, "coding", ids_by_guid[guid], it.memo,
-                                                      author_id=it.coder_id))
-    unbury(session, [it.guid for it in items if it.guid])  # a new GUID was never buried
+    if memos:
+        ids_by_guid = {guid: cid for cid, guid in ids}
+        for guid, it in memos:
+            changes.add("created", Kind.MEMO, set_memo_in(session, "coding", ids_by_guid[guid], it.memo,
+                                                          author_id=it.coder_id))
+    restored = [it.guid for it in items if it.guid]
+    if restored:  # a new GUID was never buried
+        unbury(session, restored)
     changes.add("created", Kind.CODING, *(cid for cid, _ in ids))
-    return _counted(changes, [(r[1], r[2]) for r in rows])
+    return _counted(changes, pairs)
 
 
 def _hold(session: Session, code_ids: set[int], source_ids: set[int]) -> tuple[set[int], dict[int, int]]:
@@ -105,7 +111,7 @@ def _hold(session: Session, code_ids: set[int], source_ids: set[int]) -> tuple[s
     codes = select(Code.id).where(Code.id.in_(code_ids))
     lengths = select(Source.id, Source.length).where(Source.id.in_(source_ids))
     if session.get_bind().dialect.name != "postgresql":  # a file has one writer at a time
-        return set(session.scalars(codes)), dict(session.execute(lengths).all())
+        return present_ids(session, "code", code_ids), source_lengths(session, source_ids)
     # What they are called, read first, unlocked, in one statement: to name one gone meanwhile.
     seen = {(r.kind, r.id): (r.guid, r.name) for r in session.execute(
         select(literal("code").label("kind"), Code.id, Code.guid, Code.name).where(Code.id.in_(code_ids))
@@ -120,7 +126,7 @@ def _hold(session: Session, code_ids: set[int], source_ids: set[int]) -> tuple[s
     return known, found
 
 
-def _counted(changes: Changes, pairs: list[tuple[int, int]]) -> Changes:
+def _counted(changes: Changes, pairs) -> Changes:
     """Name the sources and codes, (source id, code id) pairs, whose codings came or went."""
     return changes.add("counts", Kind.SOURCE, *{s for s, _ in pairs}).add("counts", Kind.CODE, *{c for _, c in pairs})
 

@@ -25,6 +25,18 @@ class SearchTerm(Protocol):
     prefix: bool
 
 
+def source_texts(session: Session, ids: set[int]) -> list[tuple[int, str, int, str]]:
+    """(id, name, position, text) of these sources, read by any engine (a search scans them)."""
+    from sqlalchemy import select
+
+    from workbench.store.models import Source
+
+    if not ids:
+        return []
+    return [tuple(r) for r in session.execute(
+        select(Source.id, Source.name, Source.position, Source.text).where(Source.id.in_(ids)))]
+
+
 class SearchIndex(ABC):
     """Narrows a text search to the sources that may hold every term.
 
@@ -55,6 +67,10 @@ class SearchIndex(ABC):
         call: an index on a server answers both in one round trip."""
         return (self.matching_sources(session, terms),
                 [self.token_counts(session, t.tokens[0], t.prefix) if len(t.tokens) == 1 else None for t in terms])
+
+    def source_texts(self, session: Session, ids: set[int]) -> list[tuple[int, str, int, str]]:
+        """(id, name, position, text) of these sources, for the search to look through."""
+        return source_texts(session, ids)
 
     @abstractmethod
     def drop(self, session: Session) -> None:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from workbench.store import sqlite
-from workbench.store.models import Coding
+from workbench.store.models import Code, Coder, Coding, Source
 
 
 def existing_keys(session: Session, keys: set[tuple]) -> set[tuple]:
@@ -29,6 +29,29 @@ def existing_keys(session: Session, keys: set[tuple]) -> set[tuple]:
     conn = session.connection()
     found = sqlite.codings_at_spots(conn, spots) if _is_sqlite(conn) else _portable_codings_at_spots(session, spots)
     return {r for r in map(tuple, found) if r in keys}
+
+
+def present_ids(session: Session, table: str, ids: set[int]) -> set[int]:
+    """Which of these ids are rows of table ("code" or "coder"): a bulk coding's checks."""
+    if not ids:
+        return set()
+    session.flush()  # rows made in this session and not yet written (a coder named just now) count
+    conn = session.connection()
+    if _is_sqlite(conn):
+        return {r[0] for r in sqlite.rows_by_id(conn, table, ("id",), ids)}
+    col = {"code": Code.id, "coder": Coder.id}[table]
+    return set(session.scalars(select(col).where(col.in_(ids))))
+
+
+def source_lengths(session: Session, ids: set[int]) -> dict[int, int]:
+    """The length of each of these sources that exists, by id."""
+    if not ids:
+        return {}
+    session.flush()
+    conn = session.connection()
+    if _is_sqlite(conn):
+        return dict(sqlite.rows_by_id(conn, "source", ("id", "length"), ids))
+    return dict(session.execute(select(Source.id, Source.length).where(Source.id.in_(ids))).all())
 
 
 def insert_codings(session: Session, rows: list[tuple]) -> list[tuple[int, str]]:

@@ -114,6 +114,30 @@ def drop_index(session: Session) -> None:
         session.delete(row)
 
 
+# The texts of a search are read through a memory map of the file, opened for the read alone:
+# a common word's sources are every text, more pages than the 64 MiB page cache holds at 4xL,
+# and read through the cache each was copied in again on every search (the search's cost grew
+# faster than the texts: issue 11). The map is closed right after, so a file changed under
+# the program (which SQLite answers with an error, where a map would be a crash) is mapped
+# for the length of one read only.
+MMAP_BYTES = 1 << 40
+
+
+def source_texts(session: Session, ids: set[int]) -> list[tuple[int, str, int, str]]:
+    """(id, name, position, text) of these sources, read by the driver through a memory map."""
+    from workbench.store.sqlite import rows_by_id
+
+    if not ids:
+        return []
+    conn = session.connection()
+    driver = conn.connection.driver_connection
+    driver.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+    try:
+        return rows_by_id(conn, "source", ("id", "name", "position", "text"), ids)
+    finally:
+        driver.execute("PRAGMA mmap_size=0")
+
+
 class Fts5Index(SearchIndex):
     """The SearchIndex of a project file (store.backend): FTS5 with its vocabulary table."""
 
@@ -131,6 +155,9 @@ class Fts5Index(SearchIndex):
         # case folding ('ΣΟΦΟΣ' is the term 'σοφοσ', the query 'σοφος' looks up 'σοφος' and finds 0),
         # and a count too low made query.search trust it and drop real hits.
         return token_counts(session, token, prefix) if token.isascii() else None
+
+    def source_texts(self, session: Session, ids: set[int]) -> list[tuple[int, str, int, str]]:
+        return source_texts(session, ids)
 
     def drop(self, session: Session) -> None:
         drop_index(session)

@@ -484,6 +484,30 @@ def insert_rows(conn, table: str, columns: tuple[str, ...], rows: list[tuple]) -
     conn.exec_driver_sql(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(columns))})', rows)
 
 
+def _padded(chunk: list) -> list:
+    """chunk with its last item repeated up to a power of two (at least 16): statements then
+    come in a few sizes, which SQLite and the driver prepare once each."""
+    return chunk + chunk[-1:] * (max(16, 1 << (len(chunk) - 1).bit_length()) - len(chunk))
+
+
+def rows_by_id(conn, table: str, columns: tuple[str, ...], ids) -> list[tuple]:
+    """These columns of the rows of table whose id is among ids (each id's row once).
+
+    Plain placeholders, 512 a statement, run on the driver's connection (inside the session's
+    transaction) with no result rows of SQLAlchemy's: an expanding IN was compiled anew for
+    every batch, and with its rows cost a bulk coding's checks more than the insert (issue 11).
+    """
+    ids = list(ids)
+    names = ", ".join(f'"{c}"' for c in columns)
+    driver = conn.connection.driver_connection
+    out: list[tuple] = []
+    for i in range(0, len(ids), 512):
+        chunk = _padded(ids[i : i + 512])
+        out += driver.execute(f'SELECT {names} FROM "{table}" WHERE id IN ({", ".join("?" * len(chunk))})',
+                              chunk).fetchall()
+    return out
+
+
 def codings_at_spots(conn, spots: list[tuple[int, int]]) -> list[tuple]:
     """(source, code, coder, start, end) of the codings at these (source, start) spots.
 
@@ -493,8 +517,7 @@ def codings_at_spots(conn, spots: list[tuple[int, int]]) -> list[tuple]:
     """
     out: list[tuple] = []
     for i in range(0, len(spots), 2000):
-        chunk = spots[i : i + 2000]
-        chunk += chunk[-1:] * (max(16, 1 << (len(chunk) - 1).bit_length()) - len(chunk))
+        chunk = _padded(spots[i : i + 2000])
         sql = ("WITH k(s, a) AS (VALUES " + ", ".join(["(?, ?)"] * len(chunk)) + ") "
                'SELECT c.source_id, c.code_id, c.coder_id, c.start, c."end" '
                "FROM k JOIN coding AS c ON c.source_id = k.s AND c.start = k.a")
@@ -506,9 +529,19 @@ def insert_codings(conn, rows: list[tuple]) -> list[tuple[int, str]]:
     """Insert (guid, source, code, coder, start, end, created_at) rows; their (id, guid) in order.
 
     The new ids are the rows above the largest id before: a writing transaction holds
-    SQLite's one write lock, so no other program's rows can be among them.
+    SQLite's one write lock, so no other program's rows can be among them. SQLite gives each
+    row one above the largest id, so they are before+1, before+2, ... in order; only when the
+    largest id after says otherwise (the largest possible id was taken, and SQLite picked free
+    ones at random) are they found by their GUIDs.
     """
     before = conn.exec_driver_sql("SELECT max(id) FROM coding").scalar() or 0
     insert_rows(conn, "coding", _CODING_COLUMNS, rows)
-    return [tuple(r) for r in conn.exec_driver_sql(
-        "SELECT id, guid FROM coding WHERE id > ? ORDER BY id", (before,))]
+    if conn.exec_driver_sql("SELECT max(id) FROM coding").scalar() == before + len(rows):
+        return [(before + 1 + i, r[0]) for i, r in enumerate(rows)]
+    guids = [r[0] for r in rows]
+    by_guid: dict[str, int] = {}
+    for i in range(0, len(guids), 512):
+        chunk = _padded(guids[i : i + 512])
+        by_guid.update(conn.exec_driver_sql(
+            f'SELECT guid, id FROM coding WHERE guid IN ({", ".join("?" * len(chunk))})', tuple(chunk)).all())
+    return [(by_guid[g], g) for g in guids]
