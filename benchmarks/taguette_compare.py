@@ -19,9 +19,15 @@ asks for at least 2 on every shared operation.
 
 Taguette converts a .txt through Calibre, which is not installed here; the same transcripts go
 to it as HTML (a <p> a line, escaped), which it stores without conversion: its lightest import.
-Its highlight offsets count the text of that HTML, so each coding's offsets are moved by the line
-breaks before them and the passages are the same. Its listings come 50 highlights a page; a
-listing here reads every page, as scrolling to the end does.
+Its highlight offsets count the UTF-8 bytes of that HTML's text, so each coding's offsets are
+counted so, the line breaks before them left out, and the passages are the same. Its listings
+come 50 highlights a page; a listing here reads every page, as scrolling to the end does.
+
+Each highlight over HTTP costs Taguette an html5lib parse of its whole document, 0.1-0.2 s CPU
+for an L transcript: the L workload's 60,000 would take hours. So --http-highlights of them
+(1,000) are made over HTTP and timed, that cost is scaled to all of them for the build figure,
+and the rest are written into Taguette's database as its handler writes them
+(taguette_fill.py, run by Taguette's own Python, its snippets checked against taguette.extract).
 
 Usage: .venv/bin/python benchmarks/taguette_compare.py [--size M] [--keep DIR] [--runs 3] [--port 7466]
 """
@@ -42,7 +48,7 @@ import time
 import urllib.parse
 import urllib.request
 import uuid
-from bisect import bisect_left
+from itertools import accumulate
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -137,7 +143,7 @@ class Taguette:
 
 
 def as_html(text: str) -> bytes:
-    return ("<html><body>" + "".join(f"<p>{html.escape(line)}</p>" for line in text.split("\n")) +
+    return ("<html><head><meta charset=\"utf-8\"></head><body>" + "".join(f"<p>{html.escape(line)}</p>" for line in text.split("\n")) +
             "</body></html>").encode("utf-8")
 
 
@@ -164,7 +170,21 @@ def median(values: list[float]) -> float:
     return v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
 
 
-def build(tg: Taguette, folder: Path, ctx, paths, texts, codes, record) -> dict:
+def taguette_offsets(rows, texts: dict[str, str], docs: dict, tag_ids: dict) -> list[list[int]]:
+    """[document id, start, end, tag id] of each coding in Taguette's terms: its offsets count the
+    UTF-8 bytes of the document's text, the line breaks (its paragraph ends) not counted."""
+    out = []
+    by_source: dict[str, list] = {}
+    for src, code, _coder, start, end in rows:
+        by_source.setdefault(src, []).append((start, end, code))
+    for src, items in by_source.items():
+        cum = [0, *accumulate(0 if ch == "\n" else len(ch.encode("utf-8")) for ch in texts[src])]
+        out.extend([docs[src], cum[start], cum[end], tag_ids[code]] for start, end, code in items
+                   if cum[end] > cum[start])
+    return out
+
+
+def build(tg: Taguette, folder: Path, ctx, paths, texts, codes, record, http_highlights: int) -> dict:
     """The same project on both sides, each build step timed once; returns the state to keep."""
     project = folder / "ours.qwb"
     workbench("new", project, "--name", "compare", "--coder", "coder 1")
@@ -200,22 +220,29 @@ def build(tg: Taguette, folder: Path, ctx, paths, texts, codes, record) -> dict:
         w.writerow(["source", "code", "start", "end", "coder", "memo"])
         w.writerows([src, code, start, end, coder, ""] for src, code, coder, start, end in rows)
     ours = workbench("code", project, "--batch", batch, "--create")
-    breaks = {name: [i for i, ch in enumerate(t) if ch == "\n"] for name, t in texts.items()}
+    highlights = taguette_offsets(rows, texts, docs, tag_ids)
+    over_http = highlights[:http_highlights]
 
-    def highlights():
-        for src, code, _coder, start, end in rows:
-            nl = breaks[src]
-            s, e = start - bisect_left(nl, start), end - bisect_left(nl, end)
-            if e > s:
-                try:
-                    tg.request(f"/api/project/{pid}/document/{docs[src]}/highlight/new",
-                               body={"start_offset": s, "end_offset": e, "tags": [tag_ids[code]]})
-                except urllib.error.HTTPError:
-                    pass  # a passage of line breaks only: Taguette refuses it as empty
+    def by_http():
+        for doc, s, e, tag in over_http:
+            try:
+                tg.request(f"/api/project/{pid}/document/{doc}/highlight/new",
+                           body={"start_offset": s, "end_offset": e, "tags": [tag]})
+            except urllib.error.HTTPError:
+                pass  # a passage of line breaks only: Taguette refuses it as empty
 
-    theirs = tg.timed(highlights)
-    record(f"code {len(rows):,} passages (built once; ours: one code --batch; Taguette: its highlight calls)",
-           ours, None, theirs)
+    theirs = tg.timed(by_http)
+    share = len(highlights) / max(1, len(over_http))
+    record(f"code {len(rows):,} passages (built once; ours: one code --batch; Taguette: {len(over_http):,} "
+           f"highlight calls, cost scaled by {share:.0f})", ours, None, (theirs[0] * share, theirs[1] * share))
+    rest = folder / "highlights.json"
+    rest.write_text(json.dumps(highlights[len(over_http):]))
+    tg.close()  # the rest written into its database as its handler writes them (taguette_fill.py)
+    fill = subprocess.run([str(TAGUETTE.parent / "python"), str(HERE / "taguette_fill.py"),
+                           str(folder / "taguette.sqlite3"), str(rest)], capture_output=True, text=True)
+    if fill.returncode != 0:
+        raise SystemExit(f"taguette_fill.py: {fill.stderr[-2000:]}")
+    rest.unlink()
     return {"pid": pid, "docs": docs, "tags": tag_ids}
 
 
@@ -225,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", help="build (or reuse) the workload, and both built projects, in this folder")
     ap.add_argument("--runs", type=int, default=3, help="times each shared operation is measured (medians)")
     ap.add_argument("--port", type=int, default=7466)
+    ap.add_argument("--http-highlights", type=int, default=1000,
+                    help="highlights made over HTTP (timed); the rest are written into Taguette's database")
     args = ap.parse_args(argv)
 
     from workbench.bench.core import BenchContext
@@ -250,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def record(name, cold, hot, theirs):
         results[name] = (cold[0], hot[0] if hot else None, theirs[0], cold[1], hot[1] if hot else None, theirs[1])
+        if hot is None:
+            print(f"  {name}: cold CLI {cold[0]:.2f} s CPU, Taguette {theirs[0]:.2f} s CPU", flush=True)
 
     tg = Taguette(folder, args.port)
     try:
@@ -259,8 +290,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             for stale in ("ours.qwb", "ours.qwb-wal", "ours.qwb-shm"):
                 (folder / stale).unlink(missing_ok=True)
-            state = build(tg, folder, ctx, paths, texts, codes, record)
+            state = build(tg, folder, ctx, paths, texts, codes, record, args.http_highlights)
             state_file.write_text(json.dumps(state))
+            tg = Taguette(folder, args.port)  # build stopped it to write the highlights
         pid = state["pid"]
         project_file = folder / "ours.qwb"
         runs = measure(tg, pid, project_file, work, codes, outline, leaf, subtree, args.runs)
@@ -378,6 +410,9 @@ def measure(tg: Taguette, pid: int, project_file: Path, work: Path, codes, outli
          lambda: tg.request(f"/project/{pid}/export/project.sqlite3")),
     ]
     samples: dict[str, list] = {name: [] for name, *_ in ops}
+    for filters, path in ((one, leaf), (sub, subtree)):  # the same passages on both sides
+        print(f"  {path}: ours {len(json.loads(listing_json(filters)))} segments, "
+              f"Taguette {tg_listing(path.replace('/', '.'))()} highlights", flush=True)
     try:
         for name, _cold, hot, _theirs in ops:  # the warm-up call of each
             hot()
