@@ -310,12 +310,15 @@ class SegmentList(Sequence):
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return [self._make(r) for r in self._rows[i]]
+            rows = self._rows[i]
+            self._texts.load({r[0] for r in rows})
+            return [self._make(r) for r in rows]
         return self._make(self._rows[i])
 
     def __iter__(self):
         make = self._make
         with gc_paused():
+            self._texts.load({r[0] for r in self._rows})  # one read for all, not one a source
             return iter([make(r) for r in self._rows])
 
     def __eq__(self, other) -> bool:
@@ -339,6 +342,17 @@ class _SourceTexts(dict):
             text = conn.execute(select(Source.text).where(Source.id == source_id)).scalar_one()
         self[source_id] = text
         return text
+
+    def load(self, source_ids) -> None:
+        """Read the texts of these sources not read yet, in one connection and a query a
+        500 sources: a whole listing's texts cost one round trip, not one each."""
+        missing = sorted(i for i in source_ids if i not in self)
+        if not missing:
+            return
+        with self._engine.connect() as conn:
+            for i in range(0, len(missing), 500):
+                chunk = missing[i:i + 500]
+                self.update(conn.execute(select(Source.id, Source.text).where(Source.id.in_(chunk))).all())
 
 
 def segments_from_rows(names: Names, rows) -> SegmentList:
