@@ -24,7 +24,6 @@ from workbench.core.gcpause import gc_paused
 from workbench.core.paths import name_key
 from workbench.core.suggest import nearest
 from workbench.query.membership import WHOLE, CaseMap, Regions, clip, meet_regions
-from workbench.services.cases import parse_value
 from workbench.services.lookup import (
     CodeTree,
     attribute_by_name,
@@ -171,6 +170,8 @@ def _typed_key(value: str, type_: str):
 
 def cases_matching(session: Session, spec: str) -> set[int]:
     """Ids of the cases whose attribute satisfies 'NAME=VALUE' (the value read by the attribute's type)."""
+    from workbench.services.cases import parse_value  # here: a query without --attr never loads the case service
+
     m = _ATTR.match(spec.strip())
     if not m or not m["name"].strip():
         raise ValidationError(f"attribute filter {spec!r}: write it as NAME=VALUE, e.g. country=South Africa")
