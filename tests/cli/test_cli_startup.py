@@ -114,3 +114,15 @@ def test_info_on_a_file_that_is_no_project_is_one_line(capsys, tmp_path, content
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and str(bogus) in err and words in err
     assert bogus.read_bytes() == content and sorted(p.name for p in tmp_path.iterdir()) == ["bogus.qwb"]
+
+
+def test_a_code_query_loads_neither_the_case_service_nor_difflib(project_path):
+    """`query --code` without --attr never reads attribute values, and a name typed right needs
+    no suggestions: the case service (with its tombstones and CSV reader) and difflib stay unloaded."""
+    probe = _PROBE.replace("m.split('.')[0] == 'sqlalchemy' or", "m == 'difflib' or")
+    done = subprocess.run([sys.executable, "-c", probe, "query", str(project_path), "--code", "autonomy", "--json"],
+                          capture_output=True, text=True, timeout=120)
+    rc, *modules = done.stderr.rstrip("\n").rsplit("\n", 1)[-1].split("\x00")
+    assert int(rc) == 0 and json.loads(done.stdout)
+    assert "workbench.query.segments" in modules
+    assert "workbench.services.cases" not in modules and "difflib" not in modules, modules

@@ -141,3 +141,13 @@ def test_the_cases_table_csv_guards_formulas_and_reads_back_as_it_was(project, t
     assert "'=HYPERLINK(\"http://x\")" in first
     result = import_cases_csv(project, out).result
     assert result.created == 0 and result.folded == []  # every case is found again under its own name
+
+
+def test_guard_row_guards_each_cell_as_guard_does():
+    """guard_row's quick pass of plain cells (one set lookup) gives what guard() of each cell gives."""
+    from workbench.core.csv_cells import guard, guard_row
+
+    row = ["=1+1", "'=1+1", "''@x", "'quoted'", "-5", "-", "'", "", "plain", "+-", "\t", "'\r", "=",
+           "\uff1dSUM(1)", "-0.25", "a=b", " =1", 7, None, 2.5, "@home", "'''-x"]
+    assert guard_row(row) == [guard(v) for v in row]
+    assert guard_row(row)[:4] == ["'=1+1", "''=1+1", "'''@x", "'quoted'"]

@@ -24,7 +24,6 @@ from workbench.core.gcpause import gc_paused
 from workbench.core.paths import name_key
 from workbench.core.suggest import nearest
 from workbench.query.membership import WHOLE, CaseMap, Regions, clip, meet_regions
-from workbench.services.cases import parse_value
 from workbench.services.lookup import (
     CodeTree,
     attribute_by_name,
@@ -171,6 +170,8 @@ def _typed_key(value: str, type_: str):
 
 def cases_matching(session: Session, spec: str) -> set[int]:
     """Ids of the cases whose attribute satisfies 'NAME=VALUE' (the value read by the attribute's type)."""
+    from workbench.services.cases import parse_value  # here: a query without --attr never loads the case service
+
     m = _ATTR.match(spec.strip())
     if not m or not m["name"].strip():
         raise ValidationError(f"attribute filter {spec!r}: write it as NAME=VALUE, e.g. country=South Africa")
@@ -310,12 +311,15 @@ class SegmentList(Sequence):
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return [self._make(r) for r in self._rows[i]]
+            rows = self._rows[i]
+            self._texts.load({r[0] for r in rows})
+            return [self._make(r) for r in rows]
         return self._make(self._rows[i])
 
     def __iter__(self):
         make = self._make
         with gc_paused():
+            self._texts.load({r[0] for r in self._rows})  # one read for all, not one a source
             return iter([make(r) for r in self._rows])
 
     def __eq__(self, other) -> bool:
@@ -339,6 +343,17 @@ class _SourceTexts(dict):
             text = conn.execute(select(Source.text).where(Source.id == source_id)).scalar_one()
         self[source_id] = text
         return text
+
+    def load(self, source_ids) -> None:
+        """Read the texts of these sources not read yet, in one connection and a query a
+        500 sources: a whole listing's texts cost one round trip, not one each."""
+        missing = sorted(i for i in source_ids if i not in self)
+        if not missing:
+            return
+        with self._engine.connect() as conn:
+            for i in range(0, len(missing), 500):
+                chunk = missing[i:i + 500]
+                self.update(conn.execute(select(Source.id, Source.text).where(Source.id.in_(chunk))).all())
 
 
 def segments_from_rows(names: Names, rows) -> SegmentList:
