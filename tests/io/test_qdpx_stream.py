@@ -26,10 +26,12 @@ def _guid(kind: int, n: int) -> str:
     return f"{kind:08x}-0000-0000-0000-{n:012d}"
 
 
-def _large_qdpx(path, n_sources=40, n_selections=80, seed=7, header_last=False, origin="Test tool 1.0"):
+def _large_qdpx(path, n_sources=40, n_selections=80, seed=7, header_last=False, origin="Test tool 1.0",
+                named=False):
     """A project of `n_sources` texts with words (some outside the BMP, so the countings differ) and
     selections on word boundaries in code points, each with one to three codings, some of them repeats
-    of the same code by the same coder (the importer keeps one)."""
+    of the same code by the same coder (the importer keeps one); `named`: each selection carries its
+    text in @name, as QualCoder and ATLAS.ti write."""
     rng = random.Random(seed)
     entries, sources = {}, []
     n_coding = 0
@@ -52,7 +54,8 @@ def _large_qdpx(path, n_sources=40, n_selections=80, seed=7, header_last=False, 
                 by = f' creatingUser="{rng.choice(USERS)}"' if rng.random() < 0.3 else ""
                 codings.append(f'<Coding guid="{_guid(4, n_coding)}"{by}>'
                                f'<CodeRef targetGUID="{rng.choice(CODES[:4])}"/></Coding>')
-            sels.append(f'<PlainTextSelection guid="{_guid(3, s * 1000 + k)}" startPosition="{start}" '
+            label = f' name="{text[start:end]}"' if named else ""
+            sels.append(f'<PlainTextSelection guid="{_guid(3, s * 1000 + k)}"{label} startPosition="{start}" '
                         f'endPosition="{end}" creatingUser="{user}">{"".join(codings)}</PlainTextSelection>')
         sources.append(f'<TextSource guid="{_guid(2, s)}" name="text {s:03d}" '
                        f'plainTextPath="internal://{_guid(2, s)}.txt">{"".join(sels)}</TextSource>')
@@ -196,6 +199,27 @@ def test_selections_that_fit_another_counting_than_the_origins_are_placed_by_it(
         assert con.execute("SELECT count(*) FROM source").fetchone() == (6,)
     finally:
         con.close()
+
+
+def test_selections_carrying_their_text_need_no_second_pass_when_another_counting_is_picked(tmp_path, monkeypatch):
+    """Each selection's @name fits code points only, so it is placed there whichever counting is the
+    file's: the tally's pick (code points, not the origin's NVivo) changes the report, not a row."""
+    qdpx = _large_qdpx(tmp_path / "named.qdpx", n_sources=6, n_selections=30, origin="NVivo 14", named=True)
+    passes = []
+    run = qdpx_build.Builder.run
+
+    def counting(self):
+        passes.append(self.model.name)
+        return run(self)
+
+    monkeypatch.setattr(qdpx_build.Builder, "run", counting)
+    rep = import_qdpx(qdpx, tmp_path / "named.qwb")
+    assert passes == ["nvivo"]
+    assert rep.offset_model == "codepoints" and not rep.offset_confirmed
+    assert _codings(tmp_path / "named.qwb") == _expected_codings(qdpx)
+    # As the whole-file importer counted them, placing by code points from the start.
+    assert rep.selection_models == {"codepoints": 180}
+    assert rep.selection_texts == {"carried": 180, "fit_file_model": 180, "fit_other_model": 0, "fit_none": 0}
 
 
 def test_a_file_broken_after_its_first_sources_leaves_no_project(tmp_path):

@@ -26,7 +26,8 @@ from sqlalchemy.orm import Session
 from workbench.core.errors import Cancelled, ValidationError
 from workbench.core.paths import name_key
 from workbench.core.timeutil import now_iso
-from workbench.io.refi.offsets import BY_NAME, ModelChoice, OffsetModel, Placer, ScoreTally, model_for_origin
+from workbench.io.refi.offsets import (BY_NAME, MODELS, ModelChoice, OffsetModel, Placer, ScoreTally,
+                                      model_for_origin)
 from workbench.io.refi.qde_read import _CANONICAL, QCoding, QdeProject, QText, guid_key, read_section, read_source
 from workbench.io.refi.qdpx_load import Feed, LoadedText
 from workbench.io.refi.qdpx_codes import CodeMaker, unique_name as _unique
@@ -44,6 +45,7 @@ _MEMO_KEYS = ("guid", "title", "text", "author_id", "created_at", "updated_at", 
 _HEADER = ("Users", "CodeBook", "Variables", "Cases")
 # Codings and speaker turns held before one executemany writes them.
 _BATCH = 5000
+_FIT_KEY = {"file": "fit_file_model", "other": "fit_other_model", "none": "fit_none"}
 
 
 class Restart(Exception):
@@ -82,6 +84,12 @@ class Builder:
         self.model, self.header, self.should_stop = model or model_for_origin(doc.origin), header, should_stop
         self.forced = model is not None
         self.tally = ScoreTally()
+        # Selections placed, for each counting that could turn out to be the file's: (models, texts) as
+        # in the report, for texts the countings read differently; `alike` counts by fit those of texts
+        # every counting reads alike; `diverged` names the countings that would have placed one elsewhere.
+        self.placements: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
+        self.alike: dict[str, int] = {}
+        self.diverged: set[str] = set()
         self.choice: ModelChoice | None = None
         self.begun = self.late = False
         self.note_text: dict[str, str] = {}
@@ -142,8 +150,11 @@ class Builder:
             read_section(self.doc, el)
         self.note_text = self.feed.load_notes(self.doc, self.read_rep)
         self.choice = self.tally.choice(self.doc.origin)
-        if not self.forced and (self.late or self.choice.model is not self.model):
+        if not self.forced and (self.late or self.choice.model.name in self.diverged):
             raise Restart(self.choice.model, self.doc)
+        # Another counting than the one placed by, that would have placed every selection alike: the rows
+        # stand, and the report counts the placements as that counting would have.
+        self.model = self.choice.model
         if not self.begun:
             self._begin()
         self._end_sources()
@@ -264,16 +275,25 @@ class Builder:
             self.descriptions.append(("source", sid, q.description))
         self.attach += [(n, "source", sid) for n in q.notes]
         placer = Placer(lt.plain, self.model)
+        # With a CRLF or a character outside the BMP the countings differ: place by each of the others
+        # too, to know whether the tally's pick at the end would have placed any selection elsewhere.
+        differ = lt.plain.has_crlf or lt.plain.has_astral
+        others = [Placer(lt.plain, m) for m in MODELS if m is not self.model] if differ and not self.forced else []
         seen: set[tuple] = set()  # (code, coder, start, end) of this source's codings so far
         uncoded = 0
         for sel in q.selections:
             placed = placer.place(sel.start, sel.end, sel.name)
             span = placed.span
+            for other in others:
+                self._placed_by(other, placed, sel)
+            if not differ and not span.problem:
+                self.alike[placed.fit] = self.alike.get(placed.fit, 0) + 1
             if span.problem:
                 self.rep.skip("selection", f"{name} {sel.start}-{sel.end}",
                               f"{span.problem}; its {len(sel.codings)} codings skipped")
                 continue
-            self._count_placement(placed.model.name, placed.fit)
+            if differ:
+                self._count_placement(self.model.name, placed.model.name, placed.fit)
             if sel.guid in self.case_selections:
                 self.placed.setdefault(sel.guid, (sid, span.start, span.end, sel.user, sel.created))
             made = [self._coding(seen, sid, c, span.start, span.end, sel.user, sel.created, name)
@@ -301,17 +321,40 @@ class Builder:
         self.rep.offset_model, self.rep.offset_label = self.choice.model.name, self.choice.model.label
         self.rep.offset_detail, self.rep.offset_confirmed = self.choice.describe(), self.choice.confirmed
         self.rep.offset_scores = {k: list(v) for k, v in self.choice.scores.items()}
+        self.rep.selection_models, self.rep.selection_texts = self._placements_for(self.model)
         self._report_placements()
         if self.repeats:
             self.rep.warn(f"{self.repeats} codings repeated the same code by the same coder on the same passage; "
                           "each was kept once")
 
-    def _count_placement(self, model: str, fit: str) -> None:
-        models, texts = self.rep.selection_models, self.rep.selection_texts
+    def _placed_by(self, other: Placer, placed, sel) -> None:
+        """Place `sel` as if `other`'s counting were the file's: count it for that counting, and note the
+        counting as one that would write other rows or reasons when it places it elsewhere."""
+        alt = other.place(sel.start, sel.end, sel.name)
+        a, b = alt.span, placed.span
+        if (a.start, a.end, a.problem) != (b.start, b.end, b.problem):
+            self.diverged.add(other.default.name)
+        if not a.problem:
+            self._count_placement(other.default.name, alt.model.name, alt.fit)
+
+    def _count_placement(self, default: str, model: str, fit: str) -> None:
+        """One selection placed by `model`, the file's counting being `default` (fit: how its text fitted)."""
+        models, texts = self.placements.setdefault(default, ({}, {}))
         models[model] = models.get(model, 0) + 1
         if fit:
-            for key in ("carried", {"file": "fit_file_model", "other": "fit_other_model", "none": "fit_none"}[fit]):
+            for key in ("carried", _FIT_KEY[fit]):
                 texts[key] = texts.get(key, 0) + 1
+
+    def _placements_for(self, default: OffsetModel) -> tuple[dict[str, int], dict[str, int]]:
+        """selection_models and selection_texts had the file's counting been `default`: the texts every
+        counting reads alike add their selections to it, as placed by it."""
+        models, texts = (dict(d) for d in self.placements.get(default.name, ({}, {})))
+        for fit, n in self.alike.items():
+            models[default.name] = models.get(default.name, 0) + n
+            if fit:
+                for key in ("carried", _FIT_KEY[fit]):
+                    texts[key] = texts.get(key, 0) + n
+        return models, texts
 
     def _report_placements(self) -> None:
         texts = self.rep.selection_texts
