@@ -27,7 +27,7 @@ def _guid(kind: int, n: int) -> str:
 
 
 def _large_qdpx(path, n_sources=40, n_selections=80, seed=7, header_last=False, origin="Test tool 1.0",
-                named=False):
+                named=False, words=WORDS):
     """A project of `n_sources` texts with words (some outside the BMP, so the countings differ) and
     selections on word boundaries in code points, each with one to three codings, some of them repeats
     of the same code by the same coder (the importer keeps one); `named`: each selection carries its
@@ -36,7 +36,7 @@ def _large_qdpx(path, n_sources=40, n_selections=80, seed=7, header_last=False, 
     entries, sources = {}, []
     n_coding = 0
     for s in range(n_sources):
-        words = [rng.choice(WORDS) for _ in range(400)]
+        words = [rng.choice(words) for _ in range(400)]
         text = " ".join(words)
         entries[f"sources/{_guid(2, s)}.txt"] = text.encode("utf-8")
         starts = [0]
@@ -220,6 +220,16 @@ def test_selections_carrying_their_text_need_no_second_pass_when_another_countin
     # As the whole-file importer counted them, placing by code points from the start.
     assert rep.selection_models == {"codepoints": 180}
     assert rep.selection_texts == {"carried": 180, "fit_file_model": 180, "fit_other_model": 0, "fit_none": 0}
+
+
+def test_selections_of_texts_every_counting_reads_alike_are_counted_by_the_files_counting(tmp_path):
+    qdpx = _large_qdpx(tmp_path / "ascii.qdpx", n_sources=5, n_selections=20, origin="ATLAS.ti 23", named=True,
+                       words=WORDS[:-1])
+    rep = import_qdpx(qdpx, tmp_path / "ascii.qwb")
+    assert rep.offset_model == "codepoints-crlf1" and rep.offset_confirmed  # ASCII, no CRLF: all alike
+    assert rep.selection_models == {"codepoints-crlf1": 100}
+    assert rep.selection_texts == {"carried": 100, "fit_file_model": 100, "fit_other_model": 0, "fit_none": 0}
+    assert _codings(tmp_path / "ascii.qwb") == _expected_codings(qdpx)
 
 
 def test_a_file_broken_after_its_first_sources_leaves_no_project(tmp_path):
