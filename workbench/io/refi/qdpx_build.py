@@ -9,9 +9,12 @@ selections, notes, links, sets) is small and kept until the end.
 Two things are only known at the end of the file: which offset counting its
 selections fit (offsets.ScoreTally), and whether it listed its users, codes
 or cases after its sources, as the schema does not allow. A pass places the
-selections by the counting the file's origin suggests; if the tally picks
-another, or the header came late, it raises `Restart` (the transaction is
-rolled back) and the caller builds again with what the first pass learnt.
+selections by the counting the file's origin suggests, and those of texts
+the countings read differently (CRLF, characters outside the BMP) by each
+other counting as well. If the tally picks a counting that would have placed
+some selection elsewhere, or the header came late, it raises `Restart` (the
+transaction is rolled back) and the caller builds again with what the first
+pass learnt; a pick that places every selection alike changes the report only.
 """
 from __future__ import annotations
 
