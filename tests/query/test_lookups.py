@@ -24,7 +24,7 @@ def test_fields_names_and_existence(project):
     assert lk.name_of(project, "case", 10**6) == "" and lk.field_of(project, "case", 10**6, "name") is None
     assert lk.exists(project, "case", case_id) and not lk.exists(project, "source", 10**6)
     with pytest.raises(ValueError):
-        lk.field_of(project, "code", cid, "guid")  # only the fields the window edits
+        lk.field_of(project, "code", cid, "position")  # only the fields the window reads
 
 
 def test_pick_lists_in_their_order(project):
