@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from workbench.io.importers import text as text_importer
 from workbench.io.refi.offsets import PlainText
-from workbench.io.refi.qdpx_import import decode_text
+from workbench.io.refi.qdpx_load import decode_text
 
 pieces = st.sampled_from(["line", " ", "\n", "\r\n", "\r", "\u2028", "é", "e\u0301", "😀", "\ufeff", "\t", "x"])
 # A text that itself starts with U+FEFF is the one case the paths disagree on: see the xfail below.

@@ -166,21 +166,41 @@ class ModelChoice:
         return f"{head} (the file's origin suggested {self.suggested.label}, which fits only {s_ok})"
 
 
+class ScoreTally:
+    """How many selections fall on sensible boundaries under each counting, added up a text at a time,
+    so a file's texts need not be held together to choose its counting."""
+
+    def __init__(self):
+        self.scores: dict[str, list[int]] = {m.name: [0, 0] for m in MODELS}  # name -> [sensible, selections]
+
+    def add(self, text: PlainText, sels: list[tuple[int, int]]) -> None:
+        if not sels:
+            return
+        # Countings that read this text alike (no CRLF, nothing outside the BMP) are scored once.
+        done: dict[tuple[bool, bool], tuple[int, int]] = {}
+        for model in MODELS:
+            key = (model.utf16 and text.has_astral, model.crlf_units == 2 and text.has_crlf)
+            if key not in done:
+                done[key] = _score(model, [(text, sels)])
+            ok, total = done[key]
+            self.scores[model.name][0] += ok
+            self.scores[model.name][1] += total
+
+    def choice(self, origin: str) -> ModelChoice:
+        """The counting for the whole file: the origin's, unless another fits more selections."""
+        suggested = model_for_origin(origin)
+        scores = {name: (ok, total) for name, (ok, total) in self.scores.items()}
+        best = max(MODELS, key=lambda m: (scores[m.name][0], m is suggested))
+        chosen = suggested if scores[suggested.name][0] >= scores[best.name][0] else best
+        return ModelChoice(chosen, suggested, scores)
+
+
 def choose_model(origin: str, items: list[tuple[PlainText, list[tuple[int, int]]]]) -> ModelChoice:
     """Pick the counting for a whole file from its origin, confirmed on its selections."""
-    suggested = model_for_origin(origin)
-    any_crlf = any(t.has_crlf for t, sels in items if sels)
-    any_astral = any(t.has_astral for t, sels in items if sels)
-    cache: dict[tuple[bool, bool], tuple[int, int]] = {}
-    scores: dict[str, tuple[int, int]] = {}
-    for model in MODELS:
-        key = (model.utf16 and any_astral, model.crlf_units == 2 and any_crlf)
-        if key not in cache:
-            cache[key] = _score(model, items)
-        scores[model.name] = cache[key]
-    best = max(MODELS, key=lambda m: (scores[m.name][0], m is suggested))
-    chosen = suggested if scores[suggested.name][0] >= scores[best.name][0] else best
-    return ModelChoice(chosen, suggested, scores)
+    tally = ScoreTally()
+    for text, sels in items:
+        tally.add(text, sels)
+    return tally.choice(origin)
 
 
 def _score(model: OffsetModel, items: list[tuple[PlainText, list[tuple[int, int]]]]) -> tuple[int, int]:

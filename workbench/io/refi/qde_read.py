@@ -157,6 +157,7 @@ class QdeProject:
     links: list[QLink] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
     code_sets: int = 0
+    description_read: bool = False
 
 
 def _int(value: str | None) -> int | None:
@@ -224,51 +225,89 @@ def _code(el: Element) -> QCode:
                  text_of(el, "Description"), codable, _note_refs(el), [_code(c) for c in el.findall("Code")])
 
 
+def project_of(root: Element) -> QdeProject:
+    """The records the Project element's own attributes give; its children are read by read_section and
+    read_source, as they come."""
+    return QdeProject(root.get("name") or "", root.get("origin") or "", guid_key(root.get("creatingUserGUID")),
+                      root.get("creationDateTime") or "")
+
+
 def read_project(root: Element) -> QdeProject:
-    """The records of a Project element whose tags are local names (see xmlsafe.parse_xml)."""
-    p = QdeProject(root.get("name") or "", root.get("origin") or "", guid_key(root.get("creatingUserGUID")),
-                   root.get("creationDateTime") or "", text_of(root, "Description"), _note_refs(root))
-    for u in root.findall("Users/User"):
-        if u.get("guid"):
-            p.users.append((guid_key(u.get("guid")), u.get("guid"), (u.get("name") or u.get("id") or "").strip()))
-    p.codes = [_code(c) for c in root.findall("CodeBook/Codes/Code")]
-    for v in root.findall("Variables/Variable"):
-        p.variables.append(QVariable(v.get("guid") or "", (v.get("name") or "").strip(),
-                                     (v.get("typeOfVariable") or "Text").strip(), text_of(v, "Description")))
-    for c in root.findall("Cases/Case"):
-        case = QCase(c.get("guid") or "", (c.get("name") or "").strip(), text_of(c, "Description"), _values(c),
-                     [guid_key(r.get("targetGUID")) for r in c.findall("SourceRef")],
-                     selections=[guid_key(r.get("targetGUID")) for r in c.findall("SelectionRef")
-                                 if r.get("targetGUID")])
-        p.cases.append(case)
-        n_code = len(c.findall("CodeRef"))
-        if n_code:
-            p.dropped.append(Dropped("case references", case.name or c.get("guid") or "",
-                                     f"{n_code} code references of a case (the workbench links cases to sources "
-                                     "and passages, not to codes)"))
-    sources = root.find("Sources")
-    for el in (list(sources) if sources is not None else []):
-        _read_source(p, el)
-    for n in root.findall("Notes/Note"):
-        inline_el = n.find("PlainTextContent")
-        p.notes_list.append(QNote(n.get("guid") or "", (n.get("name") or "").strip(),
-                                  (inline_el.text or "") if inline_el is not None else None,
-                                  n.get("plainTextPath") or "", text_of(n, "Description").strip(),
-                                  guid_key(n.get("creatingUser")), n.get("creationDateTime") or "",
-                                  n.get("modifiedDateTime") or ""))
-        for what, count in (("selections", len(n.findall("PlainTextSelection"))),):
-            if count:
-                p.dropped.append(Dropped("note selections", n.get("name") or "", f"{count} {what} inside a note"))
-    for ln in root.findall("Links/Link"):
-        p.links.append(QLink(ln.get("guid") or "", ln.get("name") or "", guid_key(ln.get("originGUID")),
-                             guid_key(ln.get("targetGUID"))))
-    for s in root.findall("Sets/Set"):
-        _read_set(p, s)
-    for g in root.findall("Graphs/Graph"):
-        p.dropped.append(Dropped("graph", g.get("name") or g.get("guid") or "",
-                                 f"a network graph of {len(g.findall('Vertex'))} nodes and "
-                                 f"{len(g.findall('Edge'))} edges (the workbench has no graphs)"))
+    """The records of a whole Project element whose tags are local names (see xmlsafe.parse_xml)."""
+    p = project_of(root)
+    sources_read = False
+    for el in root:
+        if el.tag == "Sources" and not sources_read:  # the first <Sources> only
+            sources_read = True
+            for child in el:
+                p.texts += read_source(p, child)
+        else:
+            read_section(p, el)
     return p
+
+
+def read_section(p: QdeProject, el: Element) -> None:
+    """Add the records of one top-level element of the Project but its <Sources> to `p`."""
+    tag = el.tag
+    if tag == "Users":
+        for u in el.findall("User"):
+            if u.get("guid"):
+                p.users.append((guid_key(u.get("guid")), u.get("guid"), (u.get("name") or u.get("id") or "").strip()))
+    elif tag == "CodeBook":
+        p.codes += [_code(c) for c in el.findall("Codes/Code")]
+    elif tag == "Variables":
+        for v in el.findall("Variable"):
+            p.variables.append(QVariable(v.get("guid") or "", (v.get("name") or "").strip(),
+                                         (v.get("typeOfVariable") or "Text").strip(), text_of(v, "Description")))
+    elif tag == "Cases":
+        for c in el.findall("Case"):
+            _read_case(p, c)
+    elif tag == "Notes":
+        for n in el.findall("Note"):
+            _read_note(p, n)
+    elif tag == "Links":
+        for ln in el.findall("Link"):
+            p.links.append(QLink(ln.get("guid") or "", ln.get("name") or "", guid_key(ln.get("originGUID")),
+                                 guid_key(ln.get("targetGUID"))))
+    elif tag == "Sets":
+        for s in el.findall("Set"):
+            _read_set(p, s)
+    elif tag == "Graphs":
+        for g in el.findall("Graph"):
+            p.dropped.append(Dropped("graph", g.get("name") or g.get("guid") or "",
+                                     f"a network graph of {len(g.findall('Vertex'))} nodes and "
+                                     f"{len(g.findall('Edge'))} edges (the workbench has no graphs)"))
+    elif tag == "Description":
+        if not p.description_read:  # the first one, as text_of would take
+            p.description, p.description_read = el.text or "", True
+    elif tag == "NoteRef":
+        if el.get("targetGUID"):
+            p.notes.append(guid_key(el.get("targetGUID")))
+
+
+def _read_case(p: QdeProject, c: Element) -> None:
+    case = QCase(c.get("guid") or "", (c.get("name") or "").strip(), text_of(c, "Description"), _values(c),
+                 [guid_key(r.get("targetGUID")) for r in c.findall("SourceRef")],
+                 selections=[guid_key(r.get("targetGUID")) for r in c.findall("SelectionRef")
+                             if r.get("targetGUID")])
+    p.cases.append(case)
+    n_code = len(c.findall("CodeRef"))
+    if n_code:
+        p.dropped.append(Dropped("case references", case.name or c.get("guid") or "",
+                                 f"{n_code} code references of a case (the workbench links cases to sources "
+                                 "and passages, not to codes)"))
+
+
+def _read_note(p: QdeProject, n: Element) -> None:
+    inline_el = n.find("PlainTextContent")
+    p.notes_list.append(QNote(n.get("guid") or "", (n.get("name") or "").strip(),
+                              (inline_el.text or "") if inline_el is not None else None,
+                              n.get("plainTextPath") or "", text_of(n, "Description").strip(),
+                              guid_key(n.get("creatingUser")), n.get("creationDateTime") or "",
+                              n.get("modifiedDateTime") or ""))
+    count = len(n.findall("PlainTextSelection"))
+    if count:
+        p.dropped.append(Dropped("note selections", n.get("name") or "", f"{count} selections inside a note"))
 
 
 def _read_set(p: QdeProject, s: Element) -> None:
@@ -286,10 +325,12 @@ def _read_set(p: QdeProject, s: Element) -> None:
         p.dropped.append(Dropped("set", name, "an empty set"))
 
 
-def _read_source(p: QdeProject, el: Element) -> None:
+def read_source(p: QdeProject, el: Element) -> list[QText]:
+    """The texts one child of <Sources> gives (none, one, or a media source's transcripts); what cannot be
+    carried goes to p.dropped."""
     tag, name, guid = el.tag, (el.get("name") or "").strip(), el.get("guid") or ""
     if tag == "TextSource":
-        p.texts.append(_text(el, "TextSource", guid, name, p.dropped))
+        return [_text(el, "TextSource", guid, name, p.dropped)]
     elif tag == "PDFSource":
         n_sel, n_cod = _count_codings(el, "PDFSelection")
         if n_sel:
@@ -298,7 +339,7 @@ def _read_source(p: QdeProject, el: Element) -> None:
         rep = el.find("Representation")
         if rep is None:
             p.dropped.append(Dropped("PDF source", name, "a PDF without a text representation"))
-            return
+            return []
         text = _text(rep, "PDFSource", guid, name, p.dropped)
         text.original_path = el.get("path") or el.get("currentPath") or ""
         text.user, text.created = guid_key(el.get("creatingUser")) or text.user, el.get("creationDateTime") or ""
@@ -306,7 +347,7 @@ def _read_source(p: QdeProject, el: Element) -> None:
         text.whole = [_coding(c) for c in el.findall("Coding")] + text.whole
         text.notes = _note_refs(el) + text.notes
         text.values = _values(el) + text.values
-        p.texts.append(text)
+        return [text]
     elif tag in ("PictureSource", "AudioSource", "VideoSource"):
         kind = {"PictureSource": "picture", "AudioSource": "audio", "VideoSource": "video"}[tag]
         sel_tag = {"PictureSource": "PictureSelection", "AudioSource": "AudioSelection",
@@ -314,6 +355,7 @@ def _read_source(p: QdeProject, el: Element) -> None:
         n_sel, n_cod = _count_codings(el, sel_tag)
         p.dropped.append(Dropped(f"{kind} source", name, f"{kind} with {n_sel} selections and {n_cod} codings "
                                  "(the workbench holds texts only)"))
+        texts = []
         for tr in el.findall("Transcript"):
             n_ts = len(tr.findall("TranscriptSelection"))
             if n_ts:
@@ -321,6 +363,7 @@ def _read_source(p: QdeProject, el: Element) -> None:
                                          f"{n_ts} selections by media sync points"))
             text = _text(tr, "Transcript", tr.get("guid") or "", (tr.get("name") or "").strip() or
                          f"{name} transcript", p.dropped)
-            p.texts.append(text)
-    else:
-        p.dropped.append(Dropped("source", name or tag, f"an unknown kind of source ({tag})"))
+            texts.append(text)
+        return texts
+    p.dropped.append(Dropped("source", name or tag, f"an unknown kind of source ({tag})"))
+    return []

@@ -1,19 +1,38 @@
-"""Writing the records of a `.qde` into a new project, in one transaction, reporting what is skipped."""
+"""Writing the records of a `.qde` into a new project as the file is read, in one transaction.
+
+The Builder takes the `.qde`'s sections and sources as they come (qdpx_load.Feed):
+the users, codebook and variables, which precede the sources, are written when
+the first source comes; each source is written with its codings (in batches)
+as soon as it is read and then let go. What refers to later parts (cases to
+selections, notes, links, sets) is small and kept until the end.
+
+Two things are only known at the end of the file: which offset counting its
+selections fit (offsets.ScoreTally), and whether it listed its users, codes
+or cases after its sources, as the schema does not allow. A pass places the
+selections by the counting the file's origin suggests, and those of texts
+the countings read differently (CRLF, characters outside the BMP) by each
+other counting as well. If the tally picks a counting that would have placed
+some selection elsewhere, or the header came late, it raises `Restart` (the
+transaction is rolled back) and the caller builds again with what the first
+pass learnt; a pick that places every selection alike changes the report only.
+"""
 from __future__ import annotations
 
 import hashlib
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from workbench.core.errors import ValidationError
+from workbench.core.errors import Cancelled, ValidationError
 from workbench.core.paths import name_key
 from workbench.core.timeutil import now_iso
-from workbench.io.refi.offsets import BY_NAME, ModelChoice, PlainText, Placer
-from workbench.io.refi.qde_read import _CANONICAL, QCoding, QdeProject, QText, guid_key
+from workbench.io.refi.offsets import (BY_NAME, MODELS, ModelChoice, OffsetModel, Placer, ScoreTally,
+                                      model_for_origin)
+from workbench.io.refi.qde_read import _CANONICAL, QCoding, QdeProject, QText, guid_key, read_section, read_source
+from workbench.io.refi.qdpx_load import Feed, LoadedText
 from workbench.io.refi.qdpx_codes import CodeMaker, unique_name as _unique
 from workbench.io.refi.report import ImportReport
 from workbench.services.cases import parse_value
@@ -25,18 +44,20 @@ VARIABLE_TYPES = {"text": "text", "boolean": "bool", "integer": "number", "float
                   "datetime": "text"}
 _MEMO_KEYS = ("guid", "title", "text", "author_id", "created_at", "updated_at", "source_id", "code_id", "case_id",
               "coding_id")
+# Sections the sources depend on: listed after them (against the schema), the pass is built again.
+_HEADER = ("Users", "CodeBook", "Variables", "Cases")
+# Codings and speaker turns held before one executemany writes them.
+_BATCH = 5000
+_FIT_KEY = {"file": "fit_file_model", "other": "fit_other_model", "none": "fit_none"}
 
 
-@dataclass
-class LoadedText:
-    """A text record with its decoded plain text and its original document, if the archive had it."""
+class Restart(Exception):
+    """This pass placed selections by the wrong counting or before the file's header was known: build again
+    with `model` and with the header (users, codes, variables, cases) in `header`."""
 
-    q: QText
-    plain: PlainText
-    kind: str  # txt, docx, pdf
-    encoding: str
-    original: bytes | None
-    original_name: str
+    def __init__(self, model: OffsetModel, header: QdeProject):
+        super().__init__("the import must be built again")
+        self.model, self.header = model, header
 
 
 def iso(value: str) -> str | None:
@@ -53,27 +74,50 @@ def iso(value: str) -> str | None:
 
 
 class Builder:
-    """Fills an empty project from a read `.qde`; `report` collects what was skipped."""
+    """Fills an empty project from the rest of a started `Feed`, whose Project element gave `doc`.
 
-    def __init__(self, s: Session, doc: QdeProject, texts: list[LoadedText], notes: dict[str, str],
-                 choice: ModelChoice, report: ImportReport):
-        self.s, self.doc, self.texts, self.note_text, self.choice, self.rep = s, doc, texts, notes, choice, report
+    `model` is the counting to place selections by (None: the one the origin suggests, checked at the
+    end); `header` the users, codes, variables and cases a first pass read. `read_rep` takes what the
+    archive lacks, `report` what the build skips, as the import has always listed them: reading first."""
+
+    def __init__(self, s: Session, feed: Feed, doc: QdeProject, report: ImportReport, read_rep: ImportReport, *,
+                 model: OffsetModel | None = None, header: QdeProject | None = None,
+                 should_stop: Callable[[], bool] | None = None):
+        self.s, self.feed, self.doc, self.rep, self.read_rep = s, feed, doc, report, read_rep
+        self.model, self.header, self.should_stop = model or model_for_origin(doc.origin), header, should_stop
+        self.forced = model is not None
+        self.tally = ScoreTally()
+        # Selections placed, for each counting that could turn out to be the file's: (models, texts) as
+        # in the report, for texts the countings read differently; `alike` counts by fit those of texts
+        # every counting reads alike; `diverged` names the countings that would have placed one elsewhere.
+        self.placements: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
+        self.alike: dict[str, int] = {}
+        self.diverged: set[str] = set()
+        self.choice: ModelChoice | None = None
+        self.begun = self.late = False
+        self.note_text: dict[str, str] = {}
         self.coder: dict[str, int] = {}
         self.code: dict[str, int] = {}
         self.attr: dict[str, tuple[int, str]] = {}
         self.source: dict[str, int] = {}
         self.source_name: dict[int, str] = {}
+        self.source_names: set[str] = set()
+        self.source_values: list[tuple[str, list]] = []  # (source key, values) of sources that carry values
         self.case: dict[str, int] = {}
-        self.selection: dict[str, list[str]] = {}  # selection key -> coding guids
+        self.first_coding: dict[str, str] = {}  # selection key -> stored guid of its first coding
         # selection key -> (source id, start, end, user, created): where a Case's SelectionRef points
         self.placed: dict[str, tuple[int, int, int, str, str]] = {}
-        self.case_selections = {ref for q in doc.cases for ref in q.selections}
+        self.case_selections: set[str] = set()
         self.passage_rows: list[dict] = []
-        self.coding_guid: dict[str, str] = {}  # file coding key -> stored guid
+        # file coding key -> stored guid, where the first coding of that key is not stored under it
+        self.coding_moved: dict[str, str] = {}
         self.attach: list[tuple[str, str, object]] = []  # (note key, target kind, target)
         self.descriptions: list[tuple[str, object, str]] = []  # (target kind, target, text)
         self.guids: set[str] = set()
+        self.other_guids: set[str] = set()  # the stored guids that are not codings' (few)
         self.repeats = 0
+        self.n_texts = 0
+        self.coding_rows: list[dict] = []
         self.turn_rows: list[dict] = []
         self.link_rows: list[dict] = []
         self.value_rows: list[dict] = []
@@ -81,7 +125,7 @@ class Builder:
         self.bad_dates: list[tuple[str, str]] = []  # (what, value)
 
     # -- identities ---------------------------------------------------------------------------------
-    def _guid(self, raw: str) -> str:
+    def _guid(self, raw: str, coding: bool = False) -> str:
         """Our stored GUID for a file GUID: kept when valid and not yet used, else a fresh one."""
         g = guid_key(raw)
         if g and not _CANONICAL.fullmatch(g):
@@ -89,28 +133,59 @@ class Builder:
         if not g or g in self.guids:
             g = str(uuid.uuid4())
         self.guids.add(g)
+        if not coding:
+            self.other_guids.add(g)
         return g
 
     def run(self) -> dict[str, int]:
-        info = self.s.scalars(select(ProjectInfo)).one()
-        info.name = self.doc.name.strip() or info.name
-        info.description = self.doc.description
-        info.created_at = self._when(self.doc.created, "the project") or info.created_at
-        self._users()
-        codes = CodeMaker(self.s, self.rep, self._guid)
-        codes.make(self.doc.codes)
-        self.code, self.counts["codes"] = codes.ids, codes.count
-        self.attach += [(n, "code", cid) for n, cid in codes.notes]
-        self._variables()
-        self._sources()
+        """Read the rest of the file and write the project; raises Restart when this pass cannot stand."""
+        for kind, el in self.feed.events():
+            if kind == "source":
+                if not self.begun:
+                    self._begin()
+                for q in read_source(self.doc, el):
+                    self._text(q)
+                if self.should_stop and self.should_stop():
+                    raise Cancelled("the QDPX import was stopped; no project was written")
+                continue
+            if self.begun and el.tag in _HEADER and self.header is None:
+                self.late = True
+            read_section(self.doc, el)
+        self.note_text = self.feed.load_notes(self.doc, self.read_rep)
+        self.choice = self.tally.choice(self.doc.origin)
+        if not self.forced and (self.late or self.choice.model.name in self.diverged):
+            raise Restart(self.choice.model, self.doc)
+        # Another counting than the one placed by, that would have placed every selection alike: the rows
+        # stand, and the report counts the placements as that counting would have.
+        self.model = self.choice.model
+        if not self.begun:
+            self._begin()
+        self._end_sources()
         self._cases()
         self._memos()
+        info = self.s.scalars(select(ProjectInfo)).one()
+        info.description = self.doc.description
         if self.bad_dates:
             shown = "; ".join(f"{what}: {value!r}" for what, value in self.bad_dates[:3])
             more = f"; and {len(self.bad_dates) - 3} more" if len(self.bad_dates) > 3 else ""
             self.rep.warn(f"{len(self.bad_dates)} dates are not dates the workbench can hold (malformed or out of "
                           f"range) and were taken as unknown, the import time standing in: {shown}{more}")
         return self.counts
+
+    def _begin(self) -> None:
+        """The project's own fields, its users, codebook and variables: what the sources refer to."""
+        self.begun = True
+        head = self.header or self.doc
+        info = self.s.scalars(select(ProjectInfo)).one()
+        info.name = self.doc.name.strip() or info.name
+        info.created_at = self._when(self.doc.created, "the project") or info.created_at
+        self._users(head)
+        codes = CodeMaker(self.s, self.rep, self._guid)
+        codes.make(head.codes)
+        self.code, self.counts["codes"] = codes.ids, codes.count
+        self.attach += [(n, "code", cid) for n, cid in codes.notes]
+        self._variables(head)
+        self.case_selections = {ref for q in head.cases for ref in q.selections}
 
     def _when(self, value: str, what: str) -> str | None:
         """Our stored form of one of the file's dates; one that cannot be read is noted for the report."""
@@ -121,9 +196,9 @@ class Builder:
             self.bad_dates.append((what, value))
         return out
 
-    def _users(self) -> None:
+    def _users(self, head: QdeProject) -> None:
         taken = set(name_key(n) for n in self.s.scalars(select(Coder.name)))
-        for key, raw, name in self.doc.users:
+        for key, raw, name in head.users:
             if key in self.coder:
                 self.rep.warn(f"user GUID {raw} is listed twice; the first is kept")
                 continue
@@ -149,9 +224,9 @@ class Builder:
         return self.coder[""]
 
     # -- codebook, variables -----------------------------------------------------------------------
-    def _variables(self) -> None:
+    def _variables(self, head: QdeProject) -> None:
         taken: set[str] = set()
-        for pos, v in enumerate(self.doc.variables):
+        for pos, v in enumerate(head.variables):
             type_ = VARIABLE_TYPES.get(v.type.lower(), "text")
             name = _unique(" ".join(v.name.split()) or f"variable {pos + 1}", taken)
             aid = self.s.execute(insert(Attribute).returning(Attribute.id),
@@ -161,75 +236,128 @@ class Builder:
             self.counts["attributes"] += 1
 
     # -- sources and codings -----------------------------------------------------------------------
-    def _sources(self) -> None:
-        taken: set[str] = set()
-        coding_rows: list[dict] = []
-        seen: set[tuple] = set()
-        for pos, lt in enumerate(self.texts, start=1):
-            q, text = lt.q, lt.plain.text
-            name = _unique(q.name or lt.original_name or f"source {q.guid[:8]}", taken)
-            now = now_iso()
-            row = dict(guid=self._guid(q.guid), name=name, kind=lt.kind, text=text, length=len(text),
-                       sha256=text_sha256(text), original=pack_original(lt.original) if lt.original else None,
-                       original_encoding="zlib", original_name=lt.original_name,
-                       original_sha256=hashlib.sha256(lt.original).hexdigest() if lt.original else "",
-                       text_encoding=lt.encoding, position=pos, imported_at=self._when(q.created, f"source {name!r}") or now,
-                       updated_at=self._when(q.modified, f"source {name!r}") or now,
-                       imported_by_id=self.coder_for(q.user, f"source {name!r}") if q.user else None)
-            sid = self.s.execute(insert(Source).returning(Source.id), [row]).scalar_one()
-            self.source.setdefault(q.guid, sid)
-            self.source_name[sid] = name
-            self.counts["sources"] += 1
-            self._turns(sid, text)
-            if q.description:
-                self.descriptions.append(("source", sid, q.description))
-            self.attach += [(n, "source", sid) for n in q.notes]
-            placer = Placer(lt.plain, self.choice.model)
-            uncoded = 0
-            for sel in q.selections:
-                placed = placer.place(sel.start, sel.end, sel.name)
-                span = placed.span
-                if span.problem:
-                    self.rep.skip("selection", f"{name} {sel.start}-{sel.end}",
-                                  f"{span.problem}; its {len(sel.codings)} codings skipped")
-                    continue
-                self._count_placement(placed.model.name, placed.fit)
-                self.placed.setdefault(sel.guid, (sid, span.start, span.end, sel.user, sel.created))
-                made = [self._coding(coding_rows, seen, sid, c, span.start, span.end, sel.user, sel.created, name)
-                        for c in sel.codings]
-                made = [g for g in made if g]
-                if not sel.codings and sel.guid not in self.case_selections:
-                    uncoded += 1
-                self.selection.setdefault(sel.guid, []).extend(made)
-                if sel.description:
-                    if made:
-                        self.descriptions.append(("coding", made[0], sel.description))
-                    else:
-                        self.rep.not_carry("selection comment", f"{name} {sel.start}-{sel.end}",
-                                           "a comment on a passage that carries no code")
-                self.attach += [(n, "selection", sel.guid) for n in sel.notes]
-            if uncoded:
-                self.rep.not_carry("uncoded selections", name, f"{uncoded} selections that carry no code")
-            for c in q.whole:
-                if text:
-                    self._coding(coding_rows, seen, sid, c, 0, len(text), q.user, q.created, name)
+    def _text(self, q: QText) -> None:
+        lt = self.feed.load_text(q, self.read_rep)
+        if lt is None:
+            return
+        self.tally.add(lt.plain, [(sel.start, sel.end) for sel in q.selections])
+        self.n_texts += 1
+        self._source(self.n_texts, lt)
+        if len(self.coding_rows) >= _BATCH or len(self.turn_rows) >= _BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
         # Core inserts of the table, many rows a statement: tens of thousands of rows in a second.
         if self.turn_rows:
             self.s.execute(insert(SpeakerTurn.__table__), self.turn_rows)
-        if coding_rows:
-            self.s.execute(insert(Coding.__table__), coding_rows)
-        self.counts["codings"] = len(coding_rows)
+            self.turn_rows = []
+        if self.coding_rows:
+            self.s.execute(insert(Coding.__table__), self.coding_rows)
+            self.counts["codings"] += len(self.coding_rows)
+            self.coding_rows = []
+
+    def _source(self, pos: int, lt: LoadedText) -> None:
+        q, text = lt.q, lt.plain.text
+        name = _unique(q.name or lt.original_name or f"source {q.guid[:8]}", self.source_names)
+        now = now_iso()
+        row = dict(guid=self._guid(q.guid), name=name, kind=lt.kind, text=text, length=len(text),
+                   sha256=text_sha256(text), original=pack_original(lt.original) if lt.original else None,
+                   original_encoding="zlib", original_name=lt.original_name,
+                   original_sha256=hashlib.sha256(lt.original).hexdigest() if lt.original else "",
+                   text_encoding=lt.encoding, position=pos, imported_at=self._when(q.created, f"source {name!r}") or now,
+                   updated_at=self._when(q.modified, f"source {name!r}") or now,
+                   imported_by_id=self.coder_for(q.user, f"source {name!r}") if q.user else None)
+        sid = self.s.execute(insert(Source).returning(Source.id), [row]).scalar_one()
+        self.source.setdefault(q.guid, sid)
+        self.source_name[sid] = name
+        self.counts["sources"] += 1
+        if q.values:
+            self.source_values.append((q.guid, q.values))
+        self._turns(sid, text)
+        if q.description:
+            self.descriptions.append(("source", sid, q.description))
+        self.attach += [(n, "source", sid) for n in q.notes]
+        placer = Placer(lt.plain, self.model)
+        # With a CRLF or a character outside the BMP the countings differ: place by each of the others
+        # too, to know whether the tally's pick at the end would have placed any selection elsewhere.
+        differ = lt.plain.has_crlf or lt.plain.has_astral
+        others = [Placer(lt.plain, m) for m in MODELS if m is not self.model] if differ and not self.forced else []
+        seen: set[tuple] = set()  # (code, coder, start, end) of this source's codings so far
+        uncoded = 0
+        for sel in q.selections:
+            placed = placer.place(sel.start, sel.end, sel.name)
+            span = placed.span
+            for other in others:
+                self._placed_by(other, placed, sel)
+            if not differ and not span.problem:
+                self.alike[placed.fit] = self.alike.get(placed.fit, 0) + 1
+            if span.problem:
+                self.rep.skip("selection", f"{name} {sel.start}-{sel.end}",
+                              f"{span.problem}; its {len(sel.codings)} codings skipped")
+                continue
+            if differ:
+                self._count_placement(self.model.name, placed.model.name, placed.fit)
+            if sel.guid in self.case_selections:
+                self.placed.setdefault(sel.guid, (sid, span.start, span.end, sel.user, sel.created))
+            made = [self._coding(seen, sid, c, span.start, span.end, sel.user, sel.created, name)
+                    for c in sel.codings]
+            made = [g for g in made if g]
+            if not sel.codings and sel.guid not in self.case_selections:
+                uncoded += 1
+            if made:
+                self.first_coding.setdefault(sel.guid, made[0])
+            if sel.description:
+                if made:
+                    self.descriptions.append(("coding", made[0], sel.description))
+                else:
+                    self.rep.not_carry("selection comment", f"{name} {sel.start}-{sel.end}",
+                                       "a comment on a passage that carries no code")
+            self.attach += [(n, "selection", sel.guid) for n in sel.notes]
+        if uncoded:
+            self.rep.not_carry("uncoded selections", name, f"{uncoded} selections that carry no code")
+        for c in q.whole:
+            if text:
+                self._coding(seen, sid, c, 0, len(text), q.user, q.created, name)
+
+    def _end_sources(self) -> None:
+        self._flush()
+        self.rep.offset_model, self.rep.offset_label = self.choice.model.name, self.choice.model.label
+        self.rep.offset_detail, self.rep.offset_confirmed = self.choice.describe(), self.choice.confirmed
+        self.rep.offset_scores = {k: list(v) for k, v in self.choice.scores.items()}
+        self.rep.selection_models, self.rep.selection_texts = self._placements_for(self.model)
         self._report_placements()
         if self.repeats:
             self.rep.warn(f"{self.repeats} codings repeated the same code by the same coder on the same passage; "
                           "each was kept once")
 
-    def _count_placement(self, model: str, fit: str) -> None:
-        models, texts = self.rep.selection_models, self.rep.selection_texts
+    def _placed_by(self, other: Placer, placed, sel) -> None:
+        """Place `sel` as if `other`'s counting were the file's: count it for that counting, and note the
+        counting as one that would write other rows or reasons when it places it elsewhere."""
+        alt = other.place(sel.start, sel.end, sel.name)
+        a, b = alt.span, placed.span
+        if (a.start, a.end, a.problem) != (b.start, b.end, b.problem):
+            self.diverged.add(other.default.name)
+        if not a.problem:
+            self._count_placement(other.default.name, alt.model.name, alt.fit)
+
+    def _count_placement(self, default: str, model: str, fit: str) -> None:
+        """One selection placed by `model`, the file's counting being `default` (fit: how its text fitted)."""
+        models, texts = self.placements.setdefault(default, ({}, {}))
         models[model] = models.get(model, 0) + 1
         if fit:
-            for key in ("carried", {"file": "fit_file_model", "other": "fit_other_model", "none": "fit_none"}[fit]):
+            for key in ("carried", _FIT_KEY[fit]):
                 texts[key] = texts.get(key, 0) + 1
+
+    def _placements_for(self, default: OffsetModel) -> tuple[dict[str, int], dict[str, int]]:
+        """selection_models and selection_texts had the file's counting been `default`: the texts every
+        counting reads alike add their selections to it, as placed by it."""
+        models, texts = (dict(d) for d in self.placements.get(default.name, ({}, {})))
+        for fit, n in self.alike.items():
+            models[default.name] = models.get(default.name, 0) + n
+            if fit:
+                for key in ("carried", _FIT_KEY[fit]):
+                    texts[key] = texts.get(key, 0) + n
+        return models, texts
 
     def _report_placements(self) -> None:
         texts = self.rep.selection_texts
@@ -240,7 +368,7 @@ class Builder:
             self.rep.offset_detail = f"{self.rep.offset_detail}; {self.rep.selection_summary()}"
         if texts.get("fit_other_model"):
             others = ", ".join(f"{n} by {BY_NAME[m].label}" for m, n in sorted(self.rep.selection_models.items())
-                               if m != self.choice.model.name)
+                               if m != self.model.name)
             self.rep.warn(f"{texts['fit_other_model']} selections carry a text that fits another counting than the "
                           f"file's, and were placed by it ({others}): the file mixes countings, as QualCoder "
                           "writes after importing codings")
@@ -251,7 +379,7 @@ class Builder:
         self.turn_rows += [dict(source_id=sid, speaker=t.speaker, start=t.start, end=t.end, label_end=t.label_end,
                                 timestamp=t.timestamp, timestamp_ms=t.timestamp_ms) for t in find_turns(text)]
 
-    def _coding(self, rows: list[dict], seen: set[tuple], sid: int, c: QCoding, start: int, end: int,
+    def _coding(self, seen: set[tuple], sid: int, c: QCoding, start: int, end: int,
                 sel_user: str, sel_created: str, source_name: str) -> str | None:
         code_id = self.code.get(c.code)
         if code_id is None:
@@ -259,15 +387,19 @@ class Builder:
                           f"refers to code GUID {c.code or '(none)'}, which is not in the file's codebook")
             return None
         coder_id = self.coder_for(c.user or sel_user, f"a coding in {source_name!r}")
-        key = (sid, code_id, coder_id, start, end)
+        key = (code_id, coder_id, start, end)
         if key in seen:
             self.repeats += 1
             return None
         seen.add(key)
-        guid = self._guid(c.guid)
-        rows.append(dict(guid=guid, source_id=sid, code_id=code_id, coder_id=coder_id, start=start, end=end,
-                         created_at=self._when(c.created or sel_created, f"a coding in {source_name!r}") or now_iso()))
-        self.coding_guid.setdefault(c.guid, guid)
+        # Whether an earlier coding holds this key: then it, not this one, is what the key names.
+        held = c.guid in self.guids and c.guid not in self.other_guids
+        guid = self._guid(c.guid, coding=True)
+        self.coding_rows.append(dict(guid=guid, source_id=sid, code_id=code_id, coder_id=coder_id, start=start,
+                                     end=end, created_at=self._when(c.created or sel_created,
+                                                                    f"a coding in {source_name!r}") or now_iso()))
+        if guid != c.guid and not held:
+            self.coding_moved.setdefault(c.guid, guid)
         self.attach += [(n, "coding", guid) for n in c.notes]
         return guid
 
@@ -275,7 +407,6 @@ class Builder:
     def _cases(self) -> None:
         taken: set[str] = set()
         pos = 0
-        by_source = [(lt.q, lt.q.values) for lt in self.texts if lt.q.values]
         for q in self.doc.cases:
             sids = []
             for ref in q.sources:
@@ -295,8 +426,8 @@ class Builder:
             self._passages(cid, name, q.selections)
             self._values(cid, name, q.values)
             pos += 1
-        for qt, values in by_source:
-            sid = self.source.get(qt.guid)
+        for source_key, values in self.source_values:
+            sid = self.source.get(source_key)
             if sid is None:
                 continue
             name = _unique(self.source_name[sid], taken)
@@ -361,9 +492,26 @@ class Builder:
                 self.counts["values"] += 1
 
     # -- memos ---------------------------------------------------------------------------------------
+    def _coding_ids(self) -> dict[str, int]:
+        """The ids of the codings notes and descriptions may be attached to, by stored guid (only those:
+        a file can hold hundreds of thousands of codings)."""
+        wanted: set[str] = set()
+        for _note, kind, target in self.attach:
+            if kind == "coding":
+                wanted.add(target)
+            elif kind == "selection" and target in self.first_coding:
+                wanted.add(self.first_coding[target])
+            elif kind == "any":
+                wanted.update(g for g in (self.coding_moved.get(target, target), self.first_coding.get(target)) if g)
+        wanted.update(target for kind, target, _text in self.descriptions if kind == "coding")
+        found: dict[str, int] = {}
+        ordered = sorted(wanted)
+        for i in range(0, len(ordered), 500):
+            found.update(self.s.execute(select(Coding.guid, Coding.id)
+                                        .where(Coding.guid.in_(ordered[i:i + 500]))).all())
+        return found
+
     def _memos(self) -> None:
-        coding_id = dict(self.s.execute(select(Coding.guid, Coding.id)).all()) if self.attach or self.descriptions \
-            else {}
         self.attach = [(n, "project", None) for n in self.doc.notes] + self.attach
         for ln in self.doc.links:
             if ln.origin in self.note_text:
@@ -372,6 +520,7 @@ class Builder:
                 self.attach.append((ln.target, "any", ln.origin))
             else:
                 self.rep.not_carry("link", ln.name or ln.guid, "a link between two items (the workbench has no links)")
+        coding_id = self._coding_ids() if self.attach or self.descriptions else {}
         notes = {guid_key(n.guid): n for n in self.doc.notes_list}
         used: set[str] = set()
         rows = []
@@ -408,15 +557,18 @@ class Builder:
         if kind == "coding":
             return [("coding", coding_id.get(target))]
         if kind == "selection":
-            made = self.selection.get(target, [])
-            return [("coding", coding_id[made[0]])] if made else [(None, None)]
+            first = self.first_coding.get(target)
+            return [("coding", coding_id[first])] if first else [(None, None)]
         for table, k in ((self.source, "source"), (self.code, "code"), (self.case, "case")):
             if target in table:
                 return [(k, table[target])]
-        if target in self.coding_guid:
-            return [("coding", coding_id.get(self.coding_guid[target]))]
-        if self.selection.get(target):
-            return [("coding", coding_id[self.selection[target][0]])]
+        # A coding's file GUID: it is stored under that GUID unless the GUID was taken or malformed.
+        if target in self.coding_moved:
+            return [("coding", coding_id.get(self.coding_moved[target]))]
+        if target in coding_id and target not in self.other_guids:
+            return [("coding", coding_id[target])]
+        if self.first_coding.get(target):
+            return [("coding", coding_id[self.first_coding[target]])]
         return [(None, None)]
 
     def _memo_row(self, note, kind: str, target: int | None, guid: str) -> dict:

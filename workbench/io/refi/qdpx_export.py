@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import tempfile
+import time
 import uuid
 import zipfile
 from collections import defaultdict
@@ -101,9 +104,13 @@ def _export(project: Project, out: Path, report, should_stop, level: int) -> Exp
         data = _Snapshot(s)
         refuse_unholdable_names(out, {data.tree.path(cid): r.name for cid, r in data.code_rows.items()})
         with atomic_path(out) as tmp:
-            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zf:
-                xml = _write_project(data, s, zf, report, should_stop)
-                zf.writestr("project.qde", xml.getvalue())
+            # The XML goes to a temporary file beside the output as it is written (the zip cannot take
+            # it while the sources' files are being added), then into the archive last, as before.
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zf, \
+                    tempfile.TemporaryFile(dir=tmp.parent, prefix=f".{out.name}.", suffix=".qde") as spool:
+                xml = _write_project(data, s, zf, XmlOut(spool), report, should_stop)
+                xml.flush()
+                _add_spooled(zf, "project.qde", spool)
     return ExportSummary(str(out), len(data.sources), len(data.code_rows), data.n_codings, len(data.cases),
                          len(data.memos), xml.dropped_note())
 
@@ -154,10 +161,20 @@ class _Snapshot:
         return G(row.guid) if row else None
 
 
-def _write_project(d: _Snapshot, s, zf: zipfile.ZipFile, report, should_stop) -> XmlOut:
+def _add_spooled(zf: zipfile.ZipFile, name: str, spool) -> None:
+    """Copy the file `spool` into the archive as `name`, as `writestr` would store it, a block at a time."""
+    info = zipfile.ZipInfo(name, date_time=time.localtime(time.time())[:6])
+    info.compress_type, info._compresslevel = zf.compression, zf.compresslevel
+    info.external_attr = 0o600 << 16  # what writestr gives an entry named by a string
+    info.file_size = spool.seek(0, os.SEEK_END)  # known up front, so zipfile picks ZIP64 only when needed
+    spool.seek(0)
+    with zf.open(info, "w") as entry:
+        shutil.copyfileobj(spool, entry, 1 << 20)
+
+
+def _write_project(d: _Snapshot, s, zf: zipfile.ZipFile, x: XmlOut, report, should_stop) -> XmlOut:
     from workbench import __version__
 
-    x = XmlOut()
     first_coder = next(iter(d.coders.values()), None)
     x.open("Project", {"xmlns": PROJECT_NS, "name": d.info.name or "Project",
                        "origin": f"Qualitative Workbench {__version__}",

@@ -35,10 +35,18 @@ def _escape_attr(value: str) -> str:
     return _escape_text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
 
 
-class XmlOut:
-    """Pieces of an XML document, indented two spaces a level; attributes that are None are left out."""
+# Pieces held before they are written to the sink: a few hundred kilobytes of XML.
+_FLUSH_PARTS = 4096
 
-    def __init__(self):
+
+class XmlOut:
+    """Pieces of an XML document, indented two spaces a level; attributes that are None are left out.
+
+    With a `sink` (a binary file) the pieces are written out as they accumulate, so a document of any
+    size is never held whole; without one, `getvalue` gives the document."""
+
+    def __init__(self, sink=None):
+        self._sink = sink
         self._parts: list[str] = ['<?xml version="1.0" encoding="utf-8"?>\n']
         self._depth = 0
         self._owners: list[tuple[str, str | None]] = []  # (tag, name) of each open named element
@@ -80,9 +88,19 @@ class XmlOut:
         self._depth -= 1
         self._owners.pop()
         self._parts.append(f"{'  ' * self._depth}</{tag}>\n")
+        if self._sink is not None and len(self._parts) >= _FLUSH_PARTS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the pieces held so far to the sink."""
+        if self._sink is not None and self._parts:
+            self._sink.write("".join(self._parts).encode("utf-8"))
+            self._parts.clear()
 
     def empty(self, tag: str, attrs: dict[str, str | None] | None = None) -> None:
         self._parts.append(f"{'  ' * self._depth}<{tag}{self._attrs(tag, attrs)}/>\n")
+        if self._sink is not None and len(self._parts) >= _FLUSH_PARTS:
+            self.flush()
 
     def element(self, tag: str, text: str, attrs: dict[str, str | None] | None = None) -> None:
         if _SPECIAL.search(text) is not None:
@@ -98,6 +116,8 @@ class XmlOut:
                 + "; ".join(self.dropped) + more)
 
     def getvalue(self) -> bytes:
+        if self._sink is not None:
+            raise RuntimeError("XmlOut.getvalue: the document went to its sink")
         return "".join(self._parts).encode("utf-8")
 
 

@@ -44,6 +44,14 @@ class ImportReport:
     def warn(self, message: str) -> None:
         self._add("warnings", message)
 
+    def extend(self, other: "ImportReport") -> None:
+        """Add `other`'s items after these, as if they had been added here (the first MAX_ITEMS kept)."""
+        for key in ("not_carried", "skipped", "warnings"):
+            for item in getattr(other, key):
+                self._add(key, item)
+        for key, n in other.more.items():
+            self.more[key] = self.more.get(key, 0) + n
+
     def as_dict(self) -> dict:
         return asdict(self)
 

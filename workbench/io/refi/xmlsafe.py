@@ -19,7 +19,8 @@ CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 _EXTERNAL = re.compile(rb"<!(?:DOCTYPE|ENTITY)[^>]*\b(?:SYSTEM|PUBLIC)\b", re.IGNORECASE)
 
 
-def _dtd_message(data: bytes) -> str:
+def dtd_message(data: bytes) -> str:
+    """What a refused declaration at the head of `data` was, in a few words."""
     head = data[: 1 << 20]
     if _EXTERNAL.search(head):
         return "the XML refers to an external resource (a SYSTEM or PUBLIC identifier); it was not fetched"
@@ -41,9 +42,9 @@ def parse_xml(data: bytes, path: Path | str, what: str = "the XML") -> tuple[Ele
     try:
         root = dET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DTDForbidden:
-        raise ImportRefused(f"{path}: refused: {_dtd_message(data)}") from None
+        raise ImportRefused(f"{path}: refused: {dtd_message(data)}") from None
     except EntitiesForbidden:
-        raise ImportRefused(f"{path}: refused: {_dtd_message(data)}") from None
+        raise ImportRefused(f"{path}: refused: {dtd_message(data)}") from None
     except ExternalReferenceForbidden:
         raise ImportRefused(f"{path}: refused: the XML refers to an external resource; it was not fetched") from None
     except dET.ParseError as exc:
