@@ -31,22 +31,28 @@ def _large_qdpx(path, n_sources=40, n_selections=80, seed=7, header_last=False, 
     """A project of `n_sources` texts with words (some outside the BMP, so the countings differ) and
     selections on word boundaries in code points, each with one to three codings, some of them repeats
     of the same code by the same coder (the importer keeps one); `named`: each selection carries its
-    text in @name, as QualCoder and ATLAS.ti write."""
+    text in @name, as QualCoder and ATLAS.ti write, and is drawn again where the same positions read as
+    UTF-16 units would cover that text too (so the text fits code points only)."""
     rng = random.Random(seed)
     entries, sources = {}, []
     n_coding = 0
     for s in range(n_sources):
-        words = [rng.choice(words) for _ in range(400)]
-        text = " ".join(words)
+        tokens = [rng.choice(words) for _ in range(400)]
+        text = " ".join(tokens)
+        units = text.encode("utf-16-le")
         entries[f"sources/{_guid(2, s)}.txt"] = text.encode("utf-8")
         starts = [0]
-        for w in words[:-1]:
+        for w in tokens[:-1]:
             starts.append(starts[-1] + len(w) + 1)
         sels = []
         for k in range(n_selections):
-            i = rng.randrange(len(words) - 5)
-            j = i + rng.randrange(1, 5)
-            start, end = starts[i], starts[j] + len(words[j])
+            while True:
+                i = rng.randrange(len(tokens) - 5)
+                j = i + rng.randrange(1, 5)
+                start, end = starts[i], starts[j] + len(tokens[j])
+                as_units = units[2 * start:2 * end].decode("utf-16-le", errors="replace")
+                if not named or as_units != text[start:end] or text[:end].isascii():
+                    break
             user = rng.choice(USERS)
             codings = []
             for _ in range(rng.randrange(1, 4)):
