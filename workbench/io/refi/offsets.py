@@ -186,6 +186,14 @@ class ScoreTally:
             self.scores[model.name][0] += ok
             self.scores[model.name][1] += total
 
+    def add_selection(self, readings: Readings, start: int, end: int, name: str = "") -> None:
+        """One selection of the text `readings` reads, scored under each counting (as `add` scores it),
+        converting it once per distinct reading, the placers after it reusing the conversions."""
+        for model in MODELS:
+            score = self.scores[model.name]
+            score[0] += readings.span(model, start, end, name).sensible
+            score[1] += 1
+
     def choice(self, origin: str) -> ModelChoice:
         """The counting for the whole file: the origin's, unless another fits more selections."""
         suggested = model_for_origin(origin)
@@ -247,32 +255,63 @@ class Placement:
     fit: str  # "file": its text fits the file's counting; "other": only another one; "none"; "": no text
 
 
+class Readings:
+    """One text's selections as each counting reads them, shared by the placers of every counting: the
+    countings that read the text alike (no CRLF, nothing outside the BMP) convert and compare a selection
+    once between them, and each placer asks for the same selection in turn."""
+
+    __slots__ = ("plain", "_keys", "_maps", "_at", "_spans", "_fits")
+
+    def __init__(self, plain: PlainText):
+        self.plain = plain
+        self._keys = {m.name: (m.utf16 and plain.has_astral, m.crlf_units == 2 and plain.has_crlf) for m in MODELS}
+        self._maps: dict[tuple[bool, bool], UnitMap] = {}
+        self._at: tuple[int, int, str] | None = None
+        self._spans: dict[tuple[bool, bool], ConvertedSelection] = {}
+        self._fits: dict[tuple[bool, bool], bool] = {}
+
+    def span(self, model: OffsetModel, start: int, end: int, name: str) -> ConvertedSelection:
+        at = (start, end, name)
+        if self._at != at:
+            self._at = at
+            self._spans.clear()
+            self._fits.clear()
+        key = self._keys[model.name]
+        span = self._spans.get(key)
+        if span is None:
+            umap = self._maps.get(key)
+            if umap is None:
+                umap = self._maps[key] = self.plain.unit_map(model)
+            span = self._spans[key] = convert(umap, self.plain.text, start, end)
+        return span
+
+    def fits(self, model: OffsetModel, start: int, end: int, name: str) -> bool:
+        """Whether `name` is the text the selection covers read by `model`'s counting."""
+        span = self.span(model, start, end, name)
+        key = self._keys[model.name]
+        fit = self._fits.get(key)
+        if fit is None:
+            fit = self._fits[key] = not span.problem and same_text(name, self.plain.text[span.start:span.end])
+        return fit
+
+
 class Placer:
     """Converts one text's selections, each by the counting its own text fits, the file's counting first."""
 
-    def __init__(self, plain: PlainText, default: OffsetModel):
+    def __init__(self, plain: PlainText, default: OffsetModel, readings: Readings | None = None):
         self.plain, self.default = plain, default
-        self._maps: dict[str, UnitMap] = {}
+        self.readings = readings or Readings(plain)
         # Without CRLF or characters outside the BMP every counting gives the same positions.
         self._others = [m for m in MODELS if m is not default] if plain.has_crlf or plain.has_astral else []
 
-    def _convert(self, model: OffsetModel, start: int, end: int) -> ConvertedSelection:
-        umap = self._maps.get(model.name)
-        if umap is None:
-            umap = self._maps[model.name] = self.plain.unit_map(model)
-        return convert(umap, self.plain.text, start, end)
-
-    def _fits(self, span: ConvertedSelection, name: str) -> bool:
-        return not span.problem and same_text(name, self.plain.text[span.start:span.end])
-
     def place(self, start: int, end: int, name: str = "") -> Placement:
-        span = self._convert(self.default, start, end)
+        r = self.readings
+        span = r.span(self.default, start, end, name)
         if not name.strip():
             return Placement(span, self.default, "")
-        if self._fits(span, name):
+        if r.fits(self.default, start, end, name):
             return Placement(span, self.default, "file")
         for model in self._others:
-            other = self._convert(model, start, end)
-            if self._fits(other, name):
-                return Placement(other, model, "other")
+            if r.fits(model, start, end, name):
+                return Placement(r.span(model, start, end, name), model, "other")
         return Placement(span, self.default, "none")

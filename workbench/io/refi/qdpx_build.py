@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from workbench.core.errors import Cancelled, ValidationError
 from workbench.core.paths import name_key
 from workbench.core.timeutil import now_iso
-from workbench.io.refi.offsets import (BY_NAME, MODELS, ModelChoice, OffsetModel, Placer, ScoreTally,
+from workbench.io.refi.offsets import (BY_NAME, MODELS, ModelChoice, OffsetModel, Placer, Readings, ScoreTally,
                                       model_for_origin)
 from workbench.io.refi.qde_read import _CANONICAL, QCoding, QdeProject, QText, guid_key, read_section, read_source
 from workbench.io.refi.qdpx_load import Feed, LoadedText
@@ -240,7 +240,6 @@ class Builder:
         lt = self.feed.load_text(q, self.read_rep)
         if lt is None:
             return
-        self.tally.add(lt.plain, [(sel.start, sel.end) for sel in q.selections])
         self.n_texts += 1
         self._source(self.n_texts, lt)
         if len(self.coding_rows) >= _BATCH or len(self.turn_rows) >= _BATCH:
@@ -277,14 +276,16 @@ class Builder:
         if q.description:
             self.descriptions.append(("source", sid, q.description))
         self.attach += [(n, "source", sid) for n in q.notes]
-        placer = Placer(lt.plain, self.model)
+        readings = Readings(lt.plain)  # each selection converted once per distinct reading, for every placer
+        placer = Placer(lt.plain, self.model, readings)
         # With a CRLF or a character outside the BMP the countings differ: place by each of the others
         # too, to know whether the tally's pick at the end would have placed any selection elsewhere.
         differ = lt.plain.has_crlf or lt.plain.has_astral
-        others = [Placer(lt.plain, m) for m in MODELS if m is not self.model] if differ and not self.forced else []
+        others = [Placer(lt.plain, m, readings) for m in MODELS if m is not self.model] if differ and not self.forced else []
         seen: set[tuple] = set()  # (code, coder, start, end) of this source's codings so far
         uncoded = 0
         for sel in q.selections:
+            self.tally.add_selection(readings, sel.start, sel.end, sel.name)
             placed = placer.place(sel.start, sel.end, sel.name)
             span = placed.span
             for other in others:
