@@ -27,17 +27,19 @@ def _guid(kind: int, n: int) -> str:
 
 
 def _large_qdpx(path, n_sources=40, n_selections=80, seed=7, header_last=False, origin="Test tool 1.0",
-                named=False, words=WORDS):
+                named=False, words=WORDS, ascii_first=0):
     """A project of `n_sources` texts with words (some outside the BMP, so the countings differ) and
     selections on word boundaries in code points, each with one to three codings, some of them repeats
     of the same code by the same coder (the importer keeps one); `named`: each selection carries its
     text in @name, as QualCoder and ATLAS.ti write, and is drawn again where the same positions read as
-    UTF-16 units would cover that text too (so the text fits code points only)."""
+    UTF-16 units would cover that text too (so the text fits code points only); the first `ascii_first`
+    sources are of ASCII words only, which every counting reads alike."""
     rng = random.Random(seed)
     entries, sources = {}, []
     n_coding = 0
     for s in range(n_sources):
-        tokens = [rng.choice(words) for _ in range(400)]
+        vocabulary = [w for w in words if w.isascii()] if s < ascii_first else words
+        tokens = [rng.choice(vocabulary) for _ in range(400)]
         text = " ".join(tokens)
         units = text.encode("utf-16-le")
         entries[f"sources/{_guid(2, s)}.txt"] = text.encode("utf-8")
@@ -183,49 +185,76 @@ def test_a_header_listed_after_the_sources_is_built_again_and_comes_out_the_same
     assert not rep.skipped
 
 
-def test_selections_that_fit_another_counting_than_the_origins_are_placed_by_it(tmp_path, monkeypatch):
-    """NVivo's counting (UTF-16) suggested, code points fitting: the first pass is rolled back."""
-    qdpx = _large_qdpx(tmp_path / "large.qdpx", n_sources=6, n_selections=30, origin="NVivo 14")
+def _passes(monkeypatch):
+    """[(counting a pass began with, countings its sources were placed by)] of each pass of the import."""
     passes = []
-    run = qdpx_build.Builder.run
+    run, source = qdpx_build.Builder.run, qdpx_build.Builder._source
 
-    def counting(self):
-        passes.append(self.model.name)
+    def counting_run(self):
+        passes.append((self.model.name, set()))
         return run(self)
 
-    monkeypatch.setattr(qdpx_build.Builder, "run", counting)
-    rep = import_qdpx(qdpx, tmp_path / "large.qwb")
-    assert passes == ["nvivo", "codepoints"]
-    assert rep.offset_model == "codepoints" and not rep.offset_confirmed
-    assert any("suggested" in w and "that was used" in w for w in rep.warnings)
-    assert _codings(tmp_path / "large.qwb") == _expected_codings(qdpx)
-    con = sqlite3.connect(tmp_path / "large.qwb")
+    def counting_source(self, pos, lt):
+        passes[-1][1].add(self.model.name)
+        return source(self, pos, lt)
+
+    monkeypatch.setattr(qdpx_build.Builder, "run", counting_run)
+    monkeypatch.setattr(qdpx_build.Builder, "_source", counting_source)
+    return passes
+
+
+def _one_report(project, n=6):
+    con = sqlite3.connect(project)
     try:
-        assert con.execute("SELECT count(*) FROM report").fetchone() == (1,)  # the first pass left nothing
-        assert con.execute("SELECT count(*) FROM source").fetchone() == (6,)
+        assert con.execute("SELECT count(*) FROM report").fetchone() == (1,)  # a first pass left nothing
+        assert con.execute("SELECT count(*) FROM source").fetchone() == (n,)
     finally:
         con.close()
 
 
+def test_selections_that_fit_another_counting_than_the_origins_are_placed_by_it(tmp_path, monkeypatch):
+    """NVivo's counting (UTF-16) suggested, code points fitting from the first sources on: the one pass
+    places by code points, the counting the first sources' selections fit."""
+    qdpx = _large_qdpx(tmp_path / "large.qdpx", n_sources=6, n_selections=30, origin="NVivo 14")
+    passes = _passes(monkeypatch)
+    rep = import_qdpx(qdpx, tmp_path / "large.qwb")
+    assert passes == [("nvivo", {"codepoints"})]
+    assert rep.offset_model == "codepoints" and not rep.offset_confirmed
+    assert any("suggested" in w and "that was used" in w for w in rep.warnings)
+    assert _codings(tmp_path / "large.qwb") == _expected_codings(qdpx)
+    _one_report(tmp_path / "large.qwb")
+
+
+def test_a_counting_the_first_sources_do_not_show_is_built_again(tmp_path, monkeypatch):
+    """The first sources ASCII (every counting alike, so the origin's NVivo stands), the later ones
+    fitting code points: the pass placed by NVivo's counting is rolled back and built again."""
+    first = qdpx_build._EARLY_SOURCES
+    qdpx = _large_qdpx(tmp_path / "late.qdpx", n_sources=first + 4, n_selections=30, origin="NVivo 14",
+                       ascii_first=first)
+    passes = _passes(monkeypatch)
+    rep = import_qdpx(qdpx, tmp_path / "late.qwb")
+    assert passes == [("nvivo", {"nvivo"}), ("codepoints", {"codepoints"})]
+    assert rep.offset_model == "codepoints" and not rep.offset_confirmed
+    assert _codings(tmp_path / "late.qwb") == _expected_codings(qdpx)
+    _one_report(tmp_path / "late.qwb", first + 4)
+
+
 def test_selections_carrying_their_text_need_no_second_pass_when_another_counting_is_picked(tmp_path, monkeypatch):
     """Each selection's @name fits code points only, so it is placed there whichever counting is the
-    file's: the tally's pick (code points, not the origin's NVivo) changes the report, not a row."""
-    qdpx = _large_qdpx(tmp_path / "named.qdpx", n_sources=6, n_selections=30, origin="NVivo 14", named=True)
-    passes = []
-    run = qdpx_build.Builder.run
-
-    def counting(self):
-        passes.append(self.model.name)
-        return run(self)
-
-    monkeypatch.setattr(qdpx_build.Builder, "run", counting)
+    file's: the tally's pick at the end (code points, not NVivo's counting, which the first sources,
+    ASCII, left standing) changes the report, not a row."""
+    first = qdpx_build._EARLY_SOURCES
+    qdpx = _large_qdpx(tmp_path / "named.qdpx", n_sources=first + 4, n_selections=30, origin="NVivo 14",
+                       named=True, ascii_first=first)
+    passes = _passes(monkeypatch)
     rep = import_qdpx(qdpx, tmp_path / "named.qwb")
-    assert passes == ["nvivo"]
+    assert passes == [("nvivo", {"nvivo"})]
     assert rep.offset_model == "codepoints" and not rep.offset_confirmed
     assert _codings(tmp_path / "named.qwb") == _expected_codings(qdpx)
     # As the whole-file importer counted them, placing by code points from the start.
-    assert rep.selection_models == {"codepoints": 180}
-    assert rep.selection_texts == {"carried": 180, "fit_file_model": 180, "fit_other_model": 0, "fit_none": 0}
+    n = (first + 4) * 30
+    assert rep.selection_models == {"codepoints": n}
+    assert rep.selection_texts == {"carried": n, "fit_file_model": n, "fit_other_model": 0, "fit_none": 0}
 
 
 def test_selections_of_texts_every_counting_reads_alike_are_counted_by_the_files_counting(tmp_path):

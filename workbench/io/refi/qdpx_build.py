@@ -8,10 +8,11 @@ selections, notes, links, sets) is small and kept until the end.
 
 Two things are only known at the end of the file: which offset counting its
 selections fit (offsets.ScoreTally), and whether it listed its users, codes
-or cases after its sources, as the schema does not allow. A pass places the
-selections by the counting the file's origin suggests, and those of texts
-the countings read differently (CRLF, characters outside the BMP) by each
-other counting as well. If the tally picks a counting that would have placed
+or cases after its sources, as the schema does not allow. A pass holds the
+first sources until their selections are scored and places every selection
+by the counting those fit (the origin's, unless another fits more), and
+those of texts the countings read differently (CRLF, characters outside the
+BMP) by each other counting as well. If the tally picks a counting that would have placed
 some selection elsewhere, or the header came late, it raises `Restart` (the
 transaction is rolled back) and the caller builds again with what the first
 pass learnt; a pick that places every selection alike changes the report only.
@@ -47,6 +48,7 @@ _MEMO_KEYS = ("guid", "title", "text", "author_id", "created_at", "updated_at", 
 # Sections the sources depend on: listed after them (against the schema), the pass is built again.
 _HEADER = ("Users", "CodeBook", "Variables", "Cases")
 # Codings and speaker turns held before one executemany writes them.
+_EARLY_SOURCES = 16  # sources whose selections pick the counting a pass places by
 _BATCH = 5000
 _FIT_KEY = {"file": "fit_file_model", "other": "fit_other_model", "none": "fit_none"}
 
@@ -87,6 +89,11 @@ class Builder:
         self.model, self.header, self.should_stop = model or model_for_origin(doc.origin), header, should_stop
         self.forced = model is not None
         self.tally = ScoreTally()
+        # The first sources are held until their selections have been scored (`early`): the pass places
+        # by the counting they fit, which the whole file's tally mostly confirms, so a file whose
+        # selections fit another counting than its origin's is not read twice for that alone.
+        self.early: ScoreTally | None = None if self.forced else ScoreTally()
+        self.pending: list[tuple[int, LoadedText]] = []
         # Selections placed, for each counting that could turn out to be the file's: (models, texts) as
         # in the report, for texts the countings read differently; `alike` counts by fit those of texts
         # every counting reads alike; `diverged` names the countings that would have placed one elsewhere.
@@ -148,9 +155,12 @@ class Builder:
                 if self.should_stop and self.should_stop():
                     raise Cancelled("the QDPX import was stopped; no project was written")
                 continue
+            if self.pending:
+                self._settle()
             if self.begun and el.tag in _HEADER and self.header is None:
                 self.late = True
             read_section(self.doc, el)
+        self._settle()
         self.note_text = self.feed.load_notes(self.doc, self.read_rep)
         self.choice = self.tally.choice(self.doc.origin)
         if not self.forced and (self.late or self.choice.model.name in self.diverged):
@@ -241,7 +251,27 @@ class Builder:
         if lt is None:
             return
         self.n_texts += 1
-        self._source(self.n_texts, lt)
+        if self.early is None:
+            self._write_source(self.n_texts, lt)
+            return
+        self.early.add(lt.plain, [(sel.start, sel.end) for sel in q.selections])
+        self.pending.append((self.n_texts, lt))
+        if len(self.pending) >= _EARLY_SOURCES:
+            self._settle()
+
+    def _settle(self) -> None:
+        """Take the counting the first sources' selections fit as the one to place by (the origin's if
+        none fits better), and write the sources held until then."""
+        if self.early is None:
+            return
+        self.model = self.early.choice(self.doc.origin).model
+        self.early = None
+        pending, self.pending = self.pending, []
+        for pos, lt in pending:
+            self._write_source(pos, lt)
+
+    def _write_source(self, pos: int, lt: LoadedText) -> None:
+        self._source(pos, lt)
         if len(self.coding_rows) >= _BATCH or len(self.turn_rows) >= _BATCH:
             self._flush()
 
