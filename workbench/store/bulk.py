@@ -31,27 +31,28 @@ def existing_keys(session: Session, keys: set[tuple]) -> set[tuple]:
     return {r for r in map(tuple, found) if r in keys}
 
 
-def present_ids(session: Session, table: str, ids: set[int]) -> set[int]:
-    """Which of these ids are rows of table ("code" or "coder"): a bulk coding's checks."""
+def _rows_by_id(session: Session, model, columns: tuple[str, ...], ids: set[int]) -> list[tuple]:
+    """These columns of the rows of model's table whose id is one of ids (any order); rows made in this
+    session and not yet written (a coder named just now) count."""
     if not ids:
-        return set()
-    session.flush()  # rows made in this session and not yet written (a coder named just now) count
+        return []
+    session.flush()
     conn = session.connection()
     if _is_sqlite(conn):
-        return {r[0] for r in sqlite.rows_by_id(conn, table, ("id",), ids)}
-    col = {"code": Code.id, "coder": Coder.id}[table]
-    return set(session.scalars(select(col).where(col.in_(ids))))
+        return list(sqlite.rows_by_id(conn, model.__tablename__, columns, ids))
+    picked = select(*(getattr(model, c) for c in columns)).where(model.id.in_(ids))
+    return [tuple(r) for r in session.execute(picked)]
+
+
+def present_ids(session: Session, table: str, ids: set[int]) -> set[int]:
+    """Which of these ids are rows of table ("code" or "coder"): a bulk coding's checks."""
+    model = {"code": Code, "coder": Coder}[table]
+    return {r[0] for r in _rows_by_id(session, model, ("id",), ids)}
 
 
 def source_lengths(session: Session, ids: set[int]) -> dict[int, int]:
     """The length of each of these sources that exists, by id."""
-    if not ids:
-        return {}
-    session.flush()
-    conn = session.connection()
-    if _is_sqlite(conn):
-        return dict(sqlite.rows_by_id(conn, "source", ("id", "length"), ids))
-    return dict(session.execute(select(Source.id, Source.length).where(Source.id.in_(ids))).all())
+    return dict(_rows_by_id(session, Source, ("id", "length"), ids))
 
 
 def insert_codings(session: Session, rows: list[tuple]) -> list[tuple[int, str]]:
