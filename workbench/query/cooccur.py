@@ -63,27 +63,35 @@ def build_cooccurrence(session: Session, filters: Filters | None = None, with_ch
         for r in feeds[code_id]:
             rows.setdefault(r, []).append((start, end))
     n = len(row_ids)
-    places = [[0] * n for _ in range(n)]
-    sources = [[0] * n for _ in range(n)]
+    by_source = count == "sources"
+    cells = [[0] * n for _ in range(n)]  # places: the lower triangle (row >= col) until mirrored
     for rows in per_source.values():
         intervals = sorted((s, e, r) for r, spans in rows.items() for s, e in _merged(spans))
-        seen: set[tuple[int, int]] = set()
+        seen: set[tuple[int, int]] = set()  # the cells this source has a place in (by_source)
         active: list[tuple[int, int]] = []  # (end, row) of stretches still open
         for s, e, r in intervals:
             active = [a for a in active if a[0] > s]
-            places[r][r] += 1
-            seen.add((r, r))
-            for _, other in active:
-                places[r][other] += 1
-                places[other][r] += 1
-                seen.add((r, other))
-                seen.add((other, r))
+            if by_source:
+                seen.add((r, r))
+                seen.update((r, o) if r >= o else (o, r) for _, o in active)
+            else:
+                row = cells[r]
+                row[r] += 1
+                for _, o in active:
+                    if r >= o:
+                        row[o] += 1
+                    else:
+                        cells[o][r] += 1
             active.append((e, r))
         for a, b in seen:
-            sources[a][b] += 1
+            cells[a][b] += 1
+    for i in range(n):  # mirror the lower triangle: a place of a and b is one of b and a
+        row = cells[i]
+        for j in range(i):
+            cells[j][i] = row[j]
     paths = [tree.path(c) for c in row_ids]
     parent_row = [row_of.get(tree.parent[c]) for c in row_ids]
-    return Matrix(paths, list(paths), places if count == "places" else sources, row_ids,
+    return Matrix(paths, list(paths), cells, row_ids,
                   [tree.depth(c) for c in row_ids], parent_row, list(row_ids), "codes", count, with_children)
 
 
