@@ -102,3 +102,22 @@ def test_filters_round_trip_through_dict():
     f = Filters(codes=("a", "b/c"), with_children=True, attrs=("x=1",), coders=("Thandi",))
     assert Filters.from_dict(f.to_dict()) == f
     assert "codes: a, b/c (with subcodes)" in f.describe()
+
+
+def test_sources_come_in_their_place_in_the_list_not_their_id_order(project):
+    from sqlalchemy import text
+
+    # Put the sources in the list in the reverse of the order they were added, so place and id disagree.
+    with project.transaction() as s:
+        ids = [i for (i,) in s.execute(text("SELECT id FROM source ORDER BY id"))]
+        for place, sid in enumerate(reversed(ids)):
+            s.execute(text("UPDATE source SET position = :p WHERE id = :i"), {"p": place, "i": sid})
+        listed = [name for (name,) in s.execute(text("SELECT name FROM source ORDER BY position, name"))]
+    segs = query_segments(project)
+    seen = [s.source for s in segs]
+    firsts = [name for i, name in enumerate(seen) if name not in seen[:i]]
+    assert firsts == [name for name in listed if name in seen] and len(firsts) > 1
+    assert seen == sorted(seen, key=firsts.index)  # each source's passages together
+    for name in firsts:
+        starts = [(s.start, s.end) for s in segs if s.source == name]
+        assert starts == sorted(starts)

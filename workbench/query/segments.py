@@ -287,14 +287,19 @@ class SegmentList(Sequence):
     """Coding rows, sorted, that become Segments when read: a view shows a screenful of a
     34,000-segment result without building them all. Holds no session, only plain dicts."""
 
-    def __init__(self, rows: list[tuple], names: Names):
+    def __init__(self, rows: list[tuple], names: Names, sids: set[int] | None = None, codes: set[int] | None = None):
+        """`sids` and `codes`, when the caller gathered them already: the sources and codes of the rows
+        (a pass over 100,000 rows in sorted order reads tuples scattered in memory, 30 ms at XL)."""
         self._rows = rows
-        sids = {r[0] for r in rows}
+        if sids is None:
+            sids = {r[0] for r in rows}
+        if codes is None:
+            codes = {r[3] for r in rows}
         self._texts = _SourceTexts(names.session.get_bind(), names._texts)
         self._cases = names.cases
         # A source no case holds in part has one label; elsewhere it depends on the segment.
         self._case = {sid: _BY_SPAN if names.cases.partial(sid) else names.cases.label(sid, 0, 0) for sid in sids}
-        self._path = {c: names.tree.path(c) for c in {r[3] for r in rows}}
+        self._path = {c: names.tree.path(c) for c in codes}
         self._source, self._coder = names.source, names.coder
 
     def _make(self, row) -> Segment:
@@ -359,13 +364,25 @@ class _SourceTexts(dict):
 def segments_from_rows(names: Names, rows) -> SegmentList:
     """Segments of coding rows (see coding_rows), ordered by source, then position (then
     code id, then coding id)."""
-    sids = {r[0] for r in rows}
-    rows = sorted(rows)  # source id, start, end, code id, coding id
-    by_source = sorted(sids, key=names.source_order.__getitem__)
-    if by_source != sorted(sids):  # source order is usually id order; sort again only if not
-        source_rank = {sid: rank for rank, sid in enumerate(by_source)}
-        rows.sort(key=lambda r: source_rank[r[0]])  # stable: position order kept within a source
-    return SegmentList(rows, names)
+    # Rows come in table or index order, scattered over the sources. Sorting each source's rows on
+    # its own and joining them in source order gives what sorting them all by (source order, row)
+    # gives, and a few hundred rows a sort stay in the processor's cache where 100,000 do not
+    # (a sort of them all took 5x as long for 3.2x the rows, L to XL).
+    by_source: dict[int, list[tuple]] = {}
+    codes: set[int] = set()
+    for r in rows:
+        codes.add(r[3])
+        bucket = by_source.get(r[0])
+        if bucket is None:
+            by_source[r[0]] = [r]
+        else:
+            bucket.append(r)
+    ordered: list[tuple] = []
+    for sid in sorted(by_source, key=names.source_order.__getitem__):
+        bucket = by_source[sid]
+        bucket.sort()  # start, end, code id, coding id
+        ordered += bucket
+    return SegmentList(ordered, names, set(by_source), codes)
 
 
 def select_segments(session: Session, filters: Filters, expr: str | None = None) -> Sequence[Segment]:
