@@ -125,8 +125,7 @@ def open_server_project(parent, loc: ServerLocation, readonly: bool = False, tri
     for _ in range(tries):
         try:
             return open_project(attempt, readonly=readonly)
-        except SignInRefused as exc:
-            message = str(exc)
+        except SignInRefused:
             if attempt.password is not None and attempt is loc:
                 raise  # the URL's own password was refused: say so, do not ask
             password = ask_password(parent, loc, "" if attempt is loc else "That password was refused; try again.")
