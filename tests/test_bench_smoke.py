@@ -30,3 +30,37 @@ def test_bench_size_s_gives_every_figure(capsys, tmp_path):
     names = [f["name"] for f in data["figures"]["bench_query"]]
     assert any(n.startswith("search a common word") for n in names)
     assert any(n.startswith("retrieve the most-used code") for n in names)
+    phrase = next(f for f in data["figures"]["bench_query"] if f["name"] == "search a phrase")
+    assert phrase["work"] >= 1
+
+
+def test_a_phrase_search_s_work_is_the_text_of_the_sources_holding_it(tmp_path):
+    """The scaling run divides the phrase search's time by the characters it reads; those are the
+    texts where the two words follow each other, found here by a plain scan of every text."""
+    import re
+    import shutil
+    import sqlite3
+
+    from workbench.bench.bench_query import phrase_reads
+    from workbench.bench.core import BenchContext
+    from workbench.query.search import search
+    from workbench.store.project import open_project
+
+    ctx = BenchContext("S", tmp_path)
+    copy = tmp_path / "copy.qwb"
+    shutil.copy(ctx.project, copy)
+    con = sqlite3.connect(copy)
+    try:
+        texts = [t for (t,) in con.execute("SELECT text FROM source ORDER BY id")]
+    finally:
+        con.close()
+    spoken = texts[0][texts[0].index("Interviewer:") + len("Interviewer:"):]
+    first, second = re.search(r"\b([a-z]+) ([a-z]+)\b", spoken).groups()  # two words one after the other
+    holding = [t for t in texts if re.search(rf"\b{first}[^a-z0-9]+{second}\b", t, re.I)]
+    assert holding, (first, second)
+    project = open_project(copy)
+    try:
+        search(project, "city")  # builds the index
+        assert phrase_reads(project, f'"{first} {second}"') == (sum(len(t) for t in holding), len(holding))
+    finally:
+        project.close()
