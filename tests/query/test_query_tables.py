@@ -128,6 +128,39 @@ def test_cooccurrence_matches_pairwise_and_queries_on_random_codings(empty_proje
     assert code_cooccurrence(p, Filters(codes=("b",))).cells == [[m.cells[b][b]]]
 
 
+
+@pytest.mark.parametrize("with_children", [False, True])
+def test_cooccurrence_by_sources_matches_pairwise_and_queries_on_random_codings(empty_project, with_children):
+    """Counting sources, each cell is the number of sources where `"a" AND "b"` yields a stretch
+    (brute force over pairs), on several sources, with and without subcodes."""
+    from workbench.query.segments import query_segments
+    from workbench.services.codebook import ensure_code_path_in
+    from workbench.services.coders import ensure_coder
+    from workbench.services.coding import NewCoding, apply_codes_in
+
+    rng = random.Random(11)
+    p = empty_project
+    with p.transaction() as s:
+        sids = [add_source(s, f"t{k}.txt", "vwxyz"[k] * 120) for k in range(5)]
+    with p.transaction() as s:
+        codes = [ensure_code_path_in(s, n, create=True)[0] for n in ("a", "b", "c", "a/d", "e")]
+        coder = ensure_coder(s, "Thandi")
+        items = []
+        for _ in range(70):
+            st = rng.randrange(0, 110)
+            items.append(NewCoding(rng.choice(sids), rng.choice(codes), coder, st, st + rng.randint(1, 10)))
+        apply_codes_in(s, items)
+    m = code_cooccurrence(p, with_children=with_children, count="sources")
+    flags = {"with_children": True} if with_children else {}
+    cells_seen = 0
+    for i, a in enumerate(m.rows):
+        for j, b in enumerate(m.rows):
+            expr = f'"{a}"' if i == j else f'"{a}" AND "{b}"'
+            want = len({seg.source for seg in query_segments(p, Filters(**flags), expr=expr)})
+            assert m.cells[i][j] == want, (a, b)
+            cells_seen += want > 0 and i != j
+    assert cells_seen  # some pair shares a source, so the off-diagonal cells are tested
+
 def test_code_frequencies(project):
     rows = {f.code: (f.segments, f.sources, f.cases, f.coders) for f in code_frequencies(project)}
     assert rows == {
