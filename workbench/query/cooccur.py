@@ -15,7 +15,7 @@ from workbench.core.errors import ValidationError
 from workbench.query.expr import Binary, Leaf, node_to_segments
 from workbench.query.matrix import Matrix
 from workbench.core.gcpause import gc_paused
-from workbench.query.segments import Filters, Names, Segment, clip_rows, fetch_all, resolve
+from workbench.query.segments import Filters, Names, Segment, clip_rows, fetch_all, resolve, rows_by_source
 from workbench.services.lookup import code_by_path
 from workbench.store.models import Coding
 from workbench.store.project import Project
@@ -69,13 +69,7 @@ def build_cooccurrence(session: Session, filters: Filters | None = None, with_ch
         q = q.where(Coding.coder_id.in_(sel.coder_ids))
     # Each source's rows kept as fetched, in one list a source: a dict of per-code lists for every
     # source held 4x the objects at 4x the rows, scattered over memory, and grew faster than them.
-    per_source: dict[int, list[tuple]] = {}
-    for row in clip_rows(fetch_all(session, q), sel.regions):
-        bucket = per_source.get(row[0])
-        if bucket is None:
-            per_source[row[0]] = [row]
-        else:
-            bucket.append(row)
+    per_source = rows_by_source(clip_rows(fetch_all(session, q), sel.regions))
     n = len(row_ids)
     by_source = count == "sources"
     cells = [[0] * n for _ in range(n)]  # places: the lower triangle (row >= col) until mirrored

@@ -287,19 +287,14 @@ class SegmentList(Sequence):
     """Coding rows, sorted, that become Segments when read: a view shows a screenful of a
     34,000-segment result without building them all. Holds no session, only plain dicts."""
 
-    def __init__(self, rows: list[tuple], names: Names, sids: set[int] | None = None, codes: set[int] | None = None):
-        """`sids` and `codes`, when the caller gathered them already: the sources and codes of the rows
-        (a pass over 100,000 rows in sorted order reads tuples scattered in memory, 30 ms at XL)."""
+    def __init__(self, rows: list[tuple], names: Names):
         self._rows = rows
-        if sids is None:
-            sids = {r[0] for r in rows}
-        if codes is None:
-            codes = {r[3] for r in rows}
+        sids = {r[0] for r in rows}
         self._texts = _SourceTexts(names.session.get_bind(), names._texts)
         self._cases = names.cases
         # A source no case holds in part has one label; elsewhere it depends on the segment.
         self._case = {sid: _BY_SPAN if names.cases.partial(sid) else names.cases.label(sid, 0, 0) for sid in sids}
-        self._path = {c: names.tree.path(c) for c in codes}
+        self._path = {c: names.tree.path(c) for c in {r[3] for r in rows}}
         self._source, self._coder = names.source, names.coder
 
     def _make(self, row) -> Segment:
@@ -361,28 +356,38 @@ class _SourceTexts(dict):
                 self.update(conn.execute(select(Source.id, Source.text).where(Source.id.in_(chunk))).all())
 
 
-def segments_from_rows(names: Names, rows) -> SegmentList:
-    """Segments of coding rows (see coding_rows), ordered by source, then position (then
-    code id, then coding id)."""
-    # Rows come in table or index order, scattered over the sources. Sorting each source's rows on
-    # its own and joining them in source order gives what sorting them all by (source order, row)
-    # gives, and a few hundred rows a sort stay in the processor's cache where 100,000 do not
-    # (a sort of them all took 5x as long for 3.2x the rows, L to XL).
+def rows_by_source(rows) -> dict[int, list[tuple]]:
+    """Rows (source_id, ...) in one list a source, each list in the order its rows came."""
     by_source: dict[int, list[tuple]] = {}
-    codes: set[int] = set()
     for r in rows:
-        codes.add(r[3])
         bucket = by_source.get(r[0])
         if bucket is None:
             by_source[r[0]] = [r]
         else:
             bucket.append(r)
+    return by_source
+
+
+def reading_order(names: Names, rows) -> list[tuple]:
+    """Coding rows (source_id, start, end, code id, coding id, ...) ordered by the sources' place
+    in the list, then position (then code id, then coding id).
+
+    Rows come in table or index order, scattered over the sources. Sorting each source's rows on
+    its own and joining them in source order gives what sorting them all by (source order, row)
+    gives, and a few hundred rows a sort stay in the processor's cache where 100,000 do not (a
+    sort of them all took 5x as long for 3.2x the rows, L to XL)."""
+    by_source = rows_by_source(rows)
     ordered: list[tuple] = []
     for sid in sorted(by_source, key=names.source_order.__getitem__):
         bucket = by_source[sid]
-        bucket.sort()  # start, end, code id, coding id
+        bucket.sort()
         ordered += bucket
-    return SegmentList(ordered, names, set(by_source), codes)
+    return ordered
+
+
+def segments_from_rows(names: Names, rows) -> SegmentList:
+    """Segments of coding rows (see coding_rows), in reading order."""
+    return SegmentList(reading_order(names, rows), names)
 
 
 def select_segments(session: Session, filters: Filters, expr: str | None = None) -> Sequence[Segment]:

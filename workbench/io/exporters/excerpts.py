@@ -20,7 +20,7 @@ from sqlalchemy import select
 from workbench.query.membership import CaseMap, clip, join, outside
 from workbench.query.pages import PageIndex, PageRef
 from workbench.core.gcpause import gc_paused
-from workbench.query.segments import (Filters, Names, Segment, coding_rows, fetch_all, resolve,
+from workbench.query.segments import (Filters, Names, Segment, coding_rows, fetch_all, reading_order, resolve,
                                       select_segments)
 from workbench.store.models import Case, Code, Memo, ProjectInfo, Source
 from workbench.store.project import Project
@@ -233,10 +233,8 @@ def streamed(project: Project, filters: Filters | None = None, expr: str | None 
     with project.reading() as s:
         sel = resolve(s, filters)
         names = Names(s, sel.tree, sel.cases)
-        rows = sorted(coding_rows(s, sel))  # source id, start, end, code id, coding id: reading order
+        rows = reading_order(names, coding_rows(s, sel))
         sids = {r[0] for r in rows}
-        if sorted(sids, key=names.source_order.__getitem__) != sorted(sids):
-            rows.sort(key=lambda r: names.source_order[r[0]])  # stable: positions kept within a source
         pages = PageIndex(s, sids)
         data = _report_data(project, s, names, filters, None, [], {}, pages)
         yield data, len(rows), _by_source(s, names, rows, _memos(s), pages, data)
