@@ -13,7 +13,8 @@ from pathlib import Path
 
 from workbench.bench.core import BenchContext, Figure, clock, slope  # noqa: F401 (slope: tests use it here)
 
-BATCH = 1000  # codings a transaction, as a "code all hits" or an undo of a bulk removal writes them
+BATCH = 1000  # codings a transaction: the measure; every bulk action of the program writes
+# its codings in one transaction (code --batch, code all hits, undo), which bench_store times too
 CODING_SIZES = {"S": (2000, 6000, 16000), "M": (4000, 12000, 32000), "L": (15000, 45000, 120000),
                 "XL": (30000, 90000, 240000)}
 CODEBOOK_SIZES = (150, 600, 1200)
