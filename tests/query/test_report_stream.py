@@ -142,6 +142,30 @@ def test_streamed_excerpts_come_in_collects_order(project):
     assert data.code_order == held.code_order and data.project_name == held.project_name
 
 
+def test_streamed_excerpts_come_in_the_source_lists_order_not_id_order(project):
+    """Sources placed in the list in the reverse of the order they were added: the streamed
+    excerpts (Word, CSV and XLSX exports) go source by source in the list's order, each
+    source's passages by position, as the list shows them and as collect gives them."""
+    from sqlalchemy import text
+
+    _grow(project)
+    with project.transaction() as s:
+        ids = [i for (i,) in s.execute(text("SELECT id FROM source ORDER BY id"))]
+        for place, sid in enumerate(reversed(ids)):
+            s.execute(text("UPDATE source SET position = :p WHERE id = :i"), {"p": place, "i": sid})
+        listed = [name for (name,) in s.execute(text("SELECT name FROM source ORDER BY position, name"))]
+    with streamed(project, Filters()) as (_data, _total, excerpts):
+        got = list(excerpts)
+    seen = [ex.segment.source for ex in got]
+    firsts = [name for i, name in enumerate(seen) if name not in seen[:i]]
+    assert firsts == [name for name in listed if name in seen] and len(firsts) > 5
+    assert seen == sorted(seen, key=firsts.index)  # each source's passages together
+    for name in firsts:
+        spans = [(ex.segment.start, ex.segment.end) for ex in got if ex.segment.source == name]
+        assert spans == sorted(spans)
+    assert got == collect(project).excerpts
+
+
 def test_streamed_body_is_the_flushed_body(tmp_path):
     texts = ["plain", "two\nlines\tand a tab", "שלום city", "", "a & b < c"]
 
