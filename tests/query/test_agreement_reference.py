@@ -145,7 +145,10 @@ def _project(tmp_path, name, lengths, coders, codings):
     files = []
     for i, n in enumerate(lengths):
         f = folder / f"s{i:02d}.txt"
-        f.write_text((f"source {i} " + "abcdefghijklmnopqrstuvwxyz" * (n // 26 + 1))[:n], encoding="utf-8")
+        text = (f"source {i} " + "abcdefghijklmnopqrstuvwxyz" * (n // 26 + 1))[:n]
+        if n < 12:  # too short to hold its number: letters counting i, so no two texts are the same
+            text = "".join(chr(97 + i // 26 ** k % 26) for k in range(n))
+        f.write_text(text, encoding="utf-8")
         files.append(f)
     project = create_project(folder / "p.qwb", coder=coders[0])
     import_files(project, files)
@@ -196,6 +199,18 @@ def test_figures_per_source_and_pooled_match_character_references(tmp_path, m):
     finally:
         project.close()
     (code,) = table["codes"]
+    _check_sources(code, lengths, cases, m)
+    # The code over all sources pools their characters; unitizing lays the sources end to end.
+    pooled = [sum((coverage(per[k], n) for per, n in zip(cases, lengths)), []) for k in range(m)]
+    assert code["alpha"] == pytest.approx(ref_alpha(pooled))
+    if m == 2:
+        assert code["kappa"] == pytest.approx(ref_kappa(*pooled))
+    d_o, d_e = ref_u_alpha([[ref_sections(spans, n) for spans in per] for per, n in zip(cases, lengths)], lengths)
+    assert code["u_alpha"] == pytest.approx(1 - d_o / d_e)
+
+
+def _check_sources(code, lengths, cases, m, threshold=0.8):
+    """Each source's row of one code's table against the character-by-character references."""
     assert len(code["sources"]) == len(lengths)
     for row, n, per in zip(code["sources"], lengths, cases):
         cov = [coverage(spans, n) for spans in per]
@@ -217,16 +232,60 @@ def test_figures_per_source_and_pooled_match_character_references(tmp_path, m):
         assert (row["u_alpha"] is None) == (ref is None or ref[1] == 0)
         if row["u_alpha"] is not None:
             assert row["u_alpha"] == pytest.approx(1 - ref[0] / ref[1])
-        matched = [ref_matched(per[k], [s for j in range(m) if j != k for s in per[j]], n, 0.8) for k in range(m)]
+        matched = [ref_matched(per[k], [s for j in range(m) if j != k for s in per[j]], n, threshold) for k in range(m)]
         assert row["segments"]["matched"] == matched
         assert row["segments"]["count"] == [len(set(spans)) for spans in per]
-    # The code over all sources pools their characters; unitizing lays the sources end to end.
-    pooled = [sum((coverage(per[k], n) for per, n in zip(cases, lengths)), []) for k in range(m)]
-    assert code["alpha"] == pytest.approx(ref_alpha(pooled))
-    if m == 2:
-        assert code["kappa"] == pytest.approx(ref_kappa(*pooled))
-    d_o, d_e = ref_u_alpha([[ref_sections(spans, n) for spans in per] for per, n in zip(cases, lengths)], lengths)
-    assert code["u_alpha"] == pytest.approx(1 - d_o / d_e)
+
+
+def test_one_and_two_character_sources_match_character_references(tmp_path):
+    """Every way two coders can code a source of two characters (each a non-empty set of the
+    spans 0-1, 1-2, 0-2), and a source of one character both coded whole: percent agreement
+    on one unit, expected disagreement nil (no room for chance), kappa with no chance left."""
+    from itertools import combinations
+
+    coders = ["Ana", "Ben"]
+    spans = [(0, 1), (1, 2), (0, 2)]
+    choices = [list(c) for r in (1, 2, 3) for c in combinations(spans, r)]
+    cases = [[[(0, 1)], [(0, 1)]]] + [[x, y] for x in choices for y in choices]
+    lengths = [1] + [2] * (len(cases) - 1)
+    codings = [(i, "c", coders[k], a, b) for i, per in enumerate(cases) for k, coded in enumerate(per)
+               for a, b in coded]
+    project = _project(tmp_path, "tiny", lengths, coders, codings)
+    try:
+        table = agreement(project, coders, ["c"], threshold=0.5).to_json()
+    finally:
+        project.close()
+    (code,) = table["codes"]
+    _check_sources(code, lengths, cases, 2, threshold=0.5)
+    one = code["sources"][0]
+    assert one["percent"] == 100.0 and one["kappa"] is None and one["u_alpha"] is None  # by hand
+
+
+@pytest.mark.parametrize("m", [2, 3])
+def test_a_code_some_coders_left_out_of_a_source(tmp_path, m):
+    """Code 'd' is used in a source by some coders only (the source is compared: everyone coded
+    it with 'c'): whoever used it matches no segment of the others where they have none."""
+    rng = random.Random(40 + m)
+    coders = ["Ana", "Ben", "Cato"][:m]
+    lengths = [rng.randrange(12, 40) for _ in range(8)]
+    cases = [_random_case(rng, n, m) for n in lengths]
+    used = [[spans if k == i % m or (m == 3 and k == (i + 1) % m and i % 2) else []
+             for k, spans in enumerate(_random_case(rng, n, m))] for i, n in enumerate(lengths)]
+    codings = [(i, code, coders[k], a, b) for code, all_cases in (("c", cases), ("d", used))
+               for i, per in enumerate(all_cases) for k, spans in enumerate(per) for a, b in spans]
+    project = _project(tmp_path, f"some{m}", lengths, coders, codings)
+    try:
+        table = agreement(project, coders, ["c", "d"], threshold=0.5).to_json()
+    finally:
+        project.close()
+    by_code = {c["code"]: c for c in table["codes"]}
+    for row, n, per in zip(by_code["d"]["sources"], lengths, used):
+        matched = [ref_matched(per[k], [s for j in range(m) if j != k for s in per[j]], n, 0.5) for k in range(m)]
+        assert row["segments"]["matched"] == matched
+        assert row["segments"]["count"] == [len(set(spans)) for spans in per]
+        assert row["coded"] == [sum(coverage(spans, n)) for spans in per]
+    assert any(sum(r["segments"]["count"]) and not sum(r["segments"]["matched"])
+               for r in by_code["d"]["sources"])  # a coder alone on a source: nothing to match
 
 
 # -- Krippendorff's published examples through the program ------------------------------------------
