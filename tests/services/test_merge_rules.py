@@ -60,6 +60,21 @@ def test_rule_match_sources_by_text():
     assert [m["merged"] for m in _matched(ctx, "source", "content")] == [[G(2)]]
 
 
+@pytest.mark.parametrize("recent_in, older_in, want", [
+    (G(7), G(1), G(7)),  # filed on both sides: the folder of the side that changed it last
+    (None, G(1), G(1)),  # filed on one side only: it stays filed, whichever side is the later
+    (G(1), None, G(1)),
+])
+def test_rule_match_sources_by_text_keeps_a_folder(recent_in, older_in, want):
+    folders = {G(1): folder("Interviews"), G(7): folder("Johannesburg")}
+    a = state(with_source=False, folder=folders, source={G(2): source("jhb.txt", "sha-jhb", t=3, folder=recent_in)})
+    b = state(with_source=False, folder=folders,
+              source={G(5): source("jhb copy.txt", "sha-jhb", t=1, folder=older_in)})
+    r, _, _ = both(a, b)
+    assert list(r.source) == [G(2)]
+    assert r.source[G(2)].name == "jhb.txt" and r.source[G(2)].folder == want
+
+
 def test_rule_match_codes_by_path():
     a = state(code={G(11): code("Autonomy"), G(13): code("own funding", G(11)), G(15): code("funding", G(11))})
     b = state(code={G(12): code("  autonomy "), G(14): code("Own  Funding", G(12)), G(16): code("funding")})
@@ -87,6 +102,18 @@ def test_rule_match_by_name():
     assert r.coding[G(20)].coder == min(THANDI, other_thandi)
     assert r.values == {(G(31), G(33)): value("Africa", by=None)}
     assert {m["kind"] for m in ctx.matches if m["by"] == "name"} == {"case", "attribute", "coder"}
+
+
+@pytest.mark.parametrize("recent, older, want", [
+    ("Metro of Gauteng", "City of Johannesburg", "Metro of Gauteng"),  # the later description
+    ("", "City of Johannesburg", "City of Johannesburg"),  # one left empty: the other's is kept
+])
+def test_rule_match_by_name_keeps_a_description(recent, older, want):
+    # The later case has the larger GUID, so the case that stays (the smaller) is the older one.
+    a = state(case={G(31): case("Johannesburg", t=1, description=older)})
+    b = state(case={G(32): case("johannesburg", t=3, description=recent)})
+    r, _, _ = both(a, b)
+    assert list(r.case) == [G(31)] and r.case[G(31)].description == want
 
 
 def test_rule_smaller_guid_stays():
