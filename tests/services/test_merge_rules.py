@@ -233,6 +233,19 @@ def test_rule_one_side_changed_at_the_base_is_unchanged():
     a, b = state(code={G(1): code("autonomy", t=2)}), state(code={G(1): code("self-rule", t=3)})
     r, ctx, _ = both(a, b, T[2])
     assert r.code[G(1)].name == "self-rule" and ctx.conflicts == []
+    # A coding whose code each side folded elsewhere: the code stamped at the base is unchanged,
+    # so the other side's fold wins without a question.
+    a = state(code={G(2): code("Y", t=2)}, coding={G(50): coding(G(2))}, tombstones={G(1): redirect("code", G(2))})
+    b = state(code={G(3): code("Z", t=5)}, coding={G(50): coding(G(3))}, tombstones={G(1): redirect("code", G(3))})
+    r, ctx, _ = both(a, b, T[2])
+    assert r.coding[G(50)].code == G(3) and ctx.conflicts == []
+    # A source stamped at the base on one side and earlier on the other: neither changed it, so
+    # it stays in the folder it is in on either side.
+    folders = {G(1): folder("Interviews")}
+    a = state(with_source=False, folder=folders, source={G(20): source("jhb.txt", "sha-jhb", t=2)})
+    b = state(with_source=False, folder=folders, source={G(20): source("jhb.txt", "sha-jhb", t=1, folder=G(1))})
+    r, ctx, _ = both(a, b, T[2])
+    assert r.source[G(20)].folder == G(1) and ctx.conflicts == []
 
 
 def test_rule_same_value_on_both_sides_keeps_the_later_setter():
