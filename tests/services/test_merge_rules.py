@@ -28,6 +28,7 @@ from merge_build import (
     redirect,
     source,
     state,
+    tomb,
     value,
 )
 from workbench.core.errors import ProjectError
@@ -154,6 +155,17 @@ def test_rule_same_name_sources_renamed():
     assert (r.source[G(61)].name, r.source[G(62)].name) == ("policy.txt", "policy (2).txt")
     assert ctx.matches == [{"kind": "source", "by": "renamed", "guid": G(62), "name": "policy (2).txt",
                             "was": "policy.txt"}]
+
+
+def test_rule_same_name_sources_renamed_counting_past_names_taken():
+    # Three texts called policy.txt, and a "policy (2).txt" already there: the numbers go on from
+    # the first free one, one by one.
+    a = state(with_source=False, source={G(61): source("policy.txt", "sha-1"), G(63): source("policy.txt", "sha-3"),
+                                         G(65): source("policy (2).txt", "sha-5")})
+    b = state(with_source=False, source={G(62): source("policy.txt", "sha-2")})
+    r, _, _ = both(a, b)
+    assert {g: x.name for g, x in r.source.items()} == {
+        G(61): "policy.txt", G(62): "policy (3).txt", G(63): "policy (4).txt", G(65): "policy (2).txt"}
 
 
 def test_rule_sources_never_change():
@@ -285,6 +297,18 @@ def test_rule_memo_keeps_both_texts():
     assert [c.kind for c in ctx.conflicts] == ["memo"]
 
 
+def test_rule_memo_keeps_both_texts_and_an_author():
+    # The memo's author stays a coder of the project: the same on both sides, that one; different
+    # (each side's record of who wrote it), one of the two, the same whichever way the merge runs;
+    # one that is no coder of either side (a foreign file's), none.
+    for ours, theirs, want in ((THANDI, THANDI, {THANDI}), (THANDI, PIETER, {THANDI, PIETER}),
+                               (G(77), G(77), {None})):
+        a = state(memo={G(70): memo("Thandi's view", author=ours, t=3)})
+        b = state(memo={G(70): memo("Thandi's view, edited", author=theirs, t=4)})
+        r, _, _ = both(a, b, T[2])
+        assert r.memo[G(70)].author in want, (ours, theirs)
+
+
 def test_rule_memo_containing_the_other_wins():
     kept = f"Pieter's view\n\n{MEMO_MARKER.format(time=T[3])}\nThandi's view"
     a = state(memo={G(70): memo(kept, t=5)})
@@ -346,6 +370,13 @@ def test_rule_coding_on_both_sides():
     b.code[G(3)] = code("Z", t=1)
     r, ctx, _ = both(a, b, T[2])
     assert r.coding[G(50)].code == G(2) and ctx.conflicts == []
+    # Each side folded X elsewhere and one side has since deleted the other's target: the coding
+    # stays, on the code that is still there.
+    a = state(code={G(2): code("Y", t=4)}, coding={G(50): coding(G(2))},
+              tombstones={G(1): redirect("code", G(2)), G(3): tomb("code", 4)})
+    b = state(code={G(3): code("Z")}, coding={G(50): coding(G(3))}, tombstones={G(1): redirect("code", G(3))})
+    r, ctx, _ = both(a, b, T[2])
+    assert G(3) not in r.code and r.coding[G(50)].code == G(2)
 
 
 def test_rule_coding_on_both_sides_and_its_memo():
