@@ -108,3 +108,13 @@ def test_choice_keeps_origin_model_when_it_fits():
     assert choice.model is CODEPOINTS and choice.confirmed
     span = convert(t.unit_map(choice.model), t.text, start, start + 5)
     assert t.text[span.start:span.end] == "delta"
+
+
+def test_the_report_counts_a_single_selection():
+    # A file with one selection says how it fell; only a file with none says there was nothing to check.
+    t = PlainText("The city signed the agreement.")
+    one = choose_model("MAXQDA 24", [(t, [(4, 8)])])
+    assert one.model is CODEPOINTS
+    assert one.describe() == f"{CODEPOINTS.label}: 1 of 1 selections fall on sensible boundaries"
+    none = choose_model("MAXQDA 24", [(t, [])])
+    assert none.describe() == f"{CODEPOINTS.label} (no text selections to check)"
