@@ -218,3 +218,21 @@ def test_offsets_are_code_points_after_an_emoji(project):
     segs = query_segments(project, expr='"development outcome"')
     addis = SOURCES["interview_addis.txt"]
     assert addis[segs[0].start:segs[0].end] == segs[0].text
+
+
+def test_and_not_and_near_over_several_stretches_by_hand():
+    """One long stretch on the left and three short ones inside it on the right, worked out by hand:
+    AND NOT leaves the four pieces between them; NEAR keeps the left stretch and names every right
+    stretch within the distance among the codings that made it, and no stretch beyond it."""
+    from workbench.query.expr import intersect, near, subtract
+
+    left = [Seg(0, 30, ((1, 0, 30),))]
+    right = [Seg(5, 10, ((2, 5, 10),)), Seg(15, 20, ((3, 15, 20),)), Seg(25, 27, ((4, 25, 27),))]
+    assert [(s.start, s.end, s.why) for s in subtract(left, right)] == [
+        (0, 5, ((1, 0, 30),)), (10, 15, ((1, 0, 30),)), (20, 25, ((1, 0, 30),)), (27, 30, ((1, 0, 30),))]
+    assert near(left, right, 0) == [Seg(0, 30, ((1, 0, 30), (2, 5, 10), (3, 15, 20), (4, 25, 27)))]
+    short = [Seg(0, 3, ((5, 0, 3),)), Seg(12, 13, ((6, 12, 13),)), Seg(40, 45, ((7, 40, 45),))]
+    assert near(short, right, 2) == [Seg(0, 3, ((5, 0, 3), (2, 5, 10))),
+                                     Seg(12, 13, ((2, 5, 10), (6, 12, 13), (3, 15, 20)))]
+    two = [Seg(0, 12, ((8, 0, 12),)), Seg(14, 30, ((9, 14, 30),))]
+    assert [(s.start, s.end) for s in intersect(two, right)] == [(5, 10), (15, 20), (25, 27)]
