@@ -66,27 +66,31 @@ def test_a_phrase_search_s_work_is_the_text_of_the_sources_holding_it(tmp_path):
         project.close()
 
 
+def _codings(path) -> list[tuple]:
+    """Every coding's (source, code, coder, start, end) in a project file, read read-only."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as con:
+        return con.execute('SELECT source_id, code_id, coder_id, start, "end" FROM coding '
+                           "ORDER BY 1, 2, 3, 4, 5").fetchall()
+
+
 @pytest.mark.parametrize("batch", [None, 250])
 def test_the_insert_step_puts_back_every_coding_in_its_transactions(tmp_path, monkeypatch, batch):
     """The store module's insert step empties a copy of the workload and codes every passage again
     through apply_codes: in one call (one transaction) when batch is None, else ceil(n / batch);
     afterwards the copy holds the workload's codings, each once. The workload is S with 2,500
     codings, more than the 1,000 a transaction of the other figure."""
-    import shutil
-    import sqlite3
-    from pathlib import Path
-
-    import workbench.services.coding as coding
-    from workbench.bench import bench_store
-    from workbench.bench.core import BenchContext
-
     from dataclasses import replace
 
-    from workbench.bench import workload
+    import workbench.services.coding as coding
+    from workbench.bench import bench_store, workload
+    from workbench.bench.core import BenchContext
 
     monkeypatch.setitem(workload.SIZES, "S", replace(workload.SIZES["S"], codings=2500))
     ctx = BenchContext("S", tmp_path)
-    made: list[Path] = []
+    made = []
     fresh = ctx.fresh_project
 
     def kept_fresh(label):
@@ -102,19 +106,8 @@ def test_the_insert_step_puts_back_every_coding_in_its_transactions(tmp_path, mo
         return real(project, items)
 
     monkeypatch.setattr(coding, "apply_codes", counted)
-    key = 'SELECT source_id, code_id, coder_id, start, "end" FROM coding ORDER BY 1, 2, 3, 4, 5'
-    con = sqlite3.connect(ctx.project)
-    try:
-        before = con.execute(key).fetchall()
-    finally:
-        con.close()
+    before = _codings(ctx.project)
     _elapsed, n = bench_store._insert_codings(ctx, batch)
     assert n == len(before) == ctx.spec.codings
     assert calls == ([n] if batch is None else [min(batch, n - i) for i in range(0, n, batch)])
-    copy = tmp_path / "after.qwb"
-    shutil.copy(made[0], copy)
-    con = sqlite3.connect(copy)
-    try:
-        assert con.execute(key).fetchall() == before
-    finally:
-        con.close()
+    assert _codings(made[0]) == before

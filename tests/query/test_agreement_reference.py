@@ -110,6 +110,12 @@ def ref_u_alpha(per_source_sections, lengths):
     return d_o, d_e
 
 
+def ref_matched_each(per, n, threshold):
+    """ref_matched for each coder of `per` against all the others' segments."""
+    return [ref_matched(mine, [s for j, spans in enumerate(per) if j != k for s in spans], n, threshold)
+            for k, mine in enumerate(per)]
+
+
 def ref_matched(mine, theirs, n, threshold):
     def chars(s):
         return set(range(*s))
@@ -232,8 +238,7 @@ def _check_sources(code, lengths, cases, m, threshold=0.8):
         assert (row["u_alpha"] is None) == (ref is None or ref[1] == 0)
         if row["u_alpha"] is not None:
             assert row["u_alpha"] == pytest.approx(1 - ref[0] / ref[1])
-        matched = [ref_matched(per[k], [s for j in range(m) if j != k for s in per[j]], n, threshold) for k in range(m)]
-        assert row["segments"]["matched"] == matched
+        assert row["segments"]["matched"] == ref_matched_each(per, n, threshold)
         assert row["segments"]["count"] == [len(set(spans)) for spans in per]
 
 
@@ -280,8 +285,7 @@ def test_a_code_some_coders_left_out_of_a_source(tmp_path, m):
         project.close()
     by_code = {c["code"]: c for c in table["codes"]}
     for row, n, per in zip(by_code["d"]["sources"], lengths, used):
-        matched = [ref_matched(per[k], [s for j in range(m) if j != k for s in per[j]], n, 0.5) for k in range(m)]
-        assert row["segments"]["matched"] == matched
+        assert row["segments"]["matched"] == ref_matched_each(per, n, 0.5)
         assert row["segments"]["count"] == [len(set(spans)) for spans in per]
         assert row["coded"] == [sum(coverage(spans, n)) for spans in per]
     assert any(sum(r["segments"]["count"]) and not sum(r["segments"]["matched"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from workbench.bench.bench_bulk import BATCH
 from workbench.bench.core import BenchContext, Figure, best_of, clock
 
 
@@ -86,11 +87,11 @@ def run(ctx: BenchContext) -> list[Figure]:
     opened = best_of(lambda: _open(ctx.project), 5)
     figures.append(Figure("open the project (file, source list, codebook)", opened, "s",
                           0.3 if ctx.size == "L" else None))
-    elapsed, n = _insert_codings(ctx, batch=1000)
-    figures.append(Figure(f"insert {n} codings through apply_codes, 1,000 a transaction", elapsed, "s",
+    elapsed, n = _insert_codings(ctx, batch=BATCH)
+    figures.append(Figure(f"insert {n} codings through apply_codes, {BATCH:,} a transaction", elapsed, "s",
                           5.0 if ctx.size == "L" else None,
-                          f"{n / elapsed:,.0f} codings/s; {elapsed / -(-n // 1000) * 1000:.1f} ms a commit of up "
-                          "to 1,000 spread over the project", work=n))
+                          f"{n / elapsed:,.0f} codings/s; {elapsed / -(-n // BATCH) * 1000:.1f} ms a commit of up "
+                          f"to {BATCH:,} spread over the project", work=n))
     whole, n = _insert_codings(ctx, batch=None)
     figures.append(Figure(f"insert {n} codings through apply_codes in one transaction", whole, "s",
                           None, f"{n / whole:,.0f} codings/s; as code --batch, code all hits and undo write them",

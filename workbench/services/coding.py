@@ -61,8 +61,9 @@ def apply_codes_in(session: Session, items: list[NewCoding]) -> Changes:
     """
     if not items:
         return Changes()
-    # Hundreds of thousands of plain tuples are built here for a large merge, undo or batch; they
-    # hold no cycles, and the collector's passes over them were a tenth of the time at XL.
+    # Hundreds of thousands of plain tuples are built here for a large `code --batch`, "code all
+    # hits" or undo; they hold no cycles, and the collector's passes over them were a tenth of the
+    # time at XL.
     with gc_paused():
         return _apply_codes_in(session, items)
 
