@@ -39,3 +39,15 @@ def add_source(session, name: str, text: str) -> int:
 
     return store_document(session, ImportedDocument(name=name, kind="txt", text=text,
                                                     original=text.encode("utf-8")), None)
+
+
+def place_sources_in_reverse(project) -> list[str]:
+    """Put the sources in the list in the reverse of the order they were added, so a source's
+    place and its id disagree; returns their names in list order."""
+    from sqlalchemy import text
+
+    with project.transaction() as s:
+        ids = [i for (i,) in s.execute(text("SELECT id FROM source ORDER BY id"))]
+        for place, sid in enumerate(reversed(ids)):
+            s.execute(text("UPDATE source SET position = :p WHERE id = :i"), {"p": place, "i": sid})
+        return [name for (name,) in s.execute(text("SELECT name FROM source ORDER BY position, name"))]

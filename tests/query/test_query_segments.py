@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from query_expect import SOURCES, codings_where, span
+from query_expect import SOURCES, codings_where, place_sources_in_reverse, span
 
 from workbench.core.errors import NotFoundError, ValidationError
 from workbench.query.segments import Filters, query_segments
@@ -105,14 +105,7 @@ def test_filters_round_trip_through_dict():
 
 
 def test_sources_come_in_their_place_in_the_list_not_their_id_order(project):
-    from sqlalchemy import text
-
-    # Put the sources in the list in the reverse of the order they were added, so place and id disagree.
-    with project.transaction() as s:
-        ids = [i for (i,) in s.execute(text("SELECT id FROM source ORDER BY id"))]
-        for place, sid in enumerate(reversed(ids)):
-            s.execute(text("UPDATE source SET position = :p WHERE id = :i"), {"p": place, "i": sid})
-        listed = [name for (name,) in s.execute(text("SELECT name FROM source ORDER BY position, name"))]
+    listed = place_sources_in_reverse(project)
     segs = query_segments(project)
     seen = [s.source for s in segs]
     firsts = [name for i, name in enumerate(seen) if name not in seen[:i]]

@@ -8,7 +8,7 @@ from datetime import date
 
 import docx
 import pytest
-from query_expect import add_source
+from query_expect import add_source, place_sources_in_reverse
 
 from workbench.io.exporters.docx_report import citation, export_report, heading_style, write_report
 from workbench.io.exporters.docx_stream import save_streamed, xml_of
@@ -146,14 +146,8 @@ def test_streamed_excerpts_come_in_the_source_lists_order_not_id_order(project):
     """Sources placed in the list in the reverse of the order they were added: the streamed
     excerpts (Word, CSV and XLSX exports) go source by source in the list's order, each
     source's passages by position, as the list shows them and as collect gives them."""
-    from sqlalchemy import text
-
     _grow(project)
-    with project.transaction() as s:
-        ids = [i for (i,) in s.execute(text("SELECT id FROM source ORDER BY id"))]
-        for place, sid in enumerate(reversed(ids)):
-            s.execute(text("UPDATE source SET position = :p WHERE id = :i"), {"p": place, "i": sid})
-        listed = [name for (name,) in s.execute(text("SELECT name FROM source ORDER BY position, name"))]
+    listed = place_sources_in_reverse(project)
     with streamed(project, Filters()) as (_data, _total, excerpts):
         got = list(excerpts)
     seen = [ex.segment.source for ex in got]
