@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 from pathlib import Path
 
 from workbench.cli.common import add_project, project_arg
@@ -51,7 +52,12 @@ def run(args) -> int:
     path = args.import_file or args.export_file
     verb = "import" if args.import_file else "export"
     fn = _module(path, verb)
-    with project_arg(args.project, readonly=(verb == "export")) as project:
-        result = fn(project, Path(path))
+    result = None
+    quick = getattr(sys.modules[fn.__module__], "quick_export_codebook", None) if verb == "export" else None
+    if quick is not None:  # read by the sqlite3 module alone when the file allows (store.peek)
+        result = quick(args.project, Path(path))
+    if result is None:
+        with project_arg(args.project, readonly=(verb == "export")) as project:
+            result = fn(project, Path(path))
     print(f"{verb}ed codebook {'from' if verb == 'import' else 'to'} {path}" + (f": {result}" if result else ""))
     return 0

@@ -49,7 +49,14 @@ def run(args) -> int:
         print(f"wrote {n} excerpts to {args.output}")
         return 0
     if suffix == ".csv":
-        from workbench.io.exporters.excerpts_csv import export_csv as export
+        from workbench.io.exporters.excerpts_csv import export_csv as export, quick_export_csv
+
+        # Codes, sources and coders of a local file: read without loading the store (query.quick).
+        n = None if args.expr and args.expr.strip() else quick_export_csv(args.project, args.output,
+                                                                           filters_from(args))
+        if n is not None:
+            print(f"wrote {n} excerpts to {args.output}")
+            return 0
     else:
         from workbench.io.exporters.excerpts_xlsx import export_xlsx as export
     with project_arg(args.project, readonly=True) as project:

@@ -36,29 +36,42 @@ def add_arguments(p):
 
 def run(args) -> int:
     from workbench.cli.query_args import filters_from
+
+    filters, expr = filters_from(args), args.expr
+    if not (args.save or args.saved or (expr and expr.strip())):
+        # Codes, sources and coders of a local file: read without loading the store (query.quick).
+        from workbench.query.quick import quick_listing
+
+        found = quick_listing(args.project, filters, with_pages=args.json)
+        if found is not None:
+            return _print(args, *found)
     from workbench.query.pages import PageIndex
     from workbench.query.segments import Filters, query_segments
     from workbench.services.saved_queries import load_query, save_query
 
-    filters, expr = filters_from(args), args.expr
     with project_arg(args.project, readonly=not args.save) as project:
         if args.saved:
             q = load_query(project, args.saved)
             filters, expr = Filters.from_dict(q.definition["filters"]), q.definition["expr"]
         segments = query_segments(project, filters, expr)
+        pages = None
         if args.json:
             with project.reading() as s:
                 pages = PageIndex(s, {seg.source_id for seg in segments})
         if args.save:
             save_query(project, args.save, {"filters": filters.to_dict(), "expr": expr}, replace=True)
         # Segments read their source texts when first shown: print while the project is open.
-        if args.json:
-            print_json([_as_json(s, args.why, pages) for s in segments])
-            return 0
-        for s in segments:
-            text = " ".join(s.text.split())
-            text = text if len(text) <= 100 else text[:97] + "..."
-            print(f"{s.source} {s.start}-{s.end} [{s.code}] {s.coder}: {text}")
+        return _print(args, segments, pages)
+
+
+def _print(args, segments, pages) -> int:
+    if args.json:
+        print_json([_as_json(s, args.why, pages) for s in segments])
+        return 0
+    for s in segments:
+        text = " ".join(s.text.split())
+        text = text if len(text) <= 100 else text[:97] + "..."
+        print(f"{s.source} {s.start}-{s.end} [{s.code}] {s.coder}: {text}")
     print(f"{len(segments)} segments" + (f"; saved as {args.save!r}" if args.save else ""))
     return 0
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 def filters_from(args):
-    from workbench.query.segments import Filters
+    from workbench.query.segment_rows import Filters  # no SQLAlchemy: a quick listing needs none (query.quick)
 
     return Filters(
         codes=tuple(args.code), with_children=bool(args.with_children), sources=tuple(args.source),

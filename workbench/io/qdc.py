@@ -8,15 +8,18 @@ seen in the wild (`codebook:1:0`, `0:4`, none) all read.
 from __future__ import annotations
 
 from pathlib import Path
-from xml.etree.ElementTree import Element
-
-from sqlalchemy import select
+from typing import TYPE_CHECKING
 
 from workbench.core.errors import ImportRefused, ValidationError
 from workbench.core.paths import join_path, name_key
 from workbench.io.atomic import atomic_write_with
 from workbench.io.refi.xmlsafe import CODEBOOK_NS, parse_xml, text_of
-from workbench.store.project import Project
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
+    from workbench.core.codetree import CodeTree
+    from workbench.store.project import Project
 
 MAX_QDC_BYTES = 64 * 1024 * 1024
 
@@ -66,6 +69,8 @@ def read_qdc(path: Path) -> tuple[list[tuple[list[str], str, str, str]], list[st
 def import_codebook(project: Project, path: Path) -> str:
     """Merge the codes of a .qdc into the project's codebook in one transaction."""
     import uuid
+
+    from sqlalchemy import select
 
     from workbench.io.refi.qdpx_codes import parse_color
     from workbench.services.codebook import create_code_in
@@ -126,32 +131,41 @@ def import_codebook(project: Project, path: Path) -> str:
 
 def export_codebook(project: Project, path: Path) -> str:
     """Write the codebook as a .qdc valid against Codebook-mrt2019.xsd."""
-    from workbench import __version__
-    from workbench.io.refi.qdpx_xml import XmlOut, refuse_unholdable_names
+    from sqlalchemy import select
+
     from workbench.services.lookup import CodeTree
     from workbench.store.models import Code
 
-    path = Path(path)
     with project.reading() as s:
         tree = CodeTree(s)
-        rows = {r.id: r for r in s.execute(select(Code.id, Code.guid, Code.name, Code.color, Code.description))}
+        rows = s.execute(select(Code.id, Code.guid, Code.name, Code.color, Code.description)).all()
+    return write_codebook(Path(path), tree, rows)
+
+
+def write_codebook(path: Path, tree: CodeTree, rows) -> str:
+    """Write the .qdc of a codebook: its tree, and its codes' rows (id, guid, name, color,
+    description), read through the store or by the sqlite3 module alone (store.peek)."""
+    from workbench import __version__
+    from workbench.io.refi.qdpx_xml import XmlOut, refuse_unholdable_names
+
+    rows = {r[0]: r for r in rows}
     if not rows:
         raise ValidationError(f"{path}: the codebook is empty; a .qdc file must hold at least one code")
-    refuse_unholdable_names(path, {tree.path(cid): r.name for cid, r in rows.items()})
+    refuse_unholdable_names(path, {tree.path(cid): r[2] for cid, r in rows.items()})
     x = XmlOut()
     x.open("CodeBook", {"xmlns": CODEBOOK_NS, "origin": f"Qualitative Workbench {__version__}"})
     x.open("Codes")
 
     def write(code_id: int) -> None:
-        r = rows[code_id]
-        attrs = {"guid": r.guid.upper(), "name": r.name, "isCodable": "true", "color": r.color or None}
+        _, guid, name, color, description = rows[code_id]
+        attrs = {"guid": guid.upper(), "name": name, "isCodable": "true", "color": color or None}
         children = tree.children.get(code_id, [])
-        if not (r.description or children):
+        if not (description or children):
             x.empty("Code", attrs)
             return
         x.open("Code", attrs)
-        if r.description:
-            x.element("Description", r.description)
+        if description:
+            x.element("Description", description)
         for child in children:
             write(child)
         x.close("Code")
@@ -163,3 +177,17 @@ def export_codebook(project: Project, path: Path) -> str:
     data = x.getvalue()
     atomic_write_with(path, lambda tmp: tmp.write_bytes(data))
     return "; ".join(filter(None, [f"{len(rows)} codes", x.dropped_note()]))
+
+
+def quick_export_codebook(location, path: Path) -> str | None:
+    """export_codebook by the sqlite3 module alone (store.peek.quick_read): the same file, without
+    the store's imports, which cost a cold `workbench codebook --export` more than the work
+    (issue 11). None when the project must go through the store (a server, an older schema)."""
+    from workbench.core.codetree import CodeTree
+    from workbench.store.peek import quick_read
+
+    with quick_read(location) as r:
+        if r is None:
+            return None
+        tree, rows = CodeTree(r.code_tree_rows()), r.codebook_rows()
+    return write_codebook(Path(path), tree, rows)

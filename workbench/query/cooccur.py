@@ -15,7 +15,8 @@ from workbench.core.errors import ValidationError
 from workbench.query.expr import Binary, Leaf, node_to_segments
 from workbench.query.matrix import Matrix
 from workbench.core.gcpause import gc_paused
-from workbench.query.segments import Filters, Names, Segment, clip_rows, fetch_all, resolve, rows_by_source
+from workbench.query.segment_rows import Segment, clip_rows, rows_by_source
+from workbench.query.segments import Filters, Names, fetch_all, resolve
 from workbench.services.lookup import code_by_path
 from workbench.store.models import Coding
 from workbench.store.project import Project

@@ -15,7 +15,8 @@ from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from workbench.query.membership import WHOLE, CaseMap
-from workbench.query.segments import Filters, Selection, clip_rows, fetch_all, resolve
+from workbench.query.segment_rows import clip_rows
+from workbench.query.segments import Filters, Selection, fetch_all, resolve
 from workbench.store.models import Code, Coder, Coding
 from workbench.store.project import Project
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
-from workbench.store.models import Case, CasePassage, CaseSource
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 class _Whole:
@@ -124,17 +124,35 @@ class CaseMap:
     """Every case's membership, read once: plain dicts, usable after the session closes."""
 
     def __init__(self, session: Session):
-        rows = session.execute(select(Case.id, Case.name).order_by(Case.position, Case.name, Case.id)).all()
-        self.order: list[int] = [r.id for r in rows]
-        self.name: dict[int, str] = {r.id: r.name for r in rows}
+        # Imported here: the module's rules, and a map built from rows, need no SQLAlchemy (store.peek)
+        from sqlalchemy import select
+
+        from workbench.store.models import Case, CasePassage, CaseSource
+
+        self._build(session.execute(select(Case.id, Case.name).order_by(Case.position, Case.name, Case.id)),
+                    session.execute(select(CasePassage.case_id, CasePassage.source_id,
+                                           CasePassage.start, CasePassage.end)),
+                    session.execute(select(CaseSource.case_id, CaseSource.source_id)))
+
+    @classmethod
+    def from_rows(cls, cases, passages, wholes) -> "CaseMap":
+        """The map of rows read some other way: cases (id, name) in case order (position, name,
+        id), passages (case_id, source_id, start, end), sources linked whole (case_id, source_id)."""
+        self = cls.__new__(cls)
+        self._build(cases, passages, wholes)
+        return self
+
+    def _build(self, cases, passages, wholes) -> None:
+        rows = list(cases)
+        self.order: list[int] = [cid for cid, _ in rows]
+        self.name: dict[int, str] = dict(rows)
         self.regions: dict[int, Regions] = {cid: {} for cid in self.order}
-        passages: dict[tuple[int, int], list[tuple[int, int]]] = {}
-        for cid, sid, start, end in session.execute(
-                select(CasePassage.case_id, CasePassage.source_id, CasePassage.start, CasePassage.end)):
-            passages.setdefault((cid, sid), []).append((start, end))
-        for (cid, sid), spans in passages.items():
-            self.regions[cid][sid] = union_spans(spans)
-        for cid, sid in session.execute(select(CaseSource.case_id, CaseSource.source_id)):
+        spans: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for cid, sid, start, end in passages:
+            spans.setdefault((cid, sid), []).append((start, end))
+        for (cid, sid), found in spans.items():
+            self.regions[cid][sid] = union_spans(found)
+        for cid, sid in wholes:
             self.regions[cid][sid] = WHOLE
         rank = {cid: i for i, cid in enumerate(self.order)}
         self.in_source: dict[int, list[tuple[int, Region]]] = {}  # source -> [(case, region)], case order

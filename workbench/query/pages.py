@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from workbench.store.models import SourcePage
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 class PageRef(NamedTuple):
@@ -46,17 +44,33 @@ class PageIndex:
     """The pages of the given sources, read once; `locate` answers from memory."""
 
     def __init__(self, session: Session, source_ids: Iterable[int]):
+        # Imported here: an index built from rows needs no SQLAlchemy (store.peek)
+        from sqlalchemy import select
+
+        from workbench.store.models import SourcePage
+
         self._pages: dict[int, _SourcePages] = {}
         ids = sorted(set(source_ids))
         for i in range(0, len(ids), 500):
-            rows = session.execute(
+            self._add(session.execute(
                 select(SourcePage.source_id, SourcePage.start, SourcePage.page, SourcePage.label)
                 .where(SourcePage.source_id.in_(ids[i:i + 500]))
-                .order_by(SourcePage.source_id, SourcePage.page)).all()
-            for sid, start, page, label in rows:
-                pages = self._pages.setdefault(sid, _SourcePages([], []))
-                pages.starts.append(start)
-                pages.names.append(label or str(page))
+                .order_by(SourcePage.source_id, SourcePage.page)))
+
+    @classmethod
+    def from_rows(cls, rows) -> "PageIndex":
+        """The index of page rows (source_id, start, page, label) read some other way, ordered by
+        source and page."""
+        self = cls.__new__(cls)
+        self._pages = {}
+        self._add(rows)
+        return self
+
+    def _add(self, rows) -> None:
+        for sid, start, page, label in rows:
+            pages = self._pages.setdefault(sid, _SourcePages([], []))
+            pages.starts.append(start)
+            pages.names.append(label or str(page))
 
     def paginated(self, source_id: int) -> bool:
         return source_id in self._pages

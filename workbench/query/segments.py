@@ -11,9 +11,8 @@ overlap with the cases' passages otherwise; a coding outside them all drops out.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from collections.abc import Sequence
-from typing import NamedTuple
 from datetime import date
 
 from sqlalchemy import func, select
@@ -23,7 +22,8 @@ from workbench.core.errors import NotFoundError, ValidationError
 from workbench.core.gcpause import gc_paused
 from workbench.core.paths import name_key
 from workbench.core.suggest import nearest
-from workbench.query.membership import WHOLE, CaseMap, Regions, clip, meet_regions
+from workbench.query.membership import CaseMap, Regions, meet_regions
+from workbench.query.segment_rows import Filters, Segment, SegmentList, clip_rows, large_share, order_rows
 from workbench.services.lookup import (
     CodeTree,
     attribute_by_name,
@@ -39,38 +39,6 @@ _ATTR = re.compile(r"^(?P<name>.+?)\s*(?P<op><=|>=|!=|=|<|>)\s*(?P<value>.*)$")
 _ORDERED = ("number", "date")
 
 
-@dataclass(frozen=True)
-class Filters:
-    """What the user chose; names as typed. Empty tuples mean 'no restriction'."""
-
-    codes: tuple[str, ...] = ()
-    with_children: bool = False
-    sources: tuple[str, ...] = ()
-    cases: tuple[str, ...] = ()
-    attrs: tuple[str, ...] = ()  # "NAME=VALUE" (also != and, for numbers and dates, < <= > >=)
-    coders: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict:
-        return {f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v for f in fields(self)}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Filters":
-        known = {f.name for f in fields(cls)}
-        kw = {k: (tuple(v) if isinstance(v, list) else v) for k, v in data.items() if k in known}
-        return cls(**kw)
-
-    def describe(self) -> str:
-        """One line for report title blocks: 'codes: a, b (with subcodes); coders: X'."""
-        parts = []
-        if self.codes:
-            parts.append("codes: " + ", ".join(self.codes) + (" (with subcodes)" if self.with_children else ""))
-        for label, values in (("sources", self.sources), ("cases", self.cases),
-                              ("attributes", self.attrs), ("coders", self.coders)):
-            if values:
-                parts.append(f"{label}: " + ", ".join(values))
-        return "; ".join(parts) or "all coded segments"
-
-
 @dataclass
 class Selection:
     """Filters resolved to ids; None means 'any'. `regions` (with --case or --attr) is, per source
@@ -82,33 +50,6 @@ class Selection:
     tree: CodeTree | None = None
     regions: Regions | None = None
     cases: CaseMap | None = None
-
-
-class Segment(NamedTuple):
-    """One retrieved passage. For a plain query it is one coding; for an expression, a stretch
-    of text whose `codings` (GUIDs) say why it matched. A tuple: tens of thousands are made
-    per query, and a tuple is the cheapest record Python builds."""
-
-    coding_id: int | None
-    coding: str | None
-    source_id: int
-    source: str
-    case: str | None
-    code_id: int | None
-    code: str
-    coder: str
-    start: int
-    end: int
-    text: str
-    codings: tuple[str, ...] = ()
-    coding_ids: tuple[int, ...] = ()
-
-    def as_json(self, with_why: bool = False) -> dict:
-        d = {"coding": self.coding, "source": self.source, "case": self.case, "code": self.code,
-             "coder": self.coder, "start": self.start, "end": self.end, "text": self.text}
-        if with_why:
-            d["codings"] = list(self.codings)
-        return d
 
 
 def resolve(session: Session, filters: Filters) -> Selection:
@@ -142,22 +83,6 @@ def resolve(session: Session, filters: Filters) -> Selection:
     if filters.coders:
         sel.coder_ids = {coder_by_name(session, n) for n in filters.coders}
     return sel
-
-
-def clip_rows(rows: list[tuple], regions: Regions | None) -> list[tuple]:
-    """Rows (source_id, start, end, ...) cut to the regions: a row in a source taken whole stays
-    as it is, a row elsewhere becomes its pieces inside the region (several when the region's
-    stretches cut it), a row in no region drops out."""
-    if regions is None or all(r is WHOLE for r in regions.values()):
-        return rows if regions is None else [r for r in rows if r[0] in regions]
-    out = []
-    for row in rows:
-        region = regions.get(row[0])
-        if region is WHOLE:
-            out.append(row)
-        elif region:
-            out.extend((row[0], s, e) + tuple(row[3:]) for s, e in clip(row[1], row[2], region))
-    return out
 
 
 def _typed_key(value: str, type_: str):
@@ -202,11 +127,6 @@ def cases_matching(session: Session, spec: str) -> set[int]:
     return {cid for cid, v in rows if compare(_typed_key(v, attr.type))}
 
 
-# Above this share of all codings, reading the whole table in order beats following the
-# code index row by row (measured on the L workload: 68 ms against 141 ms for a third).
-_SCAN_SHARE = 0.15
-
-
 def coding_rows(session: Session, sel: Selection, code_ids: set[int] | None = None) -> list:
     """Rows (source_id, start, end, code_id, id, guid, coder_id) passing the selection: in
     that column order, plain sorting puts them in reading order with no key function.
@@ -219,7 +139,8 @@ def coding_rows(session: Session, sel: Selection, code_ids: set[int] | None = No
         codes = code_ids if codes is None else codes & code_ids
     if codes is not None:
         column = Coding.code_id
-        if _large_share(session, codes):
+        if large_share(session.connection().execute(select(Coding.code_id, func.count())
+                                                     .group_by(Coding.code_id)), codes):
             column = Coding.code_id + 0  # an expression the planner cannot serve from the index
         q = q.where(column.in_(codes))
     if sel.source_ids is not None:
@@ -245,12 +166,6 @@ def fetch_all(session: Session, stmt) -> list[tuple]:
         return cursor.execute(str(compiled), params).fetchall()
     finally:
         cursor.close()
-
-
-def _large_share(session: Session, codes: set[int]) -> bool:
-    counts = session.connection().execute(select(Coding.code_id, func.count()).group_by(Coding.code_id)).all()
-    total = sum(n for _, n in counts)
-    return total > 0 and sum(n for c, n in counts if c in codes) > _SCAN_SHARE * total
 
 
 class Names:
@@ -280,55 +195,6 @@ class Names:
         return self._texts
 
 
-_BY_SPAN = object()
-
-
-class SegmentList(Sequence):
-    """Coding rows, sorted, that become Segments when read: a view shows a screenful of a
-    34,000-segment result without building them all. Holds no session, only plain dicts."""
-
-    def __init__(self, rows: list[tuple], names: Names):
-        self._rows = rows
-        sids = {r[0] for r in rows}
-        self._texts = _SourceTexts(names.session.get_bind(), names._texts)
-        self._cases = names.cases
-        # A source no case holds in part has one label; elsewhere it depends on the segment.
-        self._case = {sid: _BY_SPAN if names.cases.partial(sid) else names.cases.label(sid, 0, 0) for sid in sids}
-        self._path = {c: names.tree.path(c) for c in {r[3] for r in rows}}
-        self._source, self._coder = names.source, names.coder
-
-    def _make(self, row) -> Segment:
-        sid, start, end, code, cid, guid, coder_id = row
-        case = self._case[sid]
-        if case is _BY_SPAN:
-            case = self._cases.label(sid, start, end)
-        return tuple.__new__(Segment, (cid, guid, sid, self._source[sid], case, code, self._path[code],
-                                       self._coder.get(coder_id, ""), start, end, self._texts[sid][start:end],
-                                       (guid,), (cid,)))
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            rows = self._rows[i]
-            self._texts.load({r[0] for r in rows})
-            return [self._make(r) for r in rows]
-        return self._make(self._rows[i])
-
-    def __iter__(self):
-        make = self._make
-        with gc_paused():
-            self._texts.load({r[0] for r in self._rows})  # one read for all, not one a source
-            return iter([make(r) for r in self._rows])
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, Sequence) and list(self) == list(other)
-
-    def __repr__(self) -> str:
-        return f"SegmentList({len(self)} segments)"
-
-
 class _SourceTexts(dict):
     """Source texts read when a segment first needs one: a view showing a screenful of a
     34,000-segment result reads the few texts it shows, not all 300 (a third of the time).
@@ -356,38 +222,15 @@ class _SourceTexts(dict):
                 self.update(conn.execute(select(Source.id, Source.text).where(Source.id.in_(chunk))).all())
 
 
-def rows_by_source(rows) -> dict[int, list[tuple]]:
-    """Rows (source_id, ...) in one list a source, each list in the order its rows came."""
-    by_source: dict[int, list[tuple]] = {}
-    for r in rows:
-        bucket = by_source.get(r[0])
-        if bucket is None:
-            by_source[r[0]] = [r]
-        else:
-            bucket.append(r)
-    return by_source
-
-
 def reading_order(names: Names, rows) -> list[tuple]:
-    """Coding rows (source_id, start, end, code id, coding id, ...) ordered by the sources' place
-    in the list, then position (then code id, then coding id).
-
-    Rows come in table or index order, scattered over the sources. Sorting each source's rows on
-    its own and joining them in source order gives what sorting them all by (source order, row)
-    gives, and a few hundred rows a sort stay in the processor's cache where 100,000 do not (a
-    sort of them all took 5x as long for 3.2x the rows, L to XL)."""
-    by_source = rows_by_source(rows)
-    ordered: list[tuple] = []
-    for sid in sorted(by_source, key=names.source_order.__getitem__):
-        bucket = by_source[sid]
-        bucket.sort()
-        ordered += bucket
-    return ordered
+    """Coding rows in reading order: by the sources' place in the list, then position (segment_rows.order_rows)."""
+    return order_rows(names.source_order, rows)
 
 
 def segments_from_rows(names: Names, rows) -> SegmentList:
     """Segments of coding rows (see coding_rows), in reading order."""
-    return SegmentList(reading_order(names, rows), names)
+    return SegmentList(reading_order(names, rows), names.source, names.coder, names.tree, names.cases,
+                       _SourceTexts(names.session.get_bind(), names._texts))
 
 
 def select_segments(session: Session, filters: Filters, expr: str | None = None) -> Sequence[Segment]:

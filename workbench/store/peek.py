@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections import namedtuple
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from workbench.core.errors import ProjectError
@@ -113,3 +115,124 @@ def source_excerpt(path: str | os.PathLike, source_guid: str, start: int, length
     finally:
         guard.done()
     return found[0] if found and found[0] else ""
+
+
+# -- a read transaction for the quick read-only commands ------------------------------------------
+# `workbench query` of codes, and the .qdc codebook export, read through here when the file is a
+# local project at this program's schema: what they read is a handful of plain rows, and
+# opening the store would cost them more than all their work (issue 11). The column lists are
+# those of store/models.py; a test reads each through both ways and compares.
+
+_IN_CHUNK = 500  # ids bound a statement, as the store's own readers do
+
+
+class QuickRead:
+    """Plain rows of one project file, read in one read transaction (see quick_read)."""
+
+    def __init__(self, con: sqlite3.Connection):
+        self._con = con
+
+    def _all(self, sql: str, params=()) -> list[tuple]:
+        return self._con.execute(sql, params).fetchall()
+
+    def _in(self, sql: str, ids) -> list[tuple]:
+        """sql with an `{ids}` placeholder, run once a chunk of the ids; the rows of all."""
+        ids = sorted(set(ids))
+        out: list[tuple] = []
+        for i in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[i:i + _IN_CHUNK]
+            out += self._all(sql.format(ids=",".join("?" * len(chunk))), chunk)
+        return out
+
+    def code_tree_rows(self) -> list[tuple]:
+        """(id, parent_id, name, position) of every code: what core.codetree.CodeTree takes."""
+        return self._all("SELECT id, parent_id, name, position FROM code")
+
+    def codebook_rows(self) -> list[tuple]:
+        """(id, guid, name, color, description) of every code."""
+        return self._all("SELECT id, guid, name, color, description FROM code")
+
+    def source_rows(self) -> list[tuple]:
+        """(id, name, position) of every source."""
+        return self._all("SELECT id, name, position FROM source")
+
+    def coder_rows(self) -> list[tuple]:
+        """(id, name) of every coder."""
+        return self._all("SELECT id, name FROM coder")
+
+    def id_by_key(self, kind: str, key: str) -> int | None:
+        """The id of the source or coder whose name_key is key (core.names), or None."""
+        table = {"source": "source", "coder": "coder"}[kind]
+        row = self._con.execute(f"SELECT id FROM {table} WHERE name_key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def case_map_rows(self) -> tuple[list[tuple], list[tuple], list[tuple]]:
+        """What query.membership.CaseMap.from_rows takes: cases (id, name) in case order,
+        passages (case_id, source_id, start, end), sources linked whole (case_id, source_id)."""
+        return (self._all("SELECT id, name FROM case_ ORDER BY position, name, id"),
+                self._all('SELECT case_id, source_id, start, "end" FROM case_passage'),
+                self._all("SELECT case_id, source_id FROM case_source"))
+
+    def code_counts(self) -> list[tuple]:
+        """(code_id, codings) of every code that has codings."""
+        return self._all("SELECT code_id, count(*) FROM coding GROUP BY code_id")
+
+    def coding_rows(self, code_ids=None, source_ids=None, coder_ids=None, scan: bool = False) -> list[tuple]:
+        """(source_id, start, end, code_id, id, guid, coder_id) of the codings of these codes,
+        sources and coders (None: any), as query.segments.coding_rows reads them; with scan, the
+        codes are compared in an expression the planner cannot serve from the code index."""
+        where, params = [], []
+        for column, ids in (("code_id + 0" if scan else "code_id", code_ids), ("source_id", source_ids),
+                            ("coder_id", coder_ids)):
+            if ids is not None:
+                ids = sorted(set(ids))
+                where.append(f"{column} IN ({','.join('?' * len(ids))})" if ids else "0")
+                params += ids
+        sql = 'SELECT source_id, start, "end", code_id, id, guid, coder_id FROM coding'
+        return self._all(sql + (" WHERE " + " AND ".join(where) if where else ""), params)
+
+    def memo_rows(self) -> list[tuple]:
+        """(coding_id, text) of the memos on codings, the newest first (io.exporters.excerpts._memos)."""
+        return self._all("SELECT coding_id, text FROM memo WHERE coding_id IS NOT NULL ORDER BY id DESC")
+
+    def page_rows(self, source_ids) -> list[tuple]:
+        """(source_id, start, page, label) of these sources' pages, by source and page."""
+        return self._in("SELECT source_id, start, page, label FROM source_page WHERE source_id IN ({ids})"
+                        " ORDER BY source_id, page", source_ids)  # chunks of ids in order: rows in order
+
+    def texts(self, source_ids) -> dict[int, str]:
+        """The stored texts of these sources, by id."""
+        return dict(self._in("SELECT id, text FROM source WHERE id IN ({ids})", source_ids))
+
+
+@contextmanager
+def quick_read(location) -> Iterator[QuickRead | None]:
+    """A QuickRead of the project file at location in one read transaction, checked as
+    open_project checks a file opened read-only; None for what must go through the store
+    (a server project, a file at an older schema, which only an upgrade makes readable).
+    Raises ProjectError as open_project does for a file that is no project."""
+    from workbench.core.location import is_server_location
+
+    if is_server_location(location):
+        yield None
+        return
+    path = Path(location)
+    if check_project_file(path) != HEAD:
+        yield None
+        return
+    guard = wsqlite.SidecarGuard(path)
+    try:
+        try:
+            con = wsqlite.connect(path, readonly=True)
+            wsqlite.apply_pragmas(con, readonly=True)
+            con.execute("BEGIN")
+        except sqlite3.Error as exc:
+            raise ProjectError(f"{path}: {wsqlite.error_words(exc)}") from None
+        try:
+            yield QuickRead(con)
+        except sqlite3.Error as exc:
+            raise ProjectError(f"{path}: {wsqlite.error_words(exc)}") from None
+        finally:
+            con.close()
+    finally:
+        guard.done()

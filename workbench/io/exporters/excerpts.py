@@ -13,17 +13,20 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from sqlalchemy import select
-
+from workbench.core.gcpause import gc_paused
 from workbench.query.membership import CaseMap, clip, join, outside
 from workbench.query.pages import PageIndex, PageRef
-from workbench.core.gcpause import gc_paused
-from workbench.query.segments import (Filters, Names, Segment, coding_rows, fetch_all, reading_order, resolve,
-                                      select_segments)
-from workbench.store.models import Case, Code, Memo, ProjectInfo, Source
-from workbench.store.project import Project
+from workbench.query.segment_rows import Filters, Segment
+
+if TYPE_CHECKING:
+    from workbench.core.codetree import CodeTree
+    from workbench.query.segments import Names
+    from workbench.store.project import Project
+
+# The store (SQLAlchemy, query.segments) is imported inside the functions that read through it:
+# a CSV export read by the sqlite3 module alone (quick_excerpts) must not load it (issue 11).
 
 # Characters XML 1.0 forbids (all C0 controls but tab and line feed, lone surrogates, U+FFFE/F).
 # Carriage returns go too: stored texts use \n, and XML parsers would turn a \r into \n anyway.
@@ -176,6 +179,10 @@ def paragraph_label(starts: list[int], start: int, end: int) -> str:
 
 
 def _memos(session) -> dict[int, str]:
+    from sqlalchemy import select
+
+    from workbench.store.models import Memo
+
     return dict(session.execute(select(Memo.coding_id, Memo.text).where(Memo.coding_id.is_not(None))
                                 .order_by(Memo.id.desc())).all())
 
@@ -191,6 +198,10 @@ def _excerpt(seg: Segment, starts: list[int], memos: dict[int, str], pages: Page
 
 def _report_data(project: Project, s, names: Names, filters: Filters, expr: str | None, excerpts: list[Excerpt],
                  starts: dict[int, list[int]], pages: PageIndex) -> ReportData:
+    from sqlalchemy import select
+
+    from workbench.store.models import Case, Code, ProjectInfo
+
     tree = names.tree
     info = {r.id: r for r in s.execute(select(Code.id, Code.description, Code.color))}
     codes = {cid: CodeInfo(cid, tree.name[cid], tree.path(cid), tree.depth(cid), tree.parent[cid],
@@ -203,6 +214,8 @@ def _report_data(project: Project, s, names: Names, filters: Filters, expr: str 
 
 def collect(project: Project, filters: Filters | None = None, expr: str | None = None) -> ReportData:
     """Run the query and gather what the exporters write."""
+    from workbench.query.segments import Names, select_segments
+
     filters = filters or Filters()
     with project.reading() as s, gc_paused():
         segments = list(select_segments(s, filters, expr))
@@ -225,6 +238,11 @@ def streamed(project: Project, filters: Filters | None = None, expr: str | None 
 
     `data.paragraph_starts` holds the current source's paragraphs only. An expression's
     results are made all at once by the evaluator, so they come from collect's list."""
+    from sqlalchemy import select
+
+    from workbench.query.segments import Names, coding_rows, fetch_all, reading_order, resolve
+    from workbench.store.models import Source
+
     filters = filters or Filters()
     if expr and expr.strip():
         data = collect(project, filters, expr)
@@ -237,7 +255,32 @@ def streamed(project: Project, filters: Filters | None = None, expr: str | None 
         sids = {r[0] for r in rows}
         pages = PageIndex(s, sids)
         data = _report_data(project, s, names, filters, None, [], {}, pages)
-        yield data, len(rows), _by_source(s, names, rows, _memos(s), pages, data)
+
+        def texts(ids) -> dict[int, str]:
+            return dict(fetch_all(s, select(Source.id, Source.text).where(Source.id.in_(ids))))
+
+        yield data, len(rows), excerpts_by_source(rows, texts, names.source, names.coder, names.tree, names.cases,
+                                                  _memos(s), pages, data)
+
+
+@contextmanager
+def quick_excerpts(location, filters: Filters | None = None) -> Iterator[tuple[int, Iterator[Excerpt]] | None]:
+    """(how many excerpts, the excerpts) as streamed gives them, read by the sqlite3 module alone
+    for a writer that takes the excerpts only (CSV); None when the project or the filters must
+    go through the store (query.quick). Iterate within the `with`, which holds the read."""
+    from workbench.query.quick import pick
+    from workbench.store.peek import quick_read
+
+    with quick_read(location) as r:
+        picked = pick(r, filters or Filters()) if r is not None else None
+        if picked is None:
+            yield None
+            return
+        rows = picked.rows
+        memos = dict(r.memo_rows())
+        pages = PageIndex.from_rows(r.page_rows({row[0] for row in rows}))
+        yield len(rows), excerpts_by_source(rows, r.texts, picked.source, picked.coder, picked.tree, picked.cases,
+                                            memos, pages, None)
 
 
 # Sources whose texts are read together by a streamed export: few enough that memory stays
@@ -246,9 +289,11 @@ def streamed(project: Project, filters: Filters | None = None, expr: str | None 
 _TEXTS_AHEAD = 16
 
 
-def _by_source(s, names: Names, rows: list[tuple], memos: dict[int, str], pages: PageIndex,
-               data: ReportData) -> Iterator[Excerpt]:
-    cases, tree = names.cases, names.tree
+def excerpts_by_source(rows: list[tuple], read_texts, source: dict[int, str], coder: dict[int, str],
+                       tree: CodeTree, cases: CaseMap, memos: dict[int, str], pages: PageIndex,
+                       data: ReportData | None) -> Iterator[Excerpt]:
+    """The excerpts of coding rows in reading order, a source at a time: read_texts(ids) gives
+    the texts of a few sources by id, data (when given) holds the current source's paragraphs."""
     path = {c: tree.path(c) for c in {r[3] for r in rows}}
     # Each source's rows in a list of their own, dropped once its excerpts are made, so the
     # rows already written do not stay in memory beside what the writer keeps of them.
@@ -265,18 +310,19 @@ def _by_source(s, names: Names, rows: list[tuple], memos: dict[int, str], pages:
         sid = group[0][0]
         if sid not in texts:  # the next few sources' texts in one read, not a query each
             ahead = [sid] + [g[0][0] for g in groups[-1:-_TEXTS_AHEAD:-1]]
-            texts = dict(fetch_all(s, select(Source.id, Source.text).where(Source.id.in_(ahead))))
+            texts = read_texts(ahead)
         text = texts.pop(sid)
         starts = _paragraph_starts(text)
-        data.paragraph_starts = {sid: starts}
-        source, partial = names.source[sid], cases.partial(sid)
+        if data is not None:
+            data.paragraph_starts = {sid: starts}
+        name, partial = source[sid], cases.partial(sid)
         whole_case = None if partial else cases.label(sid, 0, 0)
         with gc_paused():
             chunk = []
             for _, start, end, code, cid, guid, coder_id in group:
                 case = cases.label(sid, start, end) if partial else whole_case
-                seg = tuple.__new__(Segment, (cid, guid, sid, source, case, code, path[code],
-                                              names.coder.get(coder_id, ""), start, end, text[start:end],
+                seg = tuple.__new__(Segment, (cid, guid, sid, name, case, code, path[code],
+                                              coder.get(coder_id, ""), start, end, text[start:end],
                                               (guid,), (cid,)))
                 chunk.append(_excerpt(seg, starts, memos, pages))
         del text, group

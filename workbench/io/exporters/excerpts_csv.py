@@ -9,12 +9,16 @@ from collections.abc import Iterable
 from itertools import islice
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
+from workbench.core.csv_cells import guard_row
 from workbench.core.errors import Cancelled
 from workbench.io.atomic import atomic_path
-from workbench.core.csv_cells import guard_row
-from workbench.io.exporters.excerpts import COLUMNS, Excerpt, ReportData, streamed
-from workbench.query.segments import Filters
-from workbench.store.project import Project
+from workbench.io.exporters.excerpts import COLUMNS, Excerpt, ReportData, quick_excerpts, streamed
+from workbench.query.segment_rows import Filters
+
+if TYPE_CHECKING:
+    from workbench.store.project import Project
 
 
 def write_csv(data: ReportData, path: str | Path, report=None, should_stop=None) -> int:
@@ -27,6 +31,17 @@ def export_csv(project: Project, path: str | Path, filters: Filters | None = Non
     """Query the project and write its excerpts, streamed a source at a time (excerpts.streamed)."""
     with streamed(project, filters, expr) as (_data, total, excerpts):
         return _write(excerpts, total, path, report, should_stop)
+
+
+def quick_export_csv(location, path: str | Path, filters: Filters | None = None) -> int | None:
+    """export_csv by the sqlite3 module alone (excerpts.quick_excerpts): the same file, without the
+    store's imports, which cost a cold `workbench export` of a code's excerpts a third of its time
+    (issue 11). None when the project or the filters must go through the store."""
+    with quick_excerpts(location, filters) as found:
+        if found is None:
+            return None
+        total, excerpts = found
+        return _write(excerpts, total, path, None, None)
 
 
 def _write(excerpts: Iterable[Excerpt], total: int, path: str | Path, report, should_stop) -> int:
