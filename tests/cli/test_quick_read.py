@@ -279,3 +279,12 @@ def test_a_file_that_is_no_project_is_refused_in_one_line(capsys, tmp_path):
         rc, out, err = _run(capsys, argv)
         assert rc == 1 and out == "" and err.count("\n") == 1 and "not a workbench project" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bogus.qwb"]
+
+
+def test_a_server_url_goes_through_the_store_without_a_connection():
+    """quick_read answers None for what may be a server (the store tells which), before reading anything."""
+    from workbench.store.peek import quick_read
+
+    for location in ("postgresql://nobody@127.0.0.1:1/none?project=x", "POSTGRESQL://h/db"):
+        with quick_read(location) as r:
+            assert r is None
