@@ -10,6 +10,7 @@ from query_expect import SOURCES, span
 from workbench.core.errors import NotFoundError
 from workbench.query.expr import Binary, ExprError, Leaf, Seg, parse, render, results
 from workbench.query.segments import Filters, query_segments
+from workbench.services.lookup import code_by_path
 
 JHB = "interview_jhb.txt"
 
@@ -65,6 +66,7 @@ def test_and_is_the_text_both_cover(project):
     assert segs[0].code == "autonomy; autonomy/own funding"
     assert segs[0].coder == "Pieter; Thandi"
     assert len(segs[0].codings) == 2 and segs[0].coding is None
+    assert segs[0].code_id is None  # two codes made it: a report grouped by case files it under both names
 
 
 def test_or_joins_into_unbroken_stretches(project):
@@ -76,6 +78,8 @@ def test_or_joins_into_unbroken_stretches(project):
 def test_and_not(project):
     segs = query_segments(project, expr='"autonomy" AND NOT "autonomy/own funding"')
     assert [s.text for s in segs] == ["We set our own agenda and "]
+    with project.reading() as s:
+        assert segs[0].code == "autonomy" and segs[0].code_id == code_by_path(s, "autonomy")  # one code: its own
     mixed = query_segments(project, expr='("autonomy" OR "provincial constraint") AND NOT "autonomy/own funding"')
     assert [(s.source, s.text) for s in mixed] == [
         (JHB, "We set our own agenda and "),
@@ -236,3 +240,16 @@ def test_and_not_and_near_over_several_stretches_by_hand():
                                      Seg(12, 13, ((2, 5, 10), (6, 12, 13), (3, 15, 20)))]
     two = [Seg(0, 12, ((8, 0, 12),)), Seg(14, 30, ((9, 14, 30),))]
     assert [(s.start, s.end) for s in intersect(two, right)] == [(5, 10), (15, 20), (25, 27)]
+
+
+def test_why_names_only_the_codings_that_share_text_with_each_piece_by_hand():
+    """Two codings of the left code meet at 15. A coding that only touches a piece (ends where it
+    starts, or starts where it ends) did not make it and is not among its codings, for AND and
+    for AND NOT; worked out by hand."""
+    from workbench.query.expr import intersect, subtract
+
+    left = [Seg(0, 20, ((1, 0, 15), (2, 15, 20)))]
+    assert intersect(left, [Seg(10, 15, ((3, 10, 15),))]) == [Seg(10, 15, ((1, 0, 15), (3, 10, 15)))]
+    assert intersect(left, [Seg(15, 18, ((3, 15, 18),))]) == [Seg(15, 18, ((3, 15, 18), (2, 15, 20)))]  # by start, end
+    assert subtract(left, [Seg(15, 17, ((3, 15, 17),))]) == [Seg(0, 15, ((1, 0, 15),)), Seg(17, 20, ((2, 15, 20),))]
+    assert subtract(left, [Seg(13, 15, ((3, 13, 15),))]) == [Seg(0, 13, ((1, 0, 15),)), Seg(15, 20, ((2, 15, 20),))]
