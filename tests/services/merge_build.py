@@ -97,8 +97,9 @@ def redirect(kind: str, into: str, t: int = 2, by: str = "") -> TombRow:
 
 
 def merge(ours: State, other: State, base: str = "", resolutions: dict | None = None,
-          seen: set | None = None) -> tuple[State, Ctx]:
-    ctx = Ctx(base, "0:", resolutions or {}, seen or set())
+          seen: set | None = None, answers: dict | None = None) -> tuple[State, Ctx]:
+    """Merge other into ours; seen (and answers, by version) as an earlier merge into ours left them."""
+    ctx = Ctx(base, "0:", resolutions or {}, seen or set(), answers=answers or {})
     return merge_states(ctx, ours, other), ctx
 
 

@@ -328,6 +328,49 @@ def test_rule_weighed_before_not_asked_for_what_went_with_its_container():
     assert sorted(c.guid for c in unseen.conflicts) == [C1, C2]
 
 
+def _kept_then(guid, by="Thandi", t=3):
+    """What an earlier merge into a left of its question about the deletion of guid: answered keep."""
+    import json
+
+    version = (f"deletion:{guid}:deleted", json.dumps(f"deleted by {by}"), T[t])
+    return {"seen": {version}, "answers": {version: "keep"}}
+
+
+def test_rule_weighed_before_not_asked_unless_kept_and_gone_all_the_same():
+    # An earlier merge into a kept Pieter's coding C1 that Thandi had deleted with her code X,
+    # but C1 went all the same (X went in both files of that merge): a holds C1's tombstone, not
+    # C1, and not the answer. Merged with b, which still has X and C1 as they were, C1 is weighed
+    # afresh: X's deletion takes C1 (Pieter's) with it, one question (keep), and C1 stays with X,
+    # as the other direction (into b, which holds no record) decides it.
+    from merge_build import merge, view
+
+    a = _deleted()
+    b = state(code={X: code("X")}, coding={C1: coding(X, PIETER)})
+    r, ctx = merge(a, b, T[2], **_kept_then(C1))
+    assert [c.guid for c in ctx.conflicts] == [X] and r.coding[C1].code == X
+    reverse, _ = merge(b, a, T[2])
+    assert view(r) == view(reverse)
+    # Thandi's own coding, unchanged in b (the earlier question came from work since gone): it
+    # goes with no question, as the other direction has it, whatever was answered then.
+    b.coding[C1] = coding(X, THANDI)
+    r, ctx = merge(a, b, T[2], **_kept_then(C1))
+    assert ctx.conflicts == [] and C1 not in r.coding and view(r) == view(merge(b, a, T[2])[0])
+
+
+def test_rule_weighed_before_not_asked_kept_and_gone_asks_nothing_again():
+    # The same file merged again: C1 (Pieter's, deleted by Thandi) is a question of its own once
+    # more, as X, the code it went to, is gone in both files. The answer given (keep) stands, not
+    # asked again; C1 goes with its code all the same, as it did then.
+    from merge_build import merge
+
+    a = state(tombstones={K: redirect("code", X, 3), X: tomb("code", 3, "Thandi"), C1: tomb("coding", 3, "Thandi")})
+    b = state(code={K: code("K")}, coding={C1: coding(K, PIETER)}, tombstones={X: tomb("code", 4, "Thandi")})
+    r, ctx = merge(a, b, T[2], **_kept_then(C1))
+    assert ctx.conflicts == [] and C1 not in r.coding and ctx.dropped == {"coding": 1}
+    _, first = merge(a, b, T[2])  # with no record: the question, as the first merge asked it
+    assert [c.guid for c in first.conflicts] == [C1]
+
+
 def _folders(**tables):
     """Side a: folder F ("Interviews") holding the source SRC, both unchanged since T[1]."""
     from merge_build import folder, source

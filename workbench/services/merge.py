@@ -22,7 +22,7 @@ from workbench.core.gcpause import gc_paused
 from workbench.core.location import parse_location
 from workbench.core.names import fit
 from workbench.core.timeutil import now_iso
-from workbench.services.merge_conflicts import Conflict, Ctx, estimate_base, seen_versions
+from workbench.services.merge_conflicts import Conflict, Ctx, deletion_answers, estimate_base, seen_versions
 from workbench.services.merge_rules import merge_states
 from workbench.services.merge_state import KINDS, State, load_state
 from workbench.services.merge_write import diff, write_state
@@ -126,10 +126,10 @@ def _items(ours: State, merged: State, changes: dict) -> dict[str, dict[str, lis
 
 
 def _run(ours: State, others: list[State], resolutions: dict[str, str]) -> tuple[State, list[Ctx]]:
-    seen = seen_versions(ours)
+    seen, answers = seen_versions(ours), deletion_answers(ours)
     cur, ctxs = ours, []
     for n, other in enumerate(others):
-        ctx = Ctx(estimate_base(cur, other), f"{n}:", resolutions, seen)
+        ctx = Ctx(estimate_base(cur, other), f"{n}:", resolutions, seen, answers=answers)
         cur = merge_states(ctx, cur, other)
         ctxs.append(ctx)
     return cur, ctxs

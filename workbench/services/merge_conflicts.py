@@ -48,6 +48,8 @@ class Ctx:
     prefix: str  # "<n>:" for the n-th other file, so conflict ids stay distinct
     resolutions: dict[str, str]
     seen: set[tuple[str, str, str]]  # (key, value JSON, time) already weighed in an earlier merge
+    # the answer given then ("keep" / "delete") to each deletion weighed in seen, by version
+    answers: dict[tuple[str, str, str], str] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
     matches: list[dict] = field(default_factory=list)
     aliases: list[dict] = field(default_factory=list)
@@ -173,20 +175,42 @@ def estimate_base(ours: State, other: State) -> str:
     return best
 
 
-def seen_versions(ours: State) -> set[tuple[str, str, str]]:
-    """The versions weighed in earlier merges recorded in this project (both sides of each conflict)."""
-    seen: set[tuple[str, str, str]] = set()
-    for row in ours.reports.values():
+def _stored_conflicts(ours: State):
+    """The conflicts of the merge reports stored in this project, the earliest merge first."""
+    for row in sorted(ours.reports.values(), key=lambda r: r.created_at or ""):
         if row.kind != "merge":
             continue
         try:
             body = json.loads(row.body)
         except ValueError:
             continue
-        for c in body.get("conflicts", []):
-            for side in ("ours", "other"):
-                v = c.get(side) or {}
-                seen.add((c.get("key", ""), _j(v.get("value")), v.get("time", "")))
-            for a in c.get("along") or []:
-                seen.add((a.get("key", ""), _j(a.get("value")), a.get("time", "")))
+        yield from body.get("conflicts", [])
+
+
+def seen_versions(ours: State) -> set[tuple[str, str, str]]:
+    """The versions weighed in earlier merges recorded in this project (both sides of each conflict)."""
+    seen: set[tuple[str, str, str]] = set()
+    for c in _stored_conflicts(ours):
+        for side in ("ours", "other"):
+            v = c.get(side) or {}
+            seen.add((c.get("key", ""), _j(v.get("value")), v.get("time", "")))
+        for a in c.get("along") or []:
+            seen.add((a.get("key", ""), _j(a.get("value")), a.get("time", "")))
     return seen
+
+
+def deletion_answers(ours: State) -> dict[tuple[str, str, str], str]:
+    """How each deletion asked about in an earlier merge into this project was answered ("keep"
+    or "delete"), by the versions that question weighed as seen_versions holds them (a merge
+    looks up the deleted one). What was decided with its container's question (along) took
+    that question's answer; of two merges that weighed one version, the later answers."""
+    answers: dict[tuple[str, str, str], str] = {}
+    for c in _stored_conflicts(ours):
+        if c.get("kind") != "deletion" or c.get("resolution") not in ("keep", "delete"):
+            continue
+        for side in ("ours", "other"):
+            v = c.get(side) or {}
+            answers[(c.get("key", ""), _j(v.get("value")), v.get("time", ""))] = c["resolution"]
+        for a in c.get("along") or []:
+            answers[(a.get("key", ""), _j(a.get("value")), a.get("time", ""))] = c["resolution"]
+    return answers

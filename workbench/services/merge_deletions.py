@@ -307,8 +307,12 @@ def _decide(ctx: Ctx, s: State, d: State, survivor: str, guid: str, tomb, idx: _
             decided: dict[str, bool]) -> bool:
     """Whether one entity of side s, deleted on side d, stays."""
     kind = tomb.kind
-    if _weighed_before(ctx, guid, tomb):  # asked in an earlier merge into this project: as it is
-        return survivor == "ours"
+    answer = _answer_before(ctx, guid, tomb)
+    if answer is not None and not (answer == "keep" and survivor == "other"):
+        return survivor == "ours"  # asked in an earlier merge into this project: as it is
+    # Never asked; or kept then, yet gone from ours all the same (what it hangs on did not stay
+    # in that merge: its code deleted in both files, say). Ours then holds the tombstone, not the
+    # answer: it is weighed afresh, as the other merge direction (with no record) weighs it.
     after = min(ctx.base, tomb.deleted_at) if ctx.base else ""
     changed = work_since(kind, guid, s, d, idx, after)
     if kind == "case_passage" and not changed:  # no one's work of its own: goes or stays with its case
@@ -323,6 +327,8 @@ def _decide(ctx: Ctx, s: State, d: State, survivor: str, guid: str, tomb, idx: _
         if with_it:  # deleted with its container: it goes or stays with it, asked about once
             _along(ctx, guid, tomb, with_it)
             return all(decided[c] for c in with_it)
+    if answer == "keep":  # a question again: the answer given then stands, not asked twice
+        return True
     who = tomb.deleted_by or "someone"
     if work and work[0][1] == guid:  # another coder's coding or memo itself
         what = passage(s, guid) if kind == "coding" else describe(s, kind, guid)
@@ -356,11 +362,16 @@ def _dead(tomb) -> str:
     return f"deleted by {tomb.deleted_by or 'someone'}"
 
 
-def _weighed_before(ctx: Ctx, guid: str, tomb) -> bool:
-    """Whether this deletion was a question in an earlier merge into this project (its report is
-    stored there): the answer stands even when what made it a question is gone since (the work
-    that kept a code moved elsewhere), so merging the same files again changes nothing."""
-    return (f"deletion:{guid}:deleted", _j(_dead(tomb)), tomb.deleted_at) in ctx.seen
+def _answer_before(ctx: Ctx, guid: str, tomb) -> str | None:
+    """How this deletion was answered when it was a question in an earlier merge into this
+    project (its report is stored there): "keep" or "delete"; "" when weighed but the answer is
+    not known; None when never weighed. The answer stands even when what made it a question is
+    gone since (the work that kept a code moved elsewhere), so merging the same files again
+    changes nothing."""
+    version = (f"deletion:{guid}:deleted", _j(_dead(tomb)), tomb.deleted_at)
+    if version not in ctx.seen:
+        return None
+    return ctx.answers.get(version, "")
 
 
 def _ask(ctx: Ctx, survivor: str, guid: str, label: str, alive: tuple, dead: tuple) -> bool:
