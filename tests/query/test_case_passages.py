@@ -248,3 +248,29 @@ def test_agreement_per_case_uses_only_that_cases_characters(cities, capsys):
     assert whole["codes"][0]["sources"][0]["chars"] == len(ARTICLE)
     japan = agreement(cities_project(cities), ["Thandi", "Pieter"], ["water"], attrs=["country=Japan"]).to_json()
     assert japan["codes"][0]["sources"][0]["chars"] == len(TK)
+
+
+def test_touching_passages_of_a_case_are_one_stretch(cities, capsys):
+    """Cape Town also takes the article's word "Tokyo", which touches its first paragraph: the
+    coding that spans the two cities is cut to one piece, up to the end of "Tokyo", not two
+    meeting at the paragraph break (membership.union_spans joins touching stretches); her Tokyo
+    coding now lies in Cape Town for its first word."""
+    n = len(CT) + len("Tokyo")
+    assert main(["cases", str(cities), "--link", "Cape Town", "--source", "article.txt",
+                 "--start", str(len(CT)), "--end", str(n)]) == 0
+    capsys.readouterr()
+    got = run_json(capsys, "query", cities, "--case", "Cape Town", "--code", "water", "--coder", "Thandi", "--json")
+    start = at("wait longest for pipes.")[0]
+    assert [(s["start"], s["end"], s["text"]) for s in got] == [
+        (*at("Cape Town rations water by the household."), "Cape Town rations water by the household."),
+        (start, n, "wait longest for pipes.\nTokyo"), (len(CT), n, "Tokyo")]
+
+
+def test_regions_that_only_touch_share_no_text():
+    from workbench.query.membership import clip, meet, meet_regions, union_spans
+
+    assert union_spans([(5, 10), (0, 5), (12, 14)]) == ((0, 10), (12, 14))
+    assert meet(((0, 5),), ((5, 10),)) == ()
+    assert meet(((0, 5), (7, 9)), ((4, 8),)) == ((4, 5), (7, 8))
+    assert meet_regions({1: ((0, 5),), 2: ((0, 3),)}, {1: ((5, 10),), 2: ((2, 6),)}) == {2: ((2, 3),)}
+    assert clip(3, 12, ((0, 5), (7, 9), (11, 20))) == [(3, 5), (7, 9), (11, 12)]
