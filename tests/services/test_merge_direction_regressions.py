@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from merge_support import canonical, content
-from workbench.services import codebook
+from workbench.services import codebook, coding
 from workbench.services.handout import hand_out
 from workbench.services.lookup import code_by_path
 from workbench.services.merge import merge_files
@@ -26,6 +26,24 @@ PIETERS_CONSTRAINT = "Every agreement waits for provincial sign-off"  # his on p
 def _code(p, path):
     with p.reading() as s:
         return code_by_path(s, path)
+
+
+def _source(p, name):
+    from sqlalchemy import select
+
+    from workbench.store.models import Source
+
+    with p.reading() as s:
+        return s.scalar(select(Source.id).where(Source.name == name))
+
+
+def _coder(p, name):
+    from sqlalchemy import select
+
+    from workbench.store.models import Coder
+
+    with p.reading() as s:
+        return s.scalar(select(Coder.id).where(Coder.name == name))
 
 
 def _span(p, phrase):
@@ -50,6 +68,11 @@ def _merged(tmp_path, name, into, other):
     return result, merge_files(result, [other])
 
 
+def _unfolded(report):
+    """The codes a merge report says were kept, unfolded, for the work on them (kept-work-keeps-its-code)."""
+    return [m["name"] for m in report.body["matches"] if m.get("by") == "unfolded"]
+
+
 def test_a_coding_kept_by_an_answer_but_gone_with_its_code_comes_back_with_it_both_ways(three_copies, tmp_path):
     # In copy a Thandi merges "autonomy" into "provincial constraint", then deletes that code
     # with all its codings: Pieter's autonomy coding (X, moved there by the merge) and his
@@ -63,23 +86,27 @@ def test_a_coding_kept_by_an_answer_but_gone_with_its_code_comes_back_with_it_bo
     with open_project(b) as p:
         codebook.delete_code(p, _code(p, "provincial constraint"), force=True, deleted_by="Thandi")
 
-    # a and b: both deleted "provincial constraint", and autonomy folds into it, so it goes
-    # with autonomy's codings. X was Pieter's coding deleted by Thandi: asked about (keep), but
-    # its code is gone in both copies, so the keep could not hold and ab does not have it.
+    # a and b: both deleted "provincial constraint"; autonomy, alive in b, folds into it (a's
+    # redirect). X was Pieter's coding, deleted by Thandi: asked about, kept. The code its chain
+    # ends at stays in neither file, so X stays on its own code, autonomy, which stays with it,
+    # unfolded (kept-work-keeps-its-code), and the report says so. Thandi's own codings on
+    # autonomy and "own funding" (hers only), which a deleted with the code, go with no question.
     ab, report = _merged(tmp_path, "ab", a, b)
     (asked,) = report.body["conflicts"]
     assert asked["label"].startswith("coding by Pieter, deleted by Thandi: autonomy on interview_jhb.txt")
     assert asked["resolution"] == "keep"
-    assert (JHB, "provincial constraint", "Pieter", *x) not in content(ab)["codings"], (
-        "ab keeps X now: this test no longer builds the case it guards; work its expectations out again")
+    assert _unfolded(report) == ["autonomy"]
+    got = content(ab)
+    assert [k[0] for k in got["codes"]] == ["autonomy", "development outcome",
+                                            "development outcome/unrealised objective"]
+    assert [k for k in got["codings"] if k[0] == JHB] == [(JHB, "autonomy", "Pieter", *x)]
 
-    # ab and c, both ways. c still has "provincial constraint" as it was at the hand-out: its
-    # deletion (by Thandi, in ab) takes Pieter's work with it, Y and X (autonomy, which holds
-    # X in c, was folded into it), so it is one question (deletion-of-others-work), default
-    # keep. What went with the code goes or stays with it (deleted-with-its-container): X and
-    # Y stay on it. Thandi's own codings that she deleted with it go, and so does the subcode
-    # "own funding", which held only hers. The earlier answer about X (keep) did not keep X in
-    # ab; it cannot make X go now in the one direction and stay in the other.
+    # ab and c, both ways. c still has "provincial constraint" as it was at the hand-out; autonomy
+    # is alive in both now, folded in neither. The code's deletion (by Thandi, in ab) takes
+    # Pieter's Y with it: one question (deletion-of-others-work), default keep, and Y stays on it
+    # (deleted-with-its-container). X stays on autonomy, alive on both sides. Thandi's own codings
+    # that she deleted go, and so does "own funding", which held only hers. The earlier answer
+    # about X is not asked again (X is alive in ab, no deletion of it is weighed).
     abc, abc_report = _merged(tmp_path, "abc", ab, c)
     c_ab, c_ab_report = _merged(tmp_path, "c-ab", c, ab)
     for result, rep in ((abc, abc_report), (c_ab, c_ab_report)):
@@ -87,16 +114,70 @@ def test_a_coding_kept_by_an_answer_but_gone_with_its_code_comes_back_with_it_bo
         assert question["label"].startswith("code provincial constraint, deleted by Thandi, holds another "
                                             "coder's work (coding by Pieter")
         assert question["resolution"] == "keep"
+        assert _unfolded(rep) == []
         got = content(result)
-        assert [k[0] for k in got["codes"]] == ["development outcome", "development outcome/unrealised objective",
+        assert [k[0] for k in got["codes"]] == ["autonomy", "development outcome",
+                                                "development outcome/unrealised objective",
                                                 "provincial constraint"], result.name
         assert [k for k in got["codings"] if k[0] == JHB] == [
-            (JHB, "provincial constraint", "Pieter", *x), (JHB, "provincial constraint", "Pieter", *y)], result.name
+            (JHB, "autonomy", "Pieter", *x), (JHB, "provincial constraint", "Pieter", *y)], result.name
         assert len(got["codings"]) == 4  # and the two in interview_addis.txt, never touched
     assert canonical(abc) == canonical(c_ab)
     assert content(abc) == content(c_ab)
 
-    # Merging the same file again changes nothing and asks nothing.
+    # Merging the same files again changes nothing and asks nothing.
     before = canonical(abc)
     again = merge_files(abc, [c])
+    assert again.body["conflicts"] == [] and canonical(abc) == before
+    before = canonical(ab)
+    again = merge_files(ab, [b, a])
+    assert again.body["conflicts"] == [] and canonical(ab) == before
+
+
+def test_new_codings_on_a_code_folded_into_one_deleted_elsewhere_stay_on_their_code_both_ways(three_copies, tmp_path):
+    # In copy a Pieter codes a new passage N with "autonomy". In copy c Thandi makes a new code
+    # "self-rule", merges "autonomy" into it, then deletes "self-rule" with all its codings:
+    # Pieter's X (moved there by the merge), her own autonomy coding and the subcode "own
+    # funding" with her coding in it. Copy b is left as it was.
+    a, b, c = three_copies
+    with open_project(a) as p:
+        x, y = _span(p, PIETERS_AUTONOMY), _span(p, PIETERS_CONSTRAINT)
+        n = _span(p, "Every agreement")  # a new passage: its first words
+        coding.apply_code(p, _source(p, JHB), _code(p, "autonomy"), _coder(p, "Pieter"), *n)
+    with open_project(c) as p:
+        codebook.create_code(p, "self-rule")
+        codebook.merge_codes(p, [_code(p, "autonomy")], _code(p, "self-rule"), deleted_by="Thandi")
+        codebook.delete_code(p, _code(p, "self-rule"), force=True, deleted_by="Thandi")
+
+    # a and b: b changed nothing; ab is a with N.
+    ab, report = _merged(tmp_path, "ab", a, b)
+    assert report.body["conflicts"] == []
+
+    # ab and c, both ways. "self-rule" is alive on neither side; autonomy, alive in ab, folds into
+    # it (c's redirect). N was never deleted (c never knew it) and stays; X, Pieter's, deleted by
+    # Thandi with the code, is a question of its own (deletion-of-others-work; its code is in
+    # neither file, so no container decides it), default keep. Neither can land on "self-rule": they
+    # stay on autonomy, which stays with them, unfolded (kept-work-keeps-its-code), one line in
+    # the report. Thandi's own autonomy coding and "own funding" (hers only) go with no question.
+    abc, abc_report = _merged(tmp_path, "abc", ab, c)
+    c_ab, c_ab_report = _merged(tmp_path, "c-ab", c, ab)
+    for result, rep in ((abc, abc_report), (c_ab, c_ab_report)):
+        (question,) = rep.body["conflicts"]
+        assert question["label"].startswith("coding by Pieter, deleted by Thandi: autonomy on interview_jhb.txt")
+        assert question["resolution"] == "keep"
+        assert _unfolded(rep) == ["autonomy"]
+        got = content(result)
+        assert [k[0] for k in got["codes"]] == ["autonomy", "development outcome",
+                                                "development outcome/unrealised objective",
+                                                "provincial constraint"], result.name
+        assert sorted(k for k in got["codings"] if k[0] == JHB) == sorted([
+            (JHB, "autonomy", "Pieter", *x), (JHB, "autonomy", "Pieter", *n),
+            (JHB, "provincial constraint", "Pieter", *y), (JHB, "provincial constraint", "Thandi", *y)]), result.name
+        assert len(got["codings"]) == 7  # and policy.txt's one and the two in interview_addis.txt
+    assert canonical(abc) == canonical(c_ab)
+    assert content(abc) == content(c_ab)
+
+    # Merging the same files again changes nothing and asks nothing.
+    before = canonical(abc)
+    again = merge_files(abc, [b, c])
     assert again.body["conflicts"] == [] and canonical(abc) == before

@@ -12,7 +12,7 @@ import itertools
 import os
 import shutil
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from merge_support import OPS, apply_ops, canonical, content, duplicates
@@ -112,6 +112,12 @@ def test_two_copies_merge_symmetric_idempotent_and_lossless(_small_template, tmp
 @settings(max_examples=max(EXAMPLES * 3 // 5, 1), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(a_ops=history, b_ops=history, c_ops=history)
+# Found here before (docs/merge.md, kept-work-keeps-its-code): c folds autonomy into provincial
+# constraint and deletes it, b deletes it too: merging b again into c-b-a must change nothing.
+@example(a_ops=[], b_ops=[("delete code", 12, 0, 0)], c_ops=[("merge codes", 0, 2, 0), ("delete code", 1, 0, 1)])
+# c folds autonomy into a code only c ever had and deletes that: a's new autonomy codings stay.
+@example(a_ops=[("code", 0, 0, 0)] * 4, b_ops=[],
+         c_ops=[("new code", 32, 0, 0), ("code", 0, 0, 0), ("merge codes", 0, 29, 0), ("delete code", 24, 0, 0)])
 def test_three_copies_merge_lossless_idempotent_and_symmetric(_small_template, tmp_path, a_ops, b_ops, c_ops):
     # Merged from either end (a, b, c and c, b, a): nothing lost, nothing changed the second time.
     # The last step, the merge of two copies with the third, gives the same both ways. (The two

@@ -5,6 +5,8 @@ and checks the directions agree. Times: T[2] is the base unless a test says othe
 """
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from merge_build import (
@@ -27,7 +29,7 @@ from merge_build import (
 )
 from workbench.services.tombstones import pair_guid
 
-X, Y, K, C1, C2, M, MT = G(1), G(2), G(3), G(10), G(11), G(20), G(21)
+X, Y, K, C1, C2, C3, M, MT = G(1), G(2), G(3), G(10), G(11), G(12), G(20), G(21)
 
 
 def _deleted(by="Thandi", t=3, **extra):
@@ -271,6 +273,28 @@ def test_rule_work_on_a_folded_entity_counts_for_its_target():
     assert r.coding[C1].code == Y
 
 
+def test_rule_work_on_a_folded_entity_counts_for_its_target_by_a_chain():
+    # Side b made Z, merged X into Z and Z into Y, then deleted Y as Thandi, with Pieter's coding
+    # C1 (on X in a) and the subcode K of X with Pieter's C2 in it. Side a still has X (and K) and
+    # Y: X folds into Y by the chain X -> Z -> Y, so Pieter's work in X and in its subcode is
+    # another coder's work in Y: one question, default keep; kept, all of it lands on Y (K under Y).
+    z = G(4)
+    a = state(code={X: code("X"), Y: code("Y"), K: code("K", X)},
+              coding={C1: coding(X, PIETER), C2: coding(K, PIETER, start=20, end=30)})
+    b = state(tombstones={X: redirect("code", z, 3, "Thandi"), z: redirect("code", Y, 3, "Thandi"),
+                          Y: tomb("code", 4, "Thandi"), K: tomb("code", 4, "Thandi"),
+                          C1: tomb("coding", 4, "Thandi"), C2: tomb("coding", 4, "Thandi")})
+    r, ctx, _ = both(a, b, T[2])
+    assert [c.guid for c in ctx.conflicts] == [Y] and "coding by Pieter" in ctx.conflicts[0].label
+    assert ctx.conflicts[0].default == "keep"
+    assert sorted(r.code) == [Y, K] and r.code[K].parent == Y
+    assert (r.coding[C1].code, r.coding[C2].code) == (Y, K)
+    # Thandi's own unchanged codings there instead: they go with Y, no question.
+    a.coding[C1], a.coding[C2] = coding(X, THANDI), coding(K, THANDI, start=20, end=30)
+    r, ctx, _ = both(a, b, T[2])
+    assert ctx.conflicts == [] and r.code == {} and r.coding == {}
+
+
 def test_rule_deleted_with_its_container_goes_when_either_container_goes():
     # Pieter deleted code X and source S2 (Thandi's coding C1 is in both); keep X, delete S2:
     # C1 goes with the source as deleted there, not as something dropped by the merge.
@@ -358,17 +382,79 @@ def test_rule_weighed_before_not_asked_unless_kept_and_gone_all_the_same():
 
 
 def test_rule_weighed_before_not_asked_kept_and_gone_asks_nothing_again():
-    # The same file merged again: C1 (Pieter's, deleted by Thandi) is a question of its own once
+    # The same file merged again into a project where an earlier merge (before kept work kept its
+    # code) left C1's tombstone: C1 (Pieter's, deleted by Thandi) is a question of its own once
     # more, as X, the code it went to, is gone in both files. The answer given (keep) stands, not
-    # asked again; C1 goes with its code all the same, as it did then.
-    from merge_build import merge
+    # asked again; C1 stays, and as X does not stay, on its own code K, which stays with it
+    # (kept-work-keeps-its-code), as a merge with no record gives after asking.
+    from merge_build import merge, view
 
     a = state(tombstones={K: redirect("code", X, 3), X: tomb("code", 3, "Thandi"), C1: tomb("coding", 3, "Thandi")})
     b = state(code={K: code("K")}, coding={C1: coding(K, PIETER)}, tombstones={X: tomb("code", 4, "Thandi")})
     r, ctx = merge(a, b, T[2], **_kept_then(C1))
-    assert ctx.conflicts == [] and C1 not in r.coding and ctx.dropped == {"coding": 1}
-    _, first = merge(a, b, T[2])  # with no record: the question, as the first merge asked it
-    assert [c.guid for c in first.conflicts] == [C1]
+    assert ctx.conflicts == [] and ctx.dropped == {} and r.coding[C1].code == K and list(r.code) == [K]
+    first_r, first = merge(a, b, T[2])  # with no record: the question, as the first merge asked it
+    assert [c.guid for c in first.conflicts] == [C1] and view(first_r) == view(r)
+
+
+def _unfolded(ctx):
+    return [m["guid"] for m in ctx.matches if m.get("by") == "unfolded"]
+
+
+def test_rule_kept_work_keeps_its_code():
+    # Side b made code X (a never knew it), merged K into X and deleted X as Thandi: her own
+    # coding C1 on K went with it, and so did Pieter's coding C2. Side a still has K with C1 and
+    # C2, and coded C3 (Pieter's) with K since. X stays on neither side, so nothing kept can land
+    # there: C2 (another coder's work, asked about: keep) and C3 (never deleted) stay on K, and K
+    # stays with them, unfolded, one line of the report. C1, Thandi's own and unchanged, goes.
+    a = state(code={K: code("K")}, coding={C1: coding(K, THANDI), C2: coding(K, PIETER, start=20, end=30),
+                                           C3: coding(K, PIETER, start=40, end=50, t=4)})
+    b = state(tombstones={K: redirect("code", X, 3, "Thandi"), X: tomb("code", 3, "Thandi"),
+                          C1: tomb("coding", 3, "Thandi"), C2: tomb("coding", 3, "Thandi")})
+    r, ctx, back = both(a, b, T[2])
+    assert [c.guid for c in ctx.conflicts] == [C2] and ctx.conflicts[0].default == "keep"
+    assert list(r.code) == [K] and sorted(r.coding) == [C2, C3] and r.coding[C2].code == r.coding[C3].code == K
+    assert K not in r.tombstones and C1 in r.tombstones and ctx.dropped == {}
+    assert _unfolded(ctx) == _unfolded(back) == [K]
+    # Asked again, delete: C2 goes as deleted; C3 alone still keeps K.
+    r, ctx, _ = both(a, b, T[2], resolutions={ctx.conflicts[0].id: "delete"})
+    assert list(r.code) == [K] and sorted(r.coding) == [C3]
+    # Nothing kept (C3 gone, C2 deleted): K folds into X and goes with it, as before; nothing unfolded.
+    del a.coding[C3]
+    r, ctx, _ = both(a, b, T[2], resolutions={ctx.conflicts[0].id: "delete"})
+    assert r.code == {} and r.coding == {} and _unfolded(ctx) == []
+    assert r.tombstones[K].detail == f"merged into guid:{X}"
+
+
+def test_rule_kept_work_keeps_its_code_not_against_a_delete_answer():
+    # Side a has X and K; b merged K into X and deleted X as Thandi, with Pieter's coding C2 (on K
+    # in a). X's deletion takes another coder's work that reached it by the fold
+    # (work-on-a-folded-entity-counts-for-its-target): one question. Kept, C2 lands on X; answered
+    # delete, X goes with what hangs on it, C2 too, and K is not unfolded for it.
+    a = state(code={K: code("K"), X: code("X")}, coding={C2: coding(K, PIETER)})
+    b = state(tombstones={K: redirect("code", X, 3, "Thandi"), X: tomb("code", 3, "Thandi"),
+                          C2: tomb("coding", 3, "Thandi")})
+    r, ctx, _ = both(a, b, T[2])
+    assert [c.guid for c in ctx.conflicts] == [X] and list(r.code) == [X] and r.coding[C2].code == X
+    r, ctx, _ = both(a, b, T[2], resolutions={ctx.conflicts[0].id: "delete"})
+    assert r.code == {} and r.coding == {} and _unfolded(ctx) == []
+
+
+def test_rule_kept_work_keeps_its_code_where_the_target_went_in_both():
+    # Both sides deleted X (Thandi); b had merged K into X first, taking Pieter's C2 with it. a
+    # still has K and C2. C2 is asked about (keep); X is in neither file, so C2 stays on K, which
+    # stays, both ways, and merging b again changes nothing and asks nothing.
+    from merge_build import merge, view
+
+    a = state(code={K: code("K")}, coding={C2: coding(K, PIETER)}, tombstones={X: tomb("code", 3, "Thandi")})
+    b = state(tombstones={K: redirect("code", X, 3, "Thandi"), X: tomb("code", 3, "Thandi"),
+                          C2: tomb("coding", 3, "Thandi")})
+    r, ctx, _ = both(a, b, T[2])
+    assert [c.guid for c in ctx.conflicts] == [C2] and list(r.code) == [K] and r.coding[C2].code == K
+    assert _unfolded(ctx) == [K]
+    seen = {(c.key, json.dumps(v["value"]), v["time"]) for c in ctx.conflicts for v in (c.ours, c.other)}
+    again, ctx2 = merge(r, b, T[2], seen=seen, answers={v: "keep" for v in seen})
+    assert ctx2.conflicts == [] and view(again)["code"] == view(r)["code"] and again.coding == r.coding
 
 
 def _folders(**tables):

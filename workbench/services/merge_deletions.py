@@ -7,7 +7,8 @@ subcodes, memos, values, links) that the deleting side never knew. Otherwise it
 is a conflict whose default keeps the entity, so no one's work is lost silently.
 So is a deletion that takes another coder's coding or memo with it (the tombstone
 names who deleted; the coding its coder, the memo its author), even with no work since.
-A tombstone "merged into guid:X" is no deletion but a redirect: the entity folds into X.
+A tombstone "merged into guid:X" is no deletion but a redirect: the entity folds into X;
+where X does not stay, a code kept for the work on it stays unfolded (unfold_kept_work).
 """
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ class Deletions:
     drop: set[str] = field(default_factory=set)
     keep: set[str] = field(default_factory=set)
     redirect: dict[str, str] = field(default_factory=dict)  # GUID -> GUID it was folded into
+    # of drop, those that go by an answer (delete) given now or in an earlier merge, with what
+    # was decided along with them: what hangs on them goes too (deletion-conflict-keeps)
+    refused: set[str] = field(default_factory=set)
 
 
 class _Index:
@@ -265,8 +269,57 @@ def decide_deletions(ctx: Ctx, ours: State, other: State) -> Deletions:
             kept = _decide(ctx, s, d, survivor, guid, tomb, idx, decided)
             decided[guid] = kept
             (out.keep if kept else out.drop).add(guid)
+            if not kept and (f"deletion:{guid}:deleted" in ctx.asked_by
+                             or _answer_before(ctx, guid, tomb) == "delete"):
+                out.refused.add(guid)
         _decide_others(ctx, s, d, survivor, out)
     return out
+
+
+def unfold_kept_work(ours: State, other: State, dels: Deletions) -> list[dict]:
+    """Kept work never disappears because the code it was folded into did not stay (docs/merge.md,
+    kept-work-keeps-its-code). A coding that stays (never deleted, or kept by an answer) follows
+    its code's chain of redirects to the last code of the chain that stays; when none of the
+    chain stays (the target deleted in both files, or on one side only and unknown to the other),
+    its own code stays with it, unfolded: its redirect is dropped from dels.redirect, so the code
+    and what hangs on it are merged as if it had never been folded. Not where a code of the
+    chain went by an answer (delete), which takes what hangs on it. Returns one report line
+    (a match, by "unfolded") per code kept so."""
+    staying = {g for st in (ours, other) for g in st.code if g not in dels.drop and g not in dels.redirect}
+    sources = {g for st in (ours, other) for g in st.source if g not in dels.drop and g not in dels.redirect}
+
+    def chain(g: str) -> list[str]:
+        out, hops = [g], 0
+        while out[-1] in dels.redirect and hops < 1000:
+            out.append(dels.redirect[out[-1]])
+            hops += 1
+        return out
+
+    unfolded: dict[str, str] = {}
+    changed = True
+    while changed:  # an unfolded code may be where another chain now ends: until nothing changes
+        changed = False
+        for g in sorted(set(ours.coding) | set(other.coding)):
+            if g in dels.drop or g in dels.redirect:
+                continue
+            rows = sorted(r for r in (ours.coding.get(g), other.coding.get(g)) if r is not None)
+            if any(any(c in staying for c in chain(r.code)) for r in rows):
+                continue  # it lands on a code that stays (or its own code was never folded)
+            if not any(chain(r.source)[-1] in sources for r in rows):
+                continue  # it goes with its source all the same: no code to keep for it
+            folded = [r for r in rows if r.code in dels.redirect]
+            if not folded or any(any(c in dels.refused for c in chain(r.code)) for r in rows):
+                continue  # its code went by a deletion, or with a code answered delete: it goes too
+            code = folded[0].code
+            unfolded[code] = dels.redirect.pop(code)
+            staying.add(code)
+            changed = True
+    lines = []
+    for code in sorted(unfolded):
+        st = ours if code in ours.code else other
+        lines.append({"kind": "code", "by": "unfolded", "guid": code, "name": describe(st, "code", code),
+                      "was": f"merged into guid:{unfolded[code]}, which does not stay: kept for the work on it"})
+    return lines
 
 
 def _follow_dead_ends(ours: State, other: State, redirect: dict[str, str]) -> None:

@@ -15,7 +15,7 @@ from workbench.core.errors import ProjectError
 from workbench.core.paths import name_key
 from workbench.core.timeutil import now_iso
 from workbench.services.merge_conflicts import Ctx, merge_text, newer, pick
-from workbench.services.merge_deletions import decide_deletions, describe
+from workbench.services.merge_deletions import decide_deletions, describe, unfold_kept_work
 from workbench.services.merge_finish import extras, pages, row_ids, tombstones, values_and_links
 from workbench.services.merge_state import (
     AttributeRow,
@@ -36,6 +36,7 @@ class _Merge:
     def __init__(self, ctx: Ctx, ours: State, other: State):
         self.ctx, self.ours, self.other = ctx, ours, other
         self.dels = decide_deletions(ctx, ours, other)
+        ctx.matches.extend(unfold_kept_work(ours, other, self.dels))
         self.alias: dict[str, str] = dict(self.dels.redirect)
         self.kind_of_alias: dict[str, str] = {}
         self.r = State(label=ours.label, project_guid=ours.project_guid)
