@@ -220,3 +220,49 @@ def _code_guid(path, code):
 
     with open_project(path) as p, p.reading() as s:
         return s.scalar(select(Code.guid).where(Code.id == code_by_path(s, code)))
+
+
+def test_the_answers_given_are_read_back_from_the_report_stored_in_the_project(pieters_copy, tmp_path):
+    """weighed-before-not-asked: a later merge reads, from the merge report stored in the project,
+    how each deletion question was answered, by the version it weighed (key, "deleted by ...",
+    the deletion's time). Pieter deleted Thandi's autonomy coding (answered keep) and the code
+    "development outcome" with her coding on it (answered delete): the coding decided with its
+    code (deleted-with-its-container) takes the code's answer."""
+    import json
+
+    import store_read
+    from workbench.services.merge_conflicts import deletion_answers, seen_versions
+    from workbench.services.merge_state import load_state
+    from workbench.store.models import Coding
+
+    original, copy = pieters_copy
+    with open_project(copy) as p:
+        (hers_id,) = _codings(p, "autonomy", "Thandi")
+        (on_code_id,) = _codings(p, "development outcome", "Thandi")
+        with p.reading() as s:
+            hers, on_code = s.get(Coding, hers_id).guid, s.get(Coding, on_code_id).guid
+        coding.remove_codings(p, [hers_id], deleted_by="Pieter")
+        codebook.delete_code(p, _look(p, "code", "development outcome"), force=True, deleted_by="Pieter")
+    con = store_read.connect(copy)
+    try:
+        when = dict(con.execute("SELECT guid, deleted_at FROM tombstone"))
+        (code,) = [g for (g,) in con.execute("SELECT guid FROM tombstone WHERE kind = 'code' AND detail = ?",
+                                             ("development outcome",))]
+    finally:
+        con.close()
+    result = tmp_path / "merged.qwb"
+    wsqlite.checkpoint(original)
+    shutil.copy(original, result)
+    project = open_project(result)
+    plan = plan_merge(project, [copy])
+    asked = {c.guid: c.id for c in plan.conflicts if c.kind == "deletion"}
+    assert sorted(asked) == sorted([hers, code])
+    _apply(project, plan, {asked[hers]: "keep", asked[code]: "delete"})
+    with open_project(result, readonly=True) as p, p.reading() as s:
+        state = load_state(s, result)
+    dead = json.dumps("deleted by Pieter")
+    version = {g: (f"deletion:{g}:deleted", dead, when[g]) for g in (hers, code, on_code)}
+    answers = deletion_answers(state)
+    assert {g: answers.get(v) for g, v in version.items()} == {hers: "keep", code: "delete", on_code: "delete"}
+    assert all(key.startswith("deletion:") for key, _, _ in answers)
+    assert set(version.values()) <= seen_versions(state)
