@@ -171,6 +171,23 @@ def test_cooccurrence_and_frequencies_with_a_case(cities):
     assert freq == {"water": (5, 2, 1, 2), "inequality": (0, 0, 0, 0)}
 
 
+def test_frequencies_by_coder_count_each_coders_codings_in_the_cases_text(cities):
+    """Counted by hand from CODINGS: the article's codings are counted through the cut to case
+    text (the article is held in part by both cities), the interview's whole."""
+    p = cities_project(cities)
+
+    def by_coder(filters=None):
+        return {f.code: f.by_coder for f in code_frequencies(p, filters, by_coder=True)}
+
+    assert by_coder() == {"water": {"Pieter": 3, "Thandi": 4}, "inequality": {"Pieter": 1, "Thandi": 1}}
+    # Tokyo's text: Thandi's Tokyo coding, the Tokyo piece of her spanning one, the interview;
+    # Pieter's two that lie in Tokyo. No inequality there.
+    assert by_coder(Filters(cases=("Tokyo",))) == {"water": {"Pieter": 2, "Thandi": 3},
+                                                   "inequality": {"Pieter": 0, "Thandi": 0}}
+    assert by_coder(Filters(coders=("Thandi",))) == {"water": {"Thandi": 4}, "inequality": {"Thandi": 1}}
+    assert by_coder(Filters(codes=("inequality",), cases=("Cape Town",))) == {"inequality": {"Pieter": 1, "Thandi": 1}}
+
+
 def test_word_report_by_case_puts_each_quote_under_its_city(cities, tmp_path, capsys):
     out = tmp_path / "by_case.docx"
     assert main(["export", str(cities), "-o", str(out), "--group-by", "case"]) == 0
