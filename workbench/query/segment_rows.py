@@ -112,6 +112,16 @@ def large_share(counts, codes: set[int]) -> bool:
     return total > 0 and sum(n for c, n in counts if c in codes) > SCAN_SHARE * total
 
 
+def segment_of(row, source_name: str, case: str | None, code_path: str, coder: dict[int, str],
+               text: str) -> Segment:
+    """The Segment of one coding row (source_id, start, end, code id, coding id, GUID, coder id),
+    given its source's name and text, its case label and its code's path: the one place a row
+    becomes a Segment, for the query's list and the streamed export alike."""
+    sid, start, end, code, cid, guid, coder_id = row
+    return tuple.__new__(Segment, (cid, guid, sid, source_name, case, code, code_path,
+                                   coder.get(coder_id, ""), start, end, text[start:end], (guid,), (cid,)))
+
+
 _BY_SPAN = object()
 
 
@@ -133,13 +143,11 @@ class SegmentList(Sequence):
         self._source, self._coder = source, coder
 
     def _make(self, row) -> Segment:
-        sid, start, end, code, cid, guid, coder_id = row
+        sid, start, end, code = row[:4]
         case = self._case[sid]
         if case is _BY_SPAN:
             case = self._cases.label(sid, start, end)
-        return tuple.__new__(Segment, (cid, guid, sid, self._source[sid], case, code, self._path[code],
-                                       self._coder.get(coder_id, ""), start, end, self._texts[sid][start:end],
-                                       (guid,), (cid,)))
+        return segment_of(row, self._source[sid], case, self._path[code], self._coder, self._texts[sid])
 
     def __len__(self) -> int:
         return len(self._rows)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from workbench.core.gcpause import gc_paused
 from workbench.query.membership import CaseMap, clip, join, outside
 from workbench.query.pages import PageIndex, PageRef
-from workbench.query.segment_rows import Filters, Segment
+from workbench.query.segment_rows import Filters, Segment, segment_of
 
 if TYPE_CHECKING:
     from workbench.core.codetree import CodeTree
@@ -319,11 +319,9 @@ def excerpts_by_source(rows: list[tuple], read_texts, source: dict[int, str], co
         whole_case = None if partial else cases.label(sid, 0, 0)
         with gc_paused():
             chunk = []
-            for _, start, end, code, cid, guid, coder_id in group:
-                case = cases.label(sid, start, end) if partial else whole_case
-                seg = tuple.__new__(Segment, (cid, guid, sid, name, case, code, path[code],
-                                              coder.get(coder_id, ""), start, end, text[start:end],
-                                              (guid,), (cid,)))
+            for row in group:
+                case = cases.label(sid, row[1], row[2]) if partial else whole_case
+                seg = segment_of(row, name, case, path[row[3]], coder, text)
                 chunk.append(_excerpt(seg, starts, memos, pages))
         del text, group
         chunk.reverse()
