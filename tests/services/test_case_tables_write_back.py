@@ -1,21 +1,28 @@
-"""restore_case_tables writes back a case or attribute row that changed since its snapshot.
+"""Undo and redo of "Import cases from CSV…" write back what the import changed, and nothing else.
 
-Undo of "Import cases from CSV…" (ui.commands.cases.ImportCases) keeps the case tables before
-and after the import and writes one back. The window's undo check looks only at the rows the
-import made or updated (docs/team.md), so a case or attribute the import did not touch can have
-been renamed meanwhile (a colleague on a server project, the command line on the same file):
-the restore must write that row back by its own id. Expected tables are read with plain SQL and
-compared with what the small project of tests/conftest.py holds, counted by hand:
+ui.commands.cases.ImportCases keeps the case tables before and after the import; undo writes
+back what differs between the two, to the state before (restore_case_tables(p, before,
+since=after)), redo the other way. Undo is your own (docs/team.md): a case or attribute a
+colleague renamed, described or made in the meantime (on a server project, or the command line
+on the same file) keeps what they did; a row the import changed that someone changed since
+refuses the undo, and nothing changes. Rows written back go on to a new version, never back.
+
+Expected tables are read with plain SQL and counted by hand from the small project of
+tests/conftest.py:
 
 cases       Johannesburg (interview_jhb.txt, policy.txt), Addis Ababa (interview_addis.txt)
 attributes  country, region, year_signed
 values      Johannesburg: South Africa, Africa, 2001; Addis Ababa: Ethiopia, Africa, 2006
+
+and the import, more.csv: Nairobi (Kenya, policy.txt), Johannesburg's country set to RSA.
 """
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select, text
 
 from workbench.core.changes import Kind
+from workbench.core.errors import ConflictError
 from workbench.services import cases as cs
 from workbench.services.case_tables import case_tables, restore_case_tables
 from workbench.services.lookup import case_by_name
@@ -26,6 +33,7 @@ SMALL_VALUES = {("Johannesburg", "country", "South Africa"), ("Johannesburg", "r
                 ("Addis Ababa", "region", "Africa"), ("Addis Ababa", "year_signed", "2006")}
 SMALL_LINKS = {("Johannesburg", "interview_jhb.txt"), ("Johannesburg", "policy.txt"),
                ("Addis Ababa", "interview_addis.txt")}
+MORE_CSV = "name,country,sources\nNairobi,Kenya,policy.txt\nJohannesburg,RSA,interview_jhb.txt\n"
 
 
 def _read(project) -> dict[str, set]:
@@ -34,8 +42,8 @@ def _read(project) -> dict[str, set]:
         def rows(sql):
             return set(s.execute(text(sql)).all())
         return {
-            "cases": rows("SELECT name, name_key, description FROM case_"),
-            "attributes": rows("SELECT name, name_key, type FROM attribute"),
+            "cases": rows("SELECT name, description FROM case_"),
+            "attributes": rows("SELECT name, type FROM attribute"),
             "values": rows("SELECT c.name, a.name, v.value FROM attribute_value v"
                            " JOIN case_ c ON c.id = v.case_id JOIN attribute a ON a.id = v.attribute_id"),
             "links": rows("SELECT c.name, s.name FROM case_source l"
@@ -53,62 +61,108 @@ def _attribute(project, name):
         return s.scalar(select(Attribute.id).where(Attribute.name == name))
 
 
+def _version(project, case_name, attribute_name) -> int:
+    with project.reading() as s:
+        return s.execute(text("SELECT v.version FROM attribute_value v JOIN case_ c ON c.id = v.case_id"
+                              " JOIN attribute a ON a.id = v.attribute_id WHERE c.name = :c AND a.name = :a"),
+                         {"c": case_name, "a": attribute_name}).scalar_one()
+
+
 def _changed(changes) -> dict:
     return {(what, kind.name): sorted(changes.ids(what, kind))
             for what in ("created", "updated", "deleted") for kind in Kind if changes.ids(what, kind)}
 
 
-def test_undo_and_redo_of_an_import_write_back_a_case_and_an_attribute_renamed_meanwhile(project, tmp_path):
+def _import(project, tmp_path):
     f = tmp_path / "more.csv"
-    f.write_text("name,country,sources\nNairobi,Kenya,policy.txt\n", encoding="utf-8")
+    f.write_text(MORE_CSV, encoding="utf-8")
     before = case_tables(project)  # what ImportCases.do keeps
     cs.import_cases_csv(project, f)
-    after = case_tables(project)
-    nairobi, addis = _case(project, "Nairobi"), _case(project, "Addis Ababa")
-    year = _attribute(project, "year_signed")
-    # meanwhile, rows the import never touched change: a case renamed and described, an attribute renamed
+    return before, case_tables(project)
+
+
+def test_undo_and_redo_of_an_import_keep_a_colleagues_changes_to_rows_it_did_not_touch(project, tmp_path):
+    before, after = _import(project, tmp_path)
+    nairobi, addis, jhb = _case(project, "Nairobi"), _case(project, "Addis Ababa"), _case(project, "Johannesburg")
+    # meanwhile, a colleague: a case renamed and described, an attribute renamed, a case made
     cs.rename_case(project, addis, "Addis")
     cs.describe_case(project, addis, "capital of Ethiopia")
-    cs.rename_attribute(project, year, "signed")
+    cs.rename_attribute(project, _attribute(project, "year_signed"), "signed")
+    cs.create_case(project, "Kisumu", "on the lake")
 
-    undone = restore_case_tables(project, before)  # ImportCases.undo
+    undone = restore_case_tables(project, before, since=after)  # ImportCases.undo
+    addis_values = {("Addis", a, v) for c, a, v in SMALL_VALUES if c == "Addis Ababa"}
+    small_values = {(c, "signed" if a == "year_signed" else a, v) for c, a, v in SMALL_VALUES if c == "Johannesburg"}
     assert _read(project) == {
-        "cases": {("Johannesburg", "johannesburg", ""), ("Addis Ababa", "addis ababa", "")},
-        "attributes": {("country", "country", "text"), ("region", "region", "text"),
-                       ("year_signed", "year_signed", "number")},
-        "values": SMALL_VALUES,
-        "links": SMALL_LINKS,
+        "cases": {("Johannesburg", ""), ("Addis", "capital of Ethiopia"), ("Kisumu", "on the lake")},
+        "attributes": {("country", "text"), ("region", "text"), ("signed", "number")},
+        "values": small_values | {(c, "signed" if a == "year_signed" else a, v) for c, a, v in addis_values},
+        "links": {("Addis" if c == "Addis Ababa" else c, s) for c, s in SMALL_LINKS},
     }
-    # Nairobi went (its value and link with it, so they are not named again); Addis Ababa and
-    # year_signed were written back
-    assert _changed(undone) == {("deleted", "CASE"): [nairobi], ("updated", "CASE"): [addis],
-                                ("updated", "ATTRIBUTE"): [year]}
+    # Nairobi went (its value and link with it, so they are not named again); Johannesburg's
+    # country was written back; nothing of the colleague's is named
+    assert _changed(undone) == {("deleted", "CASE"): [nairobi], ("updated", "VALUE"): [jhb]}
 
-    cs.rename_case(project, _case(project, "Johannesburg"), "Joburg")
-    redone = restore_case_tables(project, after)  # ImportCases.redo
-    assert _read(project) == {
-        "cases": {("Johannesburg", "johannesburg", ""), ("Addis Ababa", "addis ababa", ""),
-                  ("Nairobi", "nairobi", "")},
-        "attributes": {("country", "country", "text"), ("region", "region", "text"),
-                       ("year_signed", "year_signed", "number")},
-        "values": SMALL_VALUES | {("Nairobi", "country", "Kenya")},
-        "links": SMALL_LINKS | {("Nairobi", "policy.txt")},
-    }
-    assert _changed(redone) == {("created", "CASE"): [nairobi],
-                                ("updated", "CASE"): [_case(project, "Johannesburg")]}
+    redone = restore_case_tables(project, after, since=before)  # ImportCases.redo
+    read = _read(project)
+    assert read["cases"] == {("Johannesburg", ""), ("Addis", "capital of Ethiopia"), ("Kisumu", "on the lake"),
+                             ("Nairobi", "")}
+    assert read["attributes"] == {("country", "text"), ("region", "text"), ("signed", "number")}
+    assert ("Johannesburg", "country", "RSA") in read["values"] and ("Nairobi", "country", "Kenya") in read["values"]
+    assert ("Johannesburg", "country", "South Africa") not in read["values"]
+    assert ("Nairobi", "policy.txt") in read["links"]
+    assert _case(project, "Nairobi") == nairobi  # back with its id, so the window's later checks find it
+    assert _changed(redone) == {("created", "CASE"): [nairobi], ("updated", "VALUE"): [jhb]}
 
 
-def test_the_only_case_renamed_since_the_snapshot_gets_its_name_back(empty_project):
-    p = empty_project
-    cs.create_case(p, "Nairobi", "on the coast road")
-    cs.create_attribute(p, "population", "number")
-    state = case_tables(p)
-    case, attr = _case(p, "Nairobi"), _attribute(p, "population")
-    cs.rename_case(p, case, "Kisumu")
-    cs.describe_case(p, case, "on the lake")
-    cs.rename_attribute(p, attr, "inhabitants")
-    ch = restore_case_tables(p, state)
-    assert _read(p) == {"cases": {("Nairobi", "nairobi", "on the coast road")},
-                        "attributes": {("population", "population", "number")},
-                        "values": set(), "links": set()}
-    assert _changed(ch) == {("updated", "CASE"): [case], ("updated", "ATTRIBUTE"): [attr]}
+def test_a_value_written_back_goes_on_to_a_new_version_never_an_old_one(project, tmp_path):
+    v0 = _version(project, "Johannesburg", "country")
+    before, after = _import(project, tmp_path)
+    assert _version(project, "Johannesburg", "country") == v0 + 1  # the import set RSA
+    restore_case_tables(project, before, since=after)
+    assert _version(project, "Johannesburg", "country") == v0 + 2  # South Africa again, at a new version
+    restore_case_tables(project, after, since=before)
+    assert _version(project, "Johannesburg", "country") == v0 + 3
+    # Addis Ababa's values were never written back: their versions stay
+    assert _version(project, "Addis Ababa", "country") == v0
+
+
+def test_undo_is_refused_when_a_colleague_changed_a_value_the_import_set(project, tmp_path):
+    before, after = _import(project, tmp_path)
+    cs.set_attribute_value(project, _case(project, "Johannesburg"), _attribute(project, "country"), "Suid-Afrika")
+    held = _read(project)
+    with pytest.raises(ConflictError) as e:
+        restore_case_tables(project, before, since=after)
+    assert "'country'" in str(e.value) and "'Johannesburg'" in str(e.value) and "changed by someone else" in str(e.value)
+    assert _read(project) == held  # nothing written: not Nairobi's removal either
+
+
+def test_undo_is_refused_when_a_colleague_deleted_a_case_the_import_made(project, tmp_path):
+    before, after = _import(project, tmp_path)
+    cs.delete_case_kept(project, _case(project, "Nairobi"))
+    held = _read(project)
+    with pytest.raises(ConflictError, match="'Nairobi' was deleted by someone else since"):
+        restore_case_tables(project, before, since=after)
+    assert _read(project) == held
+
+
+def test_redo_leaves_a_case_made_since_in_the_place_of_the_one_undone(project, tmp_path, engine):
+    """After the undo, a colleague makes a case. On a file it takes the id the undone Nairobi had
+    (SQLite hands out the largest id plus one again), and redo would have written Nairobi over
+    it: it is refused, naming it. On PostgreSQL ids are never handed out twice: both stay."""
+    before, after = _import(project, tmp_path)
+    nairobi = _case(project, "Nairobi")
+    restore_case_tables(project, before, since=after)
+    cs.create_case(project, "Kisumu", "on the lake")
+    kisumu = _case(project, "Kisumu")
+    if engine == "sqlite":
+        assert kisumu == nairobi
+        held = _read(project)
+        with pytest.raises(ConflictError, match="'Kisumu' was made by someone else since"):
+            restore_case_tables(project, after, since=before)
+        assert _read(project) == held
+    else:
+        assert kisumu != nairobi
+        restore_case_tables(project, after, since=before)
+        assert {("Kisumu", "on the lake"), ("Nairobi", "")} <= _read(project)["cases"]
+        assert _case(project, "Kisumu") == kisumu and _case(project, "Nairobi") == nairobi

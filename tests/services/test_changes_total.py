@@ -145,7 +145,7 @@ def _case_state(p):
     cs.delete_case_kept(p, _ids(p, lambda s: case_by_name(s, "Addis Ababa")))
     cs.create_attribute(p, "population", "number")
     cs.set_links(p, [], [(jhb, sid)])
-    return state
+    return state, case_tables.case_tables(p)  # to be, and as the changes left them
 
 
 def _removed_with_memo_rows(p):
@@ -213,7 +213,7 @@ OPERATIONS = [
         p, [_ids(p, lambda s: code_by_path(s, "autonomy"))], _ids(p, lambda s: code_by_path(s, "provincial constraint")))),
     ("merge_codes_kept", _fold_setup, lambda p, a: codebook_undo.merge_codes_kept(p, *a)),
     ("unmerge_codes", _merged, lambda p, snap: codebook_undo.unmerge_codes(p, snap)),
-    ("restore_case_tables", _case_state, lambda p, state: case_tables.restore_case_tables(p, state)),
+    ("restore_case_tables", _case_state, lambda p, states: case_tables.restore_case_tables(p, *states)),
     ("merge_entries", None, lambda p, a: codebook_io.merge_entries(
         p, [(["autonomy", "fresh"], "a new one", "#aa0000"), (["autonomy"], "described", "")])),
     ("add_coder", None, lambda p, a: coders.add_coder(p, "Lerato")),

@@ -99,11 +99,11 @@ def test_restore_case_tables_undoes_a_csv_import(project, tmp_path):
     cs.import_cases_csv(project, f)
     after = case_tables.case_tables(project)
     assert after != before
-    case_tables.restore_case_tables(project, before)
+    case_tables.restore_case_tables(project, before, since=after)
     assert _tables(project)["case_"] == raw_before["case_"]
     for name in ("attribute", "attribute_value", "case_source"):
         assert _tables(project)[name] == raw_before[name], name
-    case_tables.restore_case_tables(project, after)  # redo
+    case_tables.restore_case_tables(project, after, since=before)  # redo
     assert _ids(project, lambda s: case_by_name(s, "Nairobi")) is not None
 
 

@@ -188,7 +188,8 @@ class SetCaseSources(Step):
 
 class ImportCases(Step):
     """Cases and attributes from a CSV. The import may touch many rows, so this step keeps the
-    case tables before and after it; undo and redo write one or the other back (one transaction)."""
+    case tables before and after it; undo and redo write back what differs between them, to one
+    or the other (one transaction), and leave every other row as it is now."""
 
     def __init__(self, path: str):
         self.path = path
@@ -204,10 +205,10 @@ class ImportCases(Step):
         return ch
 
     def undo(self, project: Project) -> Changes:
-        return restore_case_tables(project, self.before)
+        return restore_case_tables(project, self.before, since=self.after)
 
     def redo(self, project: Project) -> Changes:
-        return restore_case_tables(project, self.after)
+        return restore_case_tables(project, self.after, since=self.before)
 
 
 class LinkPassage(Step):
