@@ -175,8 +175,8 @@ def estimate_base(ours: State, other: State) -> str:
     return best
 
 
-def _stored_conflicts(ours: State):
-    """The conflicts of the merge reports stored in this project, the earliest merge first."""
+def _stored_bodies(ours: State):
+    """The merge reports stored in this project, the earliest merge first."""
     for row in sorted(ours.reports.values(), key=lambda r: r.created_at or ""):
         if row.kind != "merge":
             continue
@@ -184,7 +184,22 @@ def _stored_conflicts(ours: State):
             body = json.loads(row.body)
         except ValueError:
             continue
+        if isinstance(body, dict):
+            yield body
+
+
+def _stored_conflicts(ours: State):
+    """The conflicts of the merge reports stored in this project, the earliest merge first."""
+    for body in _stored_bodies(ours):
         yield from body.get("conflicts", [])
+
+
+def unfolded_before(ours: State) -> set[tuple[str, str]]:
+    """The codes an earlier merge into this project kept, unfolded, for the work on them
+    (kept-work-keeps-its-code): (code GUID, the "was" of its line, naming the redirect it no
+    longer follows), from the matches of the stored merge reports."""
+    return {(m.get("guid", ""), m.get("was", "")) for body in _stored_bodies(ours)
+            for m in body.get("matches") or [] if isinstance(m, dict) and m.get("by") == "unfolded"}
 
 
 def seen_versions(ours: State) -> set[tuple[str, str, str]]:

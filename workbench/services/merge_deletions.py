@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from workbench.core.paths import name_key
-from workbench.services.merge_conflicts import Ctx, _j
+from workbench.services.merge_conflicts import Ctx, _j, unfolded_before
 from workbench.services.merge_state import KINDS, State, TombRow
 from workbench.services.tombstones import deleters, pair_guid
 from workbench.store.peek import source_excerpt
@@ -284,7 +284,8 @@ def unfold_kept_work(ours: State, other: State, dels: Deletions) -> list[dict]:
     its own code stays with it, unfolded: its redirect is dropped from dels.redirect, so the code
     and what hangs on it are merged as if it had never been folded. Not where a code of the
     chain went by an answer (delete), which takes what hangs on it. Returns one report line
-    (a match, by "unfolded") per code kept so."""
+    (a match, by "unfolded") per code kept so, but for a code this project already keeps so (an
+    earlier merge into it reported it unfolded from the same redirect: the same file again)."""
     staying = {g for st in (ours, other) for g in st.code if g not in dels.drop and g not in dels.redirect}
     sources = {g for st in (ours, other) for g in st.source if g not in dels.drop and g not in dels.redirect}
 
@@ -314,8 +315,14 @@ def unfold_kept_work(ours: State, other: State, dels: Deletions) -> list[dict]:
             unfolded[code] = dels.redirect.pop(code)
             staying.add(code)
             changed = True
+    # Already unfolded here: the code stays in this project, and an earlier merge into it reported
+    # it unfolded from the same redirect (the other file still holds that tombstone). Kept as it
+    # is; nothing is unfolded by this merge, so no line (weighed-before-not-asked).
+    before = {(g, m.group(1)) for g, was in unfolded_before(ours) if (m := REDIRECT.match(was))}
     lines = []
     for code in sorted(unfolded):
+        if code in ours.code and (code, unfolded[code]) in before:
+            continue
         st = ours if code in ours.code else other
         lines.append({"kind": "code", "by": "unfolded", "guid": code, "name": describe(st, "code", code),
                       "was": f"merged into guid:{unfolded[code]}, which does not stay: kept for the work on it"})
