@@ -15,7 +15,7 @@ from workbench.core.errors import ProjectError
 from workbench.core.paths import name_key
 from workbench.core.timeutil import now_iso
 from workbench.services.merge_conflicts import Ctx, merge_text, newer, pick
-from workbench.services.merge_deletions import decide_deletions, describe, unfold_kept_work
+from workbench.services.merge_deletions import _along, decide_deletions, describe, unfold_kept_work
 from workbench.services.merge_finish import extras, pages, row_ids, tombstones, values_and_links
 from workbench.services.merge_state import (
     AttributeRow,
@@ -42,6 +42,23 @@ class _Merge:
         self.r = State(label=ours.label, project_guid=ours.project_guid)
         self.now = now_iso()
         self.new_tombs: dict[str, TombRow] = {}
+
+    def dropped_with(self, kind: str, guid: str, containers: list, detail: str) -> None:
+        """An entity that goes because what it hangs on does not stay: counted, and buried by this
+        merge. Where that went by a question (answered delete: deletion-conflict-keeps), the entity
+        is stored with the question as decided with it, so merging the same file again, which
+        still holds it, does not ask about this merge's tombstone (weighed-before-not-asked)."""
+        self.ctx.drop(kind)
+        tomb = TombRow(kind, self.now, "", detail)
+        self.new_tombs[guid] = tomb
+        if guid in self.ours.tombstones or guid in self.other.tombstones:
+            return  # deleted on a side: that tombstone stays, weighed as it was
+        chain: list[str] = []
+        for c in containers:  # each container and what it was folded into
+            while c is not None and c not in chain and len(chain) < 1000:
+                chain.append(c)
+                c = self.alias.get(c)
+        _along(self.ctx, guid, tomb, chain)
 
     def res(self, guid: str | None) -> str | None:
         hops = 0
@@ -306,8 +323,7 @@ class _Merge:
             c = res(r.code) if r.code in alias else r.code
             k = res(r.coder) if r.coder in alias else r.coder
             if s not in srcs or c not in codes or k not in coders:
-                self.ctx.drop("coding")
-                self.new_tombs[g] = TombRow("coding", self.now, "", "dropped with its deleted code or source")
+                self.dropped_with("coding", g, [r.code, r.source], "dropped with its deleted code or source")
                 continue
             key = (s, c, k, r.start, r.end)
             win = by_key.get(key)
@@ -338,8 +354,7 @@ class _Merge:
             p = rows[g]
             case, src = res(p.case), res(p.source)
             if case not in self.r.case or src not in self.r.source:
-                self.ctx.drop("case_passage")
-                self.new_tombs[g] = TombRow("case_passage", self.now, "", "dropped with its deleted case or source")
+                self.dropped_with("case_passage", g, [p.case, p.source], "dropped with its deleted case or source")
                 continue
             by = res(p.created_by) if p.created_by else None
             p = p._replace(case=case, source=src, created_by=by if by in self.r.coder else None)
@@ -378,8 +393,7 @@ class _Merge:
             author = self.res(m.author) if m.author else None
             m = m._replace(target=target, author=author if author in r.coder else None)
             if m.kind != "project" and target not in targets[m.kind]:
-                self.ctx.drop("memo")
-                self.new_tombs[g] = TombRow("memo", self.now, "", "dropped with what it was attached to")
+                self.dropped_with("memo", g, [rows[g].target], "dropped with what it was attached to")
                 continue
             if m.kind == "project":
                 out[g] = m
