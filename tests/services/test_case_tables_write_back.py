@@ -127,21 +127,57 @@ def test_a_value_written_back_goes_on_to_a_new_version_never_an_old_one(project,
     assert _version(project, "Addis Ababa", "country") == v0
 
 
-def test_undo_is_refused_when_a_colleague_changed_a_value_the_import_set(project, tmp_path):
+@pytest.mark.parametrize("case", ["Johannesburg", "Nairobi"])  # a value the import changed, and one it made
+def test_undo_is_refused_when_a_colleague_changed_a_value_the_import_set(project, tmp_path, case):
     before, after = _import(project, tmp_path)
-    cs.set_attribute_value(project, _case(project, "Johannesburg"), _attribute(project, "country"), "Suid-Afrika")
+    cs.set_attribute_value(project, _case(project, case), _attribute(project, "country"), "Suid-Afrika")
     held = _read(project)
     with pytest.raises(ConflictError) as e:
         restore_case_tables(project, before, since=after)
-    assert "'country'" in str(e.value) and "'Johannesburg'" in str(e.value) and "changed by someone else" in str(e.value)
+    assert str(e.value) == (f"the value of 'country' for the case {case!r} was changed by someone else since; "
+                            "the import was not undone or redone")
     assert _read(project) == held  # nothing written: not Nairobi's removal either
+
+
+def test_undo_is_refused_when_a_colleague_unlinked_a_source_the_import_linked(project, tmp_path):
+    before, after = _import(project, tmp_path)
+    nairobi = _case(project, "Nairobi")
+    with project.reading() as s:
+        policy = s.execute(text("SELECT id FROM source WHERE name = 'policy.txt'")).scalar_one()
+    cs.set_links(project, [], [(nairobi, policy)])
+    held = _read(project)
+    with pytest.raises(ConflictError) as e:
+        restore_case_tables(project, before, since=after)
+    assert str(e.value) == ("the link of the case 'Nairobi' to the source 'policy.txt' was deleted by someone "
+                            "else since; the import was not undone or redone")
+    assert _read(project) == held
+
+
+def test_a_case_and_an_attribute_the_action_changed_are_written_back_at_a_new_version(project):
+    """restore_case_tables on its own: an action that described a case and retyped an attribute
+    (as an import may) is undone row by row, each row one version on from where it stands."""
+    addis, year = _case(project, "Addis Ababa"), _attribute(project, "year_signed")
+    state = case_tables(project)
+    cs.describe_case(project, addis, "capital of Ethiopia")
+    cs.rename_attribute(project, year, "signed")
+    since = case_tables(project)
+    with project.reading() as s:
+        versions = s.execute(text("SELECT (SELECT version FROM case_ WHERE id = :c),"
+                                  " (SELECT version FROM attribute WHERE id = :a)"), {"c": addis, "a": year}).one()
+    ch = restore_case_tables(project, state, since=since)
+    assert ("Addis Ababa", "") in _read(project)["cases"] and ("year_signed", "number") in _read(project)["attributes"]
+    with project.reading() as s:
+        assert s.execute(text("SELECT (SELECT version FROM case_ WHERE id = :c),"
+                              " (SELECT version FROM attribute WHERE id = :a)"), {"c": addis, "a": year}).one() \
+            == (versions[0] + 1, versions[1] + 1)
+    assert _changed(ch) == {("updated", "CASE"): [addis], ("updated", "ATTRIBUTE"): [year]}
 
 
 def test_undo_is_refused_when_a_colleague_deleted_a_case_the_import_made(project, tmp_path):
     before, after = _import(project, tmp_path)
     cs.delete_case_kept(project, _case(project, "Nairobi"))
     held = _read(project)
-    with pytest.raises(ConflictError, match="'Nairobi' was deleted by someone else since"):
+    with pytest.raises(ConflictError, match="^the case 'Nairobi' was deleted by someone else since"):
         restore_case_tables(project, before, since=after)
     assert _read(project) == held
 
@@ -158,7 +194,7 @@ def test_redo_leaves_a_case_made_since_in_the_place_of_the_one_undone(project, t
     if engine == "sqlite":
         assert kisumu == nairobi
         held = _read(project)
-        with pytest.raises(ConflictError, match="'Kisumu' was made by someone else since"):
+        with pytest.raises(ConflictError, match="^the case 'Kisumu' was made by someone else since"):
             restore_case_tables(project, after, since=before)
         assert _read(project) == held
     else:
