@@ -339,6 +339,20 @@ def test_rule_move_loop_cut_at_largest_guid():
     assert (r.code[G(1)].parent, r.code[G(2)].parent) == (G(2), None)
 
 
+def test_rule_parent_folded_into_the_code_is_none():
+    # Pieter moved X under Y; Thandi merged Y into X, so X's parent in b folds into X itself: X is
+    # at the top level, as a's first merge of b left it (both versions stamped with Pieter's
+    # move), and nothing is asked.
+    a = state(code={G(1): code("X", None, t=3)}, tombstones={G(2): redirect("code", G(1), t=4, by="Thandi")})
+    b = state(code={G(1): code("X", G(2), t=3), G(2): code("Y")})
+    r, ctx, _ = both(a, b, T[2])
+    assert r.code[G(1)].parent is None and G(2) not in r.code and ctx.conflicts == []
+    # The same when X did not stay at the top level in a: b's parent is still none, so a's wins.
+    a = state(code={G(1): code("X", G(3), t=3), G(3): code("Z")}, tombstones={G(2): redirect("code", G(1), t=4)})
+    r, ctx, _ = both(a, b, T[2])
+    assert r.code[G(1)].parent == G(3) and ctx.conflicts[0].other["value"] is None
+
+
 def test_rule_attribute_types_differ_text():
     a = state(attribute={G(3): attribute("year", "number"), G(5): attribute("when", "date")})
     b = state(attribute={G(3): attribute("year", "date"), G(6): attribute("When", "bool")})

@@ -100,14 +100,22 @@ def _known(d: State, kind: str, guid: str) -> bool:
     return guid in d.table(kind) or guid in d.tombstones
 
 
-def work_since(kind: str, guid: str, s: State, d: State, idx: _Index, after: str) -> bool:
-    """Whether side s changed the entity, or attached something new to it, that side d has not seen."""
+def work_since(kind: str, guid: str, s: State, d: State, idx: _Index, after: str,
+               _seen: set[tuple[str, str]] | None = None) -> bool:
+    """Whether side s changed the entity, or attached something new to it, that side d has not seen.
+
+    Each entity is looked at once: what hangs on an entity on one side and what was folded into
+    it on the other can lead back to it (a code under B here, B folded into that code there)."""
+    seen = set() if _seen is None else _seen
+    if (kind, guid) in seen:
+        return False  # being looked at already, further up
+    seen.add((kind, guid))
     row = s.table(kind)[guid]
     if change_time(row) > after:
         return True
 
     def fresh(k: str, g: str) -> bool:
-        return not _known(d, k, g) or work_since(k, g, s, d, idx, after)
+        return not _known(d, k, g) or work_since(k, g, s, d, idx, after, seen)
 
     if kind != "memo" and any(fresh("memo", m) for m in idx.memos.get((kind, guid), ())):
         return True
@@ -173,10 +181,15 @@ def _owner(s: State, kind: str, guid: str) -> str | None:
 
 def others_work(kind: str, guid: str, s: State, d: State, idx: _Index) -> list[tuple[str, str, str]]:
     """Codings and memos that side d deleted with this entity (or deleted itself) although another
-    coder made them: (kind, guid, owner) for the entity itself and what hangs on it."""
+    coder made them: (kind, guid, owner) for the entity itself and what hangs on it, each once
+    (the walk can lead back to where it started, as in work_since)."""
     out: list[tuple[str, str, str]] = []
+    seen: set[tuple[str, str]] = set()
 
     def visit(k: str, g: str) -> None:
+        if (k, g) in seen:
+            return
+        seen.add((k, g))
         tomb = d.tombstones.get(g)
         if tomb is None or g not in s.table(k):
             return  # not deleted there: nothing of it is lost by this deletion

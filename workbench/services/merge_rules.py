@@ -252,7 +252,10 @@ class _Merge:
         def same(g, a: CodeRow, b: CodeRow) -> CodeRow:
             label = describe(self.ours, "code", g)
             at, bt = a.updated_at, b.updated_at
-            parent = pick(self.ctx, "code", "parent", g, label, (self.res(a.parent), at), (self.res(b.parent), bt))
+            # A parent that folds into the code itself is none: the code goes to the top level, as
+            # the loop cut below would put it (parent-folded-into-the-code-is-none).
+            pa, pb = (None if p == g else p for p in (self.res(a.parent), self.res(b.parent)))
+            parent = pick(self.ctx, "code", "parent", g, label, (pa, at), (pb, bt))
             name = pick(self.ctx, "code", "name", g, label, (a.name, at), (b.name, bt))
             color = pick(self.ctx, "code", "color", g, label, (a.color, at), (b.color, bt))
             desc = pick(self.ctx, "code", "description", g, label, (a.description, at), (b.description, bt))
