@@ -110,3 +110,35 @@ def test_a_fold_and_a_move_that_lead_back_to_the_deleted_code_merge_both_ways(co
         results.append(result)
     assert canonical(results[0]) == canonical(results[1]) and content(results[0]) == content(results[1])
 
+
+
+def test_a_longer_loop_is_cut_once_and_merging_again_asks_nothing(project_path, tmp_path):
+    """b (Pieter) moves autonomy under provincial constraint; a (Thandi) merges provincial
+    constraint into own funding, autonomy's subcode. By hand (docs/merge.md): only b moved
+    autonomy, so it goes under provincial constraint, which folds into own funding: autonomy
+    under own funding under autonomy, a loop, cut at the larger GUID, own funding's (made after
+    autonomy), which goes to the top level (move-loop-cut-at-largest-guid). Merging b again, own
+    funding's parent differs (the top level here, autonomy in b, both stamped at the base): either
+    answer gives that tree once the loop is cut, so nothing is asked."""
+    a, b = tmp_path / "a2.qwb", tmp_path / "b2.qwb"
+    with open_project(project_path) as p:
+        hand_out(p, a, "Thandi")
+        hand_out(p, b, "Pieter")
+    with open_project(a) as p:
+        codebook.merge_codes(p, [_code(p, "provincial constraint")], _code(p, "autonomy/own funding"), deleted_by="Thandi")
+    with open_project(b) as p:
+        codebook.move_code(p, _code(p, "autonomy"), _code(p, "provincial constraint"))
+    results = []
+    for name, into, other in (("ab", a, b), ("ba", b, a)):
+        result = tmp_path / f"{name}-loop.qwb"
+        wsqlite.checkpoint(into)
+        shutil.copy(into, result)
+        first = merge_files(result, [other])
+        assert first.body["conflicts"] == [], name
+        assert _codes(result) == [(None, "development outcome"), (None, "own funding"),
+                                  ("development outcome", "unrealised objective"), ("own funding", "autonomy")], name
+        before, seen = canonical(result), content(result)
+        again = merge_files(result, [other])
+        assert again.body["conflicts"] == [] and canonical(result) == before and content(result) == seen, name
+        results.append(result)
+    assert canonical(results[0]) == canonical(results[1])

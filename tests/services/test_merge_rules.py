@@ -337,6 +337,18 @@ def test_rule_move_loop_cut_at_largest_guid():
     b = state(code={G(1): code("X"), G(2): code("Y", G(1), t=3)})
     r, _, _ = both(a, b, T[2])
     assert (r.code[G(1)].parent, r.code[G(2)].parent) == (G(2), None)
+    # Merging again, a holds the cut tree (F at the top level, A under it) and b the moves that
+    # made the loop (F under A, A under P, which a folded into F): F's parent differs, but under A
+    # it closes the loop that is cut at F again, so the question is moot and not asked.
+    a = state(code={G(1): code("A", G(2), t=3), G(2): code("F", None, t=3)},
+              tombstones={G(5): redirect("code", G(2), t=3, by="Thandi")})
+    b = state(code={G(1): code("A", G(5), t=3), G(2): code("F", G(1), t=3), G(5): code("P")})
+    r, ctx, _ = both(a, b, T[2])
+    assert (r.code[G(1)].parent, r.code[G(2)].parent) == (G(2), None) and ctx.conflicts == []
+    # Not moot (F under another code Q): asked.
+    b = state(code={G(1): code("A", G(5), t=3), G(2): code("F", G(6), t=3), G(5): code("P"), G(6): code("Q")})
+    r, ctx, _ = both(a, b, T[2])
+    assert [(c.guid, c.field) for c in ctx.conflicts] == [(G(2), "parent")]
 
 
 def test_rule_parent_folded_into_the_code_is_none():

@@ -262,9 +262,10 @@ class _Merge:
             pos = a.position if newer((a.position, at), (b.position, bt)) else b.position
             return CodeRow(parent, name, color, desc, pos, min(a.created_at, b.created_at), max(at, bt))
 
+        asked_before = len(self.ctx.conflicts)
         rows = self.union("code", same)
 
-        def fix_parents() -> None:
+        def fix_parents(rows=rows) -> None:
             for g, r in list(rows.items()):
                 p = self.res(r.parent)
                 if p is not None and p not in rows:
@@ -281,6 +282,10 @@ class _Merge:
                     cut = max(loop)
                     rows[cut] = rows[cut]._replace(parent=None)
 
+        as_picked = dict(rows)
+        fix_parents()
+        self._drop_moot_parent_questions(asked_before, as_picked, rows, fix_parents)
+
         def combine(ms):
             best = max(ms, key=lambda m: (m[1].updated_at, m[0]))[1]
             desc = best.description or next((r.description for _, r in ms if r.description), "")
@@ -288,10 +293,23 @@ class _Merge:
                                      created_at=min(r.created_at for _, r in ms),
                                      updated_at=max(r.updated_at for _, r in ms))
 
-        fix_parents()
         while self.unify("code", rows, lambda r: (r.parent, name_key(r.name)), combine, "path"):
             fix_parents()
         self.r.code = rows
+
+    def _drop_moot_parent_questions(self, asked_before: int, as_picked: dict, rows: dict, fix_parents) -> None:
+        """A question about a code's parent whose two answers give the same tree once loops are
+        cut (move-loop-cut-at-largest-guid: the other answer closes a loop cut right back at this
+        code) asks nothing: it is dropped (as merging the same file again after such a cut would
+        ask it, with either answer changing nothing)."""
+        for c in [c for c in self.ctx.conflicts[asked_before:] if c.kind == "code" and c.field == "parent"]:
+            other = c.other["value"] if c.resolution == "ours" else c.ours["value"]
+            alt = dict(as_picked)
+            alt[c.guid] = alt[c.guid]._replace(parent=other)
+            fix_parents(alt)
+            if all(alt[g].parent == r.parent for g, r in rows.items()):
+                self.ctx.conflicts.remove(c)
+                self.ctx.asked_by.pop(f"code:{c.guid}:parent", None)
 
     def coding_on_both(self, g: str, a: MergeCodingRow, b: MergeCodingRow) -> MergeCodingRow:
         """One coding alive on both sides. Only its code can differ (a code merged into another);
