@@ -112,14 +112,17 @@ def check_rows_left(project: Project, left: list[RowLeft]) -> None:
             now: dict[int, tuple] = {}
             ids = sorted(rows)
             for i in range(0, len(ids), 500):
-                q = select(model.id, model.version, *([label] if label is not None else [])).where(
+                q = select(model.id, model.guid, model.version, *([label] if label is not None else [])).where(
                     model.id.in_(ids[i:i + 500])).order_by(model.id)
                 now.update((r[0], tuple(r[1:])) for r in s.execute(q.with_for_update() if pg else q))
             for rid in ids:
                 was = rows[rid]
                 name = _what(kind, was.label)
-                if rid not in now:
+                # Another row under the same id is the action's row gone: a file hands the largest
+                # id out again once its row is deleted, at version 1 like the one the action made.
+                if rid not in now or now[rid][0] != was.guid:
                     raise ConflictError(f"{_gone(s, kind, was)} since")
+                now[rid] = now[rid][1:]
                 if now[rid][0] != was.version:
                     renamed = f" (it is now {now[rid][1]!r})" if label is not None and now[rid][1] != was.label else ""
                     raise ConflictError(f"{name} was changed by someone else since{renamed}")
