@@ -118,6 +118,12 @@ def test_two_copies_merge_symmetric_idempotent_and_lossless(_small_template, tmp
 # c folds autonomy into a code only c ever had and deletes that: a's new autonomy codings stay.
 @example(a_ops=[("code", 0, 0, 0)] * 4, b_ops=[],
          c_ops=[("new code", 32, 0, 0), ("code", 0, 0, 0), ("merge codes", 0, 29, 0), ("delete code", 24, 0, 0)])
+# a folds provincial constraint into unrealised objective, autonomy into development outcome, and
+# deletes unrealised objective; c folds autonomy into provincial constraint. c, b, a asks where
+# autonomy's codings go (kept on unrealised objective); merging a again moved them to development
+# outcome unasked: the answer was not read back for a coding's code.
+@example(a_ops=[("merge codes", 32, 9, 0), ("merge codes", 0, 22, 0), ("delete code", 29, 0, 0)], b_ops=[],
+         c_ops=[("merge codes", 0, 22, 0)])
 def test_three_copies_merge_lossless_idempotent_and_symmetric(_small_template, tmp_path, a_ops, b_ops, c_ops):
     # Merged from either end (a, b, c and c, b, a): nothing lost, nothing changed the second time.
     # The last step, the merge of two copies with the third, gives the same both ways. (The two

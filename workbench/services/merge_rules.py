@@ -14,7 +14,7 @@ from pathlib import PurePath
 from workbench.core.errors import ProjectError
 from workbench.core.paths import name_key
 from workbench.core.timeutil import now_iso
-from workbench.services.merge_conflicts import Ctx, merge_text, newer, pick
+from workbench.services.merge_conflicts import Ctx, _j, merge_text, newer, pick
 from workbench.services.merge_deletions import _along, decide_deletions, describe, unfold_kept_work
 from workbench.services.merge_finish import extras, pages, row_ids, tombstones, values_and_links
 from workbench.services.merge_state import (
@@ -323,6 +323,11 @@ class _Merge:
             return (a if ka in self.r.code else b)._replace(created_at=created)
         ta = getattr(self.ours.code.get(a.code), "updated_at", "")
         tb = getattr(self.other.code.get(b.code), "updated_at", "")
+        if (f"coding:{g}:code", _j(describe(self.r, "code", kb)), tb) in self.ctx.seen:
+            # The other side's code for it was weighed in an earlier merge into this project: what
+            # stands here is that answer (weighed-before-not-asked). The time of the code it is on
+            # here cannot say so: the earlier merge moved the coding, not that code.
+            return a._replace(created_at=created)
         a_changed, b_changed = ta > self.ctx.base, tb > self.ctx.base
         if a_changed != b_changed:
             return (a if a_changed else b)._replace(created_at=created)
