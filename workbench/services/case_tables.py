@@ -13,7 +13,8 @@ from sqlalchemy import delete, insert, select, tuple_, update
 
 from workbench.core.changes import Changes, Kind
 from workbench.core.errors import ConflictError
-from workbench.store.models import Base
+from workbench.services.versions import unversioned
+from workbench.store.models import Base, bumped
 from workbench.store.project import Project
 
 TABLES = ("case_", "attribute", "attribute_value", "case_source")
@@ -29,11 +30,6 @@ def case_tables(project: Project) -> CaseTables:
     t = Base.metadata.tables
     with project.reading() as s:
         return {name: [dict(r._mapping) for r in s.execute(select(t[name]))] for name in TABLES}
-
-
-def _content(row: dict | None) -> dict | None:
-    """A row but for its version, which a write-back moves on (never back: docs/team.md)."""
-    return None if row is None else {k: v for k, v in row.items() if k != "version"}
 
 
 def _by_key(name: str, rows) -> dict[tuple, dict]:
@@ -55,7 +51,7 @@ def restore_case_tables(project: Project, state: CaseTables, since: CaseTables) 
         for name in TABLES:
             table, keys = t[name], _KEYS[name]
             want, was = _by_key(name, state[name]), _by_key(name, since[name])
-            touched = sorted(k for k in want.keys() | was.keys() if _content(want.get(k)) != _content(was.get(k)))
+            touched = sorted(k for k in want.keys() | was.keys() if unversioned(want.get(k)) != unversioned(was.get(k)))
             have: dict[tuple, dict] = {}
             cols = [table.c[c] for c in keys]
             for i in range(0, len(touched), 400):
@@ -63,7 +59,7 @@ def restore_case_tables(project: Project, state: CaseTables, since: CaseTables) 
                 where = cols[0].in_([k[0] for k in chunk]) if len(cols) == 1 else tuple_(*cols).in_(chunk)
                 have.update(_by_key(name, (r._mapping for r in s.execute(select(table).where(where)))))
             for k in touched:
-                if _content(have.get(k)) != _content(was.get(k)):
+                if unversioned(have.get(k)) != unversioned(was.get(k)):
                     raise ConflictError(_refusal(s, name, k, was.get(k), have.get(k)))
             plans.append((name, table, cols, want, have, touched))
         came_went: set[int] = set()
@@ -77,10 +73,7 @@ def restore_case_tables(project: Project, state: CaseTables, since: CaseTables) 
             if back:
                 s.execute(insert(table), back)
             for k in rewrite:
-                values = dict(want[k])
-                if "version" in values:
-                    values["version"] = have[k]["version"] + 1
-                s.execute(update(table).where(*(c == v for c, v in zip(cols, k))).values(**values))
+                s.execute(update(table).where(*(c == v for c, v in zip(cols, k))).values(**{**want[k], **bumped(table)}))
             if kind in (Kind.CASE, Kind.ATTRIBUTE):
                 changes.add("updated", kind, *[k[0] for k in rewrite])
                 changes.add("deleted", kind, *[k[0] for k in gone]).add("created", kind, *[r["id"] for r in back])

@@ -17,7 +17,8 @@ from workbench.core.changes import Changes, Kind
 from workbench.core.errors import ConflictError
 from workbench.services.codebook import merge_codes
 from workbench.services.tombstones import unbury
-from workbench.store.models import Code, Coding, Memo
+from workbench.services.versions import unversioned
+from workbench.store.models import Code, Coding, Memo, bumped
 from workbench.store.project import Project
 
 
@@ -79,10 +80,10 @@ def unmerge_codes(project: Project, snap: MergeSnapshot) -> Changes:
         for name, table, kind in _TABLES:
             was = {r["id"]: r for r in getattr(snap, name)}
             left = {r["id"]: r for r in snap.after[name]}
-            touched = sorted(i for i in was.keys() | left.keys() if not _same_or_none(was.get(i), left.get(i)))
+            touched = sorted(i for i in was.keys() | left.keys() if unversioned(was.get(i)) != unversioned(left.get(i)))
             now = {r["id"]: r for r in _current(s, table, touched)}
             for i in touched:
-                if not _same_or_none(now.get(i), left.get(i)):
+                if unversioned(now.get(i)) != unversioned(left.get(i)):
                     raise ConflictError(_refusal(kind, left.get(i) or now.get(i) or was[i], now.get(i)))
             plans.append((table, kind, was, now, touched))
         (_, _, code_was, code_now, code_touched), *rest = plans
@@ -103,7 +104,7 @@ def unmerge_codes(project: Project, snap: MergeSnapshot) -> Changes:
             put(row)
         for i in code_touched:
             if i in code_was and i in code_now:
-                s.execute(update(Code).where(Code.id == i).values(**_next_version(Code, code_was[i])))
+                s.execute(update(Code).where(Code.id == i).values(**{**code_was[i], **bumped(Code)}))
                 changes.add("updated", Kind.CODE, i)
         for table, kind, was, now, touched in rest:
             for old, new in _put_back(s, table, kind, was, now, touched, changes):
@@ -128,30 +129,12 @@ def unmerge_codes(project: Project, snap: MergeSnapshot) -> Changes:
     return changes
 
 
-def _same_or_none(a: dict | None, b: dict | None) -> bool:
-    return a is b is None or (a is not None and b is not None and _same(a, b))
-
-
 def _refusal(kind: Kind, row: dict, now: dict | None) -> str:
     """In the words of the window's undo check: what, by the name the merge left it with."""
     what = {Kind.CODE: f"the code {row.get('name')!r}", Kind.CODING: "a coding"}.get(kind, "a memo")
     how = "deleted" if now is None else "changed"
     renamed = f" (it is now {now['name']!r})" if kind is Kind.CODE and now and now["name"] != row["name"] else ""
     return f"{what} was {how} by someone else since the merge{renamed}; the merge was not undone"
-
-
-def _same(a: dict, b: dict) -> bool:
-    """The same row but for its version."""
-    return {k: v for k, v in a.items() if k != "version"} == {k: v for k, v in b.items() if k != "version"}
-
-
-def _next_version(table, row: dict) -> dict:
-    """A row written back goes on to a new version, never back to its old one: a version is never
-    seen twice, or a change made from the old view would pass its check (docs/team.md)."""
-    values = dict(row)
-    if "version" in values:
-        values["version"] = table.version + 1
-    return values
 
 
 def _current(session, table, ids: list[int]) -> list[dict]:
@@ -164,7 +147,9 @@ def _current(session, table, ids: list[int]) -> list[dict]:
 def _put_back(session, table, kind: Kind, was: dict[int, dict], now: dict[int, dict], touched: list[int],
               changes: Changes) -> list[tuple[dict | None, dict | None]]:
     """Write the touched rows back as they `was` (update the ones still there, insert the others,
-    delete those the merge made); record them on `changes`; return (row now, row as kept) pairs."""
+    delete those the merge made); record them on `changes`; return (row now, row as kept) pairs.
+    A row updated goes on to a new version, never back to its old one, or a change made from the
+    old view would pass its check (docs/team.md)."""
     differed = []
     for i in touched:
         old, row = now.get(i), was.get(i)
@@ -175,7 +160,7 @@ def _put_back(session, table, kind: Kind, was: dict[int, dict], now: dict[int, d
             session.execute(insert(table), [row])
             changes.add("created", kind, i)
         else:
-            session.execute(update(table).where(table.id == i).values(**_next_version(table, row)))
+            session.execute(update(table).where(table.id == i).values(**{**row, **bumped(table)}))
             changes.add("updated", kind, i)
         differed.append((old, row))
     return differed

@@ -53,6 +53,12 @@ def gone_words(session: Session, kind: str, guid: str, name: str) -> str:
     return f"the {kind} {name!r} was deleted{by}"
 
 
+def unversioned(row: dict | None) -> dict | None:
+    """A row (as a dict) but for its version, which a write-back moves on, never back: two
+    snapshots of a row hold the same content when these are equal (None, no row, stays None)."""
+    return None if row is None else {k: v for k, v in row.items() if k != "version"}
+
+
 # Undo of one's own actions (docs/team.md): a window remembers the version each of its actions
 # left a row at; undoing or redoing an action first checks that its rows are still there, at
 # those versions, i.e. that nobody else changed them since.
@@ -122,9 +128,9 @@ def check_rows_left(project: Project, left: list[RowLeft]) -> None:
                 # id out again once its row is deleted, at version 1 like the one the action made.
                 if rid not in now or now[rid][0] != was.guid:
                     raise ConflictError(f"{_gone(s, kind, was)} since")
-                now[rid] = now[rid][1:]
-                if now[rid][0] != was.version:
-                    renamed = f" (it is now {now[rid][1]!r})" if label is not None and now[rid][1] != was.label else ""
+                _, version, *called = now[rid]
+                if version != was.version:
+                    renamed = f" (it is now {called[0]!r})" if called and called[0] != was.label else ""
                     raise ConflictError(f"{name} was changed by someone else since{renamed}")
 
 
