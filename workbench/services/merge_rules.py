@@ -264,27 +264,9 @@ class _Merge:
 
         asked_before = len(self.ctx.conflicts)
         rows = self.union("code", same)
-
-        def fix_parents(rows=rows) -> None:
-            for g, r in list(rows.items()):
-                p = self.res(r.parent)
-                if p is not None and p not in rows:
-                    p = None  # its parent was deleted: the code moves to the top level
-                if p != r.parent:
-                    rows[g] = r._replace(parent=p)
-            for g in sorted(rows):  # a move on each side can close a loop: cut it at the largest GUID
-                seen, cur = [], g
-                while cur is not None and cur not in seen:
-                    seen.append(cur)
-                    cur = rows[cur].parent
-                if cur is not None:
-                    loop = seen[seen.index(cur):]
-                    cut = max(loop)
-                    rows[cut] = rows[cut]._replace(parent=None)
-
-        as_picked = dict(rows)
-        fix_parents()
-        self._drop_moot_parent_questions(asked_before, as_picked, rows, fix_parents)
+        as_picked = dict(rows)  # the parents as the questions answered them, before loops are cut
+        self._fix_parents(rows)
+        self._drop_moot_parent_questions(self.ctx.conflicts[asked_before:], as_picked, rows)
 
         def combine(ms):
             best = max(ms, key=lambda m: (m[1].updated_at, m[0]))[1]
@@ -294,19 +276,38 @@ class _Merge:
                                      updated_at=max(r.updated_at for _, r in ms))
 
         while self.unify("code", rows, lambda r: (r.parent, name_key(r.name)), combine, "path"):
-            fix_parents()
+            self._fix_parents(rows)
         self.r.code = rows
 
-    def _drop_moot_parent_questions(self, asked_before: int, as_picked: dict, rows: dict, fix_parents) -> None:
+    def _fix_parents(self, rows: dict[str, CodeRow]) -> None:
+        """Each code's parent where it ends up after the redirects; the top level for one whose
+        parent does not stay; loops closed by moves on each side cut at the largest GUID."""
+        for g, r in list(rows.items()):
+            p = self.res(r.parent)
+            if p is not None and p not in rows:
+                p = None  # its parent was deleted: the code moves to the top level
+            if p != r.parent:
+                rows[g] = r._replace(parent=p)
+        for g in sorted(rows):  # a move on each side can close a loop: cut it at the largest GUID
+            seen, cur = [], g
+            while cur is not None and cur not in seen:
+                seen.append(cur)
+                cur = rows[cur].parent
+            if cur is not None:
+                loop = seen[seen.index(cur):]
+                cut = max(loop)
+                rows[cut] = rows[cut]._replace(parent=None)
+
+    def _drop_moot_parent_questions(self, asked: list, as_picked: dict, rows: dict) -> None:
         """A question about a code's parent whose two answers give the same tree once loops are
         cut (move-loop-cut-at-largest-guid: the other answer closes a loop cut right back at this
         code) asks nothing: it is dropped (as merging the same file again after such a cut would
         ask it, with either answer changing nothing)."""
-        for c in [c for c in self.ctx.conflicts[asked_before:] if c.kind == "code" and c.field == "parent"]:
+        for c in [c for c in asked if c.kind == "code" and c.field == "parent"]:
             other = c.other["value"] if c.resolution == "ours" else c.ours["value"]
             alt = dict(as_picked)
             alt[c.guid] = alt[c.guid]._replace(parent=other)
-            fix_parents(alt)
+            self._fix_parents(alt)
             if all(alt[g].parent == r.parent for g, r in rows.items()):
                 self.ctx.conflicts.remove(c)
                 self.ctx.asked_by.pop(f"code:{c.guid}:parent", None)
