@@ -5,72 +5,22 @@ ways, and checks the result against what the rules of docs/merge.md give, worked
 """
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
+from merge_stories import JHB, code_id, coder_id, hand_out_copies, merged, source_id, span, unfolded
 from merge_support import canonical, content
 from workbench.services import codebook, coding
-from workbench.services.handout import hand_out
-from workbench.services.lookup import code_by_path
 from workbench.services.merge import merge_files
-from workbench.services.sources import source_text
-from workbench.store import sqlite as wsqlite
 from workbench.store.project import open_project
 
-JHB = "interview_jhb.txt"
 PIETERS_AUTONOMY = "We set our own agenda and fund"  # Pieter's coding on autonomy (the small project)
 PIETERS_CONSTRAINT = "Every agreement waits for provincial sign-off"  # his on provincial constraint
-
-
-def _code(p, path):
-    with p.reading() as s:
-        return code_by_path(s, path)
-
-
-def _source(p, name):
-    from sqlalchemy import select
-
-    from workbench.store.models import Source
-
-    with p.reading() as s:
-        return s.scalar(select(Source.id).where(Source.name == name))
-
-
-def _coder(p, name):
-    from sqlalchemy import select
-
-    from workbench.store.models import Coder
-
-    with p.reading() as s:
-        return s.scalar(select(Coder.id).where(Coder.name == name))
-
-
-def _span(p, phrase):
-    start = source_text(p, JHB).index(phrase)
-    return start, start + len(phrase)
 
 
 @pytest.fixture
 def three_copies(project_path, tmp_path):
     """Thandi hands out copies a, b and c of the small project (nothing changed in any yet)."""
-    paths = [tmp_path / f"{name}.qwb" for name in "abc"]
-    with open_project(project_path) as p:
-        for path, coder in zip(paths, ("Thandi", "Thandi", "Pieter")):
-            hand_out(p, path, coder)
-    return paths
-
-
-def _merged(tmp_path, name, into, other):
-    result = tmp_path / f"{name}.qwb"
-    wsqlite.checkpoint(into)
-    shutil.copy(into, result)
-    return result, merge_files(result, [other])
-
-
-def _unfolded(report):
-    """The codes a merge report says were kept, unfolded, for the work on them (kept-work-keeps-its-code)."""
-    return [m["name"] for m in report.body["matches"] if m.get("by") == "unfolded"]
+    return hand_out_copies(project_path, tmp_path, {"a": "Thandi", "b": "Thandi", "c": "Pieter"})
 
 
 def test_a_coding_kept_by_an_answer_but_gone_with_its_code_comes_back_with_it_both_ways(three_copies, tmp_path):
@@ -80,22 +30,22 @@ def test_a_coding_kept_by_an_answer_but_gone_with_its_code_comes_back_with_it_bo
     # constraint" too (Y goes; X stays on autonomy). Copy c is left as it was.
     a, b, c = three_copies
     with open_project(a) as p:
-        x, y = _span(p, PIETERS_AUTONOMY), _span(p, PIETERS_CONSTRAINT)
-        codebook.merge_codes(p, [_code(p, "autonomy")], _code(p, "provincial constraint"), deleted_by="Thandi")
-        codebook.delete_code(p, _code(p, "provincial constraint"), force=True, deleted_by="Thandi")
+        x, y = span(p, PIETERS_AUTONOMY), span(p, PIETERS_CONSTRAINT)
+        codebook.merge_codes(p, [code_id(p, "autonomy")], code_id(p, "provincial constraint"), deleted_by="Thandi")
+        codebook.delete_code(p, code_id(p, "provincial constraint"), force=True, deleted_by="Thandi")
     with open_project(b) as p:
-        codebook.delete_code(p, _code(p, "provincial constraint"), force=True, deleted_by="Thandi")
+        codebook.delete_code(p, code_id(p, "provincial constraint"), force=True, deleted_by="Thandi")
 
     # a and b: both deleted "provincial constraint"; autonomy, alive in b, folds into it (a's
     # redirect). X was Pieter's coding, deleted by Thandi: asked about, kept. The code its chain
     # ends at stays in neither file, so X stays on its own code, autonomy, which stays with it,
     # unfolded (kept-work-keeps-its-code), and the report says so. Thandi's own codings on
     # autonomy and "own funding" (hers only), which a deleted with the code, go with no question.
-    ab, report = _merged(tmp_path, "ab", a, b)
+    ab, report = merged(tmp_path, "ab", a, b)
     (asked,) = report.body["conflicts"]
     assert asked["label"].startswith("coding by Pieter, deleted by Thandi: autonomy on interview_jhb.txt")
     assert asked["resolution"] == "keep"
-    assert _unfolded(report) == ["autonomy"]
+    assert unfolded(report.body) == ["autonomy"]
     got = content(ab)
     assert [k[0] for k in got["codes"]] == ["autonomy", "development outcome",
                                             "development outcome/unrealised objective"]
@@ -107,14 +57,14 @@ def test_a_coding_kept_by_an_answer_but_gone_with_its_code_comes_back_with_it_bo
     # (deleted-with-its-container). X stays on autonomy, alive on both sides. Thandi's own codings
     # that she deleted go, and so does "own funding", which held only hers. The earlier answer
     # about X is not asked again (X is alive in ab, no deletion of it is weighed).
-    abc, abc_report = _merged(tmp_path, "abc", ab, c)
-    c_ab, c_ab_report = _merged(tmp_path, "c-ab", c, ab)
+    abc, abc_report = merged(tmp_path, "abc", ab, c)
+    c_ab, c_ab_report = merged(tmp_path, "c-ab", c, ab)
     for result, rep in ((abc, abc_report), (c_ab, c_ab_report)):
         (question,) = rep.body["conflicts"]
         assert question["label"].startswith("code provincial constraint, deleted by Thandi, holds another "
                                             "coder's work (coding by Pieter")
         assert question["resolution"] == "keep"
-        assert _unfolded(rep) == []
+        assert unfolded(rep.body) == []
         got = content(result)
         assert [k[0] for k in got["codes"]] == ["autonomy", "development outcome",
                                                 "development outcome/unrealised objective",
@@ -141,16 +91,16 @@ def test_new_codings_on_a_code_folded_into_one_deleted_elsewhere_stay_on_their_c
     # funding" with her coding in it. Copy b is left as it was.
     a, b, c = three_copies
     with open_project(a) as p:
-        x, y = _span(p, PIETERS_AUTONOMY), _span(p, PIETERS_CONSTRAINT)
-        n = _span(p, "Every agreement")  # a new passage: its first words
-        coding.apply_code(p, _source(p, JHB), _code(p, "autonomy"), _coder(p, "Pieter"), *n)
+        x, y = span(p, PIETERS_AUTONOMY), span(p, PIETERS_CONSTRAINT)
+        n = span(p, "Every agreement")  # a new passage: its first words
+        coding.apply_code(p, source_id(p, JHB), code_id(p, "autonomy"), coder_id(p, "Pieter"), *n)
     with open_project(c) as p:
         codebook.create_code(p, "self-rule")
-        codebook.merge_codes(p, [_code(p, "autonomy")], _code(p, "self-rule"), deleted_by="Thandi")
-        codebook.delete_code(p, _code(p, "self-rule"), force=True, deleted_by="Thandi")
+        codebook.merge_codes(p, [code_id(p, "autonomy")], code_id(p, "self-rule"), deleted_by="Thandi")
+        codebook.delete_code(p, code_id(p, "self-rule"), force=True, deleted_by="Thandi")
 
     # a and b: b changed nothing; ab is a with N.
-    ab, report = _merged(tmp_path, "ab", a, b)
+    ab, report = merged(tmp_path, "ab", a, b)
     assert report.body["conflicts"] == []
 
     # ab and c, both ways. "self-rule" is alive on neither side; autonomy, alive in ab, folds into
@@ -159,13 +109,13 @@ def test_new_codings_on_a_code_folded_into_one_deleted_elsewhere_stay_on_their_c
     # neither file, so no container decides it), default keep. Neither can land on "self-rule": they
     # stay on autonomy, which stays with them, unfolded (kept-work-keeps-its-code), one line in
     # the report. Thandi's own autonomy coding and "own funding" (hers only) go with no question.
-    abc, abc_report = _merged(tmp_path, "abc", ab, c)
-    c_ab, c_ab_report = _merged(tmp_path, "c-ab", c, ab)
+    abc, abc_report = merged(tmp_path, "abc", ab, c)
+    c_ab, c_ab_report = merged(tmp_path, "c-ab", c, ab)
     for result, rep in ((abc, abc_report), (c_ab, c_ab_report)):
         (question,) = rep.body["conflicts"]
         assert question["label"].startswith("coding by Pieter, deleted by Thandi: autonomy on interview_jhb.txt")
         assert question["resolution"] == "keep"
-        assert _unfolded(rep) == ["autonomy"]
+        assert unfolded(rep.body) == ["autonomy"]
         got = content(result)
         assert [k[0] for k in got["codes"]] == ["autonomy", "development outcome",
                                                 "development outcome/unrealised objective",

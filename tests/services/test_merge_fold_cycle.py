@@ -14,36 +14,24 @@ itself; a parent that folds into the code itself is now no parent on either side
 """
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 import store_read
+from merge_stories import code_id, hand_out_copies, merged
 from merge_support import canonical, content
 from workbench.services import codebook
-from workbench.services.handout import hand_out
-from workbench.services.lookup import code_by_path
 from workbench.services.merge import merge_files
-from workbench.store import sqlite as wsqlite
 from workbench.store.project import open_project
-
-
-def _code(p, path):
-    with p.reading() as s:
-        return code_by_path(s, path)
 
 
 @pytest.fixture
 def copies(project_path, tmp_path):
-    a, b = tmp_path / "a.qwb", tmp_path / "b.qwb"
-    with open_project(project_path) as p:
-        hand_out(p, a, "Thandi")
-        hand_out(p, b, "Pieter")
+    a, b = hand_out_copies(project_path, tmp_path, {"a": "Thandi", "b": "Pieter"})
     with open_project(a) as p:
-        codebook.merge_codes(p, [_code(p, "development outcome")], _code(p, "autonomy"), deleted_by="Thandi")
-        codebook.delete_code(p, _code(p, "autonomy"), force=True, deleted_by="Thandi")
+        codebook.merge_codes(p, [code_id(p, "development outcome")], code_id(p, "autonomy"), deleted_by="Thandi")
+        codebook.delete_code(p, code_id(p, "autonomy"), force=True, deleted_by="Thandi")
     with open_project(b) as p:
-        codebook.move_code(p, _code(p, "autonomy"), _code(p, "development outcome"))
+        codebook.move_code(p, code_id(p, "autonomy"), code_id(p, "development outcome"))
     return a, b
 
 
@@ -90,10 +78,8 @@ def test_a_fold_and_a_move_that_lead_back_to_the_deleted_code_merge_both_ways(co
     a, b = copies
     results = []
     for name, into, other in (("ab", a, b), ("ba", b, a)):
-        result = tmp_path / f"{name}-{answer}.qwb"
-        wsqlite.checkpoint(into)
-        shutil.copy(into, result)
-        rep = merge_files(result, [other], resolutions={f"0:deletion:{_autonomy(b)}:deleted": answer})
+        result, rep = merged(tmp_path, f"{name}-{answer}", into, other,
+                             resolutions={f"0:deletion:{_autonomy(b)}:deleted": answer})
         labels = [c["label"] for c in rep.body["conflicts"]]
         assert len(labels) == 1 and labels[0].startswith("code development outcome/autonomy, deleted by Thandi, holds "
                                                          "another coder's work (coding by Pieter: "), name
@@ -111,7 +97,6 @@ def test_a_fold_and_a_move_that_lead_back_to_the_deleted_code_merge_both_ways(co
     assert canonical(results[0]) == canonical(results[1]) and content(results[0]) == content(results[1])
 
 
-
 def test_a_longer_loop_is_cut_once_and_merging_again_asks_nothing(project_path, tmp_path):
     """b (Pieter) moves autonomy under provincial constraint; a (Thandi) merges provincial
     constraint into own funding, autonomy's subcode. By hand (docs/merge.md): only b moved
@@ -120,20 +105,14 @@ def test_a_longer_loop_is_cut_once_and_merging_again_asks_nothing(project_path, 
     autonomy), which goes to the top level (move-loop-cut-at-largest-guid). Merging b again, own
     funding's parent differs (the top level here, autonomy in b, both stamped at the base): either
     answer gives that tree once the loop is cut, so nothing is asked."""
-    a, b = tmp_path / "a2.qwb", tmp_path / "b2.qwb"
-    with open_project(project_path) as p:
-        hand_out(p, a, "Thandi")
-        hand_out(p, b, "Pieter")
+    a, b = hand_out_copies(project_path, tmp_path, {"a2": "Thandi", "b2": "Pieter"})
     with open_project(a) as p:
-        codebook.merge_codes(p, [_code(p, "provincial constraint")], _code(p, "autonomy/own funding"), deleted_by="Thandi")
+        codebook.merge_codes(p, [code_id(p, "provincial constraint")], code_id(p, "autonomy/own funding"), deleted_by="Thandi")
     with open_project(b) as p:
-        codebook.move_code(p, _code(p, "autonomy"), _code(p, "provincial constraint"))
+        codebook.move_code(p, code_id(p, "autonomy"), code_id(p, "provincial constraint"))
     results = []
     for name, into, other in (("ab", a, b), ("ba", b, a)):
-        result = tmp_path / f"{name}-loop.qwb"
-        wsqlite.checkpoint(into)
-        shutil.copy(into, result)
-        first = merge_files(result, [other])
+        result, first = merged(tmp_path, f"{name}-loop", into, other)
         assert first.body["conflicts"] == [], name
         assert _codes(result) == [(None, "development outcome"), (None, "own funding"),
                                   ("development outcome", "unrealised objective"), ("own funding", "autonomy")], name

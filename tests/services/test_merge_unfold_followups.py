@@ -6,79 +6,30 @@ checks the result against what the rules of docs/merge.md give, worked out by ha
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
 import store_read
+from merge_stories import JHB, code_id, coder_id, hand_out_copies, merged, source_id, span, unfolded
 from merge_support import canonical, content
 from workbench.services import codebook, coding
-from workbench.services.handout import hand_out
-from workbench.services.lookup import code_by_path
 from workbench.services.merge import merge_files
-from workbench.services.sources import source_text
-from workbench.store import sqlite as wsqlite
 from workbench.store.project import open_project
 
-JHB = "interview_jhb.txt"
 PIETERS_AUTONOMY = "We set our own agenda and fund"  # Pieter's coding on autonomy (the small project)
 PIETERS_CONSTRAINT = "Every agreement waits for provincial sign-off"  # his on provincial constraint
-
-
-def _code(p, path):
-    with p.reading() as s:
-        return code_by_path(s, path)
-
-
-def _source(p, name):
-    from sqlalchemy import select
-
-    from workbench.store.models import Source
-
-    with p.reading() as s:
-        return s.scalar(select(Source.id).where(Source.name == name))
-
-
-def _coder(p, name):
-    from sqlalchemy import select
-
-    from workbench.store.models import Coder
-
-    with p.reading() as s:
-        return s.scalar(select(Coder.id).where(Coder.name == name))
-
-
-def _span(p, phrase):
-    start = source_text(p, JHB).index(phrase)
-    return start, start + len(phrase)
 
 
 @pytest.fixture
 def three_copies(project_path, tmp_path):
     """Thandi hands out copies a, b and c of the small project (nothing changed in any yet)."""
-    paths = [tmp_path / f"{name}.qwb" for name in "abc"]
-    with open_project(project_path) as p:
-        for path, coder in zip(paths, ("Thandi", "Thandi", "Pieter")):
-            hand_out(p, path, coder)
-    return paths
-
-
-def _merged(tmp_path, name, into, other):
-    result = tmp_path / f"{name}.qwb"
-    wsqlite.checkpoint(into)
-    shutil.copy(into, result)
-    return result, merge_files(result, [other])
-
-
-def _unfolded(body):
-    """The codes a merge report says were kept, unfolded, for the work on them (kept-work-keeps-its-code)."""
-    return [m["name"] for m in body["matches"] if m.get("by") == "unfolded"]
+    return hand_out_copies(project_path, tmp_path, {"a": "Thandi", "b": "Thandi", "c": "Pieter"})
 
 
 def _stored_unfolded(path):
     """The unfolded lines of every merge report stored in the project, the earliest first."""
     reports = store_read.rows(path, "SELECT body, created_at FROM report WHERE kind = 'merge' ORDER BY created_at, id")
-    return [_unfolded(json.loads(body)) for body, _ in reports]
+    return [unfolded(json.loads(body)) for body, _ in reports]
 
 
 def _dump(path):
@@ -101,12 +52,12 @@ def _fold_autonomy_into_a_deleted_code(three_copies):
     "self-rule", merges "autonomy" into it and deletes "self-rule" with its codings."""
     a, b, c = three_copies
     with open_project(a) as p:
-        n = _span(p, "Every agreement")
-        coding.apply_code(p, _source(p, JHB), _code(p, "autonomy"), _coder(p, "Pieter"), *n)
+        n = span(p, "Every agreement")
+        coding.apply_code(p, source_id(p, JHB), code_id(p, "autonomy"), coder_id(p, "Pieter"), *n)
     with open_project(c) as p:
         codebook.create_code(p, "self-rule")
-        codebook.merge_codes(p, [_code(p, "autonomy")], _code(p, "self-rule"), deleted_by="Thandi")
-        codebook.delete_code(p, _code(p, "self-rule"), force=True, deleted_by="Thandi")
+        codebook.merge_codes(p, [code_id(p, "autonomy")], code_id(p, "self-rule"), deleted_by="Thandi")
+        codebook.delete_code(p, code_id(p, "self-rule"), force=True, deleted_by="Thandi")
     return a, b, c
 
 
@@ -118,14 +69,14 @@ def test_merging_the_same_file_again_reports_no_unfolded_code(three_copies, tmp_
     # one an earlier merge into it reported unfolded: nothing is unfolded by this merge, so its
     # report has no unfolded line.
     a, b, c = _fold_autonomy_into_a_deleted_code(three_copies)
-    ab, _ = _merged(tmp_path, "ab", a, b)
+    ab, _ = merged(tmp_path, "ab", a, b)
     for name, into, other in (("abc", ab, c), ("c-ab", c, ab)):
-        result, first = _merged(tmp_path, name, into, other)
-        assert _unfolded(first.body) == ["autonomy"], name
+        result, first = merged(tmp_path, name, into, other)
+        assert unfolded(first.body) == ["autonomy"], name
         before, seen = _dump(result), content(result)
         again = merge_files(result, [c])
         assert again.body["conflicts"] == [], name
-        assert _unfolded(again.body) == [], name
+        assert unfolded(again.body) == [], name
         assert _dump(result) == before and content(result) == seen, name
         # The first report, as stored in the project, still lists it; the second does not.
         assert _stored_unfolded(result)[-2:] == [["autonomy"], []], name
@@ -151,8 +102,8 @@ def _pc(path):
 def _fold_and_delete_the_target(a):
     """Copy a: Thandi merges autonomy into provincial constraint, then deletes that with its codings."""
     with open_project(a) as p:
-        codebook.merge_codes(p, [_code(p, "autonomy")], _code(p, "provincial constraint"), deleted_by="Thandi")
-        codebook.delete_code(p, _code(p, "provincial constraint"), force=True, deleted_by="Thandi")
+        codebook.merge_codes(p, [code_id(p, "autonomy")], code_id(p, "provincial constraint"), deleted_by="Thandi")
+        codebook.delete_code(p, code_id(p, "provincial constraint"), force=True, deleted_by="Thandi")
 
 
 def _both_ways_and_again(tmp_path, a, b, answer):
@@ -160,19 +111,30 @@ def _both_ways_and_again(tmp_path, a, b, answer):
     each merged with the same file again. Returns the two results and their first reports."""
     out = []
     for name, into, other in (("ab", a, b), ("ba", b, a)):
-        result = tmp_path / f"{name}-{answer}.qwb"
-        wsqlite.checkpoint(into)
-        shutil.copy(into, result)
-        rep = merge_files(result, [other], resolutions={f"0:deletion:{_pc(b)}:deleted": answer})
+        result, rep = merged(tmp_path, f"{name}-{answer}", into, other,
+                             resolutions={f"0:deletion:{_pc(b)}:deleted": answer})
         # The same file again: nothing asked, nothing unfolded, nothing changed (weighed-before-not-asked).
         before, seen = _dump(result), content(result)
         again = merge_files(result, [other])
-        assert again.body["conflicts"] == [] and _unfolded(again.body) == [], name
+        assert again.body["conflicts"] == [] and unfolded(again.body) == [], name
         assert _dump(result) == before and content(result) == seen, name
         out.append((result, rep))
     (ab, _), (ba, _) = out
     assert canonical(ab) == canonical(ba) and content(ab) == content(ba)
     return out
+
+
+def _assert_pieters_two_stay_or_go(got, answer, x, c, name):
+    """The content both stories reach: kept, provincial constraint stays with Pieter's two passages
+    (x, his autonomy one, and c) and the Addis pair, 4 codings; deleted, only the Addis pair."""
+    assert len(got["codings"]) == (4 if answer == "keep" else 2), name
+    if answer == "keep":
+        assert [k[0] for k in got["codes"]] == ["development outcome", "development outcome/unrealised objective",
+                                                "provincial constraint"], name
+        assert sorted(k for k in got["codings"] if k[0] == JHB) == [
+            (JHB, "provincial constraint", "Pieter", *x), (JHB, "provincial constraint", "Pieter", *c)], name
+    else:
+        assert [k[0] for k in got["codes"]] == ["development outcome", "development outcome/unrealised objective"], name
 
 
 @pytest.mark.parametrize("answer", ["keep", "delete"])
@@ -203,25 +165,17 @@ def test_a_coding_on_the_folds_target_from_the_start_goes_or_stays_with_the_targ
     """
     a, b, _ = three_copies
     with open_project(a) as p:
-        x, c = _span(p, PIETERS_AUTONOMY), _span(p, PIETERS_CONSTRAINT)
+        x, c = span(p, PIETERS_AUTONOMY), span(p, PIETERS_CONSTRAINT)
     _fold_and_delete_the_target(a)
     for result, rep in _both_ways_and_again(tmp_path, a, b, answer):
         (question,) = rep.body["conflicts"]
         assert question["label"].startswith("code provincial constraint, deleted by Thandi, holds another "
                                             "coder's work (coding by Pieter: autonomy on interview_jhb.txt")
         assert question["label"].endswith(" and 1 more)") and question["resolution"] == answer
-        assert _unfolded(rep.body) == []
+        assert unfolded(rep.body) == []
         got = content(result)
-        addis = [k for k in got["codings"] if k[0] == "interview_addis.txt"]
-        assert len(addis) == 2 and len(got["codings"]) == (4 if answer == "keep" else 2), result.name
-        if answer == "keep":
-            assert [k[0] for k in got["codes"]] == ["development outcome", "development outcome/unrealised objective",
-                                                    "provincial constraint"], result.name
-            assert sorted(k for k in got["codings"] if k[0] == JHB) == [
-                (JHB, "provincial constraint", "Pieter", *x), (JHB, "provincial constraint", "Pieter", *c)]
-        else:
-            assert [k[0] for k in got["codes"]] == ["development outcome",
-                                                    "development outcome/unrealised objective"], result.name
+        assert len([k for k in got["codings"] if k[0] == "interview_addis.txt"]) == 2, result.name
+        _assert_pieters_two_stay_or_go(got, answer, x, c, result.name)
 
 
 @pytest.mark.parametrize("answer", ["keep", "delete"])
@@ -250,12 +204,12 @@ def test_a_coding_made_on_the_folds_target_since_stays_with_it_or_goes_by_the_an
 
     a, b, _ = three_copies
     with open_project(b) as p:
-        x, c = _span(p, PIETERS_AUTONOMY), _span(p, PIETERS_CONSTRAINT)
+        x, c = span(p, PIETERS_AUTONOMY), span(p, PIETERS_CONSTRAINT)
         with p.reading() as s:
-            old = s.scalar(select(Coding.id).where(Coding.code_id == _code(p, "autonomy"),
-                                                   Coding.coder_id == _coder(p, "Pieter")))
+            old = s.scalar(select(Coding.id).where(Coding.code_id == code_id(p, "autonomy"),
+                                                   Coding.coder_id == coder_id(p, "Pieter")))
         coding.remove_codings(p, [old], deleted_by="Pieter")
-        coding.apply_code(p, _source(p, JHB), _code(p, "provincial constraint"), _coder(p, "Pieter"), *x)
+        coding.apply_code(p, source_id(p, JHB), code_id(p, "provincial constraint"), coder_id(p, "Pieter"), *x)
     _fold_and_delete_the_target(a)
     for result, rep in _both_ways_and_again(tmp_path, a, b, answer):
         (question,) = rep.body["conflicts"]
@@ -263,17 +217,9 @@ def test_a_coding_made_on_the_folds_target_since_stays_with_it_or_goes_by_the_an
                                             "coder's work (coding by Pieter: provincial constraint on "
                                             "interview_jhb.txt"), question["label"]
         assert " more)" not in question["label"] and question["resolution"] == answer
-        assert _unfolded(rep.body) == []
-        got = content(result)
-        assert len(got["codings"]) == (4 if answer == "keep" else 2), result.name
-        if answer == "keep":
-            assert [k[0] for k in got["codes"]] == ["development outcome", "development outcome/unrealised objective",
-                                                    "provincial constraint"], result.name
-            assert sorted(k for k in got["codings"] if k[0] == JHB) == [
-                (JHB, "provincial constraint", "Pieter", *x), (JHB, "provincial constraint", "Pieter", *c)]
-        else:
-            assert [k[0] for k in got["codes"]] == ["development outcome",
-                                                    "development outcome/unrealised objective"], result.name
+        assert unfolded(rep.body) == []
+        _assert_pieters_two_stay_or_go(content(result), answer, x, c, result.name)
+        if answer == "delete":
             assert rep.body["dropped"].get("coding", 0) >= 1, rep.body["dropped"]
 
 
