@@ -110,15 +110,10 @@ def _insert(path: Path, rows: list[tuple], how: dict) -> float:
         con.close()
 
 
-def slope(sizes, times) -> float:
-    """Least-squares slope of log(time) on log(size)."""
-    xs, ys = [math.log(s) for s in sizes], [math.log(max(t, 1e-9)) for t in times]
-    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
-
-
 def measure(sizes=SIZES, runs: int = 1, folder: Path | None = None, variants=None) -> list[dict]:
-    """Each variant's best CPU seconds at each size, and the slope through them."""
+    """Each variant's best CPU seconds at each size, and the slope through them (the bench's own)."""
+    from workbench.bench.core import slope
+
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         base = folder or Path(tmp)
@@ -137,7 +132,7 @@ def measure(sizes=SIZES, runs: int = 1, folder: Path | None = None, variants=Non
             commits = [-(-n // (how.get("batch", BATCH) or n)) for n in sizes]
             out.append({"variant": label, "sizes": list(sizes), "seconds": times,
                         "ms_per_commit": [t / c * 1000 for t, c in zip(times, commits)],
-                        "slope": slope(sizes, times)})
+                        "slope": slope(list(zip(sizes, times)))})
     return out
 
 
