@@ -61,7 +61,7 @@ class Ctx:
         """Record a conflict and return its resolution; "" (keep ours as it is) when the other
         side's version was already weighed in an earlier merge into this project."""
         key = f"{kind}:{guid}:{fld}"
-        if (key, _j(other[0]), other[1]) in self.seen:
+        if self.weighed_before(kind, fld, guid, other):
             return ""
         c = Conflict(f"{self.prefix}{key}", kind, fld, guid, label, {"value": ours[0], "time": ours[1]},
                      {"value": other[0], "time": other[1]}, options, default)
@@ -71,6 +71,11 @@ class Ctx:
         self.conflicts.append(c)
         self.asked_by[key] = c
         return c.resolution
+
+    def weighed_before(self, kind: str, fld: str, guid: str, other: tuple) -> bool:
+        """Whether the other side's version (value, time) of this field was weighed in an earlier
+        merge into this project (weighed-before-not-asked)."""
+        return (f"{kind}:{guid}:{fld}", _j(other[0]), other[1]) in self.seen
 
     def drop(self, kind: str, n: int = 1) -> None:
         self.dropped[kind] = self.dropped.get(kind, 0) + n

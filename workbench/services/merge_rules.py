@@ -14,7 +14,7 @@ from pathlib import PurePath
 from workbench.core.errors import ProjectError
 from workbench.core.paths import name_key
 from workbench.core.timeutil import now_iso
-from workbench.services.merge_conflicts import Ctx, _j, merge_text, newer, pick
+from workbench.services.merge_conflicts import Ctx, merge_text, newer, pick
 from workbench.services.merge_deletions import _along, decide_deletions, describe, unfold_kept_work
 from workbench.services.merge_finish import extras, pages, row_ids, tombstones, values_and_links
 from workbench.services.merge_state import (
@@ -324,7 +324,7 @@ class _Merge:
             return (a if ka in self.r.code else b)._replace(created_at=created)
         ta = getattr(self.ours.code.get(a.code), "updated_at", "")
         tb = getattr(self.other.code.get(b.code), "updated_at", "")
-        if (f"coding:{g}:code", _j(describe(self.r, "code", kb)), tb) in self.ctx.seen:
+        if self.ctx.weighed_before("coding", "code", g, (describe(self.r, "code", kb), tb)):
             # The other side's code for it was weighed in an earlier merge into this project: what
             # stands here is that answer (weighed-before-not-asked). The time of the code it is on
             # here cannot say so: the earlier merge moved the coding, not that code.
